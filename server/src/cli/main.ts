@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { formatJson, formatSarif, formatText } from './formats';
+import { hasErrors, lint, UnreadablePathError } from './lint';
+
+const VERSION = '0.1.0';
+const USAGE = `usage: canary-lens lint [--format text|json|sarif] PATH...
+  Checks TrafficSplit and HTTPRoute manifests (folders are walked for *.yaml and *.yml).
+  Exit code: 0 no errors, 1 errors found, 2 bad usage or unreadable path.
+`;
+
+class UsageError extends Error {}
+
+function parseLint(args: string[]): { format: 'text' | 'json' | 'sarif'; paths: string[] } {
+  let format: 'text' | 'json' | 'sarif' = 'text';
+  const paths: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = a.startsWith('--format=') ? a.slice('--format='.length) : a === '--format' ? args[++i] : undefined;
+    if (a === '--format' || a.startsWith('--format=')) {
+      if (value !== 'text' && value !== 'json' && value !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not ${value ?? 'nothing'}`);
+      format = value;
+    } else if (a.startsWith('-') && a !== '-') {
+      throw new UsageError(`unknown option ${a}`);
+    } else {
+      paths.push(a);
+    }
+  }
+  if (paths.length === 0) throw new UsageError('lint needs at least one PATH');
+  return { format, paths };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--version') { process.stdout.write(`canary-lens ${VERSION}\n`); return 0; }
+  if (command === undefined || command === '--help' || command === 'help') { process.stdout.write(USAGE); return command ? 0 : 2; }
+  if (command !== 'lint') throw new UsageError(`unknown command ${command}`);
+  const { format, paths } = parseLint(rest);
+  const reports = await lint(paths);
+  const out = format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, VERSION) : formatText(reports);
+  process.stdout.write(out);
+  return hasErrors(reports) ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    if (e instanceof UsageError) process.stderr.write(`canary-lens: ${e.message}\n${USAGE}`);
+    else if (e instanceof UnreadablePathError) process.stderr.write(`canary-lens: ${e.message}\n`);
+    else process.stderr.write(`canary-lens: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,19 @@
+import type { ClusterFacts } from '../service/workspaceIndex';
+import type { Fact } from '../service/context';
+import type { ClusterFactsParams } from '../protocol';
+
+/** The protocol's cluster lists as index facts (no `part`: they are defined in the cluster, not a file). */
+export function clusterFacts(params: ClusterFactsParams): ClusterFacts | undefined {
+  if (params.namespaces.length === 0) return undefined;
+  const facts: Fact[] = [
+    ...params.services.map((s): Fact => ({
+      type: 'Service', name: s.name, ns: s.namespace, ports: s.ports,
+      ...(s.selector ? { selector: s.selector } : {}),
+      ...(s.readyEndpoints !== undefined ? { readyEndpoints: s.readyEndpoints } : {}),
+    })),
+    ...params.serviceProfiles.map((p): Fact => ({
+      type: 'ServiceProfile', name: p.name, ns: p.namespace, service: p.name.split('.')[0] ?? p.name, hasDstOverrides: p.hasDstOverrides,
+    })),
+  ];
+  return { namespaces: params.namespaces, facts };
+}

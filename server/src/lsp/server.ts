@@ -1,0 +1,154 @@
+import { promises as fs } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { LanguageService, DEFAULT_SETTINGS } from '../service/languageService';
+import { ClusterFactsParams, CLUSTER_FACTS_NOTIFICATION, FILE_GLOB, INDEXED_NOTIFICATION, type ServerSettings } from '../protocol';
+import { clusterFacts } from './clusterFacts';
+import { Publisher } from './publisher';
+import { MAX_FILE_BYTES, yamlFiles } from './workspaceScan';
+
+/** The LSP glue: documents in, features out. All logic lives in the language service. */
+export function startServer(connection: Connection): void {
+  const ls = new LanguageService();
+  const open = new Set<string>();
+  const publisher = new Publisher(ls, open, {
+    publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
+    indexed: (params) => void connection.sendNotification(INDEXED_NOTIFICATION, params),
+    log: (message) => connection.console.log(message),
+  });
+  let roots: string[] = [];
+  let watchDynamically = false;
+  let configurable = false;
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    roots = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.workspaceFolders ? [] : params.rootUri ? [params.rootUri] : [])
+      .filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    watchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    configurable = params.capabilities.workspace?.configuration === true;
+    applySettings(params.initializationOptions as ServerSettings | undefined);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: [':', ' ', '-', '/'] },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+        documentSymbolProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+      },
+      serverInfo: { name: 'canary-lens', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (watchDynamically) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: FILE_GLOB }] });
+    }
+    void refreshSettings();
+    void scanWorkspace();
+  });
+
+  function applySettings(s: ServerSettings | undefined): void {
+    ls.settings = {
+      lensStep: positive(s?.lens?.step) ?? DEFAULT_SETTINGS.lensStep,
+      normalizeTotal: positive(s?.normalize?.total) ?? DEFAULT_SETTINGS.normalizeTotal,
+    };
+  }
+
+  async function refreshSettings(): Promise<void> {
+    if (!configurable) return;
+    try {
+      applySettings((await connection.workspace.getConfiguration('canaryLens')) as ServerSettings | undefined);
+    } catch (e) {
+      connection.console.warn(`Could not read canaryLens settings: ${String(e)}`);
+    }
+  }
+
+  async function scanWorkspace(): Promise<void> {
+    const started = performance.now();
+    let count = 0;
+    for (const root of roots) {
+      for await (const f of yamlFiles(root)) {
+        if (open.has(f.uri)) continue;
+        const text = await fs.readFile(f.path, 'utf8').catch((e: unknown) => {
+          connection.console.warn(`Skipped ${f.path}: ${String(e)}`);
+          return undefined;
+        });
+        if (text !== undefined && !open.has(f.uri)) { ls.setFile(f.uri, text); count++; }
+      }
+    }
+    connection.console.log(`Workspace scan: ${count} YAML files in ${Math.round(performance.now() - started)} ms`);
+    publisher.reindex();
+  }
+
+  connection.onDidChangeConfiguration((change) => {
+    const s = (change.settings as { canaryLens?: ServerSettings } | null)?.canaryLens;
+    if (s) applySettings(s); else void refreshSettings();
+  });
+
+  connection.onDidOpenTextDocument(({ textDocument }) => {
+    open.add(textDocument.uri);
+    ls.setFile(textDocument.uri, textDocument.text, textDocument.version);
+    publisher.opened(textDocument.uri);
+  });
+
+  connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    if (!ls.changeFile(textDocument.uri, contentChanges, textDocument.version)) return;
+    publisher.changed(textDocument.uri);
+  });
+
+  connection.onDidCloseTextDocument(({ textDocument }) => {
+    open.delete(textDocument.uri);
+    connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+    void reloadFromDisk(textDocument.uri);
+  });
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const c of changes) {
+      if (open.has(c.uri)) continue;
+      if (c.type === FileChangeType.Deleted) ls.removeFile(c.uri); else void reloadFromDisk(c.uri);
+    }
+    publisher.reindex();
+  });
+
+  /** A closed file stays in the index as it is on disk (or leaves it when gone or too large). */
+  async function reloadFromDisk(uri: string): Promise<void> {
+    if (!uri.startsWith('file:')) { ls.removeFile(uri); return; }
+    const path = fileURLToPath(uri);
+    try {
+      const stat = await fs.stat(path);
+      if (stat.size > MAX_FILE_BYTES) { ls.removeFile(uri); return; }
+      const text = await fs.readFile(path, 'utf8');
+      if (!open.has(uri)) ls.setFile(uri, text);
+    } catch {
+      ls.removeFile(uri); // deleted or unreadable: it no longer defines anything
+    }
+    publisher.reindex();
+  }
+
+  connection.onNotification(CLUSTER_FACTS_NOTIFICATION, (params: ClusterFactsParams) => {
+    ls.setClusterFacts(clusterFacts(params));
+    publisher.reindex();
+  });
+
+  connection.onCompletion(({ textDocument, position }) => ls.completion(textDocument.uri, position));
+  connection.onHover(({ textDocument, position }) => ls.hover(textDocument.uri, position));
+  connection.onCodeAction(({ textDocument, range, context }) => ls.codeActions(textDocument.uri, range, context.diagnostics));
+  connection.onDocumentSymbol(({ textDocument }) => ls.documentSymbols(textDocument.uri));
+  connection.onDefinition(({ textDocument, position }) => ls.definition(textDocument.uri, position));
+  connection.onReferences(({ textDocument, position, context }) => ls.references(textDocument.uri, position, context.includeDeclaration));
+
+  connection.listen();
+}
+
+function positive(n: unknown): number | undefined {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+}

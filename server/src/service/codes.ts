@@ -1,0 +1,28 @@
+/** Every diagnostic Canary Lens reports: a stable code and its severity (SPEC 3.1). */
+export const DIAGNOSTIC_CODES = {
+  'yaml-syntax': { severity: 'error', summary: 'The YAML does not parse' },
+  schema: { severity: 'error', summary: "The document breaks its CRD's OpenAPI schema" },
+  'unknown-api-version': { severity: 'error', summary: 'A TrafficSplit or HTTPRoute with a missing apiVersion or one nobody serves' },
+  'old-api-version': { severity: 'warning', summary: 'An apiVersion served only by old Gateway API bundles' },
+  'weight-invalid': { severity: 'error', summary: 'A weight the API server or the mesh refuses' },
+  'weights-all-zero': { severity: 'error', summary: "Every backend has weight 0: the apex's traffic has nowhere to go" },
+  'invalid-name': { severity: 'error', summary: 'A name, namespace or Service reference that is not a valid DNS label' },
+  'no-parent': { severity: 'warning', summary: 'An HTTPRoute without parentRefs attaches to nothing' },
+  'unreachable-rule': { severity: 'warning', summary: "A rule whose matches equal an earlier rule's never gets traffic" },
+  'duplicate-backend': { severity: 'warning', summary: 'The same backend listed twice in one split' },
+  'service-not-found': { severity: 'warning', summary: 'A backend or apex Service is not in the workspace or the cluster' },
+  'port-mismatch': { severity: 'warning', summary: "A backend Service lacks the apex's port, or a backendRef's port is not on its Service" },
+  'backend-without-workload': { severity: 'warning', summary: "A backend Service whose selector matches no workload's pods" },
+  'unknown-backend-kind': { severity: 'warning', summary: 'A backendRef to a kind a mesh cannot route to' },
+  'backend-ref-port-missing': { severity: 'error', summary: 'An HTTPRoute backendRef to a Service without port' },
+  'parent-not-service': { severity: 'warning', summary: 'A parentRef meant as a Service that does not name one' },
+  'cross-namespace-backend': { severity: 'warning', summary: 'A backendRef into another namespace without a ReferenceGrant' },
+  'not-served-by-linkerd': { severity: 'warning', summary: 'A TrafficSplit version or field that Linkerd does not serve' },
+  'shadowed-by-serviceprofile': { severity: 'warning', summary: 'A ServiceProfile with dstOverrides takes precedence over the route' },
+  'trafficsplit-deprecated': { severity: 'hint', summary: 'TrafficSplit is deprecated in Linkerd 2.13+; HTTPRoute replaces it' },
+} as const satisfies Record<string, { severity: 'error' | 'warning' | 'hint'; summary: string }>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+export type Severity = (typeof DIAGNOSTIC_CODES)[DiagnosticCode]['severity'];
+
+export const SOURCE = 'canary-lens';

@@ -1,0 +1,74 @@
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { splitDocumentOf } from './adapters';
+import { DIAGNOSTIC_CODES, SOURCE, type DiagnosticCode } from './codes';
+import type { YamlFile } from './file';
+import type { Span, YamlPart } from './part';
+import { RULES, type Finding } from './rules';
+import { validateAgainstSchema } from './schemas/validate';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, hint: DiagnosticSeverity.Hint } as const;
+
+/** Findings that depend only on the part's text: syntax, schema and document rules (cached with the part). */
+export function documentFindings(part: YamlPart, index: WorkspaceIndex): Finding[] {
+  return part.memo('documentFindings', () => {
+    const errors = part.doc.errors;
+    if (errors.length > 0) {
+      return errors.map((e) => ({ code: 'yaml-syntax' as const, span: widen({ start: e.pos[0], end: e.pos[1] }, part), message: e.message }));
+    }
+    const doc = splitDocumentOf(part);
+    if (!doc) return [];
+    const findings: Finding[] = [];
+    if (doc.api) {
+      for (const p of validateAgainstSchema(part.doc, doc.api.apiVersion, doc.kind)) {
+        findings.push({ code: 'schema', span: { start: p.start, end: p.end }, message: p.message, data: { path: p.path } });
+      }
+    }
+    for (const rule of RULES) if (rule.scope === 'document') findings.push(...rule.check({ doc, part, index }));
+    return findings;
+  });
+}
+
+/** All findings of a split part: the cached document findings plus the workspace rules, run now. */
+export function partFindings(part: YamlPart, index: WorkspaceIndex, withWorkspace = true): Finding[] {
+  const own = documentFindings(part, index);
+  const doc = withWorkspace && part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
+  if (!doc) return own;
+  const cross = RULES.filter((r) => r.scope === 'workspace').flatMap((rule) => rule.check({ doc, part, index }));
+  return cross.length > 0 ? [...own, ...cross] : own;
+}
+
+/** Diagnostics of every split document of a file (other kinds are read for context, not diagnosed). */
+export function fileDiagnostics(file: YamlFile, index: WorkspaceIndex, withWorkspace = true): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const part of file.parts) {
+    if (!part.isSplit) continue;
+    for (const f of partFindings(part, index, withWorkspace)) out.push(toDiagnostic(part, f));
+  }
+  return out;
+}
+
+export function toDiagnostic(part: YamlPart, f: Finding): Diagnostic {
+  const d: Diagnostic = {
+    range: part.rangeOf(f.span),
+    severity: SEVERITY[DIAGNOSTIC_CODES[f.code].severity],
+    code: f.code,
+    source: SOURCE,
+    message: f.message,
+  };
+  if (f.data !== undefined) d.data = f.data;
+  return d;
+}
+
+export function isDiagnosticCode(code: unknown): code is DiagnosticCode {
+  return typeof code === 'string' && code in DIAGNOSTIC_CODES;
+}
+
+/** An empty error span still needs one visible character (or the last one at the end of the part). */
+function widen(span: Span, part: YamlPart): Span {
+  const len = part.text.length;
+  const start = Math.max(0, Math.min(span.start, len));
+  const end = Math.max(start, Math.min(span.end, len));
+  if (end > start) return { start, end };
+  return start < len ? { start, end: start + 1 } : { start: Math.max(0, len - 1), end: len };
+}

@@ -1,0 +1,128 @@
+import type { Position, Range } from 'vscode-languageserver-types';
+import { YamlPart } from './part';
+
+/** A line that starts a YAML document: `---` at column 0, then white space or the end of the line. */
+const DOC_START = /^---(?=[ \t\r\n]|$)/gm;
+
+/** Offsets at which the parts of `text` begin (always 0 first). */
+function partStarts(text: string): number[] {
+  const starts = [0];
+  DOC_START.lastIndex = 0;
+  for (let m = DOC_START.exec(text); m; m = DOC_START.exec(text)) {
+    if (m.index > 0) starts.push(m.index);
+  }
+  return starts;
+}
+
+function splitText(text: string, reuse?: Map<string, YamlPart>): YamlPart[] {
+  const starts = partStarts(text);
+  const parts: YamlPart[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const slice = text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
+    const old = reuse?.get(slice);
+    if (old) reuse!.delete(slice);
+    parts.push(old ?? new YamlPart(slice));
+  }
+  return parts;
+}
+
+/** One change as LSP sends it: a range in the text before the change, or the whole new text. */
+export interface TextChange { range?: Range; text: string }
+
+/**
+ * A YAML file as a list of parts (one per `---` document). Edits re-split only the parts they touch;
+ * every other part keeps its text, its parse and its per-part caches.
+ */
+export class YamlFile {
+  parts: YamlPart[];
+  version: number;
+
+  constructor(readonly uri: string, text: string, version = 0) {
+    this.parts = splitText(text);
+    this.version = version;
+    this.relayout(0);
+  }
+
+  get text(): string { return this.parts.map((p) => p.text).join(''); }
+
+  get length(): number {
+    const last = this.parts[this.parts.length - 1];
+    return last ? last.end : 0;
+  }
+
+  /** Recompute start offsets and lines from part `from` on. */
+  private relayout(from: number): void {
+    for (let i = Math.max(0, from); i < this.parts.length; i++) {
+      const prev = this.parts[i - 1];
+      const p = this.parts[i]!;
+      p.start = prev ? prev.end : 0;
+      p.startLine = prev ? prev.startLine + prev.lineBreaks : 0;
+    }
+  }
+
+  /** Index of the part holding `offset` (the last part for the end of the file). */
+  partIndexAtOffset(offset: number): number {
+    let lo = 0;
+    let hi = this.parts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.parts[mid]!.start <= offset) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Index of the part holding `line`. */
+  partIndexAtLine(line: number): number {
+    let lo = 0;
+    let hi = this.parts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.parts[mid]!.startLine <= line) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  partAt(position: Position): YamlPart {
+    return this.parts[this.partIndexAtLine(position.line)]!;
+  }
+
+  offsetAt(position: Position): number {
+    const part = this.partAt(position);
+    return part.start + part.offsetAt(position);
+  }
+
+  positionAt(offset: number): Position {
+    const part = this.parts[this.partIndexAtOffset(offset)]!;
+    return part.positionAt(offset - part.start);
+  }
+
+  /** Apply LSP content changes in order; returns the parts whose text is new. */
+  applyChanges(changes: readonly TextChange[], version: number): YamlPart[] {
+    const before = new Set(this.parts);
+    for (const change of changes) {
+      if (change.range) {
+        this.replace(this.offsetAt(change.range.start), this.offsetAt(change.range.end), change.text);
+      } else {
+        this.parts = splitText(change.text, new Map(this.parts.map((p) => [p.text, p] as const)));
+        this.relayout(0);
+      }
+    }
+    this.version = version;
+    return this.parts.filter((p) => !before.has(p));
+  }
+
+  /** Replace [start, end) with `text`, re-splitting only the parts around the edit. */
+  private replace(start: number, end: number, text: string): void {
+    // Widen by one part on each side when the edit is near a boundary: it may make or break a `---` line.
+    let lo = this.partIndexAtOffset(Math.max(0, start - 1));
+    let hi = this.partIndexAtOffset(Math.min(this.length, end + 4));
+    if (lo > 0 && start - this.parts[lo]!.start < 4) lo--;
+    if (hi + 1 < this.parts.length && this.parts[hi]!.end - end < 4) hi++;
+    const region = this.parts.slice(lo, hi + 1);
+    const regionStart = region[0]!.start;
+    const regionText = region.map((p) => p.text).join('');
+    const edited = regionText.slice(0, start - regionStart) + text + regionText.slice(end - regionStart);
+    this.parts.splice(lo, region.length, ...splitText(edited, new Map(region.map((p) => [p.text, p] as const))));
+    this.relayout(lo);
+  }
+}

@@ -1,0 +1,101 @@
+import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, Location, Position, Range } from 'vscode-languageserver-types';
+import { codeActions } from './actions';
+import { complete } from './completion';
+import { factsComputed, factsOf, mayHoldFacts } from './context';
+import { fileDiagnostics } from './diagnostics';
+import { YamlFile, type TextChange } from './file';
+import { hover } from './hover';
+import { definition, references } from './navigation';
+import { documentSymbols } from './symbols';
+import { WorkspaceIndex, type ClusterFacts } from './workspaceIndex';
+
+export interface ServiceSettings {
+  /** Points a lens shifts (SPEC 3.6). */
+  lensStep: number;
+  /** Total that "normalise weights" scales to. */
+  normalizeTotal: number;
+}
+
+export const DEFAULT_SETTINGS: ServiceSettings = { lensStep: 10, normalizeTotal: 100 };
+
+/** What every feature gets: the file, the index and the settings. */
+export interface FeatureContext {
+  file: YamlFile;
+  index: WorkspaceIndex;
+  settings: ServiceSettings;
+}
+
+/**
+ * The language service: files, the index and the features over them. No transport and no I/O; the LSP layer
+ * and the CLI feed it text and read results.
+ */
+export class LanguageService {
+  readonly index = new WorkspaceIndex();
+  settings: ServiceSettings = { ...DEFAULT_SETTINGS };
+
+  /** Add or replace a whole file (an opened document, or a workspace file read from disk). */
+  setFile(uri: string, text: string, version = 0): YamlFile {
+    const file = new YamlFile(uri, text, version);
+    this.index.setFile(file);
+    return file;
+  }
+
+  /** Apply incremental changes; facts of the edited parts are computed at once (they are small). */
+  changeFile(uri: string, changes: readonly TextChange[], version: number): YamlFile | undefined {
+    const file = this.index.getFile(uri);
+    if (!file) return undefined;
+    const hadFacts = file.parts.some((p) => factsComputed(p)?.length);
+    const fresh = file.applyChanges(changes, version);
+    for (const part of fresh) if (mayHoldFacts(part)) factsOf(part);
+    if (hadFacts || fresh.some((p) => mayHoldFacts(p))) this.index.invalidate();
+    return file;
+  }
+
+  removeFile(uri: string): void { this.index.removeFile(uri); }
+  getFile(uri: string): YamlFile | undefined { return this.index.getFile(uri); }
+  setClusterFacts(facts: ClusterFacts | undefined): void { this.index.setCluster(facts); }
+
+  /**
+   * Diagnostics of a file. With `complete` false (a big file whose context is still being indexed), only
+   * what the split documents say about themselves: cross-references would be guesses until the index is done.
+   */
+  diagnostics(uri: string, complete = true): Diagnostic[] {
+    const file = this.index.getFile(uri);
+    return file ? fileDiagnostics(file, this.index, complete) : [];
+  }
+
+  private context(uri: string): FeatureContext | undefined {
+    const file = this.index.getFile(uri);
+    return file ? { file, index: this.index, settings: this.settings } : undefined;
+  }
+
+  completion(uri: string, position: Position): CompletionItem[] {
+    const ctx = this.context(uri);
+    return ctx ? complete(ctx, position) : [];
+  }
+
+  hover(uri: string, position: Position): Hover | null {
+    const ctx = this.context(uri);
+    return ctx ? hover(ctx, position) : null;
+  }
+
+  codeActions(uri: string, range: Range, diagnostics: readonly Diagnostic[]): CodeAction[] {
+    const ctx = this.context(uri);
+    return ctx ? codeActions(ctx, range, diagnostics) : [];
+  }
+
+  documentSymbols(uri: string): DocumentSymbol[] {
+    const ctx = this.context(uri);
+    return ctx ? documentSymbols(ctx) : [];
+  }
+
+  definition(uri: string, position: Position): Location[] {
+    const ctx = this.context(uri);
+    return ctx ? definition(ctx, position) : [];
+  }
+
+  references(uri: string, position: Position, includeDeclaration = true): Location[] {
+    const ctx = this.context(uri);
+    return ctx ? references(ctx, position, includeDeclaration) : [];
+  }
+}

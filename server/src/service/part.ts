@@ -1,0 +1,121 @@
+import { Document, parseDocument } from 'yaml';
+import type { Position, Range } from 'vscode-languageserver-types';
+
+/** Kinds whose documents are analysed as splits. */
+export const SPLIT_KINDS: ReadonlySet<string> = new Set(['TrafficSplit', 'HTTPRoute']);
+
+/** Kinds read only for the facts the index keeps (references, ports, pod labels). */
+export const CONTEXT_KINDS: ReadonlySet<string> = new Set([
+  'Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Rollout', 'Job', 'CronJob',
+  'ServiceProfile', 'ReferenceGrant', 'HTTPRouteGroup', 'Namespace',
+]);
+
+/** A half-open span of character offsets, relative to the start of its part. */
+export interface Span { start: number; end: number }
+
+const TOP_KIND = /^kind:[ \t]*(["']?)([A-Za-z][A-Za-z0-9]*)\1[ \t]*(?:#.*)?$/m;
+const TOP_API_VERSION = /^apiVersion:[ \t]*(["']?)([^\s"'#]+)\1[ \t]*(?:#.*)?$/m;
+
+/**
+ * One `---` document of a file. It keeps its own text, so an edit elsewhere in the file leaves it (and its
+ * parse) untouched; only its place in the file (`start`, `startLine`) moves.
+ */
+export class YamlPart {
+  /** Offset of the part's first character in the file; updated when an earlier part changes length. */
+  start = 0;
+  /** Zero-based line of the part's first character in the file. */
+  startLine = 0;
+  /** Kind and apiVersion as a cheap line scan sees them (undefined when not written at top level). */
+  readonly kind: string | undefined;
+  readonly apiVersion: string | undefined;
+  /** A Helm/Go template: skipped quietly. */
+  readonly templated: boolean;
+  /** Number of line breaks in the text. */
+  readonly lineBreaks: number;
+
+  private parsed: Document.Parsed | undefined;
+  private lineStartsCache: number[] | undefined;
+  /** Per-part caches owned by features (split model, facts, own diagnostics); dropped with the part. */
+  readonly cache = new Map<string, unknown>();
+
+  constructor(readonly text: string) {
+    this.templated = text.includes('{{');
+    this.kind = TOP_KIND.exec(text)?.[2];
+    this.apiVersion = TOP_API_VERSION.exec(text)?.[2];
+    this.lineBreaks = countLineBreaks(text);
+  }
+
+  get end(): number { return this.start + this.text.length; }
+
+  /** Whether a full parse is needed to learn the kind (flow style, or kind not at column 0). */
+  get kindUnknown(): boolean { return this.kind === undefined && /\bkind\b/.test(this.text); }
+
+  get isSplit(): boolean {
+    if (this.templated) return false;
+    if (this.kind !== undefined) return SPLIT_KINDS.has(this.kind);
+    return this.kindUnknown && SPLIT_KINDS.has(String(this.doc.get('kind') ?? ''));
+  }
+
+  /** The parsed document, parsed on first use and kept while the part's text is unchanged. */
+  get doc(): Document.Parsed {
+    if (!this.parsed) {
+      this.parsed = parseDocument(this.text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+    }
+    return this.parsed;
+  }
+
+  get isParsed(): boolean { return this.parsed !== undefined; }
+
+  /** Cached per-part value, computed once per text. */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.cache.has(key)) return this.cache.get(key) as T;
+    const value = compute();
+    this.cache.set(key, value);
+    return value;
+  }
+
+  private get lineStarts(): number[] {
+    if (!this.lineStartsCache) {
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStartsCache = starts;
+    }
+    return this.lineStartsCache;
+  }
+
+  /** File position of a part-relative offset. */
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= o) lo = mid; else hi = mid - 1;
+    }
+    return { line: this.startLine + lo, character: o - starts[lo]! };
+  }
+
+  /** Part-relative offset of a file position (clamped into the part). */
+  offsetAt(position: Position): number {
+    const starts = this.lineStarts;
+    const line = position.line - this.startLine;
+    if (line < 0) return 0;
+    if (line >= starts.length) return this.text.length;
+    const lineStart = starts[line]!;
+    const next = line + 1 < starts.length ? starts[line + 1]! : this.text.length;
+    let lineEnd = next;
+    if (line + 1 < starts.length) lineEnd = this.text[next - 2] === '\r' ? next - 2 : next - 1;
+    return Math.min(lineStart + Math.max(0, position.character), lineEnd);
+  }
+
+  rangeOf(span: Span): Range {
+    return { start: this.positionAt(span.start), end: this.positionAt(span.end) };
+  }
+}
+
+export function countLineBreaks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}

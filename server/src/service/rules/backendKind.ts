@@ -1,0 +1,28 @@
+import type { Rule } from './rule';
+
+/** `unknown-backend-kind`: a backendRef the mesh cannot route to. */
+export const unknownBackendKind: Rule = {
+  code: 'unknown-backend-kind',
+  scope: 'document',
+  check({ doc }) {
+    return doc.splits.flatMap((s) => s.backends.flatMap((b) =>
+      b.kindProblem ? [{ code: this.code, span: b.kindProblem.span, message: b.kindProblem.value }] : []));
+  },
+};
+
+/** `backend-ref-port-missing`: a core Service backendRef must say which port. */
+export const backendRefPortMissing: Rule = {
+  code: 'backend-ref-port-missing',
+  scope: 'document',
+  check({ doc }) {
+    return doc.splits.flatMap((s) => s.backends.flatMap((b) =>
+      b.portRequired && !b.port
+        ? [{
+            code: this.code,
+            span: b.name?.span ?? b.span,
+            message: `backendRef ${b.name?.value ?? ''} to a Service needs a port`,
+            data: { split: s.index, backend: b.index },
+          }]
+        : []));
+  },
+};

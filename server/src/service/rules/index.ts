@@ -1,0 +1,19 @@
+import { oldApiVersion, unknownApiVersion } from './apiVersion';
+import { backendRefPortMissing, unknownBackendKind } from './backendKind';
+import { duplicateBackend } from './duplicateBackend';
+import { notServedByLinkerd, shadowedByServiceProfile, trafficSplitDeprecated } from './linkerd';
+import { invalidName } from './names';
+import { noParent, parentNotService } from './parents';
+import { backendWithoutWorkload, crossNamespaceBackend, portMismatch, serviceNotFound } from './references';
+import type { Rule } from './rule';
+import { unreachableRule } from './unreachableRule';
+import { weightInvalid, weightsAllZero } from './weights';
+
+/** Every rule over the split model. `yaml-syntax` and `schema` come from the parser and the schemas. */
+export const RULES: readonly Rule[] = [
+  unknownApiVersion, oldApiVersion, weightInvalid, weightsAllZero, invalidName, noParent, unreachableRule,
+  duplicateBackend, serviceNotFound, portMismatch, backendWithoutWorkload, unknownBackendKind, backendRefPortMissing,
+  parentNotService, crossNamespaceBackend, notServedByLinkerd, shadowedByServiceProfile, trafficSplitDeprecated,
+];
+
+export type { Finding, Rule, RuleContext } from './rule';

@@ -1,0 +1,106 @@
+import { factsComputed, factsOf, mayHoldFacts, type Fact, type GrantFact, type ProfileFact, type ServiceFact, type WorkloadFact } from './context';
+import type { YamlFile } from './file';
+import type { YamlPart } from './part';
+
+/** Facts about the cluster as the client last saw them (pushed through the protocol). */
+export interface ClusterFacts {
+  /** Namespaces the facts cover: only there can "not found" be said. */
+  namespaces: string[];
+  facts: Fact[];
+}
+
+interface Lookup {
+  services: Map<string, ServiceFact[]>;
+  workloads: Map<string, WorkloadFact[]>;
+  profiles: Map<string, ProfileFact[]>;
+  grants: Map<string, GrantFact[]>;
+  serviceNamespaces: Set<string>;
+}
+
+const key = (ns: string, name: string): string => `${ns}/${name}`;
+
+function push<T>(map: Map<string, T[]>, k: string, v: T): void {
+  const list = map.get(k);
+  if (list) list.push(v); else map.set(k, [v]);
+}
+
+/**
+ * Every file the service knows (open documents and scanned workspace files) and the facts of their context
+ * documents. Facts are computed part by part (`indexSome`), so a big file never blocks a request; lookups
+ * see what has been indexed so far.
+ */
+export class WorkspaceIndex {
+  private readonly files = new Map<string, YamlFile>();
+  private cluster: ClusterFacts | undefined;
+  private lookup: Lookup | undefined;
+
+  setFile(file: YamlFile): void { this.files.set(file.uri, file); this.lookup = undefined; }
+  removeFile(uri: string): void { if (this.files.delete(uri)) this.lookup = undefined; }
+  getFile(uri: string): YamlFile | undefined { return this.files.get(uri); }
+  allFiles(): IterableIterator<YamlFile> { return this.files.values(); }
+  setCluster(facts: ClusterFacts | undefined): void { this.cluster = facts; this.lookup = undefined; }
+  get clusterFacts(): ClusterFacts | undefined { return this.cluster; }
+  /** An edit changed a file's parts. */
+  invalidate(): void { this.lookup = undefined; }
+
+  /** Parts still waiting for their facts, in `uri` or everywhere. */
+  *pendingParts(uri?: string): Generator<YamlPart> {
+    const files = uri ? [this.files.get(uri)].filter((f): f is YamlFile => !!f) : this.files.values();
+    for (const file of files) {
+      for (const part of file.parts) if (mayHoldFacts(part) && !factsComputed(part)) yield part;
+    }
+  }
+
+  isIndexed(uri?: string): boolean { return this.pendingParts(uri).next().done === true; }
+
+  /** Compute facts until `deadline` (ms, performance.now clock); returns true when nothing is left. */
+  indexSome(deadline: number, uri?: string): boolean {
+    let did = false;
+    for (const part of this.pendingParts(uri)) {
+      factsOf(part);
+      did = true;
+      if (performance.now() >= deadline) { this.lookup = undefined; return this.isIndexed(uri); }
+    }
+    if (did) this.lookup = undefined;
+    return true;
+  }
+
+  private get maps(): Lookup {
+    if (this.lookup) return this.lookup;
+    const l: Lookup = { services: new Map(), workloads: new Map(), profiles: new Map(), grants: new Map(), serviceNamespaces: new Set() };
+    const add = (f: Fact): void => {
+      switch (f.type) {
+        case 'Service': push(l.services, key(f.ns, f.name), f); l.serviceNamespaces.add(f.ns); break;
+        case 'Workload': push(l.workloads, f.ns, f); break;
+        case 'ServiceProfile': push(l.profiles, key(f.ns, f.service), f); break;
+        case 'ReferenceGrant': push(l.grants, f.ns, f); break;
+      }
+    };
+    for (const file of this.files.values()) {
+      for (const part of file.parts) factsComputed(part)?.forEach(add);
+    }
+    this.cluster?.facts.forEach(add);
+    this.lookup = l;
+    return l;
+  }
+
+  /** Services named `name` in `ns`: workspace definitions first, then the cluster's. */
+  services(ns: string, name: string): ServiceFact[] {
+    return this.maps.services.get(key(ns, name)) ?? [];
+  }
+
+  allServices(ns?: string): ServiceFact[] {
+    const out: ServiceFact[] = [];
+    for (const list of this.maps.services.values()) for (const s of list) if (ns === undefined || s.ns === ns) out.push(s);
+    return out;
+  }
+
+  /** Whether "this Service does not exist" can be said for `ns`: the workspace defines Services there, or the cluster covers it. */
+  knowsServicesOf(ns: string): boolean {
+    return this.cluster?.namespaces.includes(ns) === true || this.maps.serviceNamespaces.has(ns);
+  }
+
+  workloads(ns: string): WorkloadFact[] { return this.maps.workloads.get(ns) ?? []; }
+  profiles(ns: string, service: string): ProfileFact[] { return this.maps.profiles.get(key(ns, service)) ?? []; }
+  grants(ns: string): GrantFact[] { return this.maps.grants.get(ns) ?? []; }
+}

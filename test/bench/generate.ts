@@ -1,0 +1,401 @@
+/**
+ * Deterministic generator of a large multi-document Kubernetes manifest for the benchmark.
+ *
+ * The manifest is made of "apps". Each app lives in a namespace and has 6 documents:
+ *   - an apex Service `<app>` and two backend Services `<app>-stable` / `<app>-canary` (selectors + ports),
+ *   - two Deployments (pod labels matching those selectors; containers with env, resources, probes: the bulk),
+ *   - one split: an SMI TrafficSplit (split.smi-spec.io/v1alpha2) or a Gateway API HTTPRoute
+ *     (gateway.networking.k8s.io/v1, parentRef kind Service group core, backendRefs with port + weight).
+ * When N is not a multiple of 6 the last documents are plain Services.
+ *
+ * About 1% of all documents are faulty (all faults are in split documents, so about 6% of the splits):
+ * negative weight, unknown field in spec, missing backends, a backend naming a Service that does not exist,
+ * and (HTTPRoute) a Service backendRef without a port.
+ *
+ * Sizes are tuned so that 20,000 documents are about 14 MiB. Same (n, seed) => same text, byte for byte.
+ */
+
+/** Zero-based LSP position. */
+export interface ManifestPosition {
+  line: number;
+  character: number;
+}
+
+export type SplitFault = 'negative-weight' | 'unknown-spec-field' | 'missing-backends' | 'unknown-backend-service' | 'missing-port';
+
+export interface FaultyDocument {
+  /** Zero-based index of the document in the file. */
+  documentIndex: number;
+  kind: 'TrafficSplit' | 'HTTPRoute';
+  namespace: string;
+  name: string;
+  fault: SplitFault;
+  /** Zero-based line of the document's first line (`apiVersion: ...`). */
+  line: number;
+}
+
+export interface WeightEdit extends ManifestPosition {
+  /** The position is the last digit of a weight; writing `digits[0]` or `digits[1]` there keeps the document valid. */
+  digits: [string, string];
+  /** The digit that is there in the generated text. */
+  original: string;
+  documentIndex: number;
+  kind: 'TrafficSplit' | 'HTTPRoute';
+  namespace: string;
+  name: string;
+}
+
+export interface BenchManifest {
+  text: string;
+  /** Number of documents (= n). */
+  documents: number;
+  /** Size in bytes (UTF-8; the text is ASCII). */
+  bytes: number;
+  lines: number;
+  kinds: Record<string, number>;
+  faulty: FaultyDocument[];
+  /** A backend weight of a valid TrafficSplit near the middle of the file (undefined if there is none). */
+  weightEdit: WeightEdit | undefined;
+  /** A backend weight of a valid HTTPRoute near the middle of the file (undefined if there is none). */
+  httpRouteWeightEdit: WeightEdit | undefined;
+  /**
+   * Inside a backend of the same TrafficSplit as `weightEdit`: the start of the value after `service: `
+   * (completion there should offer the Services of the namespace).
+   */
+  completion: ManifestPosition | undefined;
+}
+
+/** mulberry32: small, fast, deterministic PRNG returning floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const APPS_PER_NAMESPACE = 40;
+const DOCS_PER_APP = 6;
+/** Share of all documents that are faulty. */
+const FAULTY_SHARE = 0.01;
+
+const WORDS = [
+  'cart', 'catalog', 'checkout', 'payments', 'ledger', 'search', 'emoji', 'voting', 'web', 'auth', 'profile', 'orders',
+  'billing', 'shipping', 'inventory', 'reviews', 'ratings', 'gateway', 'notify', 'mailer', 'reports', 'metrics', 'quotes',
+  'pricing', 'ads', 'recommend', 'session', 'media', 'upload', 'thumbs', 'feeds', 'chat', 'presence', 'geo', 'routing',
+];
+const TEAMS = ['core', 'shop', 'growth', 'platform', 'data', 'identity', 'edge', 'mobile', 'infra', 'content'];
+
+/** Generates the manifest text only. */
+export function generateManifest(n: number, seed = 1): string {
+  return generateBenchManifest(n, seed).text;
+}
+
+/** Generates the manifest and the facts the benchmark needs about it. */
+export function generateBenchManifest(n: number, seed = 1): BenchManifest {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`generateBenchManifest: n must be a non-negative integer, got ${n}`);
+  const rnd = mulberry32(seed);
+  const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
+
+  const apps = Math.floor(n / DOCS_PER_APP);
+  // Faults go to split documents only: one split per app, so this share of the splits gives ~1% of all documents.
+  const faultProbability = apps > 0 ? Math.min(1, (FAULTY_SHARE * n) / apps) : 0;
+
+  const out: string[] = [];
+  let line = 0; // zero-based line where the next document starts
+  let documentIndex = 0;
+  const kinds: Record<string, number> = {};
+  const faulty: FaultyDocument[] = [];
+  const middleApp = Math.floor(apps / 2);
+  let weightEdit: WeightEdit | undefined;
+  let httpRouteWeightEdit: WeightEdit | undefined;
+  let completion: ManifestPosition | undefined;
+
+  /** Appends one document (lines without trailing newline) and returns its first line. */
+  const push = (kind: string, docLines: string[]): number => {
+    if (documentIndex > 0) {
+      out.push('---');
+      line += 1;
+    }
+    const first = line;
+    for (const l of docLines) out.push(l);
+    line += docLines.length;
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    documentIndex += 1;
+    return first;
+  };
+
+  for (let a = 0; a < apps; a++) {
+    const nsIndex = Math.floor(a / APPS_PER_NAMESPACE);
+    const namespace = `${TEAMS[nsIndex % TEAMS.length]}-${nsIndex}`;
+    const app = `${pick(WORDS)}-${a}`;
+    const stable = `${app}-stable`;
+    const canary = `${app}-canary`;
+    const port = pick([80, 8080, 8000, 9090]);
+    const targetPort = pick([8080, 8081, 3000, 5000]);
+    const version = `v${int(1, 40)}.${int(0, 20)}.${int(0, 9)}`;
+
+    push('Service', service(namespace, app, { app }, port, targetPort, rnd));
+    push('Service', service(namespace, stable, { app, track: 'stable' }, port, targetPort, rnd));
+    push('Service', service(namespace, canary, { app, track: 'canary' }, port, targetPort, rnd));
+    push('Deployment', deployment(namespace, stable, app, 'stable', version, targetPort, rnd));
+    push('Deployment', deployment(namespace, canary, app, 'canary', bump(version), targetPort, rnd));
+
+    // Weights: multiples of 10 (so the last digit is 0 and can alternate with 1), summing to 1000.
+    const canaryWeight = int(0, 50) * 10;
+    const stableWeight = 1000 - canaryWeight;
+    const fault: SplitFault | undefined = rnd() < faultProbability ? pick(FAULTS) : undefined;
+    const useHttpRoute = rnd() < 0.4;
+    const docIndex = documentIndex;
+    const docLine = line + (documentIndex > 0 ? 1 : 0);
+
+    if (useHttpRoute) {
+      const actualFault = fault === 'missing-backends' ? 'missing-port' : fault;
+      const { lines: docLines, weightAt } = httpRoute(namespace, app, stable, canary, port, stableWeight, canaryWeight, actualFault, rnd);
+      push('HTTPRoute', docLines);
+      if (actualFault) faulty.push({ documentIndex: docIndex, kind: 'HTTPRoute', namespace, name: `${app}-canary`, fault: actualFault, line: docLine });
+      else if (!httpRouteWeightEdit && a >= middleApp && weightAt) {
+        httpRouteWeightEdit = { line: docLine + weightAt.line, character: weightAt.character, digits: ['0', '1'], original: '0', documentIndex: docIndex, kind: 'HTTPRoute', namespace, name: `${app}-canary` };
+      }
+    } else {
+      const actualFault = fault === 'missing-port' ? 'missing-backends' : fault;
+      const { lines: docLines, weightAt, serviceValueAt } = trafficSplit(namespace, app, stable, canary, stableWeight, canaryWeight, actualFault, rnd);
+      push('TrafficSplit', docLines);
+      if (actualFault) faulty.push({ documentIndex: docIndex, kind: 'TrafficSplit', namespace, name: `${app}-split`, fault: actualFault, line: docLine });
+      else if (!weightEdit && a >= middleApp && weightAt && serviceValueAt) {
+        weightEdit = { line: docLine + weightAt.line, character: weightAt.character, digits: ['0', '1'], original: '0', documentIndex: docIndex, kind: 'TrafficSplit', namespace, name: `${app}-split` };
+        completion = { line: docLine + serviceValueAt.line, character: serviceValueAt.character };
+      }
+    }
+  }
+  // Fill up to n with plain Services.
+  for (let i = 0; documentIndex < n; i++) {
+    push('Service', service('leftovers', `extra-${i}`, { app: `extra-${i}` }, 80, 8080, rnd));
+  }
+
+  const text = out.join('\n') + (out.length > 0 ? '\n' : '');
+  return {
+    text,
+    documents: documentIndex,
+    bytes: Buffer.byteLength(text, 'utf8'),
+    lines: out.length,
+    kinds,
+    faulty,
+    weightEdit,
+    httpRouteWeightEdit,
+    completion,
+  };
+}
+
+const FAULTS: readonly SplitFault[] = ['negative-weight', 'unknown-spec-field', 'missing-backends', 'unknown-backend-service', 'missing-port'];
+
+function bump(version: string): string {
+  const [major, minor] = version.slice(1).split('.').map(Number);
+  return `v${major}.${(minor ?? 0) + 1}.0`;
+}
+
+function hex(rnd: () => number, length: number): string {
+  let s = '';
+  while (s.length < length) s += Math.floor(rnd() * 0x100000000).toString(16).padStart(8, '0');
+  return s.slice(0, length);
+}
+
+function service(namespace: string, name: string, selector: Record<string, string>, port: number, targetPort: number, rnd: () => number): string[] {
+  const lines = [
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata:',
+    `  name: ${name}`,
+    `  namespace: ${namespace}`,
+    '  labels:',
+    `    app.kubernetes.io/name: ${selector['app'] ?? name}`,
+    '    app.kubernetes.io/managed-by: canary-bench',
+    'spec:',
+    '  type: ClusterIP',
+    '  selector:',
+    ...Object.entries(selector).map(([k, v]) => `    ${k}: ${v}`),
+    '  ports:',
+    '    - name: http',
+    `      port: ${port}`,
+    `      targetPort: ${targetPort}`,
+    '      protocol: TCP',
+  ];
+  if (rnd() < 0.5) lines.push('    - name: admin', '      port: 9990', '      targetPort: 9990', '      protocol: TCP');
+  return lines;
+}
+
+function deployment(namespace: string, name: string, app: string, track: string, version: string, port: number, rnd: () => number): string[] {
+  const replicas = 1 + Math.floor(rnd() * 6);
+  const cpu = 50 + Math.floor(rnd() * 20) * 25;
+  const mem = 64 * (1 + Math.floor(rnd() * 8));
+  const lines = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    `  name: ${name}`,
+    `  namespace: ${namespace}`,
+    '  labels:',
+    `    app.kubernetes.io/name: ${app}`,
+    `    app.kubernetes.io/version: ${version}`,
+    'spec:',
+    `  replicas: ${replicas}`,
+    '  selector:',
+    '    matchLabels:',
+    `      app: ${app}`,
+    `      track: ${track}`,
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    `        app: ${app}`,
+    `        track: ${track}`,
+    '      annotations:',
+    '        linkerd.io/inject: enabled',
+    '    spec:',
+    '      containers:',
+    `        - name: ${app}`,
+    `          image: registry.example.com/${namespace}/${app}:${version}`,
+    '          ports:',
+    '            - name: http',
+    `              containerPort: ${port}`,
+    '          env:',
+    '            - name: TRACK',
+    `              value: ${track}`,
+    '            - name: POD_NAME',
+    '              valueFrom:',
+    '                fieldRef:',
+    '                  fieldPath: metadata.name',
+    '            - name: FEATURE_FLAGS',
+    `              value: "${hex(rnd, 16)}"`,
+    '            - name: LOG_LEVEL',
+    `              value: ${pick3(rnd, ['info', 'debug', 'warn'])}`,
+    '            - name: OTEL_EXPORTER_OTLP_ENDPOINT',
+    '              value: http://collector.observability:4317',
+    '          resources:',
+    '            requests:',
+    `              cpu: ${cpu}m`,
+    `              memory: ${mem}Mi`,
+    '            limits:',
+    `              memory: ${mem * 2}Mi`,
+    '          readinessProbe:',
+    '            httpGet:',
+    '              path: /ready',
+    `              port: ${port}`,
+    '            periodSeconds: 10',
+    '          livenessProbe:',
+    '            httpGet:',
+    '              path: /live',
+    `              port: ${port}`,
+    '            failureThreshold: 3',
+  ];
+  return lines;
+}
+
+function pick3(rnd: () => number, items: readonly string[]): string {
+  return items[Math.floor(rnd() * items.length)] as string;
+}
+
+interface SplitLines {
+  lines: string[];
+  /** Within the document: the last digit of the stable backend's weight. */
+  weightAt: ManifestPosition | undefined;
+  /** Within the document: start of the value after `service: ` of the canary backend. */
+  serviceValueAt?: ManifestPosition | undefined;
+}
+
+function trafficSplit(
+  namespace: string,
+  app: string,
+  stable: string,
+  canary: string,
+  stableWeight: number,
+  canaryWeight: number,
+  fault: SplitFault | undefined,
+  rnd: () => number,
+): SplitLines {
+  const lines = [
+    'apiVersion: split.smi-spec.io/v1alpha2',
+    'kind: TrafficSplit',
+    'metadata:',
+    `  name: ${app}-split`,
+    `  namespace: ${namespace}`,
+    '  labels:',
+    `    app.kubernetes.io/name: ${app}`,
+    'spec:',
+    '  # The apex service that clients call.',
+    `  service: ${app}`,
+  ];
+  if (fault === 'unknown-spec-field') lines.push(`  matches: ${rnd() < 0.5 ? 'all' : 'none'}`);
+  let weightAt: ManifestPosition | undefined;
+  let serviceValueAt: ManifestPosition | undefined;
+  if (fault !== 'missing-backends') {
+    lines.push('  backends:');
+    lines.push(`    - service: ${stable}`);
+    const w = fault === 'negative-weight' ? `-${stableWeight}` : String(stableWeight);
+    lines.push(`      weight: ${w}`);
+    weightAt = { line: lines.length - 1, character: `      weight: ${w}`.length - 1 };
+    const canaryRef = fault === 'unknown-backend-service' ? `${app}-preview` : canary;
+    lines.push(`    - service: ${canaryRef}`);
+    serviceValueAt = { line: lines.length - 1, character: '    - service: '.length };
+    lines.push(`      weight: ${canaryWeight}`);
+  }
+  return { lines, weightAt, serviceValueAt };
+}
+
+function httpRoute(
+  namespace: string,
+  app: string,
+  stable: string,
+  canary: string,
+  port: number,
+  stableWeight: number,
+  canaryWeight: number,
+  fault: SplitFault | undefined,
+  rnd: () => number,
+): SplitLines {
+  const lines = [
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: HTTPRoute',
+    'metadata:',
+    `  name: ${app}-canary`,
+    `  namespace: ${namespace}`,
+    '  labels:',
+    `    app.kubernetes.io/name: ${app}`,
+    'spec:',
+    '  parentRefs:',
+    `    - name: ${app}`,
+    '      kind: Service',
+    '      group: core',
+    `      port: ${port}`,
+  ];
+  if (fault === 'unknown-spec-field') lines.push(`  weighting: ${rnd() < 0.5 ? 'random' : 'sticky'}`);
+  lines.push('  rules:', '    - matches:', '        - path:', '            type: PathPrefix', '            value: /', '      backendRefs:');
+  lines.push(`        - name: ${stable}`);
+  if (fault !== 'missing-port') lines.push(`          port: ${port}`);
+  const w = fault === 'negative-weight' ? `-${stableWeight}` : String(stableWeight);
+  lines.push(`          weight: ${w}`);
+  const weightAt: ManifestPosition = { line: lines.length - 1, character: `          weight: ${w}`.length - 1 };
+  lines.push(`        - name: ${fault === 'unknown-backend-service' ? `${app}-preview` : canary}`);
+  lines.push(`          port: ${port}`, `          weight: ${canaryWeight}`);
+  return { lines, weightAt };
+}
+
+/** `node --import tsx test/bench/generate.ts [N] [seed]` prints the manifest (or, with --stats, its facts). */
+if (/[\\/]generate\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
+  const args = process.argv.slice(2);
+  const stats = args.includes('--stats');
+  const [nArg, seedArg] = args.filter((a) => !a.startsWith('--'));
+  const m = generateBenchManifest(Number(nArg ?? 1000), Number(seedArg ?? 1));
+  if (stats) {
+    const { text: _text, faulty, ...rest } = m;
+    void _text;
+    const byFault: Record<string, number> = {};
+    for (const f of faulty) byFault[f.fault] = (byFault[f.fault] ?? 0) + 1;
+    process.stdout.write(JSON.stringify({ ...rest, mib: +(m.bytes / 1048576).toFixed(2), faulty: faulty.length, byFault }, null, 2) + '\n');
+  } else {
+    process.stdout.write(m.text);
+  }
+}
