@@ -36,7 +36,7 @@
  * missing or failed to start/initialize.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
@@ -353,6 +353,8 @@ interface ServerResult {
   edit: Distribution & { timeouts: number; toComplete: Distribution };
   completion: Distribution & { timeouts: number; items: number | null };
   peakRssKiB: number | null;
+  /** 1-minute load average when the server was started (the machine is shared: high values mean noisy numbers). */
+  loadAverage: number;
   stderrTail?: string;
 }
 
@@ -413,6 +415,7 @@ async function runServer(spec: ServerSpec, manifest: BenchManifest, filePath: st
     edit: { ...distribution([]), timeouts: 0, toComplete: distribution([]) },
     completion: { ...distribution([]), timeouts: 0, items: null },
     peakRssKiB: null,
+    loadAverage: round(loadavg()[0] ?? 0),
   };
   if (spec.missing) {
     log(spec.missing);
@@ -633,6 +636,7 @@ function printTable(size: SizeResult): void {
     ['completion p95 (ms)', (s) => fmtMs(s.completion.p95)],
     ['  completion items', (s) => String(s.completion.items ?? '-')],
     ['peak RSS (MiB)', (s) => fmtMiB(s.peakRssKiB)],
+    [`load average at start (${cpus().length} cpus)`, (s) => s.loadAverage.toFixed(2)],
   ];
   const w0 = Math.max(...rows.map(([l]) => l.length)) + 2;
   const w = 24;
@@ -753,12 +757,14 @@ function writeArtifact(sizes: SizeResult[], tools: BenchTools | undefined): void
   writeFileSync(ARTIFACT, JSON.stringify(report, null, 2) + '\n');
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`[bench] failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+if (/[\\/]bench\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`[bench] failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -139,9 +139,11 @@ export function generateBenchManifest(n: number, seed = 1): BenchManifest {
     const targetPort = pick([8080, 8081, 3000, 5000]);
     const version = `v${int(1, 40)}.${int(0, 20)}.${int(0, 9)}`;
 
-    push('Service', service(namespace, app, { app }, port, targetPort, rnd));
-    push('Service', service(namespace, stable, { app, track: 'stable' }, port, targetPort, rnd));
-    push('Service', service(namespace, canary, { app, track: 'canary' }, port, targetPort, rnd));
+    // The apex and its backends expose the same ports (or the split would be faulty: a port the backends lack).
+    const admin = rnd() < 0.5;
+    push('Service', service(namespace, app, { app }, port, targetPort, admin));
+    push('Service', service(namespace, stable, { app, track: 'stable' }, port, targetPort, admin));
+    push('Service', service(namespace, canary, { app, track: 'canary' }, port, targetPort, admin));
     push('Deployment', deployment(namespace, stable, app, 'stable', version, targetPort, rnd));
     push('Deployment', deployment(namespace, canary, app, 'canary', bump(version), targetPort, rnd));
 
@@ -174,7 +176,7 @@ export function generateBenchManifest(n: number, seed = 1): BenchManifest {
   }
   // Fill up to n with plain Services.
   for (let i = 0; documentIndex < n; i++) {
-    push('Service', service('leftovers', `extra-${i}`, { app: `extra-${i}` }, 80, 8080, rnd));
+    push('Service', service('leftovers', `extra-${i}`, { app: `extra-${i}` }, 80, 8080, rnd() < 0.5));
   }
 
   const text = out.join('\n') + (out.length > 0 ? '\n' : '');
@@ -204,7 +206,7 @@ function hex(rnd: () => number, length: number): string {
   return s.slice(0, length);
 }
 
-function service(namespace: string, name: string, selector: Record<string, string>, port: number, targetPort: number, rnd: () => number): string[] {
+function service(namespace: string, name: string, selector: Record<string, string>, port: number, targetPort: number, admin: boolean): string[] {
   const lines = [
     'apiVersion: v1',
     'kind: Service',
@@ -224,7 +226,7 @@ function service(namespace: string, name: string, selector: Record<string, strin
     `      targetPort: ${targetPort}`,
     '      protocol: TCP',
   ];
-  if (rnd() < 0.5) lines.push('    - name: admin', '      port: 9990', '      targetPort: 9990', '      protocol: TCP');
+  if (admin) lines.push('    - name: admin', '      port: 9990', '      targetPort: 9990', '      protocol: TCP');
   return lines;
 }
 

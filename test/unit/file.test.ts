@@ -53,7 +53,7 @@ test('incremental edits give the same parts as splitting the edited text afresh,
       const start = clean(e.a % (text.length + 1));
       const end = clean(Math.min(text.length, start + (e.b % 12)));
       const before = new Map(file.parts.map((p) => [p, p.text]));
-      const fresh = file.applyChanges([{ range: { start: position(text, start), end: position(text, end) }, text: e.text }], 1);
+      const { fresh } = file.applyChanges([{ range: { start: position(text, start), end: position(text, end) }, text: e.text }], 1);
       text = text.slice(0, start) + e.text + text.slice(end);
       const expected = new YamlFile('u', text);
       assert.deepEqual(file.parts.map((p) => p.text), expected.parts.map((p) => p.text));
@@ -74,7 +74,8 @@ test('an edit inside one document of many re-splits only its neighbourhood', () 
   const file = new YamlFile('u', text);
   const old = [...file.parts];
   const offset = text.indexOf('name: s500') + 'name: s'.length;
-  const fresh = file.applyChanges([{ range: { start: position(text, offset), end: position(text, offset + 1) }, text: '9' }], 2);
+  const { fresh, removed } = file.applyChanges([{ range: { start: position(text, offset), end: position(text, offset + 1) }, text: '9' }], 2);
+  assert.equal(removed.length, 1);
   assert.equal(fresh.length, 1);
   assert.equal(fresh[0]!.text, '---\nkind: Service\nmetadata:\n  name: s900\n');
   assert.equal(file.parts.filter((p, i) => p === old[i]).length, 999);
@@ -83,7 +84,7 @@ test('an edit inside one document of many re-splits only its neighbourhood', () 
 test('a full-text change keeps the parts whose text did not change', () => {
   const file = new YamlFile('u', DOCS.join(''));
   const second = file.parts[1]!;
-  const fresh = file.applyChanges([{ text: DOCS[0]! + DOCS[1]! + '---\nkind: X\n' }], 3);
+  const { fresh } = file.applyChanges([{ text: DOCS[0]! + DOCS[1]! + '---\nkind: X\n' }], 3);
   assert.equal(file.parts[1], second);
   assert.deepEqual(fresh.map((p) => p.text), ['---\nkind: X\n']);
 });

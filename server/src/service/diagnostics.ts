@@ -29,12 +29,24 @@ export function documentFindings(part: YamlPart, index: WorkspaceIndex): Finding
   });
 }
 
-/** All findings of a split part: the cached document findings plus the workspace rules, run now. */
+const WORKSPACE_RULES = RULES.filter((r) => r.scope === 'workspace');
+
+/** Findings of the workspace rules, cached with the part while the index's generation holds. */
+function workspaceFindings(part: YamlPart, index: WorkspaceIndex): Finding[] {
+  const generation = index.generation;
+  const cached = part.cache.get('workspaceFindings') as { generation: number; findings: Finding[] } | undefined;
+  if (cached?.generation === generation) return cached.findings;
+  const doc = part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
+  const findings = doc ? WORKSPACE_RULES.flatMap((rule) => rule.check({ doc, part, index })) : [];
+  part.cache.set('workspaceFindings', { generation, findings });
+  return findings;
+}
+
+/** All findings of a split part: document findings, plus the workspace rules' unless `withWorkspace` is false. */
 export function partFindings(part: YamlPart, index: WorkspaceIndex, withWorkspace = true): Finding[] {
   const own = documentFindings(part, index);
-  const doc = withWorkspace && part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
-  if (!doc) return own;
-  const cross = RULES.filter((r) => r.scope === 'workspace').flatMap((rule) => rule.check({ doc, part, index }));
+  if (!withWorkspace) return own;
+  const cross = workspaceFindings(part, index);
   return cross.length > 0 ? [...own, ...cross] : own;
 }
 
@@ -43,9 +55,23 @@ export function fileDiagnostics(file: YamlFile, index: WorkspaceIndex, withWorks
   const out: Diagnostic[] = [];
   for (const part of file.parts) {
     if (!part.isSplit) continue;
-    for (const f of partFindings(part, index, withWorkspace)) out.push(toDiagnostic(part, f));
+    // Cached with ranges relative to the part, so an edit above only shifts them.
+    const key = withWorkspace ? index.generation : -1;
+    let cached = part.cache.get('diagnostics') as { key: number; list: Diagnostic[] } | undefined;
+    if (cached?.key !== key) {
+      const base = part.startLine;
+      const list = partFindings(part, index, withWorkspace).map((f) => shift(toDiagnostic(part, f), -base));
+      cached = { key, list };
+      part.cache.set('diagnostics', cached);
+    }
+    for (const d of cached.list) out.push(part.startLine === 0 ? d : shift(d, part.startLine));
   }
   return out;
+}
+
+function shift(d: Diagnostic, lines: number): Diagnostic {
+  const { start, end } = d.range;
+  return { ...d, range: { start: { line: start.line + lines, character: start.character }, end: { line: end.line + lines, character: end.character } } };
 }
 
 export function toDiagnostic(part: YamlPart, f: Finding): Diagnostic {

@@ -96,8 +96,8 @@ export class YamlFile {
     return part.positionAt(offset - part.start);
   }
 
-  /** Apply LSP content changes in order; returns the parts whose text is new. */
-  applyChanges(changes: readonly TextChange[], version: number): YamlPart[] {
+  /** Apply LSP content changes in order; returns the parts whose text is new and the parts that are gone. */
+  applyChanges(changes: readonly TextChange[], version: number): { fresh: YamlPart[]; removed: YamlPart[] } {
     const before = new Set(this.parts);
     for (const change of changes) {
       if (change.range) {
@@ -108,7 +108,8 @@ export class YamlFile {
       }
     }
     this.version = version;
-    return this.parts.filter((p) => !before.has(p));
+    const after = new Set(this.parts);
+    return { fresh: this.parts.filter((p) => !before.has(p)), removed: [...before].filter((p) => !after.has(p)) };
   }
 
   /** Replace [start, end) with `text`, re-splitting only the parts around the edit. */

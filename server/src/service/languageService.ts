@@ -44,10 +44,10 @@ export class LanguageService {
   changeFile(uri: string, changes: readonly TextChange[], version: number): YamlFile | undefined {
     const file = this.index.getFile(uri);
     if (!file) return undefined;
-    const hadFacts = file.parts.some((p) => factsComputed(p)?.length);
-    const fresh = file.applyChanges(changes, version);
+    const { fresh, removed } = file.applyChanges(changes, version);
     for (const part of fresh) if (mayHoldFacts(part)) factsOf(part);
-    if (hadFacts || fresh.some((p) => mayHoldFacts(p))) this.index.invalidate();
+    // Only a change to a context document changes what lookups answer.
+    if (removed.some((p) => factsComputed(p)?.length) || fresh.some((p) => factsComputed(p)?.length)) this.index.invalidate();
     return file;
   }
 

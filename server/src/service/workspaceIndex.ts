@@ -33,6 +33,13 @@ export class WorkspaceIndex {
   private readonly files = new Map<string, YamlFile>();
   private cluster: ClusterFacts | undefined;
   private lookup: Lookup | undefined;
+  private gen = 0;
+
+  /** Changes whenever lookups may answer differently: results cached against it stay valid while it holds. */
+  get generation(): number {
+    void this.maps;
+    return this.gen;
+  }
 
   setFile(file: YamlFile): void { this.files.set(file.uri, file); this.lookup = undefined; }
   removeFile(uri: string): void { if (this.files.delete(uri)) this.lookup = undefined; }
@@ -81,6 +88,7 @@ export class WorkspaceIndex {
     }
     this.cluster?.facts.forEach(add);
     this.lookup = l;
+    this.gen++;
     return l;
   }
 
