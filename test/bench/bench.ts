@@ -344,7 +344,7 @@ interface ServerResult {
   status: 'ok' | 'partial' | 'missing' | 'failed';
   /** Steps that timed out or failed, with the reason. */
   problems: string[];
-  initializeMs: number | null;
+  initializeMs: number | 'timeout' | null;
   openToFirstDiagnosticsMs: number | 'timeout' | null;
   firstDiagnosticsCount: number | null;
   openToCompleteDiagnosticsMs: number | 'timeout' | null;
@@ -426,7 +426,7 @@ async function runServer(spec: ServerSpec, manifest: BenchManifest, filePath: st
   const uri = fileUri(filePath);
   const client = startServer(spec.command, spec.args, { name: spec.label, settings: spec.settings, cwd: workDir });
   const problem = (step: string, e: unknown): void => {
-    const what = e instanceof StepTimeout ? 'timeout' : `error: ${message(e)}`;
+    const what = e instanceof StepTimeout || /timed out/.test(message(e)) ? 'timeout' : `error: ${message(e)}`;
     result.problems.push(`${step}: ${what}`);
     log(`${spec.label}: ${step}: ${what}`);
   };
@@ -439,6 +439,7 @@ async function runServer(spec: ServerSpec, manifest: BenchManifest, filePath: st
       await timed(client.initialize(fileUri(workDir), undefined, undefined, STEP_TIMEOUT_MS), STEP_TIMEOUT_MS, 'initialize');
     } catch (e) {
       problem('initialize', e);
+      if (/timed out|timeout/.test(message(e))) result.initializeMs = 'timeout';
       result.status = 'failed';
       return result;
     }
@@ -528,8 +529,9 @@ async function runServer(spec: ServerSpec, manifest: BenchManifest, filePath: st
     }
 
     // -- completion
+    // (measured even when no diagnostics came: completion does not depend on them)
     const at = manifest.completion;
-    if (opened && at) {
+    if (at) {
       const samples: number[] = [];
       for (let i = 0; i < ITERATIONS; i++) {
         const tReq = performance.now();
@@ -543,7 +545,7 @@ async function runServer(spec: ServerSpec, manifest: BenchManifest, filePath: st
           result.completion.items = answer === null ? 0 : Array.isArray(answer) ? answer.length : answer.items.length;
         } catch (e) {
           result.completion.timeouts += 1;
-          problem(`completion ${i + 1}`, /timed out/.test(message(e)) ? new StepTimeout(message(e)) : e);
+          problem(`completion ${i + 1}`, e);
           break;
         }
       }
@@ -589,6 +591,12 @@ function fmtMs(x: number | 'timeout' | null): string {
   if (x === 'timeout') return 'timeout';
   return x >= 100 ? x.toFixed(0) : x.toFixed(1);
 }
+/** A percentile, with `timeout` when a sample timed out (and `(n=K)` when fewer than asked were taken). */
+function fmtDist(x: number | null, d: { samples: number[]; timeouts: number }): string {
+  if (d.samples.length === 0) return d.timeouts > 0 ? 'timeout' : '-';
+  const partial = d.samples.length < ITERATIONS ? ` (n=${d.samples.length}${d.timeouts > 0 ? ', then timeout' : ''})` : '';
+  return fmtMs(x) + partial;
+}
 function fmtMiB(kib: number | null): string {
   return kib === null ? '-' : (kib / 1024).toFixed(0);
 }
@@ -629,11 +637,11 @@ function printTable(size: SizeResult): void {
     ['  diagnostics in first publish', (s) => String(s.firstDiagnosticsCount ?? '-')],
     ['open -> complete diagnostics (ms)', (s) => fmtMs(s.openToCompleteDiagnosticsMs) + (s.completeBy ? ` (${s.completeBy})` : '')],
     ['  diagnostics when complete', (s) => String(s.completeDiagnosticsCount ?? '-')],
-    [`edit -> diagnostics p50 (ms, n=${ITERATIONS})`, (s) => fmtMs(s.edit.median)],
-    ['edit -> diagnostics p95 (ms)', (s) => fmtMs(s.edit.p95)],
-    ['edit -> complete p95 (ms)', (s) => fmtMs(s.edit.toComplete.p95)],
-    [`completion p50 (ms, n=${ITERATIONS})`, (s) => fmtMs(s.completion.median)],
-    ['completion p95 (ms)', (s) => fmtMs(s.completion.p95)],
+    [`edit -> diagnostics p50 (ms, n=${ITERATIONS})`, (s) => fmtDist(s.edit.median, s.edit)],
+    ['edit -> diagnostics p95 (ms)', (s) => fmtDist(s.edit.p95, s.edit)],
+    ['edit -> complete p95 (ms)', (s) => fmtDist(s.edit.toComplete.p95, s.edit)],
+    [`completion p50 (ms, n=${ITERATIONS})`, (s) => fmtDist(s.completion.median, s.completion)],
+    ['completion p95 (ms)', (s) => fmtDist(s.completion.p95, s.completion)],
     ['  completion items', (s) => String(s.completion.items ?? '-')],
     ['peak RSS (MiB)', (s) => fmtMiB(s.peakRssKiB)],
     [`load average at start (${cpus().length} cpus)`, (s) => s.loadAverage.toFixed(2)],
@@ -647,7 +655,7 @@ function printTable(size: SizeResult): void {
   lines.push(`yaml parseAllDocuments, in-process (median of ${PARSE_RUNS}): ${fmtMs(size.parseAllDocuments.medianMs)} ms`);
   lines.push(`targets (set for 20,000 documents)${size.documents === 20000 ? '' : ', shown for reference'}:`);
   for (const [name, v] of Object.entries(size.targets)) {
-    const mark = v.met === null ? '  n/a ' : v.met ? '  met ' : '  MISS ';
+    const mark = v.met === null ? ' n/a  ' : v.met ? ' met  ' : ' MISS ';
     lines.push(`${mark} ${name.padEnd(20)} ${v.target.padEnd(40)} ${v.value}`);
   }
   lines.push('notes: yaml-ls waits a fixed 200 ms (validationDelayMs) before every validation, open and edit alike; it publishes once per validation.');

@@ -3,9 +3,14 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
   FileChangeType,
+  ResponseError,
   TextDocumentSyncKind,
   type Connection,
+  type Diagnostic,
+  type Position,
+  type Range,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -95,12 +100,22 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDidOpenTextDocument(({ textDocument }) => {
+    if (typeof textDocument?.uri !== 'string' || typeof textDocument.text !== 'string') {
+      connection.console.error('Ignored textDocument/didOpen without a uri and text');
+      return;
+    }
     open.add(textDocument.uri);
     ls.setFile(textDocument.uri, textDocument.text, textDocument.version);
     publisher.opened(textDocument.uri);
   });
 
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    // A malformed change would leave the text half-edited: drop the whole notification instead.
+    if (typeof textDocument?.uri !== 'string' || !Array.isArray(contentChanges)
+      || !contentChanges.every((c) => typeof c?.text === 'string' && (!('range' in c) || c.range === undefined || isRange(c.range)))) {
+      connection.console.error(`Ignored a malformed textDocument/didChange for ${String(textDocument?.uri)}`);
+      return;
+    }
     if (!ls.changeFile(textDocument.uri, contentChanges, textDocument.version)) return;
     publisher.changed(textDocument.uri);
   });
@@ -139,16 +154,53 @@ export function startServer(connection: Connection): void {
     publisher.reindex();
   });
 
-  connection.onCompletion(({ textDocument, position }) => ls.completion(textDocument.uri, position));
-  connection.onHover(({ textDocument, position }) => ls.hover(textDocument.uri, position));
-  connection.onCodeAction(({ textDocument, range, context }) => ls.codeActions(textDocument.uri, range, context.diagnostics));
-  connection.onDocumentSymbol(({ textDocument }) => ls.documentSymbols(textDocument.uri));
-  connection.onDefinition(({ textDocument, position }) => ls.definition(textDocument.uri, position));
-  connection.onReferences(({ textDocument, position, context }) => ls.references(textDocument.uri, position, context.includeDeclaration));
+  // Params are checked first: a malformed request gets InvalidParams, not a guess at position 0 or an internal error.
+  connection.onCompletion((p) => ls.completion(uriOf(p), positionOf(p)));
+  connection.onHover((p) => ls.hover(uriOf(p), positionOf(p)));
+  connection.onCodeAction((p) => ls.codeActions(uriOf(p), rangeOf(p), contextDiagnostics(p)));
+  connection.onDocumentSymbol((p) => ls.documentSymbols(uriOf(p)));
+  connection.onDefinition((p) => ls.definition(uriOf(p), positionOf(p)));
+  connection.onReferences((p) => ls.references(uriOf(p), positionOf(p), (p as { context?: { includeDeclaration?: unknown } }).context?.includeDeclaration !== false));
 
   connection.listen();
 }
 
 function positive(n: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function invalidParams(what: string): never {
+  throw new ResponseError(ErrorCodes.InvalidParams, `Invalid params: ${what}`);
+}
+
+const isIndex = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+
+function isPosition(p: unknown): p is Position {
+  return typeof p === 'object' && p !== null && isIndex((p as Position).line) && isIndex((p as Position).character);
+}
+
+function isRange(r: unknown): r is Range {
+  return typeof r === 'object' && r !== null && isPosition((r as Range).start) && isPosition((r as Range).end);
+}
+
+function uriOf(params: unknown): string {
+  const uri = (params as { textDocument?: { uri?: unknown } } | null)?.textDocument?.uri;
+  return typeof uri === 'string' ? uri : invalidParams('textDocument.uri must be a string');
+}
+
+function positionOf(params: unknown): Position {
+  const position = (params as { position?: unknown } | null)?.position;
+  return isPosition(position) ? position : invalidParams('position must be { line, character } with non-negative integers');
+}
+
+function rangeOf(params: unknown): Range {
+  const range = (params as { range?: unknown } | null)?.range;
+  return isRange(range) ? range : invalidParams('range must be { start, end } positions');
+}
+
+/** The diagnostics a code action request carries; malformed entries are dropped (they cannot be fixed anyway). */
+function contextDiagnostics(params: unknown): Diagnostic[] {
+  const list = (params as { context?: { diagnostics?: unknown } } | null)?.context?.diagnostics;
+  if (!Array.isArray(list)) invalidParams('context.diagnostics must be an array');
+  return list.filter((d): d is Diagnostic => typeof d === 'object' && d !== null && isRange((d as Diagnostic).range));
 }

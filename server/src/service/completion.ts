@@ -1,5 +1,183 @@
-import type { CompletionItem, Position } from 'vscode-languageserver-types';
+import {
+  CompletionItemKind, InsertTextFormat, InsertTextMode, type CompletionItem, type Position, type Range,
+} from 'vscode-languageserver-types';
+import { splitDocumentOf } from './adapters';
+import { API_VERSIONS, isSplitKind } from './apiVersions';
+import { cursorAt, type Cursor } from './cursor';
+import { apiVersionOf, kindOf, schemaVersion } from './documentKind';
 import type { FeatureContext } from './languageService';
+import { YamlPart } from './part';
+import { definedAt, portDetail, portsText, typeLabel } from './present';
+import { targetAt, type ServiceRef } from './refs';
+import type { JsonSchema } from './schemas/index';
+import { schemaAt } from './schemas/validate';
+import { SPLIT_SNIPPETS } from './snippets';
 
-// PLACEHOLDER: being written (completion of keys, values, Service names, ports, snippets).
-export function complete(_ctx: FeatureContext, _position: Position): CompletionItem[] { return []; }
+/** Fields the API server writes: never offered. */
+const SERVER_OWNED = new Set([
+  'status', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
+  'deletionGracePeriodSeconds', 'managedFields', 'selfLink',
+]);
+
+/** Stands in for the value being typed, so the adapters say what the value is (a backend, an apex, a port). */
+const PROBE = '1234567';
+
+/**
+ * Completion on the part at the cursor only (SPEC 3.2). Where the cursor is comes from the lines (`cursor.ts`),
+ * so it works while the document is mid-edit; what a value means comes from the split model.
+ */
+export function complete(ctx: FeatureContext, position: Position): CompletionItem[] {
+  const part = ctx.file.partAt(position);
+  if (part.templated) return [];
+  const cursor = cursorAt(part.text, part.offsetAt(position));
+  if (!cursor) return [];
+  const range = part.rangeOf(cursor.span);
+  const kind = kindOf(part);
+  const apiVersion = apiVersionOf(part);
+  const top = cursor.path.length === 1 ? cursor.path[0] : undefined;
+  if (cursor.at === 'value' && top === 'kind') return kindValues(apiVersion, range);
+  if (kind === undefined) {
+    if (cursor.at === 'value' && top === 'apiVersion') return versionValues(undefined, range);
+    return cursor.at === 'key' && cursor.path.length === 0 ? newDocumentItems(cursor, range) : [];
+  }
+  if (!isSplitKind(kind)) return [];
+  if (cursor.at === 'value' && top === 'apiVersion') return versionValues(kind, range);
+  const version = schemaVersion(kind, apiVersion);
+  if (cursor.at === 'key') return keyItems(schemaAt(version, kind, cursor.path), cursor, range);
+  return [...referenceItems(ctx, part, cursor, range), ...enumItems(schemaAt(version, kind, cursor.path), range)];
+}
+
+function markdown(value: string | undefined): CompletionItem['documentation'] {
+  return value ? { kind: 'markdown', value } : undefined;
+}
+
+function keyItems(container: JsonSchema | undefined, cursor: Cursor, range: Range): CompletionItem[] {
+  // In a list (a blank line under `backends:`), keys start a new item.
+  const itemPrefix = container?.type === 'array' && container.items?.properties && cursor.key === undefined ? '- ' : '';
+  const target = itemPrefix ? container!.items! : container;
+  if (!target?.properties) return enumItems(container, range);
+  const required = new Set(target.required ?? []);
+  return Object.entries(target.properties)
+    .filter(([name]) => !SERVER_OWNED.has(name) && (itemPrefix !== '' || !cursor.siblings.has(name)))
+    .map(([name, schema]): CompletionItem => {
+      const item: CompletionItem = {
+        label: name,
+        kind: CompletionItemKind.Property,
+        sortText: `${required.has(name) ? 0 : 1}${name}`,
+        filterText: itemPrefix + name,
+        textEdit: { range, newText: `${itemPrefix}${name}: ` },
+      };
+      const detail = typeLabel(schema);
+      if (detail) item.detail = detail;
+      const doc = markdown(schema.description);
+      if (doc) item.documentation = doc;
+      if (cursor.key !== undefined) {
+        item.textEdit = { range, newText: name }; // on a written `key:`: rename it, keep its colon and value
+      } else if (schema.type === 'object' || schema.type === 'array') {
+        item.textEdit = { range, newText: `${itemPrefix}${name}:\n  ${schema.type === 'array' ? '- ' : ''}$0` };
+        item.insertTextFormat = InsertTextFormat.Snippet;
+        item.insertTextMode = InsertTextMode.adjustIndentation;
+      }
+      return item;
+    });
+}
+
+function enumItems(schema: JsonSchema | undefined, range: Range): CompletionItem[] {
+  return (schema?.enum ?? []).map((v, i) => ({
+    label: String(v),
+    kind: CompletionItemKind.EnumMember,
+    sortText: String(i).padStart(3, '0'),
+    textEdit: { range, newText: String(v) },
+  }));
+}
+
+function kindValues(apiVersion: string | undefined, range: Range): CompletionItem[] {
+  const served = API_VERSIONS.filter((a) => a.apiVersion === apiVersion);
+  const kinds = [...new Set((served.length > 0 ? served : API_VERSIONS).map((a) => a.kind))];
+  return kinds.map((kind) => {
+    const item: CompletionItem = { label: kind, kind: CompletionItemKind.Class, textEdit: { range, newText: kind } };
+    const doc = markdown(schemaAt(schemaVersion(kind, apiVersion), kind, [])?.description);
+    if (doc) item.documentation = doc;
+    return item;
+  });
+}
+
+/** The served versions of the kind (every split version when the kind is not written yet), current ones first. */
+function versionValues(kind: string | undefined, range: Range): CompletionItem[] {
+  return API_VERSIONS.filter((a) => kind === undefined || a.kind === kind).map((a, i) => {
+    const caveat = a.old ?? (a.linkerdServes ? undefined : `Linkerd never served ${a.apiVersion}: applying it to a Linkerd cluster fails`);
+    const item: CompletionItem = {
+      label: a.apiVersion,
+      kind: CompletionItemKind.EnumMember,
+      detail: a.kind,
+      sortText: `${caveat ? 1 : 0}${String(i).padStart(2, '0')}`,
+      textEdit: { range, newText: a.apiVersion },
+    };
+    const doc = markdown(caveat);
+    if (doc) item.documentation = doc;
+    return item;
+  });
+}
+
+/** A document without a kind: its first keys, and whole split documents when it is still empty. */
+function newDocumentItems(cursor: Cursor, range: Range): CompletionItem[] {
+  const items: CompletionItem[] = ['apiVersion', 'kind']
+    .filter((k) => !cursor.siblings.has(k))
+    .map((k) => ({ label: k, kind: CompletionItemKind.Property, sortText: `0${k}`, textEdit: { range, newText: cursor.key !== undefined ? k : `${k}: ` } }));
+  if (cursor.siblings.size > 0 || cursor.key !== undefined) return items;
+  return [...items, ...SPLIT_SNIPPETS.map((s): CompletionItem => ({
+    label: s.label,
+    kind: CompletionItemKind.Snippet,
+    detail: s.detail,
+    documentation: { kind: 'markdown', value: '```yaml\n' + s.body.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$0/, '') + '```' },
+    sortText: `1${s.label}`,
+    insertTextFormat: InsertTextFormat.Snippet,
+    textEdit: { range, newText: s.body },
+  }))];
+}
+
+/** Service names and ports: what the value at the cursor refers to, as the split model reads it. */
+function referenceItems(ctx: FeatureContext, part: YamlPart, cursor: Cursor, range: Range): CompletionItem[] {
+  const probe = new YamlPart(part.text.slice(0, cursor.span.start) + PROBE + part.text.slice(cursor.span.end));
+  const doc = splitDocumentOf(probe);
+  const target = doc ? targetAt(doc, cursor.span.start) : undefined;
+  if (target?.type === 'service') return serviceItems(ctx, target.ref.ns, range);
+  if (target?.type === 'port') return portItems(ctx, target.ref, range);
+  return [];
+}
+
+/** Services of the namespace: workspace definitions first, then the cluster's; one item per name. */
+function serviceItems(ctx: FeatureContext, ns: string, range: Range): CompletionItem[] {
+  const services = ctx.index.allServices(ns).sort((a, b) => Number(!a.part) - Number(!b.part) || a.name.localeCompare(b.name));
+  const seen = new Set<string>();
+  return services.flatMap((s): CompletionItem[] => {
+    if (seen.has(s.name)) return [];
+    seen.add(s.name);
+    return [{
+      label: s.name,
+      kind: CompletionItemKind.Reference,
+      detail: portsText(s.ports) || 'no ports',
+      documentation: { kind: 'markdown', value: `Service \`${ns}/${s.name}\`, defined in ${definedAt(ctx.index, s, ctx.file.uri)}` },
+      sortText: `${s.part ? 0 : 1}${s.name}`,
+      ...(s.part ? {} : { labelDetails: { description: 'cluster' } }),
+      textEdit: { range, newText: s.name },
+    }];
+  });
+}
+
+/** Ports of the Service named beside the port. */
+function portItems(ctx: FeatureContext, ref: ServiceRef, range: Range): CompletionItem[] {
+  const svc = ctx.index.services(ref.ns, ref.name.value)[0];
+  return (svc?.ports ?? []).map((p, i) => {
+    const item: CompletionItem = {
+      label: String(p.port),
+      kind: CompletionItemKind.Value,
+      sortText: String(i).padStart(3, '0'),
+      documentation: { kind: 'markdown', value: `Port ${p.port} of Service \`${svc!.ns}/${svc!.name}\`` },
+      textEdit: { range, newText: String(p.port) },
+    };
+    const detail = portDetail(p);
+    if (detail) item.detail = detail;
+    return item;
+  });
+}

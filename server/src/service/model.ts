@@ -71,6 +71,8 @@ export interface Split {
   backends: Backend[];
   /** The backends sequence key, or the rule item: where lenses and whole-split diagnostics go. */
   span: Span;
+  /** Everything that belongs to the split (the rule item; the whole document for a TrafficSplit): "the split under the cursor". */
+  region: Span;
   backendsNode?: YAMLSeq;
   /** Canonical text of the rule's matches (catch-all normalised), to find rules that can never match. */
   matchKey?: string;

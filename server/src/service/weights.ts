@@ -51,7 +51,7 @@ export function shiftIsCoarse(weights: readonly number[], points: number): boole
 export function applyWeightAction(weights: readonly number[], action: WeightAction): number[] {
   assertWeights(weights);
   const n = weights.length;
-  if (n === 0) return [];
+  if (n === 0) return []; // no backends: nothing to edit
   const T = totalOf(weights);
   switch (action.type) {
     case 'shift': {
@@ -111,8 +111,9 @@ export function largestRemainder(exact: readonly number[], total: number): numbe
   }
   const sum = exact.reduce((a, b) => a + b, 0);
   if (sum === 0) return apportion(exact.map(() => 1), total);
-  const scale = Math.abs(sum - total) > snapTolerance(total) ? total / sum : 1;
-  const quotas = exact.map((e) => snap(e * scale));
+  // e/sum first: total/sum can overflow to Infinity when the exact values are tiny.
+  const rescale = Math.abs(sum - total) > snapTolerance(total);
+  const quotas = exact.map((e) => snap(rescale ? Math.min((e / sum) * total, total) : e));
   const floors = quotas.map(Math.floor);
   const remainders = quotas.map((q, i) => q - floors[i]);
   return distribute(floors, total, (a, b) => remainders[b] - remainders[a]);
@@ -283,6 +284,7 @@ function distribute(floors: number[], total: number, byPriority: (a: number, b: 
   const out = [...floors];
   const order = out.map((_, i) => i).sort((a, b) => byPriority(a, b) || a - b);
   let deficit = total - out.reduce((a, b) => a + b, 0);
+  if (!Number.isSafeInteger(deficit)) throw new RangeError(`cannot round to ${total}: quotas are out of range`);
   for (let k = 0; deficit > 0; k++, deficit--) {
     const i = order[k % n];
     out[i] += 1;

@@ -34,6 +34,7 @@ export function adaptHttpRoute(doc: Document.Parsed, header: DocumentHeader): Sp
       ...(apex ? { apex } : {}),
       backends,
       span: keySpan(rule, 'backendRefs') ?? firstKeySpan(rule) ?? span,
+      region: span,
       ...(backendsSeq ? { backendsNode: backendsSeq } : {}),
       matchKey: canonicalMatches(pairOf(rule, 'matches')?.value?.toJSON()),
       ...(keySpan(rule, 'matches') ? { matches: keySpan(rule, 'matches')! } : {}),

@@ -33,6 +33,7 @@ export function adaptTrafficSplit(doc: Document.Parsed, header: DocumentHeader):
     ...(apexName ? { apex: { name: apexName } } : {}),
     backends,
     span: keySpan(spec, 'backends') ?? keySpan(header.root, 'spec') ?? header.kindSpan,
+    region: { start: 0, end: doc.range[2] },
     ...(backendsSeq ? { backendsNode: backendsSeq } : {}),
     ...(matchesKey ? { matches: matchesKey } : {}),
   };

@@ -1,0 +1,141 @@
+/**
+ * Helpers for the diagnostics tests (test/unit/rules*.test.ts): a language service over a few in-memory files,
+ * and exact assertions on what it reports. The severities are written out here from SPEC 3.1 rather than read
+ * from codes.ts, so the tests check the table instead of repeating it.
+ */
+import assert from 'node:assert/strict';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
+import { LanguageService } from '../../server/src/service/languageService';
+import type { ClusterFacts } from '../../server/src/service/workspaceIndex';
+
+/** SPEC 3.1, as LSP numbers: 1 error, 2 warning, 4 hint. */
+export const SPEC_SEVERITY = {
+  'yaml-syntax': 1,
+  schema: 1,
+  'unknown-api-version': 1,
+  'old-api-version': 2,
+  'weight-invalid': 1,
+  'weights-all-zero': 1,
+  'invalid-name': 1,
+  'no-parent': 2,
+  'unreachable-rule': 2,
+  'duplicate-backend': 2,
+  'service-not-found': 2,
+  'port-mismatch': 2,
+  'backend-without-workload': 2,
+  'unknown-backend-kind': 2,
+  'backend-ref-port-missing': 1,
+  'parent-not-service': 2,
+  'cross-namespace-backend': 2,
+  'not-served-by-linkerd': 2,
+  'shadowed-by-serviceprofile': 2,
+  'trafficsplit-deprecated': 4,
+} as const;
+
+export type Code = keyof typeof SPEC_SEVERITY;
+
+/** One expected diagnostic: its code, the exact text its range covers, and where that text starts. */
+export interface Want {
+  code: Code;
+  text: string;
+  line: number;
+  character: number;
+  /** When given, the message must contain each of these. */
+  message?: string[];
+}
+
+/** Codes some test made fire, and codes some near-miss test showed absent. */
+export const triggered = new Set<Code>();
+export const nearMissed = new Set<Code>();
+
+/** A service over `files` (uri → text), optionally with cluster facts, with the workspace fully indexed. */
+export function serviceWith(files: Record<string, string>, cluster?: ClusterFacts): LanguageService {
+  const ls = new LanguageService();
+  for (const [uri, text] of Object.entries(files)) ls.setFile(uri, text);
+  if (cluster) ls.setClusterFacts(cluster);
+  ls.index.indexSome(Infinity);
+  return ls;
+}
+
+/** Offset of a position in `text` (lines split on `\n` only: the fixtures have no CR). */
+function offsetOf(text: string, line: number, character: number): number {
+  const lines = text.split('\n');
+  assert.ok(line < lines.length, `line ${line} is past the end of the text`);
+  let offset = 0;
+  for (let i = 0; i < line; i++) offset += lines[i]!.length + 1;
+  assert.ok(character <= lines[line]!.length, `character ${character} is past the end of line ${line}`);
+  return offset + character;
+}
+
+/** The document text a range covers. */
+export function covered(text: string, range: Range): string {
+  return text.slice(offsetOf(text, range.start.line, range.start.character), offsetOf(text, range.end.line, range.end.character));
+}
+
+interface Seen { code: string; text: string; line: number; character: number }
+
+const order = (a: Seen, b: Seen): number => a.line - b.line || a.character - b.character || a.code.localeCompare(b.code);
+
+/**
+ * Asserts that the diagnostics of `uri` (except the `ignore`d codes) are exactly `want`: same codes, each
+ * range covering exactly `text` and starting at `line`:`character`, with the SPEC severity and source
+ * `canary-lens`. `absent` lists codes this case is a near miss for: they must not appear (checked even when
+ * they are ignored otherwise).
+ */
+export function expectDiagnostics(
+  ls: LanguageService,
+  uri: string,
+  want: readonly Want[],
+  options: { absent?: readonly Code[]; ignore?: readonly Code[] } = {},
+): Diagnostic[] {
+  const text = ls.getFile(uri)?.text;
+  assert.ok(text !== undefined, `${uri} is not loaded`);
+  const all = ls.diagnostics(uri);
+  for (const d of all) {
+    assert.equal(d.source, 'canary-lens', `source of ${String(d.code)}`);
+    assert.ok(typeof d.code === 'string' && d.code in SPEC_SEVERITY, `unknown code ${String(d.code)}`);
+    assert.equal(d.severity, SPEC_SEVERITY[d.code as Code], `severity of ${d.code}`);
+    assert.ok(typeof d.message === 'string' && d.message.length > 0, `message of ${d.code}`);
+  }
+  for (const code of options.absent ?? []) {
+    const found = all.filter((d) => d.code === code).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.message}`);
+    assert.deepEqual(found, [], `${code} must not be reported in ${uri}`);
+    nearMissed.add(code);
+  }
+  const ignore = new Set<string>(options.ignore ?? ['trafficsplit-deprecated']);
+  for (const w of want) ignore.delete(w.code);
+  const kept = all.filter((d) => !ignore.has(String(d.code)));
+  const seen: Seen[] = kept
+    .map((d) => ({ code: String(d.code), text: covered(text, d.range), line: d.range.start.line, character: d.range.start.character }))
+    .sort(order);
+  const expected: Seen[] = want.map((w) => ({ code: w.code, text: w.text, line: w.line, character: w.character })).sort(order);
+  assert.deepEqual(seen, expected, `diagnostics of ${uri}:\n${kept.map((d) => `  ${d.code} ${JSON.stringify(d.range)} ${d.message}`).join('\n')}`);
+  for (const w of want) {
+    triggered.add(w.code);
+    if (!w.message) continue;
+    const d = kept.find((k) => k.code === w.code && k.range.start.line === w.line && k.range.start.character === w.character)!;
+    for (const m of w.message) assert.ok(d.message.includes(m), `message of ${w.code} "${d.message}" should contain "${m}"`);
+  }
+  return kept;
+}
+
+/** Codes whose rules read only the document itself (the parser, the schema and the `document` rules). */
+export const DOCUMENT_CODES: readonly Code[] = [
+  'yaml-syntax', 'schema', 'unknown-api-version', 'old-api-version', 'weight-invalid', 'weights-all-zero', 'invalid-name',
+  'no-parent', 'unreachable-rule', 'duplicate-backend', 'unknown-backend-kind', 'backend-ref-port-missing',
+  'parent-not-service', 'not-served-by-linkerd', 'trafficsplit-deprecated',
+];
+
+/** Codes whose rules read the workspace index and the cluster facts. */
+export const WORKSPACE_CODES: readonly Code[] = [
+  'service-not-found', 'port-mismatch', 'backend-without-workload', 'cross-namespace-backend', 'shadowed-by-serviceprofile',
+];
+
+/** Each of `codes` fired in some case of this file, and was shown absent in some near miss. */
+export function assertCovered(codes: readonly Code[]): void {
+  assert.deepEqual(codes.filter((c) => !triggered.has(c)), [], 'codes no case triggers');
+  assert.deepEqual(codes.filter((c) => !nearMissed.has(c)), [], 'codes no near miss covers');
+}
+
+/** A ConfigMap as the first document, so the document under test starts at line 5. */
+export const PRELUDE = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n---\n';
