@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parseDocument, type Document } from 'yaml';
-import { SERVED_VERSIONS, schemaFor } from '../../server/src/service/schemas/index';
+import { schemaFor, schemaVersions } from '../../server/src/service/schemas/index';
+import { servedVersions } from '../../server/src/service/apiVersions';
 import { schemaAt, validateAgainstSchema, type SchemaProblem } from '../../server/src/service/schemas/validate';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples', 'emojivoto');
@@ -163,7 +164,7 @@ test('weights are left to weight-invalid in every version', () => {
   assert.deepEqual(problems(TS('v1alpha2', '  service: a\n  backends:\n    - service: b\n      weight: abc\n')), []);
   assert.deepEqual(problems(TS('v1alpha1', '  service: a\n  backends:\n    - service: b\n      weight: -5x\n')), []);
   assert.deepEqual(problems(TS('v1alpha4', '  service: a\n  backends:\n    - service: b\n      weight: 1.5\n')), []);
-  for (const v of SERVED_VERSIONS.HTTPRoute) {
+  for (const v of schemaVersions('HTTPRoute')) {
     assert.deepEqual(problems(ROUTE(v, '        - name: b\n          port: 80\n          weight: "abc"\n')), [], v);
     assert.deepEqual(problems(ROUTE(v, '        - name: b\n          port: 80\n          weight: -1\n')), [], v);
   }
@@ -244,9 +245,11 @@ test('documents that cannot be validated give no problems', () => {
   assert.deepEqual(validateAgainstSchema(parseDocument('kind: TrafficSplit\n'), 'split.smi-spec.io/v1beta1', 'TrafficSplit'), []);
 });
 
-test('registry: served versions and schemas', () => {
-  assert.deepEqual(SERVED_VERSIONS.TrafficSplit, ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'].map((v) => `split.smi-spec.io/${v}`));
-  assert.deepEqual(SERVED_VERSIONS.HTTPRoute, [
+test('registry: every served apiVersion has a schema, and no other', () => {
+  assert.deepEqual(schemaVersions('TrafficSplit'), servedVersions('TrafficSplit'));
+  assert.deepEqual(schemaVersions('HTTPRoute'), servedVersions('HTTPRoute'));
+  assert.deepEqual(servedVersions('TrafficSplit'), ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'].map((v) => `split.smi-spec.io/${v}`));
+  assert.deepEqual(servedVersions('HTTPRoute'), [
     'gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1', 'gateway.networking.k8s.io/v1alpha2',
     'policy.linkerd.io/v1beta1', 'policy.linkerd.io/v1beta2', 'policy.linkerd.io/v1beta3',
   ]);

@@ -5,6 +5,8 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import * as ts from './trafficSplit';
 import * as hr from './httpRoute';
+import { isSplitKind } from '../apiVersions';
+import type { SplitKind } from '../model';
 
 /** The subset of JSON Schema (draft-07) these schemas use; also what completion and hover read. */
 export interface JsonSchema {
@@ -27,8 +29,6 @@ export interface JsonSchema {
   'x-kubernetes-int-or-string'?: boolean;
 }
 
-export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
-
 const SCHEMAS: Record<SplitKind, Record<string, JsonSchema>> = {
   TrafficSplit: {
     'split.smi-spec.io/v1alpha1': ts.trafficSplitV1alpha1,
@@ -47,13 +47,9 @@ const SCHEMAS: Record<SplitKind, Record<string, JsonSchema>> = {
 };
 
 /** Every apiVersion (`group/version`) served for each kind, newest group first as listed in SPEC section 2. */
-export const SERVED_VERSIONS: Record<SplitKind, string[]> = {
-  TrafficSplit: Object.keys(SCHEMAS.TrafficSplit),
-  HTTPRoute: Object.keys(SCHEMAS.HTTPRoute),
-};
-
-function isSplitKind(kind: string): kind is SplitKind {
-  return kind === 'TrafficSplit' || kind === 'HTTPRoute';
+/** Every served apiVersion of a kind (apiVersions.ts) has a schema; a test keeps the two lists equal. */
+export function schemaVersions(kind: SplitKind): string[] {
+  return Object.keys(SCHEMAS[kind]);
 }
 
 /** The (uncompiled) schema of a kind at an apiVersion, or undefined when nobody serves that pair. */
