@@ -1,6 +1,8 @@
 /**
  * Protocol between the Canary Lens client and server beyond standard LSP: defined once, imported by both.
  */
+import type { Position } from 'vscode-languageserver-types';
+import type { WeightAction } from './service/weights';
 
 /** Settings the server reads (`canaryLens.*`), as the client sends them. */
 export interface ServerSettings {
@@ -25,3 +27,47 @@ export interface ClusterFactsParams {
 /** Language id and file patterns the server works on. */
 export const LANGUAGE_ID = 'yaml';
 export const FILE_GLOB = '**/*.{yaml,yml}';
+
+/**
+ * Weight commands (SPEC 3.6). The server executes this command (`workspace/executeCommand`) by sending
+ * `workspace/applyEdit`; code lenses carry it. Not a palette command id: vscode-languageclient registers server
+ * commands in VS Code itself, so the client's palette commands (`canaryLens.*`) must use other ids.
+ */
+export const WEIGHTS_COMMAND = 'canary-lens.server.applyWeights';
+
+/** What a weight command does, as `applyWeightAction` takes it (targets are backend indexes). */
+export type WeightCommandAction = WeightAction;
+
+/** Identifies the split a command was computed for, so the server can refuse it when the text has changed since. */
+export interface SplitRef {
+  uri: string;
+  /** Document version the command was computed for. */
+  version: number;
+  /** Index of the `---` part in the file, and of the split in the part's document (HTTPRoute rule index). */
+  part: number;
+  split: number;
+  /** `<length>:<hash>` of the part's text. */
+  fingerprint: string;
+}
+
+export interface WeightCommandArgs extends SplitRef {
+  action: WeightCommandAction;
+}
+
+/** Client → server: the split under the cursor, for the palette commands; null when there is none. */
+export const SPLIT_AT_REQUEST = 'canaryLens/splitAt';
+export interface SplitAtParams { textDocument: { uri: string }; position: Position }
+export interface SplitSummary extends SplitRef {
+  label: string;
+  backends: { name: string; share: number; weight: string }[];
+  /** Index of the canary (the last backend). */
+  canary: number;
+  /** Points a shift moves (`canaryLens.lens.step`). */
+  step: number;
+  /** Why the weights cannot be edited (syntax or schema error, alias, invalid weight); absent when they can. */
+  blocked?: string;
+}
+export type SplitAtResult = SplitSummary | null;
+
+/** What executing `WEIGHTS_COMMAND` returns: whether the edit was applied, else why not (also shown as a warning). */
+export interface WeightCommandResult { applied: boolean; reason?: string }

@@ -41,7 +41,7 @@ export interface Want {
   line: number;
   character: number;
   /** When given, the message must contain each of these. */
-  message?: string[];
+  message?: readonly string[];
 }
 
 /** Codes some test made fire, and codes some near-miss test showed absent. */
@@ -114,7 +114,8 @@ export function expectDiagnostics(
     triggered.add(w.code);
     if (!w.message) continue;
     const d = kept.find((k) => k.code === w.code && k.range.start.line === w.line && k.range.start.character === w.character)!;
-    for (const m of w.message) assert.ok(d.message.includes(m), `message of ${w.code} "${d.message}" should contain "${m}"`);
+    const message = typeof d.message === 'string' ? d.message : d.message.value;
+    for (const m of w.message) assert.ok(message.includes(m), `message of ${w.code} "${message}" should contain "${m}"`);
   }
   return kept;
 }

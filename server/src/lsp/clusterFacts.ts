@@ -1,5 +1,5 @@
 import type { ClusterFacts } from '../service/workspaceIndex';
-import type { Fact } from '../service/context';
+import { profileTarget, type Fact } from '../service/context';
 import type { ClusterFactsParams } from '../protocol';
 
 /** The protocol's cluster lists as index facts (no `part`: they are defined in the cluster, not a file). */
@@ -12,7 +12,7 @@ export function clusterFacts(params: ClusterFactsParams): ClusterFacts | undefin
       ...(s.readyEndpoints !== undefined ? { readyEndpoints: s.readyEndpoints } : {}),
     })),
     ...params.serviceProfiles.map((p): Fact => ({
-      type: 'ServiceProfile', name: p.name, ns: p.namespace, service: p.name.split('.')[0] ?? p.name, hasDstOverrides: p.hasDstOverrides,
+      type: 'ServiceProfile', name: p.name, ns: p.namespace, ...profileTarget(p.name, p.namespace), hasDstOverrides: p.hasDstOverrides,
     })),
   ];
   return { namespaces: params.namespaces, facts };

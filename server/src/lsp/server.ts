@@ -15,8 +15,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { LanguageService, DEFAULT_SETTINGS } from '../service/languageService';
-import { ClusterFactsParams, CLUSTER_FACTS_NOTIFICATION, FILE_GLOB, INDEXED_NOTIFICATION, type ServerSettings } from '../protocol';
+import { ClusterFactsParams, CLUSTER_FACTS_NOTIFICATION, FILE_GLOB, INDEXED_NOTIFICATION, SPLIT_AT_REQUEST, type ServerSettings } from '../protocol';
 import { clusterFacts } from './clusterFacts';
+import { LENS_CAPABILITIES, lensClient, refreshLenses, registerWeightCommand, type LensClient } from './commands';
 import { Publisher } from './publisher';
 import { MAX_FILE_BYTES, yamlFiles } from './workspaceScan';
 
@@ -32,12 +33,14 @@ export function startServer(connection: Connection): void {
   let roots: string[] = [];
   let watchDynamically = false;
   let configurable = false;
+  let lenses: LensClient = { versionedEdits: false, refresh: false };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     roots = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.workspaceFolders ? [] : params.rootUri ? [params.rootUri] : [])
       .filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     watchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     configurable = params.capabilities.workspace?.configuration === true;
+    lenses = lensClient(params);
     applySettings(params.initializationOptions as ServerSettings | undefined);
     return {
       capabilities: {
@@ -48,6 +51,7 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: true,
         definitionProvider: true,
         referencesProvider: true,
+        ...LENS_CAPABILITIES,
       },
       serverInfo: { name: 'canary-lens', version: '0.1.0' },
     };
@@ -61,17 +65,20 @@ export function startServer(connection: Connection): void {
     void scanWorkspace();
   });
 
-  function applySettings(s: ServerSettings | undefined): void {
+  /** Returns whether the lens step changed (the lenses' titles and commands depend on it). */
+  function applySettings(s: ServerSettings | undefined): boolean {
+    const step = ls.settings.lensStep;
     ls.settings = {
       lensStep: positive(s?.lens?.step) ?? DEFAULT_SETTINGS.lensStep,
       normalizeTotal: positive(s?.normalize?.total) ?? DEFAULT_SETTINGS.normalizeTotal,
     };
+    return ls.settings.lensStep !== step;
   }
 
   async function refreshSettings(): Promise<void> {
     if (!configurable) return;
     try {
-      applySettings((await connection.workspace.getConfiguration('canaryLens')) as ServerSettings | undefined);
+      if (applySettings((await connection.workspace.getConfiguration('canaryLens')) as ServerSettings | undefined)) refreshLenses(connection, lenses);
     } catch (e) {
       connection.console.warn(`Could not read canaryLens settings: ${String(e)}`);
     }
@@ -96,7 +103,8 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration((change) => {
     const s = (change.settings as { canaryLens?: ServerSettings } | null)?.canaryLens;
-    if (s) applySettings(s); else void refreshSettings();
+    if (!s) void refreshSettings();
+    else if (applySettings(s)) refreshLenses(connection, lenses);
   });
 
   connection.onDidOpenTextDocument(({ textDocument }) => {
@@ -161,6 +169,9 @@ export function startServer(connection: Connection): void {
   connection.onDocumentSymbol((p) => ls.documentSymbols(uriOf(p)));
   connection.onDefinition((p) => ls.definition(uriOf(p), positionOf(p)));
   connection.onReferences((p) => ls.references(uriOf(p), positionOf(p), (p as { context?: { includeDeclaration?: unknown } }).context?.includeDeclaration !== false));
+  connection.onCodeLens((p) => ls.codeLenses(uriOf(p)));
+  connection.onRequest(SPLIT_AT_REQUEST, (p: unknown) => ls.splitAt(uriOf(p), positionOf(p)) ?? null);
+  registerWeightCommand(connection, ls, () => lenses);
 
   connection.listen();
 }

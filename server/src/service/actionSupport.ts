@@ -19,6 +19,18 @@ export function splitDocumentAt(ctx: FeatureContext, position: Position): Locate
   return doc ? { part, doc } : undefined;
 }
 
+/**
+ * The split under the cursor: the one whose region (HTTPRoute rule, TrafficSplit document) or backends hold
+ * `offset`; in a one-split document, that split from anywhere in it.
+ */
+export function splitAtOffset(doc: SplitDocument, offset: number): Split | undefined {
+  const inside = doc.splits.find((s) => {
+    const end = Math.max(s.region.end, s.span.end, s.backendsNode?.range?.[1] ?? 0, ...s.backends.map((b) => b.span.end));
+    return offset >= Math.min(s.region.start, s.span.start) && offset <= end;
+  });
+  return inside ?? (doc.splits.length === 1 ? doc.splits[0] : undefined);
+}
+
 export function action(ctx: FeatureContext, title: string, kind: CodeActionKind, edits: TextEdit[], extra: Partial<CodeAction> = {}): CodeAction {
   return { title, kind, ...extra, edit: { changes: { [ctx.file.uri]: edits } } };
 }

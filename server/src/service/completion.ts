@@ -8,7 +8,7 @@ import { apiVersionOf, kindOf, schemaVersion } from './documentKind';
 import type { FeatureContext } from './languageService';
 import { YamlPart } from './part';
 import { definedAt, portDetail, portsText, typeLabel } from './present';
-import { targetAt, type ServiceRef } from './refs';
+import { targetAt, type ServiceRef, type Target } from './refs';
 import type { JsonSchema } from './schemas/index';
 import { schemaAt } from './schemas/validate';
 import { SPLIT_SNIPPETS } from './snippets';
@@ -19,8 +19,9 @@ const SERVER_OWNED = new Set([
   'deletionGracePeriodSeconds', 'managedFields', 'selfLink',
 ]);
 
-/** Stands in for the value being typed, so the adapters say what the value is (a backend, an apex, a port). */
+/** Stands in for a value not typed yet, so the adapters say what it is (a backend, an apex, a port). */
 const PROBE = '1234567';
+const PROBE_LIMIT = 64 * 1024;
 
 /**
  * Completion on the part at the cursor only (SPEC 3.2). Where the cursor is comes from the lines (`cursor.ts`),
@@ -31,7 +32,15 @@ export function complete(ctx: FeatureContext, position: Position): CompletionIte
   if (part.templated) return [];
   const cursor = cursorAt(part.text, part.offsetAt(position));
   if (!cursor) return [];
-  const range = part.rangeOf(cursor.span);
+  const items = itemsAt(ctx, part, cursor, part.rangeOf(cursor.span));
+  // Right after a colon (`:` is a trigger character), a value needs its space.
+  if (cursor.at === 'value' && part.text[cursor.span.start - 1] === ':') {
+    for (const item of items) if (item.textEdit && 'range' in item.textEdit) item.textEdit.newText = ` ${item.textEdit.newText}`;
+  }
+  return items;
+}
+
+function itemsAt(ctx: FeatureContext, part: YamlPart, cursor: Cursor, range: Range): CompletionItem[] {
   const kind = kindOf(part);
   const apiVersion = apiVersionOf(part);
   const top = cursor.path.length === 1 ? cursor.path[0] : undefined;
@@ -64,22 +73,27 @@ function keyItems(container: JsonSchema | undefined, cursor: Cursor, range: Rang
         label: name,
         kind: CompletionItemKind.Property,
         sortText: `${required.has(name) ? 0 : 1}${name}`,
-        filterText: itemPrefix + name,
-        textEdit: { range, newText: `${itemPrefix}${name}: ` },
+        textEdit: { range, newText: keyText(name, schema, cursor.key !== undefined, itemPrefix) },
       };
+      if (itemPrefix) item.filterText = itemPrefix + name;
       const detail = typeLabel(schema);
       if (detail) item.detail = detail;
       const doc = markdown(schema.description);
       if (doc) item.documentation = doc;
-      if (cursor.key !== undefined) {
-        item.textEdit = { range, newText: name }; // on a written `key:`: rename it, keep its colon and value
-      } else if (schema.type === 'object' || schema.type === 'array') {
-        item.textEdit = { range, newText: `${itemPrefix}${name}:\n  ${schema.type === 'array' ? '- ' : ''}$0` };
+      if (item.textEdit!.newText.includes('$0')) {
         item.insertTextFormat = InsertTextFormat.Snippet;
         item.insertTextMode = InsertTextMode.adjustIndentation;
       }
       return item;
     });
+}
+
+/** `key: ` for scalars, a block to fill for objects and lists; only the name on a written `key:` (its value stays). */
+function keyText(name: string, schema: JsonSchema, written: boolean, itemPrefix: string): string {
+  if (written) return name;
+  if (schema.type !== 'object' && schema.type !== 'array') return `${itemPrefix}${name}: `;
+  const indent = ' '.repeat(itemPrefix.length + 2);
+  return `${itemPrefix}${name}:\n${indent}${schema.type === 'array' ? '- ' : ''}$0`;
 }
 
 function enumItems(schema: JsonSchema | undefined, range: Range): CompletionItem[] {
@@ -138,12 +152,28 @@ function newDocumentItems(cursor: Cursor, range: Range): CompletionItem[] {
 
 /** Service names and ports: what the value at the cursor refers to, as the split model reads it. */
 function referenceItems(ctx: FeatureContext, part: YamlPart, cursor: Cursor, range: Range): CompletionItem[] {
-  const probe = new YamlPart(part.text.slice(0, cursor.span.start) + PROBE + part.text.slice(cursor.span.end));
-  const doc = splitDocumentOf(probe);
-  const target = doc ? targetAt(doc, cursor.span.start) : undefined;
+  const target = cursor.span.end > cursor.span.start ? ownTarget(part, cursor.span.start) : probedTarget(part, cursor.span.start);
   if (target?.type === 'service') return serviceItems(ctx, target.ref.ns, range);
   if (target?.type === 'port') return portItems(ctx, target.ref, range);
   return [];
+}
+
+/** A value already typed is in the document's own (cached) model. */
+function ownTarget(part: YamlPart, offset: number): Target | undefined {
+  const doc = splitDocumentOf(part);
+  return doc ? targetAt(doc, offset, part.doc) : undefined;
+}
+
+/**
+ * An empty value is in no model: the part is parsed again with a stand-in value at the cursor. That costs
+ * about 30 ms per MB of part; past PROBE_LIMIT (far beyond a hand-written split) it is not done.
+ */
+function probedTarget(part: YamlPart, offset: number): Target | undefined {
+  if (part.text.length > PROBE_LIMIT) return undefined;
+  const pad = part.text[offset - 1] === ':' ? ' ' : '';
+  const probe = new YamlPart(part.text.slice(0, offset) + pad + PROBE + part.text.slice(offset));
+  const doc = splitDocumentOf(probe);
+  return doc ? targetAt(doc, offset + pad.length, probe.doc) : undefined;
 }
 
 /** Services of the namespace: workspace definitions first, then the cluster's; one item per name. */

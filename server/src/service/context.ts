@@ -31,8 +31,9 @@ export interface WorkloadFact extends FactBase {
 
 export interface ProfileFact extends FactBase {
   type: 'ServiceProfile';
-  /** The Service the profile is for (first label of `<svc>.<ns>.svc.<domain>`). */
+  /** The Service the profile is for: `<svc>.<ns>.svc.<domain>` names Service svc in namespace ns. */
   service: string;
+  serviceNamespace: string;
   hasDstOverrides: boolean;
 }
 
@@ -82,7 +83,7 @@ function extract(part: YamlPart): Fact[] {
     }
     case 'ServiceProfile': {
       const overrides = seqAt(spec, 'dstOverrides');
-      return [{ ...base, type: 'ServiceProfile', service: name.value.split('.')[0] ?? name.value, hasDstOverrides: (overrides?.items.length ?? 0) > 0 }];
+      return [{ ...base, type: 'ServiceProfile', ...profileTarget(name.value, base.ns), hasDstOverrides: (overrides?.items.length ?? 0) > 0 }];
     }
     case 'ReferenceGrant':
       return [{ ...base, type: 'ReferenceGrant', from: grantList(spec, 'from'), to: grantList(spec, 'to') }];
@@ -93,6 +94,12 @@ function extract(part: YamlPart): Fact[] {
       }
       return [];
   }
+}
+
+/** The Service a ServiceProfile is for, read from its name (`<svc>.<ns>.svc.<domain>`; a bare name: same namespace). */
+export function profileTarget(name: string, ns: string): { service: string; serviceNamespace: string } {
+  const [service, namespace] = name.split('.');
+  return { service: service ?? name, serviceNamespace: namespace || ns };
 }
 
 function servicePorts(spec: unknown): ServicePort[] {

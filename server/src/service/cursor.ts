@@ -28,7 +28,7 @@ export interface Cursor {
   span: Span;
   /** Key position on a written `key:` (not on a half-typed word): the key's name. */
   key?: string;
-  /** The other keys of the mapping holding the cursor, each with its value as written on its line. */
+  /** The other keys of the mapping holding the cursor (or the key), each with its value as written on its line. */
   siblings: Map<string, string>;
 }
 
@@ -170,14 +170,13 @@ export class Lines {
     }
   }
 
-  /** Keys at column `col` of the mapping around `line` (a mapping that begins on `line` when `startsHere`). */
-  siblings(line: number, col: number, startsHere: boolean, withLine: boolean): Map<string, string> {
+  /** Keys at column `col` of the mapping around `line` (which begins on `line` when `startsHere`), but `line`'s own. */
+  siblings(line: number, col: number, startsHere: boolean): Map<string, string> {
     const out = new Map<string, string>();
     const take = (k: number): void => {
       const t = this.tokensOf(k).find((x) => x.col === col);
       if (t?.type === 'key') out.set(t.key!, this.text[k]!.slice(t.valueStart, t.valueEnd));
     };
-    if (withLine) take(line);
     for (let k = line - 1; k >= 0 && !startsHere; k--) {
       const t = this.tokensOf(k);
       if (t.length === 0 || t[0]!.col > col) continue;
@@ -209,7 +208,7 @@ export function cursorAt(source: string, offset: number, lines = new Lines(sourc
   const keyAt = (mapCol: number, lead: LineToken[], s: Span, key?: string): Cursor | undefined => {
     const path = lines.pathTo(line, lead, mapCol);
     if (!path) return undefined;
-    const siblings = lines.siblings(line, mapCol, lead.length > 0, false);
+    const siblings = lines.siblings(line, mapCol, lead.length > 0);
     return { at: 'key', path, span: s, ...(key !== undefined ? { key } : {}), siblings };
   };
 
@@ -236,6 +235,6 @@ export function cursorAt(source: string, offset: number, lines = new Lines(sourc
     at: 'value',
     path: [...path, cur.key!],
     span: valueEnd > valueStart ? span(valueStart, valueEnd) : span(col, col),
-    siblings: lines.siblings(line, cur.col, lead.length > 0, true),
+    siblings: lines.siblings(line, cur.col, lead.length > 0),
   };
 }

@@ -53,6 +53,8 @@ export function partFindings(part: YamlPart, index: WorkspaceIndex, withWorkspac
 /** Diagnostics of every split document of a file (other kinds are read for context, not diagnosed). */
 export function fileDiagnostics(file: YamlFile, index: WorkspaceIndex, withWorkspace = true): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // A template file is not YAML until it is rendered: skipped quietly, whole.
+  if (file.parts.some((p) => p.templated)) return out;
   for (const part of file.parts) {
     if (!part.isSplit) continue;
     // Cached with ranges relative to the part, so an edit above only shifts them.
@@ -96,5 +98,7 @@ function widen(span: Span, part: YamlPart): Span {
   const start = Math.max(0, Math.min(span.start, len));
   const end = Math.max(start, Math.min(span.end, len));
   if (end > start) return { start, end };
+  // On a CRLF, take both characters (the range then ends at the next line's start, as it does for LF).
+  if (part.text[start] === '\r' && part.text[start + 1] === '\n') return { start, end: start + 2 };
   return start < len ? { start, end: start + 1 } : { start: Math.max(0, len - 1), end: len };
 }

@@ -17,7 +17,7 @@ export function hover(ctx: FeatureContext, position: Position): Hover | null {
   if (part.templated || !isSplitKind(kind)) return null;
   const offset = part.offsetAt(position);
   const doc = splitDocumentOf(part);
-  const target = doc ? targetAt(doc, offset) : undefined;
+  const target = doc ? targetAt(doc, offset, part.doc) : undefined;
   const at = (span: Span, value: string): Hover => ({ contents: { kind: 'markdown', value }, range: part.rangeOf(span) });
   if (doc && target?.type === 'service') return at(target.ref.name.span, serviceHover(ctx, doc, target.ref));
   if (doc && target?.type === 'weight') return at(target.backend.weight.span!, shareText(target.split, target.backend, doc.api));

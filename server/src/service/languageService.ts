@@ -1,10 +1,12 @@
-import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, Location, Position, Range } from 'vscode-languageserver-types';
+import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentSymbol, Hover, Location, Position, Range, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { SplitSummary, WeightCommandArgs } from '../protocol';
 import { codeActions } from './actions';
 import { complete } from './completion';
 import { factsComputed, factsOf, mayHoldFacts } from './context';
 import { fileDiagnostics } from './diagnostics';
 import { YamlFile, type TextChange } from './file';
 import { hover } from './hover';
+import { codeLenses, splitAt, weightsEdit } from './lenses';
 import { definition, references } from './navigation';
 import { documentSymbols } from './symbols';
 import { WorkspaceIndex, type ClusterFacts } from './workspaceIndex';
@@ -97,5 +99,21 @@ export class LanguageService {
   references(uri: string, position: Position, includeDeclaration = true): Location[] {
     const ctx = this.context(uri);
     return ctx ? references(ctx, position, includeDeclaration) : [];
+  }
+
+  codeLenses(uri: string): CodeLens[] {
+    const ctx = this.context(uri);
+    return ctx ? codeLenses(ctx) : [];
+  }
+
+  /** The edit of a weight command; `versioned` when the client takes versioned document changes. */
+  weightsEdit(args: WeightCommandArgs, versioned = false): { edit: WorkspaceEdit } | { refused: string } {
+    const ctx = this.context(args.uri);
+    return ctx ? weightsEdit(ctx, args, versioned) : { refused: 'Canary Lens: the document is not open any more' };
+  }
+
+  splitAt(uri: string, position: Position): SplitSummary | undefined {
+    const ctx = this.context(uri);
+    return ctx ? splitAt(ctx, position) : undefined;
   }
 }

@@ -11,7 +11,7 @@ interface ServiceKey { ns: string; name: string }
 /** The Service at a position: a reference in a split document, or the metadata.name of a Service document. */
 function serviceAt(part: YamlPart, offset: number): ServiceKey | undefined {
   const doc = part.isSplit ? splitDocumentOf(part) : undefined;
-  const target = doc ? targetAt(doc, offset) : undefined;
+  const target = doc ? targetAt(doc, offset, part.doc) : undefined;
   if (target?.type === 'service') return { ns: target.ref.ns, name: target.ref.name.value };
   const fact = factsOf(part).find((f): f is ServiceFact => f.type === 'Service' && touches(f.nameSpan, offset));
   return fact ? { ns: fact.ns, name: fact.name } : undefined;
@@ -29,7 +29,7 @@ function declarations(ctx: FeatureContext, key: ServiceKey): Location[] {
 export function definition(ctx: FeatureContext, position: Position): Location[] {
   const part = ctx.file.partAt(position);
   const doc = part.isSplit ? splitDocumentOf(part) : undefined;
-  const target = doc ? targetAt(doc, part.offsetAt(position)) : undefined;
+  const target = doc ? targetAt(doc, part.offsetAt(position), part.doc) : undefined;
   return target?.type === 'service' ? declarations(ctx, { ns: target.ref.ns, name: target.ref.name.value }) : [];
 }
 
@@ -42,7 +42,7 @@ export function references(ctx: FeatureContext, position: Position, includeDecla
   for (const file of ctx.index.allFiles()) {
     for (const p of file.parts) {
       const doc = p.isSplit ? splitDocumentOf(p) : undefined;
-      for (const ref of doc ? serviceRefs(doc) : []) {
+      for (const ref of doc ? serviceRefs(doc, p.doc) : []) {
         if (ref.ns === key.ns && ref.name.value === key.name) out.push({ uri: file.uri, range: p.rangeOf(ref.name.span) });
       }
     }

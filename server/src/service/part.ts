@@ -13,6 +13,8 @@ export const CONTEXT_KINDS: ReadonlySet<string> = new Set([
 /** A half-open span of character offsets, relative to the start of its part. */
 export interface Span { start: number; end: number }
 
+/** `{{` outside a comment: a Helm/Go template, not YAML yet. */
+const TEMPLATE = /^[^#\n]*\{\{/m;
 const TOP_KIND = /^kind:[ \t]*(["']?)([A-Za-z][A-Za-z0-9]*)\1[ \t]*(?:#.*)?$/m;
 const TOP_API_VERSION = /^apiVersion:[ \t]*(["']?)([^\s"'#]+)\1[ \t]*(?:#.*)?$/m;
 
@@ -39,7 +41,7 @@ export class YamlPart {
   readonly cache = new Map<string, unknown>();
 
   constructor(readonly text: string) {
-    this.templated = text.includes('{{');
+    this.templated = TEMPLATE.test(text);
     this.kind = TOP_KIND.exec(text)?.[2];
     this.apiVersion = TOP_API_VERSION.exec(text)?.[2];
     this.lineBreaks = countLineBreaks(text);
@@ -85,7 +87,9 @@ export class YamlPart {
 
   /** File position of a part-relative offset. */
   positionAt(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    let o = Math.max(0, Math.min(offset, this.text.length));
+    // Between the \r and \n of a CRLF is no position in LSP: it is the end of the line, before the \r.
+    if (this.text.charCodeAt(o) === 10 && this.text.charCodeAt(o - 1) === 13) o--;
     const starts = this.lineStarts;
     let lo = 0;
     let hi = starts.length - 1;

@@ -1,8 +1,8 @@
 import { CodeActionKind, type CodeAction, type CodeActionKind as Kind, type Range, type TextEdit } from 'vscode-languageserver-types';
-import { action, splitDocumentAt, type Located } from './actionSupport';
+import { action, splitAtOffset, splitDocumentAt, type Located } from './actionSupport';
 import { convertToHttpRouteEdit, HTTPROUTE_API_VERSION } from './convert';
 import type { FeatureContext } from './languageService';
-import { totalUnits, type Split, type SplitDocument } from './model';
+import { totalUnits, type Split } from './model';
 import { weightEdits, weightsRefusal } from './weightEdits';
 import { applyWeightAction } from './weights';
 import { editAt, requote } from './yamlEdits';
@@ -15,7 +15,7 @@ export function refactors(ctx: FeatureContext, range: Range, already: readonly C
   const at = splitDocumentAt(ctx, range.start);
   if (!at) return [];
   const out: CodeAction[] = [];
-  const split = splitAt(at.doc, at.part.offsetAt(range.start));
+  const split = splitAtOffset(at.doc, at.part.offsetAt(range.start));
   if (split) out.push(...normalizeActions(ctx, at, split));
   if (at.doc.kind === 'TrafficSplit') {
     const migrate = migrateAction(ctx, at);
@@ -25,15 +25,6 @@ export function refactors(ctx: FeatureContext, range: Range, already: readonly C
     if (convert && !already.some((a) => a.title === convert.title)) out.push(convert);
   }
   return out;
-}
-
-/** The split whose backends span holds `offset`; in a one-split document, that split from anywhere in it. */
-function splitAt(doc: SplitDocument, offset: number): Split | undefined {
-  const inside = doc.splits.find((s) => {
-    const end = Math.max(s.span.end, s.backendsNode?.range?.[1] ?? 0, ...s.backends.map((b) => b.span.end));
-    return offset >= s.span.start && offset <= end;
-  });
-  return inside ?? (doc.splits.length === 1 ? doc.splits[0] : undefined);
 }
 
 /** Normalise to the configured total first, then 100 and 1000; not offered for a total the split already has. */

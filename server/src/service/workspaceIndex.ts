@@ -79,7 +79,7 @@ export class WorkspaceIndex {
       switch (f.type) {
         case 'Service': push(l.services, key(f.ns, f.name), f); l.serviceNamespaces.add(f.ns); break;
         case 'Workload': push(l.workloads, f.ns, f); break;
-        case 'ServiceProfile': push(l.profiles, key(f.ns, f.service), f); break;
+        case 'ServiceProfile': push(l.profiles, key(f.serviceNamespace, f.service), f); break;
         case 'ReferenceGrant': push(l.grants, f.ns, f); break;
       }
     };

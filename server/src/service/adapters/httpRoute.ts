@@ -123,15 +123,19 @@ export function canonicalMatches(matches: unknown): string {
     return sortKeys({
       ...match,
       path: { type: path.type ?? 'PathPrefix', value: path.value ?? '/' },
-      ...(Array.isArray(match.headers) ? { headers: sortedBy(match.headers.map(withExactDefault)) } : {}),
-      ...(Array.isArray(match.queryParams) ? { queryParams: sortedBy(match.queryParams.map(withExactDefault)) } : {}),
+      // Header names match case-insensitively (Gateway API HTTPHeaderMatch); query parameter names do not.
+      ...(Array.isArray(match.headers) ? { headers: sortedBy(match.headers.map((h) => withExactDefault(h, true))) } : {}),
+      ...(Array.isArray(match.queryParams) ? { queryParams: sortedBy(match.queryParams.map((q) => withExactDefault(q, false))) } : {}),
     });
   });
-  return JSON.stringify(sortedBy(canon));
+  // Matches are ORed: a list is a set, so order and repeats do not matter.
+  return JSON.stringify([...new Set(sortedBy(canon).map((m) => JSON.stringify(m)))]);
 }
 
-function withExactDefault(x: unknown): unknown {
-  return x && typeof x === 'object' ? { type: 'Exact', ...(x as object) } : x;
+function withExactDefault(x: unknown, foldName: boolean): unknown {
+  if (!x || typeof x !== 'object') return x;
+  const m: Record<string, unknown> = { type: 'Exact', ...(x as Record<string, unknown>) };
+  return foldName && typeof m.name === 'string' ? { ...m, name: m.name.toLowerCase() } : m;
 }
 
 function sortedBy(items: unknown[]): unknown[] {

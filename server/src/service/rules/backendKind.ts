@@ -1,3 +1,4 @@
+import { pairOf } from '../yamlNodes';
 import type { Rule } from './rule';
 
 /** `unknown-backend-kind`: a backendRef the mesh cannot route to. */
@@ -16,7 +17,8 @@ export const backendRefPortMissing: Rule = {
   scope: 'document',
   check({ doc }) {
     return doc.splits.flatMap((s) => s.backends.flatMap((b) =>
-      b.portRequired && !b.port
+      // A port that is there but not a number is a schema error, not a missing port.
+      b.portRequired && !b.port && !pairOf(b.node, 'port')
         ? [{
             code: this.code,
             span: b.name?.span ?? b.span,

@@ -1,3 +1,5 @@
+import { backendNamespace } from '../model';
+import { stringAt } from '../yamlNodes';
 import type { Rule } from './rule';
 
 /** `duplicate-backend`: the same backend (name, namespace and port) twice in one split. */
@@ -9,7 +11,10 @@ export const duplicateBackend: Rule = {
       const seen = new Set<string>();
       return split.backends.flatMap((b) => {
         if (!b.name) return [];
-        const id = `${b.namespace?.value ?? ''}/${b.name.value}:${b.port?.value ?? ''}`;
+        // A Service and a ServiceImport of the same name are different backends; `group: core` is `group: ""`.
+        const group = stringAt(b.node, 'group')?.value ?? '';
+        const kind = stringAt(b.node, 'kind')?.value ?? 'Service';
+        const id = `${group === 'core' ? '' : group}/${kind}/${backendNamespace(doc, b)}/${b.name.value}:${b.port?.value ?? ''}`;
         if (!seen.has(id)) { seen.add(id); return []; }
         return [{
           code: this.code,

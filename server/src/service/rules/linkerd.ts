@@ -1,4 +1,4 @@
-import type { Rule } from './rule';
+import type { Finding, Rule } from './rule';
 
 /** `not-served-by-linkerd`: versions Linkerd never served, and `matches` it ignores. */
 export const notServedByLinkerd: Rule = {
@@ -7,17 +7,21 @@ export const notServedByLinkerd: Rule = {
   check({ doc }) {
     const api = doc.api;
     if (!api) return [];
+    const findings: Finding[] = [];
     if (!api.linkerdServes) {
-      return [{
+      findings.push({
         code: this.code,
         span: doc.apiVersion?.span ?? doc.kindSpan,
         message: `Linkerd does not serve ${api.apiVersion} (linkerd-smi serves v1alpha1 and v1alpha2): applying it fails with "no matches for kind"`,
-      }];
+      });
     }
-    if (!api.linkerdIgnoresMatches) return [];
-    return doc.splits.flatMap((s) => (s.matches
-      ? [{ code: this.code, span: s.matches, message: `Linkerd ignores matches on a ${doc.kind}: every request is split by weight` }]
-      : []));
+    // Only v1alpha3/v1alpha4 have matches, and those are the versions Linkerd does not serve: say both, since moving
+    // to v1alpha2 alone would still drop the matches.
+    if (!api.linkerdIgnoresMatches) return findings;
+    for (const s of doc.splits) {
+      if (s.matches) findings.push({ code: this.code, span: s.matches, message: `Linkerd ignores matches on a ${doc.kind}: every request is split by weight` });
+    }
+    return findings;
   },
 };
 

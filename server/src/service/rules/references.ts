@@ -1,7 +1,20 @@
 import { selects, type ServiceFact } from '../context';
 import { backendNamespace, type Apex, type Backend, type SplitDocument } from '../model';
 import type { WorkspaceIndex } from '../workspaceIndex';
+import { stringAt } from '../yamlNodes';
 import type { Finding, Rule } from './rule';
+
+/** Group and kind a backend refers to: TrafficSplit backends are always core Services; backendRefs default to them. */
+function targetOf(b: Backend): { group: string; kind: string } {
+  const group = stringAt(b.node, 'group')?.value ?? '';
+  return { group: group === 'core' ? '' : group, kind: stringAt(b.node, 'kind')?.value ?? 'Service' };
+}
+
+/** A backend that is a core Service (not a ServiceImport or another routable kind): only those are in the index. */
+function isCoreService(b: Backend): boolean {
+  const t = targetOf(b);
+  return !b.kindProblem && t.group === '' && t.kind === 'Service';
+}
 
 /** Each Service the document names, with the namespace it is looked up in. */
 function references(doc: SplitDocument): { name: NonNullable<Backend['name']>; ns: string; role: 'apex' | 'backend'; backend?: Backend; split: number }[] {
@@ -14,7 +27,7 @@ function references(doc: SplitDocument): { name: NonNullable<Backend['name']>; n
       out.push({ name: apex.name, ns: apex.namespace?.value ?? doc.ns, role: 'apex', split: split.index });
     }
     for (const b of split.backends) {
-      if (b.name && !b.kindProblem) out.push({ name: b.name, ns: backendNamespace(doc, b), role: 'backend', backend: b, split: split.index });
+      if (b.name && isCoreService(b)) out.push({ name: b.name, ns: backendNamespace(doc, b), role: 'backend', backend: b, split: split.index });
     }
   }
   return out;
@@ -53,7 +66,7 @@ export const portMismatch: Rule = {
         ? [apex.port.value]
         : apex ? (index.services(apex.namespace?.value ?? doc.ns, apex.name.value)[0]?.ports.map((p) => p.port) ?? []) : [];
       for (const b of split.backends) {
-        if (!b.name || b.kindProblem) continue;
+        if (!b.name || !isCoreService(b)) continue;
         const svc: ServiceFact | undefined = index.services(backendNamespace(doc, b), b.name.value)[0];
         if (!svc) continue;
         const ports = svc.ports.map((p) => p.port);
@@ -104,9 +117,10 @@ export const crossNamespaceBackend: Rule = {
       const target = b.namespace?.value;
       const apexNs = split.apex?.namespace?.value ?? doc.ns;
       if (!target || !b.name || target === doc.ns || target === apexNs) return [];
+      const want = targetOf(b);
       const allowed = index.grants(target).some((g) =>
         g.from.some((f) => f.group === group && f.kind === doc.kind && f.namespace === doc.ns) &&
-        g.to.some((t) => (t.group === '' || t.group === 'core') && t.kind === 'Service' && (t.name === undefined || t.name === b.name!.value)));
+        g.to.some((t) => (t.group === 'core' ? '' : t.group) === want.group && t.kind === want.kind && (t.name === undefined || t.name === b.name!.value)));
       if (allowed) return [];
       return [{
         code: this.code,

@@ -1,0 +1,922 @@
+/**
+ * Diagnostics that depend only on the document itself (SPEC 3.1): for each code a case that fires it, with the
+ * exact range, and a near miss that must not. The document under test is usually not the first of its file,
+ * so positions are checked across `---` parts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DIAGNOSTIC_CODES } from '../../server/src/service/codes';
+import {
+  DOCUMENT_CODES, PRELUDE, SPEC_SEVERITY, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith, type Code,
+} from '../support/diagnostics';
+
+const URI = 'file:///ws/split.yaml';
+const alone = (text: string) => serviceWith({ [URI]: text });
+
+test('codes.ts holds the 20 codes of SPEC 3.1 with their severities', () => {
+  const numeric = { error: 1, warning: 2, hint: 4 } as const;
+  const actual = Object.fromEntries(Object.entries(DIAGNOSTIC_CODES).map(([code, v]) => [code, numeric[v.severity]]));
+  assert.deepEqual(actual, { ...SPEC_SEVERITY });
+  assert.equal(Object.keys(DIAGNOSTIC_CODES).length, 20);
+  const split: Code[] = [...DOCUMENT_CODES, ...WORKSPACE_CODES];
+  assert.deepEqual(split.sort(), Object.keys(SPEC_SEVERITY).sort());
+});
+
+// ---- yaml-syntax -------------------------------------------------------------------------------------------
+
+test('yaml-syntax: the parser message and range, in the part that breaks; nothing else from that part', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+  name: again
+spec:
+  service: web-apex
+  backends:
+    - service: web-svc
+      weight: 1.5
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+spec:
+  parentRefs: [{name: web-apex, kind: Service, group: core}
+  rules: []
+`;
+  expectDiagnostics(alone(text), URI, [
+    { code: 'yaml-syntax', text: 'n', line: 9, character: 2, message: ['Map keys must be unique'] },
+    { code: 'yaml-syntax', text: 'r', line: 22, character: 2, message: ['Flow sequence'] },
+  ], { ignore: [] });
+});
+
+test('yaml-syntax near miss: the same file, well formed', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+spec:
+  service: web-apex
+  backends:
+    - service: web-svc
+      weight: 1
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+spec:
+  parentRefs: [{name: web-apex, kind: Service, group: core}]
+  rules: []
+`;
+  expectDiagnostics(alone(text), URI, [
+    { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 6, character: 6 },
+  ], { absent: ['yaml-syntax'], ignore: [] });
+});
+
+// ---- schema ------------------------------------------------------------------------------------------------
+
+test('schema: unknown field at its key, missing field at the object, wrong type at the value', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+  namespace: emojivoto
+spec:
+  service: web-apex
+  backends:
+    - service: web-svc
+      weight: 900
+      weigth: 100
+    - weight: 100
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+      port: 80
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+          weight: 90
+        - name: web-svc-2
+          port: eighty
+      timeout: 10s
+`;
+  // `port: eighty` is a port of the wrong type (schema), not a missing port.
+  expectDiagnostics(alone(text), URI, [
+    { code: 'schema', text: 'weigth', line: 15, character: 6, message: ['Unknown field "weigth"', 'did you mean "weight"'] },
+    { code: 'schema', text: 'weight', line: 16, character: 6, message: ['Missing required property "service"'] },
+    { code: 'schema', text: 'eighty', line: 35, character: 16, message: ['must be an integer'] },
+    { code: 'schema', text: 'timeout', line: 36, character: 6, message: ['Unknown field "timeout"', '"timeouts"'] },
+  ], { absent: ['backend-ref-port-missing'] });
+});
+
+test('schema near miss: valid documents of each version, with optional fields', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha1
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+  namespace: emojivoto
+  labels:
+    app: web
+spec:
+  service: web-apex
+  backends:
+    - service: web-svc
+      weight: 900m
+    - service: web-svc-2
+      weight: 100m
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+      port: 80
+  rules:
+    - matches:
+        - path: {type: PathPrefix, value: /api}
+          headers:
+            - {name: x-canary, value: "true"}
+      timeouts:
+        request: 10s
+      backendRefs:
+        - name: web-svc
+          port: 80
+          weight: 90
+        - name: web-svc-2
+          port: 80
+          weight: 10
+`;
+  expectDiagnostics(alone(text), URI, [], { absent: ['schema'] });
+});
+
+test('schema: odd shapes are reported, never thrown', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+spec:
+  service: [web-apex]
+  backends: {service: web-svc}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+spec:
+  parentRefs: [web-apex]
+  rules:
+    - backendRefs: [web-svc]
+    - 7
+`;
+  const found = expectDiagnostics(alone(text), URI, [
+    { code: 'schema', text: '[web-apex]', line: 10, character: 11 },
+    { code: 'schema', text: '{service: web-svc}', line: 11, character: 12 },
+    { code: 'schema', text: 'web-apex', line: 18, character: 15 },
+    { code: 'schema', text: 'web-svc', line: 20, character: 20 },
+    { code: 'schema', text: '7', line: 21, character: 6 },
+    { code: 'no-parent', text: 'parentRefs', line: 18, character: 2 },
+  ]);
+  assert.ok(found.every((d) => d.range.start.line >= 5));
+});
+
+// ---- unknown-api-version, old-api-version --------------------------------------------------------------------
+
+test('unknown-api-version: unserved versions at the value, a missing one at kind; the message lists served versions', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1beta1
+kind: TrafficSplit
+metadata:
+  name: a
+spec:
+  service: web-apex
+  backends:
+    - service: web-svc
+      weight: 1
+---
+apiVersion: networking.x-k8s.io/v1alpha1
+kind: HTTPRoute
+metadata:
+  name: b
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+---
+kind: TrafficSplit
+metadata:
+  name: c
+spec:
+  service: web-apex
+  backends:
+    - service: web-svc
+      weight: 1
+`;
+  expectDiagnostics(alone(text), URI, [
+    { code: 'unknown-api-version', text: 'split.smi-spec.io/v1beta1', line: 5, character: 12, message: ['split.smi-spec.io/v1alpha1', 'split.smi-spec.io/v1alpha4'] },
+    { code: 'unknown-api-version', text: 'networking.x-k8s.io/v1alpha1', line: 15, character: 12, message: ['gateway.networking.k8s.io/v1', 'policy.linkerd.io/v1beta3'] },
+    { code: 'unknown-api-version', text: 'TrafficSplit', line: 29, character: 6, message: ['split.smi-spec.io/v1alpha2'] },
+  ], { ignore: [] });
+});
+
+test('unknown-api-version near miss: served versions; trafficsplit-deprecated hint at the kind', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata:
+  name: a
+spec:
+  service: web-apex
+  backends:
+    - service: web-svc
+      weight: 1
+---
+apiVersion: policy.linkerd.io/v1beta3
+kind: HTTPRoute
+metadata:
+  name: b
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+`;
+  expectDiagnostics(alone(text), URI, [
+    { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 6, character: 6, message: ['2.13', 'HTTPRoute'] },
+  ], { absent: ['unknown-api-version', 'old-api-version', 'not-served-by-linkerd'], ignore: [] });
+});
+
+/** The emojivoto canary as an HTTPRoute under `apiVersion` (19 lines). */
+const canaryRoute = (apiVersion: string): string => `apiVersion: ${apiVersion}
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+      port: 80
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+          weight: 90
+        - name: web-svc-2
+          port: 80
+          weight: 10
+`;
+
+test('old-api-version: gateway.networking.k8s.io/v1alpha2 is a warning at the value', () => {
+  expectDiagnostics(alone(PRELUDE + canaryRoute('gateway.networking.k8s.io/v1alpha2')), URI, [
+    { code: 'old-api-version', text: 'gateway.networking.k8s.io/v1alpha2', line: 5, character: 12, message: ['v1.0', 'gateway.networking.k8s.io/v1'] },
+  ], { ignore: [] });
+});
+
+for (const apiVersion of ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1', 'policy.linkerd.io/v1beta1', 'policy.linkerd.io/v1beta2', 'policy.linkerd.io/v1beta3']) {
+  test(`old-api-version near miss: ${apiVersion} is clean`, () => {
+    expectDiagnostics(alone(PRELUDE + canaryRoute(apiVersion)), URI, [], { absent: ['old-api-version', 'unknown-api-version'], ignore: [] });
+  });
+}
+
+// ---- weight-invalid, weights-all-zero ---------------------------------------------------------------------
+
+/** A TrafficSplit whose backends are `backends` (each `service=weight`); the document starts at line 5. */
+const trafficSplit = (version: string, backends: string[]): string => PRELUDE + `apiVersion: split.smi-spec.io/${version}
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+  namespace: emojivoto
+spec:
+  service: web-apex
+  backends:
+${backends.map((b) => { const [s, w] = b.split('='); return `    - service: ${s}\n      weight: ${w}\n`; }).join('')}`;
+
+test('weight-invalid v1alpha1: a quantity that does not parse, a negative one', () => {
+  const text = trafficSplit('v1alpha1', ['web-svc=abc', 'web-svc-2=-1', 'web-grpc=500m']);
+  expectDiagnostics(alone(text), URI, [
+    { code: 'weight-invalid', text: 'abc', line: 14, character: 14, message: ['abc'] },
+    { code: 'weight-invalid', text: '-1', line: 16, character: 14, message: ['negative'] },
+  ]);
+});
+
+test('weight-invalid near miss v1alpha1: milli, whole, quoted and decimal quantities', () => {
+  const text = trafficSplit('v1alpha1', ['web-svc=500m', 'web-svc-2=1', 'web-grpc="250m"', 'web-orphan=0.5']);
+  expectDiagnostics(alone(text), URI, [], { absent: ['weight-invalid', 'schema'] });
+});
+
+test('weight-invalid v1alpha2: fraction, quoted number, quantity and negative', () => {
+  const text = trafficSplit('v1alpha2', ['web-svc=1.5', 'web-svc-2="500"', 'web-grpc=500m', 'web-orphan=-1']);
+  expectDiagnostics(alone(text), URI, [
+    { code: 'weight-invalid', text: '1.5', line: 14, character: 14, message: ['whole number'] },
+    { code: 'weight-invalid', text: '"500"', line: 16, character: 14, message: ['string'] },
+    { code: 'weight-invalid', text: '500m', line: 18, character: 14 },
+    { code: 'weight-invalid', text: '-1', line: 20, character: 14, message: ['negative'] },
+  ]);
+});
+
+test('weight-invalid v1alpha3/v1alpha4 are integers too', () => {
+  for (const version of ['v1alpha3', 'v1alpha4']) {
+    const text = trafficSplit(version, ['web-svc=500m', 'web-svc-2=2.5']);
+    expectDiagnostics(alone(text), URI, [
+      { code: 'weight-invalid', text: '500m', line: 14, character: 14 },
+      { code: 'weight-invalid', text: '2.5', line: 16, character: 14 },
+    ], { ignore: ['trafficsplit-deprecated', 'not-served-by-linkerd'] });
+  }
+});
+
+test('weight-invalid near miss v1alpha2: whole numbers, zero among others', () => {
+  expectDiagnostics(alone(trafficSplit('v1alpha2', ['web-svc=500', 'web-svc-2=0', 'web-grpc=1000000000'])), URI, [],
+    { absent: ['weight-invalid', 'weights-all-zero'] });
+});
+
+/** An HTTPRoute in emojivoto with a Service parent; its rules start at line 16. */
+const route = (apiVersion: string, rules: string): string => PRELUDE + `apiVersion: ${apiVersion}
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+  rules:
+${rules}`;
+
+test('weight-invalid HTTPRoute: over 1000000, negative, fraction', () => {
+  const text = route('gateway.networking.k8s.io/v1', `    - backendRefs:
+        - name: web-svc
+          port: 80
+          weight: 1000001
+        - name: web-svc-2
+          port: 80
+          weight: -1
+        - name: web-grpc
+          port: 8080
+          weight: 2.5
+`);
+  expectDiagnostics(alone(text), URI, [
+    { code: 'weight-invalid', text: '1000001', line: 19, character: 18, message: ['1000000'] },
+    { code: 'weight-invalid', text: '-1', line: 22, character: 18 },
+    { code: 'weight-invalid', text: '2.5', line: 25, character: 18 },
+  ]);
+});
+
+test('weight-invalid near miss HTTPRoute: 1000000, 0 and the default', () => {
+  const text = route('policy.linkerd.io/v1beta3', `    - backendRefs:
+        - name: web-svc
+          port: 80
+          weight: 1000000
+        - name: web-svc-2
+          port: 80
+          weight: 0
+        - name: web-grpc
+          port: 8080
+`);
+  expectDiagnostics(alone(text), URI, [], { absent: ['weight-invalid', 'weights-all-zero'] });
+});
+
+test('weights-all-zero: a v1alpha1 split of 0m and 0, at the backends key', () => {
+  expectDiagnostics(alone(trafficSplit('v1alpha1', ['web-svc=0m', 'web-svc-2=0'])), URI, [
+    { code: 'weights-all-zero', text: 'backends', line: 12, character: 2, message: ['weight 0'] },
+  ]);
+});
+
+test('weights-all-zero: per HTTPRoute rule; an omitted weight counts as 1', () => {
+  const text = route('gateway.networking.k8s.io/v1', `    - matches:
+        - path: {value: /api}
+      backendRefs:
+        - name: web-svc
+          port: 80
+          weight: 0
+        - name: web-svc-2
+          port: 80
+          weight: 0
+    - backendRefs:
+        - name: web-svc
+          port: 80
+          weight: 0
+        - name: web-svc-2
+          port: 80
+`);
+  expectDiagnostics(alone(text), URI, [
+    { code: 'weights-all-zero', text: 'backendRefs', line: 18, character: 6, message: ['rule 1'] },
+  ]);
+});
+
+// ---- invalid-name ----------------------------------------------------------------------------------------
+
+test('invalid-name: dotted reference, unexpanded variable, uppercase, leading dash', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+  namespace: $NAMESPACE
+spec:
+  service: web-apex.emojivoto
+  backends:
+    - service: web-svc
+      weight: 1
+    - service: Web_Svc
+      weight: 1
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web.canary.v2
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex.emojivoto
+      kind: Service
+      group: core
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+        - name: -web-svc
+          port: 80
+`;
+  expectDiagnostics(alone(text), URI, [
+    { code: 'invalid-name', text: '$NAMESPACE', line: 9, character: 13, message: ['unexpanded'] },
+    { code: 'invalid-name', text: 'web-apex.emojivoto', line: 11, character: 11, message: ['no dots'] },
+    { code: 'invalid-name', text: 'Web_Svc', line: 15, character: 15 },
+    { code: 'invalid-name', text: 'web-apex.emojivoto', line: 25, character: 12 },
+    { code: 'invalid-name', text: '-web-svc', line: 32, character: 16 },
+  ]);
+});
+
+test('invalid-name: a 64-character label is too long, 63 is fine', () => {
+  const long = 'a'.repeat(64);
+  expectDiagnostics(alone(trafficSplit('v1alpha2', [`${long}=1`, `${'b'.repeat(63)}=1`])), URI, [
+    { code: 'invalid-name', text: long, line: 13, character: 15, message: ['63'] },
+  ]);
+});
+
+test('invalid-name near miss: dotted object names (DNS subdomains), digits and dashes in labels', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata:
+  name: web.canary.v2
+  namespace: team-2
+spec:
+  service: web-apex
+  backends:
+    - service: web-svc-v2
+      weight: 1
+    - service: web2-v1
+      weight: 1
+`;
+  expectDiagnostics(alone(text), URI, [], { absent: ['invalid-name'] });
+});
+
+// ---- no-parent, parent-not-service -------------------------------------------------------------------------
+
+test('no-parent: a missing parentRefs at spec, an empty one at its key', () => {
+  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: no-parents
+spec:
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+---
+apiVersion: policy.linkerd.io/v1beta3
+kind: HTTPRoute
+metadata:
+  name: empty-parents
+spec:
+  parentRefs: []
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+`;
+  expectDiagnostics(alone(text), URI, [
+    { code: 'no-parent', text: 'spec', line: 9, character: 0, message: ['parentRefs'] },
+    { code: 'no-parent', text: 'parentRefs', line: 20, character: 2 },
+  ]);
+});
+
+test('no-parent near miss: a Gateway parent (no kind) attaches; no parent-not-service either', () => {
+  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: ingress
+spec:
+  parentRefs:
+    - name: public-gateway
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+`;
+  expectDiagnostics(alone(text), URI, [], { absent: ['no-parent', 'parent-not-service'] });
+});
+
+test('parent-not-service: kind Service with an omitted or non-core group; policy.linkerd.io parentRef without kind', () => {
+  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+    - name: web-apex
+      kind: Service
+      group: gateway.networking.k8s.io
+    - name: public-gateway
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+---
+apiVersion: policy.linkerd.io/v1beta3
+kind: HTTPRoute
+metadata:
+  name: web-policy
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+    - name: web-apex
+      kind: Service
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+`;
+  expectDiagnostics(alone(text), URI, [
+    { code: 'parent-not-service', text: 'Service', line: 13, character: 12, message: ['gateway.networking.k8s.io', 'group: core'] },
+    { code: 'parent-not-service', text: 'gateway.networking.k8s.io', line: 16, character: 13 },
+    { code: 'parent-not-service', text: 'web-apex', line: 30, character: 12, message: ['kind: Service'] },
+    { code: 'parent-not-service', text: 'Service', line: 32, character: 12, message: ['policy.linkerd.io'] },
+  ]);
+});
+
+test('parent-not-service near miss: group "" and core, in both API groups', () => {
+  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: ""
+    - name: web-apex
+      kind: Service
+      group: core
+      port: 80
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+---
+apiVersion: policy.linkerd.io/v1beta3
+kind: HTTPRoute
+metadata:
+  name: web-policy
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+`;
+  expectDiagnostics(alone(text), URI, [], { absent: ['parent-not-service', 'no-parent'] });
+});
+
+// ---- unreachable-rule ------------------------------------------------------------------------------------
+
+test('unreachable-rule: two catch-all rules, and a catch-all spelled out with its defaults', () => {
+  const text = route('gateway.networking.k8s.io/v1', `    - backendRefs:
+        - name: web-svc
+          port: 80
+    - backendRefs:
+        - name: web-svc-2
+          port: 80
+    - matches:
+        - path:
+            type: PathPrefix
+            value: /
+      backendRefs:
+        - name: web-svc-2
+          port: 80
+`);
+  expectDiagnostics(alone(text), URI, [
+    { code: 'unreachable-rule', text: 'backendRefs', line: 19, character: 6, message: ['Rule 2', 'rule 1'] },
+    { code: 'unreachable-rule', text: 'matches', line: 22, character: 6, message: ['Rule 3', 'rule 1'] },
+  ]);
+});
+
+test('unreachable-rule: equal matches in another order, defaults omitted vs explicit, header names in another case', () => {
+  const text = route('policy.linkerd.io/v1beta3', `    - matches:
+        - path: {type: PathPrefix, value: /api}
+          headers:
+            - {name: x-canary, value: "true"}
+            - {name: x-user, value: alice}
+        - method: GET
+      backendRefs:
+        - name: web-svc
+          port: 80
+    - matches:
+        - method: GET
+          path: {value: /}
+        - headers:
+            - {value: alice, name: x-user, type: Exact}
+            - {type: Exact, name: X-Canary, value: "true"}
+          path: {value: /api}
+      backendRefs:
+        - name: web-svc-2
+          port: 80
+`);
+  expectDiagnostics(alone(text), URI, [
+    { code: 'unreachable-rule', text: 'matches', line: 25, character: 6, message: ['Rule 2', 'rule 1'] },
+  ]);
+});
+
+test('unreachable-rule: a match listed twice is the same set of matches', () => {
+  const text = route('gateway.networking.k8s.io/v1', `    - matches:
+        - path: {value: /api}
+      backendRefs:
+        - name: web-svc
+          port: 80
+    - matches:
+        - path: {value: /api}
+        - path: {type: PathPrefix, value: /api}
+      backendRefs:
+        - name: web-svc-2
+          port: 80
+`);
+  expectDiagnostics(alone(text), URI, [
+    { code: 'unreachable-rule', text: 'matches', line: 21, character: 6 },
+  ]);
+});
+
+test('unreachable-rule near miss: different path types, values, extra matches, query param names (case-sensitive)', () => {
+  const text = route('gateway.networking.k8s.io/v1', `    - matches:
+        - path: {type: Exact, value: /}
+      backendRefs:
+        - name: web-svc
+          port: 80
+    - matches:
+        - path: {value: /api}
+      backendRefs:
+        - name: web-svc
+          port: 80
+    - matches:
+        - path: {value: /api}
+        - headers:
+            - {name: x-canary, value: "true"}
+      backendRefs:
+        - name: web-svc-2
+          port: 80
+    - matches:
+        - path: {value: /api}
+          queryParams:
+            - {name: User, value: alice}
+      backendRefs:
+        - name: web-svc-2
+          port: 80
+    - matches:
+        - path: {value: /api}
+          queryParams:
+            - {name: user, value: alice}
+      backendRefs:
+        - name: web-svc-2
+          port: 80
+    - matches:
+        - path: {type: RegularExpression, value: /api}
+      backendRefs:
+        - name: web-svc-2
+          port: 80
+    - backendRefs:
+        - name: web-svc
+          port: 80
+`);
+  expectDiagnostics(alone(text), URI, [], { absent: ['unreachable-rule'] });
+});
+
+// ---- duplicate-backend ------------------------------------------------------------------------------------
+
+test('duplicate-backend: at the second listing; an explicit namespace equal to the route\'s is the same backend', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+  namespace: emojivoto
+spec:
+  service: web-apex
+  backends:
+    - service: web-svc
+      weight: 500
+    - service: web-svc-2
+      weight: 250
+    - service: web-svc
+      weight: 250
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+        - name: web-svc
+          namespace: emojivoto
+          port: 80
+        - name: web-svc
+          port: 8080
+        - name: web-svc
+          group: core
+          kind: Service
+          port: 8080
+`;
+  expectDiagnostics(alone(text), URI, [
+    { code: 'duplicate-backend', text: 'web-svc', line: 17, character: 15, message: ['twice'] },
+    { code: 'duplicate-backend', text: 'web-svc', line: 34, character: 16, message: ['web-svc:80'] },
+    { code: 'duplicate-backend', text: 'web-svc', line: 39, character: 16, message: ['web-svc:8080'] },
+  ]);
+});
+
+test('duplicate-backend near miss: the same Service on another port, a ServiceImport of the same name, another rule', () => {
+  const text = route('gateway.networking.k8s.io/v1', `    - matches:
+        - path: {value: /api}
+      backendRefs:
+        - name: web-svc
+          port: 80
+        - name: web-svc
+          port: 8080
+        - name: web-svc
+          group: multicluster.x-k8s.io
+          kind: ServiceImport
+          port: 80
+    - backendRefs:
+        - name: web-svc
+          port: 80
+`);
+  expectDiagnostics(alone(text), URI, [], { absent: ['duplicate-backend'] });
+});
+
+// ---- unknown-backend-kind, backend-ref-port-missing ------------------------------------------------------
+
+test('unknown-backend-kind at kind (else group); backend-ref-port-missing at the name of a core Service ref', () => {
+  const text = route('gateway.networking.k8s.io/v1', `    - backendRefs:
+        - name: web
+          group: apps
+          kind: Deployment
+        - name: web-bucket
+          group: example.com
+        - name: web-svc
+        - name: web-svc-2
+          group: core
+          kind: Service
+        - name: web-east
+          group: multicluster.x-k8s.io
+          kind: ServiceImport
+        - name: web-grpc
+          group: ""
+          port: 8080
+`);
+  expectDiagnostics(alone(text), URI, [
+    { code: 'unknown-backend-kind', text: 'Deployment', line: 19, character: 16, message: ['Deployment'] },
+    { code: 'unknown-backend-kind', text: 'example.com', line: 21, character: 17 },
+    { code: 'backend-ref-port-missing', text: 'web-svc', line: 22, character: 16, message: ['port'] },
+    { code: 'backend-ref-port-missing', text: 'web-svc-2', line: 23, character: 16 },
+  ]);
+});
+
+test('unknown-backend-kind / backend-ref-port-missing near miss: ServiceImport without port, Services with one', () => {
+  const text = route('policy.linkerd.io/v1beta3', `    - backendRefs:
+        - name: web-east
+          group: multicluster.x-k8s.io
+          kind: ServiceImport
+        - name: web-svc
+          kind: Service
+          port: 80
+        - name: web-svc-2
+          group: core
+          port: 80
+`);
+  expectDiagnostics(alone(text), URI, [], { absent: ['unknown-backend-kind', 'backend-ref-port-missing'] });
+});
+
+// ---- not-served-by-linkerd, trafficsplit-deprecated --------------------------------------------------------
+
+test('not-served-by-linkerd: v1alpha3/v1alpha4 at apiVersion, and matches on them at the key', () => {
+  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha3
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+  namespace: emojivoto
+spec:
+  service: web-apex
+  backends:
+    - service: web-svc
+      weight: 500
+    - service: web-svc-2
+      weight: 500
+---
+apiVersion: split.smi-spec.io/v1alpha4
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts-matches
+  namespace: emojivoto
+spec:
+  service: web-apex
+  matches:
+    - kind: HTTPRouteGroup
+      name: canary-users
+  backends:
+    - service: web-svc
+      weight: 500
+    - service: web-svc-2
+      weight: 500
+---
+apiVersion: split.smi-spec.io/v1alpha3
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts-v3-matches
+  namespace: emojivoto
+spec:
+  service: web-apex
+  matches:
+    - kind: HTTPRouteGroup
+      name: canary-users
+  backends:
+    - service: web-svc
+      weight: 500
+    - service: web-svc-2
+      weight: 500
+`;
+  expectDiagnostics(alone(text), URI, [
+    { code: 'not-served-by-linkerd', text: 'split.smi-spec.io/v1alpha3', line: 5, character: 12, message: ['v1alpha1', 'no matches for kind'] },
+    { code: 'not-served-by-linkerd', text: 'split.smi-spec.io/v1alpha4', line: 18, character: 12 },
+    { code: 'not-served-by-linkerd', text: 'matches', line: 25, character: 2, message: ['ignores matches'] },
+    { code: 'not-served-by-linkerd', text: 'split.smi-spec.io/v1alpha3', line: 34, character: 12 },
+    { code: 'not-served-by-linkerd', text: 'matches', line: 41, character: 2 },
+    { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 6, character: 6 },
+    { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 19, character: 6 },
+    { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 35, character: 6 },
+  ]);
+});
+
+test('not-served-by-linkerd near miss: v1alpha1/v1alpha2, and HTTPRoute matches (Linkerd honours them)', () => {
+  const text = trafficSplit('v1alpha1', ['web-svc=900m', 'web-svc-2=100m']) + `---
+` + trafficSplit('v1alpha2', ['web-svc=900', 'web-svc-2=100']).slice(PRELUDE.length) + `---
+` + route('gateway.networking.k8s.io/v1', `    - matches:
+        - path: {value: /api}
+      backendRefs:
+        - name: web-svc
+          port: 80
+`).slice(PRELUDE.length);
+  expectDiagnostics(alone(text), URI, [], { absent: ['not-served-by-linkerd'] });
+});
+
+test('trafficsplit-deprecated near miss: HTTPRoutes get no hint', () => {
+  expectDiagnostics(alone(PRELUDE + canaryRoute('gateway.networking.k8s.io/v1')), URI, [], { absent: ['trafficsplit-deprecated'], ignore: [] });
+});
+
+test('every document code has a case that fires it and a near miss', () => {
+  assertCovered(DOCUMENT_CODES);
+});

@@ -1,0 +1,511 @@
+/**
+ * Diagnostics that read the workspace index and the cluster facts (SPEC 3.1): Services, workloads,
+ * ServiceProfiles and ReferenceGrants defined in other files (other uris) of the same language service.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ServiceFact } from '../../server/src/service/context';
+import { PRELUDE, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith } from '../support/diagnostics';
+
+const URI = 'file:///ws/split.yaml';
+const SERVICES = 'file:///ws/services.yaml';
+const WORKLOADS = 'file:///ws/workloads.yaml';
+
+function serviceDoc(name: string, ns: string, ports: number[], selector?: string): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+${selector ? `  selector:\n    app: ${selector}\n` : ''}  ports:
+${ports.map((p) => `    - port: ${p}\n`).join('')}`;
+}
+
+function workloadDoc(kind: string, name: string, app: string): string {
+  return `apiVersion: apps/v1
+kind: ${kind}
+metadata:
+  name: ${name}
+  namespace: emojivoto
+spec:
+  selector:
+    matchLabels:
+      app: ${app}
+  template:
+    metadata:
+      labels:
+        app: ${app}
+        version: v1
+    spec:
+      containers:
+        - name: web
+          image: web:v1
+`;
+}
+
+/** Services of emojivoto (and one in `other`), and the workloads behind some of them, in two files of their own. */
+const CONTEXT: Record<string, string> = {
+  [SERVICES]: [
+    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: emojivoto\n',
+    serviceDoc('web-apex', 'emojivoto', [80], 'web-apex'),
+    serviceDoc('web-svc', 'emojivoto', [80], 'web-svc'),
+    serviceDoc('web-svc-2', 'emojivoto', [80], 'web-svc-2'),
+    serviceDoc('web-grpc', 'emojivoto', [8080], 'web-svc'),
+    serviceDoc('web-orphan', 'emojivoto', [80], 'web-orphan'),
+    serviceDoc('web-plain', 'emojivoto', [80]),
+    serviceDoc('remote-svc', 'other', [80], 'remote'),
+  ].join('---\n'),
+  [WORKLOADS]: [workloadDoc('Deployment', 'web', 'web-svc'), workloadDoc('StatefulSet', 'web-2', 'web-svc-2')].join('---\n'),
+};
+
+const withContext = (text: string, more: Record<string, string> = {}) => serviceWith({ ...CONTEXT, ...more, [URI]: text });
+
+// ---- service-not-found -----------------------------------------------------------------------------------
+
+const MISSING = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+  namespace: emojivoto
+spec:
+  service: web-root
+  backends:
+    - service: web-svc
+      weight: 900
+    - service: web-svc-3
+      weight: 100
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-root
+      kind: Service
+      group: core
+      port: 80
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+        - name: web-svc-4
+          port: 80
+`;
+
+const MISSING_WANT = [
+  { code: 'service-not-found', text: 'web-root', line: 11, character: 11, message: ['apex', 'emojivoto'] },
+  { code: 'service-not-found', text: 'web-svc-3', line: 15, character: 15, message: ['backend', 'emojivoto'] },
+  { code: 'service-not-found', text: 'web-root', line: 25, character: 12, message: ['apex'] },
+  { code: 'service-not-found', text: 'web-svc-4', line: 33, character: 16, message: ['backend'] },
+] as const;
+
+test('service-not-found: apex and backends missing from the Services of another file', () => {
+  expectDiagnostics(withContext(MISSING), URI, [...MISSING_WANT]);
+});
+
+test('service-not-found goes once the Services are defined in yet another file', () => {
+  const ls = withContext(MISSING);
+  expectDiagnostics(ls, URI, [...MISSING_WANT]);
+  ls.setFile('file:///ws/more.yaml', [serviceDoc('web-root', 'emojivoto', [80]), serviceDoc('web-svc-3', 'emojivoto', [80], 'web-svc'), serviceDoc('web-svc-4', 'emojivoto', [80], 'web-svc')].join('---\n'));
+  ls.index.indexSome(Infinity);
+  expectDiagnostics(ls, URI, [], { absent: ['service-not-found'] });
+});
+
+test('service-not-found near miss: no Services of that namespace in the workspace (alone, or context elsewhere)', () => {
+  expectDiagnostics(serviceWith({ [URI]: MISSING }), URI, [], { absent: ['service-not-found'] });
+  const staging = MISSING.replace(/namespace: emojivoto/g, 'namespace: staging');
+  expectDiagnostics(withContext(staging), URI, [], { absent: ['service-not-found'] });
+  const ls = withContext(MISSING);
+  ls.removeFile(SERVICES);
+  ls.index.indexSome(Infinity);
+  expectDiagnostics(ls, URI, [], { absent: ['service-not-found'] });
+});
+
+test('service-not-found waits for a complete index: not reported with complete = false', () => {
+  const ls = withContext(MISSING);
+  assert.deepEqual(ls.diagnostics(URI, false).filter((d) => d.code === 'service-not-found'), []);
+});
+
+const SPLIT = trafficSplit('web-svc=900', 'web-svc-2=100');
+
+function trafficSplit(...backends: string[]): string {
+  return PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
+kind: TrafficSplit
+metadata:
+  name: web-svc-ts
+  namespace: emojivoto
+spec:
+  service: web-apex
+  backends:
+${backends.map((b) => { const [s, w] = b.split('='); return `    - service: ${s}\n      weight: ${w}\n`; }).join('')}`;
+}
+
+const clusterService = (name: string, ports: number[] = [80]): ServiceFact => ({ type: 'Service', name, ns: 'emojivoto', ports: ports.map((port) => ({ port })) });
+
+test('service-not-found from cluster facts alone: the namespace is covered, the Service is not there', () => {
+  const ls = serviceWith({ [URI]: SPLIT }, { namespaces: ['emojivoto'], facts: [clusterService('web-apex'), clusterService('web-svc')] });
+  expectDiagnostics(ls, URI, [
+    { code: 'service-not-found', text: 'web-svc-2', line: 15, character: 15, message: ['cluster'] },
+  ]);
+});
+
+test('service-not-found near miss with cluster facts: another namespace covered, or the Service is there', () => {
+  const otherNs = serviceWith({ [URI]: SPLIT }, { namespaces: ['other'], facts: [] });
+  expectDiagnostics(otherNs, URI, [], { absent: ['service-not-found'] });
+  const all = serviceWith({ [URI]: SPLIT }, { namespaces: ['emojivoto'], facts: ['web-apex', 'web-svc', 'web-svc-2'].map((n) => clusterService(n)) });
+  expectDiagnostics(all, URI, [], { absent: ['service-not-found', 'port-mismatch'] });
+});
+
+test('cluster facts feed port-mismatch too', () => {
+  const ls = serviceWith({ [URI]: SPLIT }, { namespaces: ['emojivoto'], facts: [clusterService('web-apex'), clusterService('web-svc'), clusterService('web-svc-2', [8080])] });
+  expectDiagnostics(ls, URI, [
+    { code: 'port-mismatch', text: 'web-svc-2', line: 15, character: 15, message: ['80'] },
+  ]);
+});
+
+// ---- port-mismatch -------------------------------------------------------------------------------------------
+
+test("port-mismatch: a backend Service without the apex's port; a backendRef port its Service does not have", () => {
+  const text = trafficSplit('web-svc=900', 'web-grpc=100') + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+      port: 80
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 8080
+        - name: web-grpc
+          port: 8080
+`;
+  expectDiagnostics(withContext(text), URI, [
+    { code: 'port-mismatch', text: 'web-grpc', line: 15, character: 15, message: ['no port 80', 'web-apex'] },
+    { code: 'port-mismatch', text: '8080', line: 32, character: 16, message: ['no port 8080'] },
+  ]);
+});
+
+test('port-mismatch near miss: backendRef ports that exist, and backends that share the apex port', () => {
+  const text = SPLIT + `---
+apiVersion: policy.linkerd.io/v1beta3
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+      port: 80
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+        - name: web-grpc
+          port: 8080
+`;
+  expectDiagnostics(withContext(text), URI, [], { absent: ['port-mismatch'] });
+});
+
+// ---- apex as a backend -----------------------------------------------------------------------------------
+
+test('an apex that is also a backend is valid: no warning of any kind', () => {
+  const text = trafficSplit('web-apex=900', 'web-svc-2=100') + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+      port: 80
+  rules:
+    - backendRefs:
+        - name: web-apex
+          port: 80
+          weight: 90
+        - name: web-svc-2
+          port: 80
+          weight: 10
+`;
+  expectDiagnostics(withContext(text), URI, [], { absent: ['backend-without-workload', 'port-mismatch', 'service-not-found', 'duplicate-backend'] });
+});
+
+// ---- backend-without-workload ---------------------------------------------------------------------------
+
+test("backend-without-workload: a backend whose selector matches no workload's pod labels", () => {
+  const text = trafficSplit('web-svc=500', 'web-orphan=500') + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+  rules:
+    - backendRefs:
+        - name: web-svc-2
+          port: 80
+        - name: web-orphan
+          port: 80
+`;
+  expectDiagnostics(withContext(text), URI, [
+    { code: 'backend-without-workload', text: 'web-orphan', line: 15, character: 15, message: ['app=web-orphan'] },
+    { code: 'backend-without-workload', text: 'web-orphan', line: 32, character: 16 },
+  ]);
+});
+
+test('backend-without-workload near miss: no workloads of the namespace in view, a Service without selector', () => {
+  const text = trafficSplit('web-svc=500', 'web-orphan=250', 'web-plain=250');
+  expectDiagnostics(serviceWith({ [SERVICES]: CONTEXT[SERVICES]!, [URI]: text }), URI, [], { absent: ['backend-without-workload'] });
+  expectDiagnostics(withContext(trafficSplit('web-svc=500', 'web-plain=500')), URI, [], { absent: ['backend-without-workload'] });
+});
+
+test('workloads in the split file itself count (a Deployment beside the split)', () => {
+  const text = trafficSplit('web-svc=500', 'web-orphan=500') + '---\n' + workloadDoc('Deployment', 'orphan', 'web-orphan');
+  expectDiagnostics(withContext(text), URI, [], { absent: ['backend-without-workload'] });
+});
+
+// ---- cross-namespace-backend -------------------------------------------------------------------------------
+
+const CROSS = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+        - name: remote-svc
+          namespace: other
+          port: 80
+`;
+
+const grant = (fromGroup: string, fromNs: string, to: string): string => `apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata:
+  name: allow-routes
+  namespace: other
+spec:
+  from:
+    - group: ${fromGroup}
+      kind: HTTPRoute
+      namespace: ${fromNs}
+  to:
+${to}`;
+
+const CROSS_WANT = [{ code: 'cross-namespace-backend', text: 'other', line: 20, character: 21, message: ['ReferenceGrant', 'other'] }] as const;
+
+test('cross-namespace-backend: a backendRef into another namespace without a ReferenceGrant, at the namespace', () => {
+  expectDiagnostics(withContext(CROSS), URI, [...CROSS_WANT]);
+});
+
+test('cross-namespace-backend: grants that do not allow it (other namespace, other group, other Service)', () => {
+  const GRANTS = 'file:///ws/grants.yaml';
+  for (const g of [
+    grant('gateway.networking.k8s.io', 'staging', '    - group: ""\n      kind: Service\n'),
+    grant('policy.linkerd.io', 'emojivoto', '    - group: ""\n      kind: Service\n'),
+    grant('gateway.networking.k8s.io', 'emojivoto', '    - group: ""\n      kind: Service\n      name: another-svc\n'),
+  ]) {
+    expectDiagnostics(withContext(CROSS, { [GRANTS]: g }), URI, [...CROSS_WANT]);
+  }
+});
+
+test('cross-namespace-backend near miss: a ReferenceGrant in another file allows it', () => {
+  const GRANTS = 'file:///ws/grants.yaml';
+  for (const g of [
+    grant('gateway.networking.k8s.io', 'emojivoto', '    - group: ""\n      kind: Service\n'),
+    grant('gateway.networking.k8s.io', 'emojivoto', '    - group: core\n      kind: Service\n      name: remote-svc\n'),
+  ]) {
+    expectDiagnostics(withContext(CROSS, { [GRANTS]: g }), URI, [], { absent: ['cross-namespace-backend'] });
+  }
+});
+
+test("cross-namespace-backend near miss: the backend is in its Service parent's namespace", () => {
+  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: remote-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: remote-svc
+      namespace: other
+      kind: Service
+      group: core
+  rules:
+    - backendRefs:
+        - name: remote-svc
+          namespace: other
+          port: 80
+`;
+  expectDiagnostics(withContext(text), URI, [], { absent: ['cross-namespace-backend', 'service-not-found'] });
+});
+
+// ---- shadowed-by-serviceprofile ------------------------------------------------------------------------------
+
+const PROFILES = 'file:///ws/profiles.yaml';
+const profile = (service: string, spec: string): string => `apiVersion: linkerd.io/v1alpha2
+kind: ServiceProfile
+metadata:
+  name: ${service}.emojivoto.svc.cluster.local
+  namespace: emojivoto
+spec:
+${spec}`;
+const OVERRIDES = '  dstOverrides:\n    - authority: web-svc.emojivoto.svc.cluster.local:80\n      weight: 1\n';
+
+const ROUTE_AND_SPLIT = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+      port: 80
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+          weight: 90
+        - name: web-svc-2
+          port: 80
+          weight: 10
+---
+` + SPLIT.slice(PRELUDE.length);
+
+test("shadowed-by-serviceprofile: the HTTPRoute's apex has a ServiceProfile with dstOverrides (the TrafficSplit does not count)", () => {
+  expectDiagnostics(withContext(ROUTE_AND_SPLIT, { [PROFILES]: profile('web-apex', OVERRIDES) }), URI, [
+    { code: 'shadowed-by-serviceprofile', text: 'web-apex', line: 12, character: 12, message: ['web-apex.emojivoto.svc.cluster.local', 'dstOverrides'] },
+  ]);
+});
+
+test('shadowed-by-serviceprofile near miss: a profile without dstOverrides, or for another Service', () => {
+  const routesOnly = profile('web-apex', '  routes:\n    - name: GET /\n      condition:\n        method: GET\n        pathRegex: /\n');
+  expectDiagnostics(withContext(ROUTE_AND_SPLIT, { [PROFILES]: routesOnly }), URI, [], { absent: ['shadowed-by-serviceprofile'] });
+  expectDiagnostics(withContext(ROUTE_AND_SPLIT, { [PROFILES]: profile('web-svc', OVERRIDES) }), URI, [], { absent: ['shadowed-by-serviceprofile'] });
+});
+
+// ---- group: core is group: "" --------------------------------------------------------------------------
+
+for (const apiVersion of ['gateway.networking.k8s.io/v1', 'policy.linkerd.io/v1beta3']) {
+  for (const group of ['core', '""']) {
+    test(`group: ${group} on parentRefs and backendRefs means a core Service (${apiVersion})`, () => {
+      const text = PRELUDE + `apiVersion: ${apiVersion}
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-root
+      kind: Service
+      group: ${group}
+      port: 80
+  rules:
+    - backendRefs:
+        - name: web-grpc
+          group: ${group}
+          kind: Service
+          port: 80
+        - name: web-svc-2
+          group: ${group}
+          kind: Service
+`;
+      // The parent is the apex (so it is looked up), the backendRefs are Services (so ports are checked and required).
+      expectDiagnostics(withContext(text), URI, [
+        { code: 'service-not-found', text: 'web-root', line: 12, character: 12, message: ['apex'] },
+        { code: 'port-mismatch', text: '80', line: 21, character: 16 },
+        { code: 'backend-ref-port-missing', text: 'web-svc-2', line: 22, character: 16 },
+      ], { absent: ['parent-not-service', 'unknown-backend-kind', 'no-parent'] });
+    });
+  }
+}
+
+
+// ---- backends that are not Services ----------------------------------------------------------------------
+
+test('a ServiceImport backend is not looked up as a Service (no service-not-found, port-mismatch or workload check)', () => {
+  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+      port: 80
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+        - name: web-east
+          group: multicluster.x-k8s.io
+          kind: ServiceImport
+          port: 80
+        - name: web-orphan
+          group: multicluster.x-k8s.io
+          kind: ServiceImport
+          port: 9999
+`;
+  expectDiagnostics(withContext(text), URI, [], { absent: ['service-not-found', 'port-mismatch', 'backend-without-workload'] });
+});
+
+test('cross-namespace-backend: a ServiceImport in another namespace needs a grant to ServiceImport, not to Service', () => {
+  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web-canary
+  namespace: emojivoto
+spec:
+  parentRefs:
+    - name: web-apex
+      kind: Service
+      group: core
+  rules:
+    - backendRefs:
+        - name: web-svc
+          port: 80
+        - name: remote-east
+          namespace: other
+          group: multicluster.x-k8s.io
+          kind: ServiceImport
+`;
+  const GRANTS = 'file:///ws/grants.yaml';
+  const toService = grant('gateway.networking.k8s.io', 'emojivoto', '    - group: ""\n      kind: Service\n');
+  expectDiagnostics(withContext(text, { [GRANTS]: toService }), URI, [
+    { code: 'cross-namespace-backend', text: 'other', line: 20, character: 21 },
+  ]);
+  const toImport = grant('gateway.networking.k8s.io', 'emojivoto', '    - group: multicluster.x-k8s.io\n      kind: ServiceImport\n');
+  expectDiagnostics(withContext(text, { [GRANTS]: toImport }), URI, [], { absent: ['cross-namespace-backend'] });
+});
+
+test('every workspace code has a case that fires it and a near miss', () => {
+  assertCovered(WORKSPACE_CODES);
+});
