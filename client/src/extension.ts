@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { FILE_GLOB, LANGUAGE_ID } from '../../server/src/protocol';
+import { registerCommands } from './commands';
 
 let client: LanguageClient | undefined;
 
@@ -21,6 +22,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('canaryLens', 'Canary Lens', serverOptions, clientOptions);
   context.subscriptions.push({ dispose: () => void client?.stop() });
+  // Registered before the server starts, so they can say it is not running instead of being missing.
+  context.subscriptions.push(...registerCommands(() => client));
   try {
     await client.start();
   } catch (e) {

@@ -1,7 +1,9 @@
 import {
   CodeLensRefreshRequest,
   ErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   type Connection,
   type InitializeParams,
   type ServerCapabilities,
@@ -47,8 +49,9 @@ export function registerWeightCommand(connection: Connection, ls: LanguageServic
   });
 }
 
+/** A `window/showMessage` notification: `window.showWarningMessage` would send a request and wait for an answer. */
 function refuse(connection: Connection, reason: string): WeightCommandResult {
-  void connection.window.showWarningMessage(reason);
+  void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: reason });
   return { applied: false, reason };
 }
 

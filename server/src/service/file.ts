@@ -1,8 +1,12 @@
 import type { Position, Range } from 'vscode-languageserver-types';
 import { YamlPart } from './part';
 
-/** A line that starts a YAML document: `---` at column 0, then white space or the end of the line. */
-const DOC_START = /^---(?=[ \t\r\n]|$)/gm;
+/**
+ * A line that starts a YAML document: `---` at column 0, then white space or the end of the line. Only after a
+ * `\n` (not the `m` flag, whose `^` also matches after a lone `\r` or U+2028): a part must start a line as
+ * positions count lines, or every position in it is off.
+ */
+const DOC_START = /(?<=^|\n)---(?=[ \t\r\n]|$)/g;
 
 /** Offsets at which the parts of `text` begin (always 0 first). */
 function partStarts(text: string): number[] {

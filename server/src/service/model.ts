@@ -56,6 +56,8 @@ export interface Apex {
 
 export interface ParentRef {
   name?: Located<string>;
+  namespace?: Located<string>;
+  port?: Located<number>;
   span: Span;
   /** Refers to a core Service (the mesh case). */
   isService: boolean;

@@ -14,7 +14,8 @@ interface Lookup {
   workloads: Map<string, WorkloadFact[]>;
   profiles: Map<string, ProfileFact[]>;
   grants: Map<string, GrantFact[]>;
-  serviceNamespaces: Set<string>;
+  /** Services by namespace, for completion (which lists them all). */
+  servicesByNs: Map<string, ServiceFact[]>;
 }
 
 const key = (ns: string, name: string): string => `${ns}/${name}`;
@@ -74,10 +75,10 @@ export class WorkspaceIndex {
 
   private get maps(): Lookup {
     if (this.lookup) return this.lookup;
-    const l: Lookup = { services: new Map(), workloads: new Map(), profiles: new Map(), grants: new Map(), serviceNamespaces: new Set() };
+    const l: Lookup = { services: new Map(), workloads: new Map(), profiles: new Map(), grants: new Map(), servicesByNs: new Map() };
     const add = (f: Fact): void => {
       switch (f.type) {
-        case 'Service': push(l.services, key(f.ns, f.name), f); l.serviceNamespaces.add(f.ns); break;
+        case 'Service': push(l.services, key(f.ns, f.name), f); push(l.servicesByNs, f.ns, f); break;
         case 'Workload': push(l.workloads, f.ns, f); break;
         case 'ServiceProfile': push(l.profiles, key(f.serviceNamespace, f.service), f); break;
         case 'ReferenceGrant': push(l.grants, f.ns, f); break;
@@ -98,14 +99,13 @@ export class WorkspaceIndex {
   }
 
   allServices(ns?: string): ServiceFact[] {
-    const out: ServiceFact[] = [];
-    for (const list of this.maps.services.values()) for (const s of list) if (ns === undefined || s.ns === ns) out.push(s);
-    return out;
+    if (ns !== undefined) return [...(this.maps.servicesByNs.get(ns) ?? [])];
+    return [...this.maps.servicesByNs.values()].flat();
   }
 
   /** Whether "this Service does not exist" can be said for `ns`: the workspace defines Services there, or the cluster covers it. */
   knowsServicesOf(ns: string): boolean {
-    return this.cluster?.namespaces.includes(ns) === true || this.maps.serviceNamespaces.has(ns);
+    return this.cluster?.namespaces.includes(ns) === true || this.maps.servicesByNs.has(ns);
   }
 
   workloads(ns: string): WorkloadFact[] { return this.maps.workloads.get(ns) ?? []; }

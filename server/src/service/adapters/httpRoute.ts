@@ -66,7 +66,7 @@ function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, names: NameR
   if (namespace) names.push({ ...namespace, what: 'parentRef namespace' });
   const groupValue = group?.value ?? api?.parentDefaultGroup ?? 'gateway.networking.k8s.io';
   const isService = kind?.value === 'Service' && CORE_GROUPS.has(groupValue);
-  const parent: ParentRef = { span, isService, ...(name ? { name } : {}) };
+  const parent: ParentRef = { span, isService, ...(name ? { name } : {}), ...(namespace ? { namespace } : {}), ...(port ? { port } : {}) };
   if (kind?.value === 'Service' && !isService) {
     parent.problem = group
       ? { value: `parentRef kind Service has group "${group.value}": a core Service needs group "" (or core)`, span: group.span }

@@ -1,0 +1,233 @@
+/**
+ * The CLI end to end: `node dist/cli.js lint ...` as CI runs it (build first with `npm run build`).
+ * Fixtures: test/fixtures/cli/ (a negative weight; warnings only; a workspace split across two files; a Services
+ * file that lacks one of them), the emojivoto examples, and a folder tree made in a temp dir (node_modules
+ * cannot be a committed fixture: .gitignore drops it).
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { builtFile, REPO_ROOT } from '../support/built';
+
+const CLI = builtFile('cli.js');
+const FIX = 'test/fixtures/cli';
+const BAD = `${FIX}/errors/bad-weight.yaml`;
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function lint(args: string[], cwd = REPO_ROOT): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json(args: string[], cwd?: string): { run: Run; reports: JsonReport[] } {
+  const run = lint(['lint', '--format', 'json', ...args], cwd);
+  return { run, reports: JSON.parse(run.stdout) as JsonReport[] };
+}
+
+interface JsonPosition { line: number; character: number }
+interface JsonDiagnostic { range: { start: JsonPosition; end: JsonPosition }; severity: string; code: string; message: string }
+interface JsonReport { file: string; diagnostics: JsonDiagnostic[] }
+
+const codesOf = (reports: JsonReport[]): string[] => reports.flatMap((r) => r.diagnostics.map((d) => d.code)).sort();
+const keys = (o: object): string[] => Object.keys(o).sort();
+
+describe('canary-lens lint', () => {
+  test('text output: file:line:col: severity message [code], 1-based, and exit 1 on errors', () => {
+    const r = lint(['lint', BAD]);
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.ok(lines.includes(`${BAD}:11:15: error weight -5 is negative [weight-invalid]`), r.stdout);
+    assert.ok(lines.some((l) => l.startsWith(`${BAD}:3:7: hint `) && l.endsWith('[trafficsplit-deprecated]')), r.stdout);
+    assert.equal(lines.at(-1), '1 error, 0 warnings, 1 hint in 1 of 1 file');
+    assert.equal(r.stderr, '');
+  });
+
+  test('exit 0 when there are only warnings or hints', () => {
+    const warnings = lint(['lint', `${FIX}/warnings`]);
+    assert.equal(warnings.code, 0, warnings.stdout);
+    assert.match(warnings.stdout, /warning .*\[duplicate-backend\]/);
+    assert.match(warnings.stdout, /0 errors, 2 warnings/);
+
+    const examples = lint(['lint', 'examples/emojivoto']);
+    assert.equal(examples.code, 0, examples.stdout + examples.stderr);
+    assert.doesNotMatch(examples.stdout, /: error /);
+    assert.match(examples.stdout, /in \d+ of 6 files\n$/);
+  });
+
+  test('JSON output has exactly the documented shape, with zero-based positions', () => {
+    const { run, reports } = json([BAD, `${FIX}/warnings/duplicate.yaml`, `${FIX}/workspace`]);
+    assert.equal(run.code, 1);
+    assert.ok(Array.isArray(reports));
+    assert.deepEqual(reports.map((r) => r.file), [BAD, `${FIX}/warnings/duplicate.yaml`, `${FIX}/workspace/services.yaml`, `${FIX}/workspace/split.yaml`]);
+    const SEVERITIES = new Set(['error', 'warning', 'information', 'hint']);
+    const isPos = (p: JsonPosition): boolean => keys(p).join() === 'character,line' && Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.character >= 0;
+    for (const r of reports) {
+      assert.deepEqual(keys(r), ['diagnostics', 'file']);
+      assert.equal(typeof r.file, 'string');
+      assert.ok(Array.isArray(r.diagnostics));
+      for (const d of r.diagnostics) {
+        assert.deepEqual(keys(d), ['code', 'message', 'range', 'severity'], JSON.stringify(d));
+        assert.deepEqual(keys(d.range), ['end', 'start']);
+        assert.ok(isPos(d.range.start) && isPos(d.range.end), JSON.stringify(d.range));
+        assert.ok(SEVERITIES.has(d.severity), d.severity);
+        assert.equal(typeof d.code, 'string');
+        assert.ok(typeof d.message === 'string' && d.message.length > 0);
+      }
+    }
+    const weight = reports[0]!.diagnostics.find((d) => d.code === 'weight-invalid');
+    assert.deepEqual(weight, {
+      range: { start: { line: 10, character: 14 }, end: { line: 10, character: 16 } },
+      severity: 'error',
+      code: 'weight-invalid',
+      message: 'weight -5 is negative',
+    });
+    assert.equal(reports[0]!.diagnostics.find((d) => d.code === 'trafficsplit-deprecated')?.severity, 'hint');
+    assert.equal(reports[1]!.diagnostics.find((d) => d.code === 'duplicate-backend')?.severity, 'warning');
+    assert.deepEqual(reports[2]!.diagnostics, [], 'a file without findings is listed with an empty list');
+    assert.equal(run.stderr, '');
+    // `--format=json` is the same as `--format json`.
+    assert.equal(lint(['lint', `--format=json`, BAD]).stdout, lint(['lint', '--format', 'json', BAD]).stdout);
+  });
+
+  test('SARIF 2.1.0 output carries what GitHub code scanning needs', () => {
+    const abs = path.join(REPO_ROOT, `${FIX}/warnings/duplicate.yaml`); // an absolute path still gives a relative uri
+    const run = lint(['lint', '--format', 'sarif', BAD, abs]);
+    assert.equal(run.code, 1);
+    const sarif = JSON.parse(run.stdout) as {
+      $schema?: string;
+      version: string;
+      runs: {
+        tool: { driver: { name: string; version?: string; rules: { id: string; shortDescription?: { text: string }; defaultConfiguration?: { level: string } }[] } };
+        results: {
+          ruleId: string; ruleIndex?: number; level: string; message: { text: string };
+          locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number; startColumn?: number; endLine?: number; endColumn?: number } } }[];
+        }[];
+      }[];
+    };
+    assert.equal(sarif.version, '2.1.0');
+    assert.match(sarif.$schema ?? '', /sarif-2\.1\.0/);
+    assert.equal(sarif.runs.length, 1);
+    const { driver } = sarif.runs[0]!.tool;
+    assert.equal(driver.name, 'canary-lens');
+    assert.ok(Array.isArray(driver.rules) && driver.rules.length > 0);
+    const ids = driver.rules.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length, 'rule ids are unique');
+    for (const rule of driver.rules) {
+      assert.match(rule.id, /^[a-z][a-z-]*$/);
+      assert.ok(rule.shortDescription?.text, `rule ${rule.id} has a short description`);
+      assert.ok(['error', 'warning', 'note', 'none'].includes(rule.defaultConfiguration?.level ?? ''), rule.id);
+    }
+    for (const code of ['weight-invalid', 'service-not-found', 'trafficsplit-deprecated', 'duplicate-backend']) assert.ok(ids.includes(code), code);
+
+    const results = sarif.runs[0]!.results;
+    assert.ok(results.length >= 4);
+    for (const r of results) {
+      assert.ok(ids.includes(r.ruleId), r.ruleId);
+      if (r.ruleIndex !== undefined) assert.equal(ids[r.ruleIndex], r.ruleId, 'ruleIndex points at its rule');
+      assert.ok(['error', 'warning', 'note', 'none'].includes(r.level), r.level);
+      assert.ok(typeof r.message.text === 'string' && r.message.text.length > 0);
+      assert.equal(r.locations.length, 1);
+      const { artifactLocation, region } = r.locations[0]!.physicalLocation;
+      assert.doesNotMatch(artifactLocation.uri, /^(\/|[a-z]+:|\.\.)/i, `relative uri: ${artifactLocation.uri}`);
+      assert.doesNotMatch(artifactLocation.uri, /\\/, 'forward slashes');
+      assert.ok(Number.isInteger(region.startLine) && region.startLine >= 1, 'startLine is 1-based');
+      assert.ok(region.startColumn === undefined || region.startColumn >= 1, 'startColumn is 1-based');
+      if (region.endLine !== undefined) assert.ok(region.endLine >= region.startLine);
+      if (region.endColumn !== undefined && region.endLine === region.startLine) assert.ok(region.endColumn >= (region.startColumn ?? 1));
+    }
+    const weight = results.find((r) => r.ruleId === 'weight-invalid')!;
+    assert.equal(weight.level, 'error');
+    assert.equal(weight.message.text, 'weight -5 is negative');
+    assert.equal(weight.locations[0]!.physicalLocation.artifactLocation.uri, BAD);
+    assert.deepEqual(weight.locations[0]!.physicalLocation.region, { startLine: 11, startColumn: 15, endLine: 11, endColumn: 17 });
+    assert.equal(results.find((r) => r.ruleId === 'duplicate-backend')?.level, 'warning');
+    assert.equal(results.find((r) => r.ruleId === 'duplicate-backend')?.locations[0]!.physicalLocation.artifactLocation.uri, `${FIX}/warnings/duplicate.yaml`);
+    assert.equal(results.find((r) => r.ruleId === 'trafficsplit-deprecated')?.level, 'note');
+
+    const clean = JSON.parse(lint(['lint', '--format', 'sarif', `${FIX}/workspace`]).stdout) as typeof sarif;
+    assert.deepEqual(clean.runs[0]!.results, [], 'a clean run still has a results array');
+  });
+
+  test('the files of one call form one workspace', () => {
+    const together = json([`${FIX}/workspace`]);
+    assert.equal(together.run.code, 0);
+    assert.deepEqual(codesOf(together.reports), [], 'the Services in services.yaml satisfy split.yaml');
+
+    const partial = json([`${FIX}/workspace/split.yaml`, `${FIX}/partial/services.yaml`]);
+    assert.equal(partial.run.code, 0, 'a warning only');
+    const missing = partial.reports[0]!.diagnostics.filter((d) => d.code === 'service-not-found');
+    assert.equal(missing.length, 1, JSON.stringify(partial.reports));
+    assert.match(missing[0]!.message, /web-svc-2/);
+    assert.deepEqual(missing[0]!.range, { start: { line: 17, character: 16 }, end: { line: 17, character: 25 } });
+
+    // Alone, the split says nothing about its Services: the namespace's Services are not in view.
+    assert.deepEqual(codesOf(json([`${FIX}/workspace/split.yaml`]).reports), []);
+  });
+
+  describe('folders', () => {
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'canary-lens-cli-'));
+      const bad = (name: string): string => `apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata:\n  name: ${name}\nspec:\n  service: apex\n  backends:\n    - service: a\n      weight: -1\n`;
+      mkdirSync(path.join(dir, 'nested', 'deeper'), { recursive: true });
+      mkdirSync(path.join(dir, 'node_modules', 'pkg'), { recursive: true });
+      mkdirSync(path.join(dir, '.git'), { recursive: true });
+      writeFileSync(path.join(dir, 'a.yaml'), bad('a'));
+      writeFileSync(path.join(dir, 'nested', 'b.yml'), bad('b'));
+      writeFileSync(path.join(dir, 'nested', 'deeper', 'c.YAML'), bad('c'));
+      writeFileSync(path.join(dir, 'notes.txt'), bad('txt'));
+      writeFileSync(path.join(dir, 'split.yaml.bak'), bad('bak'));
+      writeFileSync(path.join(dir, 'node_modules', 'pkg', 'chart.yaml'), bad('nm'));
+      writeFileSync(path.join(dir, '.git', 'config.yaml'), bad('git'));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    test('are walked for *.yaml and *.yml only, skipping node_modules', () => {
+      const { run, reports } = json([dir]);
+      assert.equal(run.code, 1);
+      const files = reports.map((r) => path.relative(dir, r.file).split(path.sep).join('/')).sort();
+      assert.deepEqual(files, ['a.yaml', 'nested/b.yml', 'nested/deeper/c.YAML']);
+      for (const r of reports) assert.ok(r.diagnostics.some((d) => d.code === 'weight-invalid'), r.file);
+    });
+
+    test('a file named directly is linted whatever its extension, and counted once', () => {
+      const { reports } = json([path.join(dir, 'notes.txt'), path.join(dir, 'a.yaml'), dir]);
+      const files = reports.map((r) => path.relative(dir, r.file).split(path.sep).join('/'));
+      assert.deepEqual(files.sort(), ['a.yaml', 'nested/b.yml', 'nested/deeper/c.YAML', 'notes.txt']);
+    });
+  });
+
+  test('exit 2 naming the path when a path does not exist', () => {
+    const missing = `${FIX}/no-such-dir/x.yaml`;
+    const r = lint(['lint', BAD, missing]);
+    assert.equal(r.code, 2);
+    assert.ok(r.stderr.includes(missing), r.stderr);
+    assert.equal(r.stdout, '', 'no partial report');
+  });
+
+  test('exit 2 on bad usage', () => {
+    const cases: [string[], RegExp][] = [
+      [['lint', '--frobnicate', BAD], /unknown option --frobnicate/],
+      [['lint', '--format', 'xml', BAD], /--format must be text, json or sarif/],
+      [['lint', '--format'], /--format must be/],
+      [['lint'], /at least one PATH/],
+      [['lint', '--format', 'json'], /at least one PATH/],
+      [['frobnicate', BAD], /unknown command frobnicate/],
+      [[], /usage: canary-lens lint/],
+    ];
+    for (const [args, message] of cases) {
+      const r = lint(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: exit ${String(r.code)}`);
+      assert.match(r.stderr + r.stdout, message, args.join(' '));
+      assert.match(r.stderr + r.stdout, /usage: canary-lens lint/, `${args.join(' ')} prints the usage`);
+    }
+    const help = lint(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /usage: canary-lens lint/);
+  });
+});

@@ -1,0 +1,315 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CodeLens, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import { WEIGHTS_COMMAND, type WeightCommandArgs } from '../../server/src/protocol';
+import { splitDocumentOf } from '../../server/src/service/adapters';
+import { LanguageService } from '../../server/src/service/languageService';
+import { STALE_MESSAGE, weightCommandArgs } from '../../server/src/service/weightCommand';
+import { weightsRefusal } from '../../server/src/service/weightEdits';
+import { applyTextEdits } from '../support/edits';
+import { rangeOf } from '../support/text';
+
+const URI = 'file:///work/canary.yaml';
+const ROOT = join(__dirname, '..', '..');
+const example = (name: string): string => readFileSync(join(ROOT, 'examples', 'emojivoto', name), 'utf8');
+const fixture = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', 'edits', name), 'utf8');
+const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
+
+const EMOJIVOTO = example('web-svc-ts.yaml');
+const V1ALPHA1 = example('web-svc-ts-v1alpha1.yaml');
+const HTTPROUTE = example('web-httproute.yaml');
+
+function service(text: string, settings: Partial<LanguageService['settings']> = {}, version = 1): LanguageService {
+  const ls = new LanguageService();
+  ls.settings = { ...ls.settings, ...settings };
+  ls.setFile(URI, text, version);
+  return ls;
+}
+
+interface Shown { title: string; line: number; character: number; args?: WeightCommandArgs; tooltip?: string }
+
+function lenses(ls: LanguageService): Shown[] {
+  return ls.codeLenses(URI).map((l: CodeLens) => {
+    assert.ok(l.command, 'every lens is resolved');
+    const shown: Shown = { title: l.command.title, line: l.range.start.line, character: l.range.start.character };
+    if (l.command.command !== '') {
+      assert.equal(l.command.command, WEIGHTS_COMMAND);
+      assert.equal(l.command.arguments?.length, 1);
+      shown.args = l.command.arguments![0] as WeightCommandArgs;
+      if (l.command.tooltip) shown.tooltip = l.command.tooltip;
+    }
+    return shown;
+  });
+}
+
+const titles = (ls: LanguageService): string[] => lenses(ls).map((l) => l.title);
+
+function lens(ls: LanguageService, title: string, nth = 0): Shown {
+  const found = lenses(ls).filter((l) => l.title === title)[nth];
+  assert.ok(found, `no lens "${title}" (have ${titles(ls).join(' | ')})`);
+  return found;
+}
+
+function editsIn(edit: WorkspaceEdit): TextEdit[] {
+  if (edit.changes) return edit.changes[URI]!;
+  const change = edit.documentChanges?.[0];
+  assert.ok(change && 'edits' in change);
+  return change.edits as TextEdit[];
+}
+
+/** Run a lens's command against the service and feed the result back as the next version; returns the new text. */
+function click(ls: LanguageService, title: string, nth = 0): string {
+  const { args } = lens(ls, title, nth);
+  assert.ok(args, `"${title}" has no command`);
+  const result = ls.weightsEdit(args);
+  assert.ok('edit' in result, `refused: ${JSON.stringify(result)}`);
+  const file = ls.getFile(URI)!;
+  const text = applyTextEdits(file.text, editsIn(result.edit));
+  ls.changeFile(URI, [{ text }], file.version + 1);
+  return text;
+}
+
+describe('code lenses: the emojivoto split', () => {
+  test('titles, in order: the shares, the canary actions, then each backend', () => {
+    assert.deepEqual(titles(service(EMOJIVOTO)), [
+      'web-svc 50% · web-svc-2 50%',
+      'Shift 10% → web-svc-2',
+      'Shift 10% ← web-svc-2',
+      'Promote web-svc-2',
+      'Roll back',
+      // Even split: already even, so left out.
+      '50%', '+10%', '−10%',
+      '50%', '+10%', '−10%',
+    ]);
+  });
+
+  test('split lenses sit on the backends key, backend lenses on each backend', () => {
+    const shown = lenses(service(EMOJIVOTO));
+    const key = rangeOf(EMOJIVOTO, 'backends:').start;
+    const first = rangeOf(EMOJIVOTO, 'service: web-svc\n').start;
+    const second = rangeOf(EMOJIVOTO, 'service: web-svc-2').start;
+    assert.deepEqual(shown.slice(0, 5).map((l) => [l.line, l.character]), Array(5).fill([key.line, key.character]));
+    assert.deepEqual(shown.slice(5, 8).map((l) => [l.line, l.character]), Array(3).fill([first.line, first.character]));
+    assert.deepEqual(shown.slice(8).map((l) => [l.line, l.character]), Array(3).fill([second.line, second.character]));
+  });
+
+  test('commands identify the file, version, part, split and action; tooltips preview the result', () => {
+    const ls = service(EMOJIVOTO, {}, 7);
+    const shift = lens(ls, 'Shift 10% → web-svc-2');
+    assert.deepEqual({ ...shift.args, fingerprint: undefined }, {
+      uri: URI, version: 7, part: 0, split: 0, fingerprint: undefined, action: { type: 'shift', target: 1, points: 10 },
+    });
+    assert.match(shift.args!.fingerprint, new RegExp(`^${EMOJIVOTO.length}:[0-9a-f]+$`));
+    assert.equal(shift.tooltip, 'web-svc 40% · web-svc-2 60% (weights 400 / 600)');
+    assert.deepEqual(lens(ls, 'Shift 10% ← web-svc-2').args!.action, { type: 'shift', target: 1, points: -10 });
+    assert.deepEqual(lens(ls, 'Promote web-svc-2').args!.action, { type: 'promote', target: 1 });
+    assert.deepEqual(lens(ls, 'Roll back').args!.action, { type: 'rollback', target: 1 });
+    assert.deepEqual(lens(ls, '+10%', 0).args!.action, { type: 'shift', target: 0, points: 10 });
+    assert.deepEqual(lens(ls, '−10%', 1).args!.action, { type: 'shift', target: 1, points: -10 });
+  });
+
+  test('the step comes from the settings', () => {
+    const shown = titles(service(EMOJIVOTO, { lensStep: 25 }));
+    assert.ok(shown.includes('Shift 25% → web-svc-2') && shown.includes('+25%') && shown.includes('−25%'));
+  });
+});
+
+describe('code lenses: other versions and kinds', () => {
+  test('v1alpha1 quantities (500m): same titles, milli weights in the preview and the edit', () => {
+    const ls = service(V1ALPHA1);
+    assert.equal(titles(ls)[0], 'web-svc 50% · web-svc-2 50%');
+    assert.equal(lens(ls, 'Shift 10% → web-svc-2').tooltip, 'web-svc 40% · web-svc-2 60% (weights 400m / 600m)');
+    const out = click(ls, 'Shift 10% → web-svc-2');
+    assert.equal(out, V1ALPHA1.replace('weight: 500m', 'weight: 400m').replace('weight: 500m', 'weight: 600m'));
+  });
+
+  test('the HTTPRoute example (90/10): every action, even split included', () => {
+    const ls = service(HTTPROUTE);
+    assert.deepEqual(titles(ls), [
+      'web-svc 90% · web-svc-2 10%',
+      'Shift 10% → web-svc-2', 'Shift 10% ← web-svc-2', 'Promote web-svc-2', 'Roll back', 'Even split',
+      '90%', '+10%', '−10%',
+      '10%', '+10%', '−10%',
+    ]);
+    const key = rangeOf(HTTPROUTE, 'backendRefs:').start;
+    assert.equal(lenses(ls)[0]!.line, key.line);
+    assert.equal(click(ls, 'Even split'), HTTPROUTE.replace('weight: 90', 'weight: 50').replace('weight: 10', 'weight: 50'));
+  });
+
+  test('actions that change nothing are left out', () => {
+    const promoted = service(EMOJIVOTO.replace('weight: 500 # the current', 'weight: 0 # the current').replace('weight: 500 # the canary', 'weight: 1000 # the canary'));
+    assert.deepEqual(titles(promoted), [
+      'web-svc 0% · web-svc-2 100%', 'Shift 10% ← web-svc-2', 'Roll back', 'Even split',
+      '0%', '+10%', // web-svc cannot go below 0
+      '100%', '−10%', // web-svc-2 cannot go above 100
+    ]);
+    const single = service(EMOJIVOTO.replace(/    - service: web-svc-2\n.*\n/, ''));
+    assert.deepEqual(titles(single), ['web-svc 100%', '100%']);
+  });
+
+  test('a multi-document file: every split gets its lenses, with its part and split index', () => {
+    const text = fixture('mixed-kinds.yaml');
+    const ls = service(text);
+    const summaries = lenses(ls).filter((l) => !l.args && l.title.includes(' · '));
+    assert.deepEqual(summaries.map((l) => l.title), ['a 70% · b 30%', 'a 50% · b 50%', 'a 33.3% · b 66.7%', 'a 50% · b 50%']);
+    const refs = lenses(ls).filter((l) => l.title === 'Promote b').map((l) => [l.args!.part, l.args!.split, l.line]);
+    assert.deepEqual(refs, [
+      [1, 0, rangeOf(text, 'backends:', 0).start.line],
+      [3, 0, rangeOf(text, 'backends:', 1).start.line],
+      [4, 0, rangeOf(text, 'backendRefs:', 0).start.line],
+      [5, 0, rangeOf(text, 'backendRefs:', 1).start.line],
+    ]);
+    // A one-line flow document: every lens is on that line, so backend lenses name their backend.
+    const flow = lenses(ls).filter((l) => l.line === rangeOf(text, '{apiVersion: gateway').start.line).map((l) => l.title);
+    assert.deepEqual(flow, [
+      'a 33.3% · b 66.7%', 'Shift 10% → b', 'Shift 10% ← b', 'Promote b', 'Roll back', 'Even split',
+      'a 33.3%', '+10% a', '−10% a', 'b 66.7%', '+10% b', '−10% b',
+    ]);
+    // Shifting the second TrafficSplit leaves every other document byte for byte.
+    const out = click(ls, 'Promote b', 1);
+    assert.equal(out, text.replace('{service: a, weight: 50}', '{service: a, weight: 0}').replace('{service: b, weight: 50}', '{service: b, weight: 100}'));
+  });
+
+  test('HTTPRoute default weights: the command inserts weight lines; the preview warns that the total is coarse', () => {
+    const text = fixture('mixed-kinds.yaml');
+    const ls = service(text);
+    const shift = lenses(ls).filter((l) => l.title === 'Shift 10% → b')[3]!;
+    assert.equal(shift.args!.part, 5);
+    assert.match(shift.tooltip!, /a total of 2 cannot move exactly 10 points/);
+    const result = ls.weightsEdit(shift.args!);
+    assert.ok('edit' in result);
+    const out = applyTextEdits(text, editsIn(result.edit));
+    assert.equal(out, text.replace('    - name: a\n      port: 80\n', '    - name: a\n      port: 80\n      weight: 0\n') + '\n      weight: 2');
+  });
+});
+
+describe('code lenses: guard rails', () => {
+  test('a schema error in the split: one lens saying where, no actions', () => {
+    const text = EMOJIVOTO.replace('- service: web-svc-2', '- servce: web-svc-2');
+    const shown = lenses(service(text));
+    assert.deepEqual(shown.map((l) => l.title), ['Canary Lens: fix the schema error in spec.backends[1].service to shift weights']);
+    assert.equal(shown[0]!.args, undefined);
+    assert.equal(shown[0]!.line, rangeOf(text, 'backends:').start.line);
+  });
+
+  test('a schema error in another HTTPRoute rule blocks only that rule', () => {
+    const text = HTTPROUTE.replace('  rules:\n', '  rules:\n    - backendRefs:\n        - {name: web-svc, port: 80, weigth: 3}\n');
+    const shown = titles(service(text));
+    assert.equal(shown[0], 'Canary Lens: fix the schema error in spec.rules[0].backendRefs[0].weigth to shift weights');
+    assert.equal(shown[1], 'web-svc 90% · web-svc-2 10%');
+  });
+
+  test('a YAML syntax error: one lens naming the line of the diagnostic', () => {
+    const text = EMOJIVOTO.replace('weight: 500 # the canary', 'weight: [500 # the canary');
+    const ls = service(text);
+    const syntax = ls.diagnostics(URI).find((d) => d.code === 'yaml-syntax');
+    assert.ok(syntax);
+    assert.deepEqual(titles(ls), [`Canary Lens: fix the YAML syntax error on line ${syntax.range.start.line + 1} to shift weights`]);
+  });
+
+  test('an alias or anchored weight: the refusal of weightsRefusal, nothing to click', () => {
+    const text = fixture('refusals.yaml');
+    const ls = service(text);
+    const part = ls.getFile(URI)!.parts[0]!;
+    const refusal = weightsRefusal(part, splitDocumentOf(part)!.splits[0]!);
+    assert.ok(refusal && /anchor|alias/.test(refusal));
+    const first = lenses(ls).filter((l) => l.line < rangeOf(text, '---').start.line);
+    assert.deepEqual(first.map((l) => [l.title, l.args]), [[`Canary Lens: ${refusal}`, undefined]]);
+    const aliasOnly = service(text.replace('weight: &w 50', 'weight: 50').replace('  name: aliased\n', '  name: aliased\n  labels: {w: &w "5"}\n'));
+    assert.equal(titles(aliasOnly)[0], 'Canary Lens: the weight of b is an alias: edit its anchor by hand');
+  });
+
+  test('an invalid quantity: the refusal message', () => {
+    const shown = titles(service(V1ALPHA1.replace('weight: 500m', 'weight: 5x')));
+    assert.equal(shown.length, 1);
+    assert.match(shown[0]!, /^Canary Lens: the weight of web-svc is invalid \(weight "5x" is not a valid quantity/);
+  });
+
+  test('a stale command is refused: after an edit, a new version, or a different text at the same version', () => {
+    const ls = service(EMOJIVOTO);
+    const { args } = lens(ls, 'Promote web-svc-2');
+    ls.changeFile(URI, [{ range: rangeOf(EMOJIVOTO, 'web-apex'), text: 'web-apex2' }], 2);
+    assert.deepEqual(ls.weightsEdit(args!), { refused: STALE_MESSAGE });
+    assert.equal(STALE_MESSAGE, 'Canary Lens: the split changed since this lens was shown; try again');
+    // Same version, different text (a client that re-opened the file): the fingerprint catches it.
+    const reopened = service(EMOJIVOTO.replace('web-apex', 'web-apex2'));
+    assert.deepEqual(reopened.weightsEdit(args!), { refused: STALE_MESSAGE });
+    // A split index that is not there any more.
+    assert.deepEqual(service(EMOJIVOTO).weightsEdit({ ...args!, split: 3 }), { refused: STALE_MESSAGE });
+    assert.deepEqual(service(EMOJIVOTO).weightsEdit({ ...args!, uri: 'file:///elsewhere.yaml' }), { refused: 'Canary Lens: the document is not open any more' });
+  });
+
+  test('a command that changes nothing, or whose target is gone, is refused with the current shares', () => {
+    const ls = service(EMOJIVOTO);
+    const { args } = lens(ls, 'Promote web-svc-2');
+    assert.deepEqual(ls.weightsEdit({ ...args!, action: { type: 'even' } }), { refused: 'Canary Lens: nothing to change (web-svc 50% · web-svc-2 50%)' });
+    assert.ok('refused' in ls.weightsEdit({ ...args!, action: { type: 'promote', target: 5 } }));
+  });
+
+  test('command arguments from the wire are checked', () => {
+    const { args } = lens(service(EMOJIVOTO), 'Promote web-svc-2');
+    assert.deepEqual(weightCommandArgs(JSON.parse(JSON.stringify(args))), args);
+    for (const bad of [null, 'x', { ...args, version: -1 }, { ...args, part: '0' }, { ...args, action: { type: 'shift', target: 0 } },
+      { ...args, action: { type: 'explode' } }, { ...args, action: { type: 'promote', target: 1.5 } }, { ...args, fingerprint: 3 }]) {
+      assert.equal(weightCommandArgs(bad), undefined, JSON.stringify(bad));
+    }
+  });
+});
+
+describe('weightsEdit: the walkthrough', () => {
+  const expected = (text: string, a: number, b: number): string =>
+    text.replace('weight: 500 # the current', `weight: ${a} # the current`).replace('weight: 500 # the canary', `weight: ${b} # the canary`);
+
+  for (const [name, text] of [['LF', EMOJIVOTO], ['CRLF', crlf(EMOJIVOTO)]] as const) {
+    test(`${name}: 500/500, shift +25 points to the canary → 250/750; promote → 0/1000; only the weights change`, () => {
+      const ls = service(text, { lensStep: 25 });
+      const shifted = click(ls, 'Shift 25% → web-svc-2');
+      assert.equal(shifted, expected(text, 250, 750));
+      assert.equal(titles(ls)[0], 'web-svc 25% · web-svc-2 75%');
+      const promoted = click(ls, 'Promote web-svc-2');
+      assert.equal(promoted, expected(text, 0, 1000));
+      assert.equal(titles(ls)[0], 'web-svc 0% · web-svc-2 100%');
+      if (name === 'CRLF') assert.doesNotMatch(promoted, /[^\r]\n/, 'every line break is still CRLF');
+    });
+  }
+
+  test('with versioned edits, the document version goes along (the editor refuses a moved-on document)', () => {
+    const ls = service(EMOJIVOTO, {}, 4);
+    const result = ls.weightsEdit(lens(ls, 'Promote web-svc-2').args!, true);
+    assert.ok('edit' in result);
+    const change = result.edit.documentChanges?.[0];
+    assert.ok(change && 'textDocument' in change);
+    assert.deepEqual(change.textDocument, { uri: URI, version: 4 });
+    assert.equal(applyTextEdits(EMOJIVOTO, editsIn(result.edit)), expected(EMOJIVOTO, 0, 1000));
+  });
+});
+
+describe('splitAt (palette commands)', () => {
+  test('the split under the cursor, with its backends and shares', () => {
+    const ls = service(EMOJIVOTO, {}, 3);
+    const at = ls.splitAt(URI, rangeOf(EMOJIVOTO, 'web-svc-2').start)!;
+    assert.deepEqual({ ...at, fingerprint: undefined }, {
+      uri: URI, version: 3, part: 0, split: 0, fingerprint: undefined, label: 'web-svc-ts',
+      backends: [{ name: 'web-svc', share: 0.5, weight: '500' }, { name: 'web-svc-2', share: 0.5, weight: '500' }],
+      canary: 1, step: 10,
+    });
+    assert.equal(at.fingerprint, lens(ls, 'Roll back').args!.fingerprint);
+  });
+
+  test('HTTPRoute rules: the rule under the cursor; defaults show as 1; nothing outside split documents', () => {
+    const text = fixture('mixed-kinds.yaml');
+    const ls = service(text);
+    const at = ls.splitAt(URI, rangeOf(text, 'name: b', 1).start)!;
+    assert.deepEqual([at.part, at.split, at.backends.map((b) => b.weight)], [5, 0, ['1', '1']]);
+    assert.equal(ls.splitAt(URI, rangeOf(text, 'kind: Deployment').start), undefined);
+    assert.equal(ls.splitAt(URI, rangeOf(text, 'weight: "500"').start), undefined);
+  });
+
+  test('a blocked split says why', () => {
+    const text = V1ALPHA1.replace('weight: 500m', 'weight: 5x');
+    const at = service(text).splitAt(URI, rangeOf(text, 'web-svc-2').start)!;
+    assert.match(at.blocked!, /the weight of web-svc is invalid/);
+  });
+});
