@@ -7,6 +7,8 @@ import { RULES, type Finding } from './rules';
 import { validateAgainstSchema } from './schemas/validate';
 import type { WorkspaceIndex } from './workspaceIndex';
 
+const MAX_SYNTAX_ERRORS = 20;
+
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, hint: DiagnosticSeverity.Hint } as const;
 
 /** Findings that depend only on the part's text: syntax, schema and document rules (cached with the part). */
@@ -14,7 +16,8 @@ export function documentFindings(part: YamlPart, index: WorkspaceIndex): Finding
   return part.memo('documentFindings', () => {
     const errors = part.doc.errors;
     if (errors.length > 0) {
-      return errors.map((e) => ({ code: 'yaml-syntax' as const, span: widen({ start: e.pos[0], end: e.pos[1] }, part), message: e.message }));
+      // One error per nesting level of a runaway flow collection helps nobody: the first few say it all.
+      return errors.slice(0, MAX_SYNTAX_ERRORS).map((e) => ({ code: 'yaml-syntax' as const, span: widen({ start: e.pos[0], end: e.pos[1] }, part), message: e.message }));
     }
     const doc = splitDocumentOf(part);
     if (!doc) return [];

@@ -61,7 +61,8 @@ export class YamlPart {
   /** The parsed document, parsed on first use and kept while the part's text is unchanged. */
   get doc(): Document.Parsed {
     if (!this.parsed) {
-      this.parsed = parseDocument(this.text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+      // logLevel 'error': the library's warnings (e.g. from toJS on a map with collection keys) would go to stderr.
+      this.parsed = parseDocument(this.text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' });
     }
     return this.parsed;
   }
