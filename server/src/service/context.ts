@@ -1,7 +1,6 @@
-import { isMap, isSeq } from 'yaml';
+import { scanBlockYaml, scanParsed, type Scanned } from './factScan';
 import { DEFAULT_NAMESPACE } from './model';
 import { CONTEXT_KINDS, type Span, type YamlPart } from './part';
-import { mapAt, numberAt, rootMap, seqAt, stringAt, stringMap } from './yamlNodes';
 
 /** Facts the index keeps from context documents: enough for references, ports and pod labels. */
 
@@ -62,78 +61,87 @@ export function factsOf(part: YamlPart): Fact[] {
 
 const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Rollout', 'Job']);
 
+/** The only paths facts are read from. */
+export const FACT_PATHS = [
+  'kind', 'metadata/name', 'metadata/namespace', 'metadata/labels', 'spec/selector', 'spec/ports',
+  'spec/template/metadata/labels', 'spec/jobTemplate/spec/template/metadata/labels', 'spec/dstOverrides', 'spec/from', 'spec/to',
+] as const;
+
 function extract(part: YamlPart): Fact[] {
-  const root = rootMap(part.doc);
-  const kind = stringAt(root, 'kind')?.value;
-  const metadata = mapAt(root, 'metadata');
-  const name = stringAt(metadata, 'name');
+  // The line scanner answers for plain block YAML without a syntax tree; anything else gets the full parse.
+  const scanned = (!part.isParsed && scanBlockYaml(part.text, FACT_PATHS)) || scanParsed(part.doc, FACT_PATHS);
+  return factsFrom(scanned, part);
+}
+
+export function factsFrom(v: Scanned, part?: YamlPart): Fact[] {
+  const kind = v.get('kind')?.value;
+  const name = v.get('metadata/name');
   if (!kind || !name) return [];
-  const base: FactBase = { name: name.value, ns: stringAt(metadata, 'namespace')?.value ?? DEFAULT_NAMESPACE, part, nameSpan: name.span };
-  const spec = mapAt(root, 'spec');
+  const base: FactBase = { name: name.value, ns: v.get('metadata/namespace')?.value ?? DEFAULT_NAMESPACE, nameSpan: name.span, ...(part ? { part } : {}) };
   switch (kind) {
     case 'Service': {
-      const selector = stringMap(mapAt(spec, 'selector'));
-      return [{ ...base, type: 'Service', ports: servicePorts(spec), ...(selector ? { selector } : {}) }];
+      const selector = mapUnder(v, 'spec/selector');
+      return [{ ...base, type: 'Service', ports: servicePorts(v), ...(selector ? { selector } : {}) }];
     }
     case 'Pod':
-      return [{ ...base, type: 'Workload', kind, podLabels: stringMap(mapAt(metadata, 'labels')) ?? {} }];
-    case 'CronJob': {
-      const template = mapAt(mapAt(mapAt(spec, 'jobTemplate'), 'spec'), 'template');
-      return [{ ...base, type: 'Workload', kind, podLabels: stringMap(mapAt(mapAt(template, 'metadata'), 'labels')) ?? {} }];
-    }
-    case 'ServiceProfile': {
-      const overrides = seqAt(spec, 'dstOverrides');
-      return [{ ...base, type: 'ServiceProfile', ...profileTarget(name.value, base.ns), hasDstOverrides: (overrides?.items.length ?? 0) > 0 }];
-    }
+      return [{ ...base, type: 'Workload', kind, podLabels: mapUnder(v, 'metadata/labels') ?? {} }];
+    case 'CronJob':
+      return [{ ...base, type: 'Workload', kind, podLabels: mapUnder(v, 'spec/jobTemplate/spec/template/metadata/labels') ?? {} }];
+    case 'ServiceProfile':
+      return [{ ...base, type: 'ServiceProfile', ...profileTarget(name.value, base.ns), hasDstOverrides: [...v.keys()].some((k) => k.startsWith('spec/dstOverrides/')) }];
     case 'ReferenceGrant':
-      return [{ ...base, type: 'ReferenceGrant', from: grantList(spec, 'from'), to: grantList(spec, 'to') }];
+      return [{ ...base, type: 'ReferenceGrant', from: grantItems(v, 'spec/from'), to: grantItems(v, 'spec/to') }];
     default:
-      if (POD_TEMPLATE_KINDS.has(kind)) {
-        const template = mapAt(spec, 'template');
-        return [{ ...base, type: 'Workload', kind, podLabels: stringMap(mapAt(mapAt(template, 'metadata'), 'labels')) ?? {} }];
-      }
-      return [];
+      return POD_TEMPLATE_KINDS.has(kind) ? [{ ...base, type: 'Workload', kind, podLabels: mapUnder(v, 'spec/template/metadata/labels') ?? {} }] : [];
   }
+}
+
+/** `prefix/key` values as a record (labels, selectors); undefined when there are none. */
+function mapUnder(v: Scanned, prefix: string): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const [path, { value }] of v) {
+    if (!path.startsWith(`${prefix}/`)) continue;
+    const key = path.slice(prefix.length + 1);
+    if (key.includes('/') || key.startsWith('#')) continue; // deeper, or a sequence where a mapping belongs
+    (out ??= {})[key] = value;
+  }
+  return out;
+}
+
+/** `prefix/<i>/<key>` values grouped by item. */
+function itemsUnder(v: Scanned, prefix: string): Record<string, string>[] {
+  const items: Record<string, string>[] = [];
+  for (const [path, { value }] of v) {
+    const m = path.startsWith(`${prefix}/`) ? /^#(\d+)\/([^/]+)$/.exec(path.slice(prefix.length + 1)) : null;
+    if (m) (items[Number(m[1])] ??= {})[m[2]!] = value;
+  }
+  return items.filter((i) => i !== undefined);
+}
+
+function servicePorts(v: Scanned): ServicePort[] {
+  return itemsUnder(v, 'spec/ports').flatMap((p) => {
+    const port = Number(p.port);
+    if (!p.port || !Number.isInteger(port)) return [];
+    const target = p.targetPort;
+    return [{
+      port,
+      ...(p.name ? { name: p.name } : {}),
+      ...(p.protocol ? { protocol: p.protocol } : {}),
+      ...(target !== undefined ? { targetPort: /^\d+$/.test(target) ? Number(target) : target } : {}),
+    }];
+  });
+}
+
+function grantItems(v: Scanned, prefix: string): { group: string; kind: string; namespace: string; name?: string }[] {
+  return itemsUnder(v, prefix).map((i) => ({
+    group: i.group ?? '', kind: i.kind ?? '', namespace: i.namespace ?? '', ...(i.name !== undefined ? { name: i.name } : {}),
+  }));
 }
 
 /** The Service a ServiceProfile is for, read from its name (`<svc>.<ns>.svc.<domain>`; a bare name: same namespace). */
 export function profileTarget(name: string, ns: string): { service: string; serviceNamespace: string } {
   const [service, namespace] = name.split('.');
   return { service: service ?? name, serviceNamespace: namespace || ns };
-}
-
-function servicePorts(spec: unknown): ServicePort[] {
-  const ports: ServicePort[] = [];
-  for (const item of seqAt(spec, 'ports')?.items ?? []) {
-    if (!isMap(item)) continue;
-    const port = numberAt(item, 'port');
-    if (!port) continue;
-    const name = stringAt(item, 'name')?.value;
-    const protocol = stringAt(item, 'protocol')?.value;
-    const target = item.get('targetPort');
-    ports.push({
-      port: port.value,
-      ...(name ? { name } : {}),
-      ...(protocol ? { protocol } : {}),
-      ...(typeof target === 'number' || typeof target === 'string' ? { targetPort: target } : {}),
-    });
-  }
-  return ports;
-}
-
-function grantList(spec: unknown, key: string): { group: string; kind: string; namespace: string; name?: string }[] {
-  const seq = seqAt(spec, key);
-  if (!isSeq(seq)) return [];
-  return seq.items.flatMap((item) => {
-    if (!isMap(item)) return [];
-    const name = stringAt(item, 'name')?.value;
-    return [{
-      group: stringAt(item, 'group')?.value ?? '',
-      kind: stringAt(item, 'kind')?.value ?? '',
-      namespace: stringAt(item, 'namespace')?.value ?? '',
-      ...(name ? { name } : {}),
-    }];
-  });
 }
 
 /** Whether a selector picks pods with these labels (an empty selector picks none, as for Services). */

@@ -42,7 +42,15 @@ export class WorkspaceIndex {
     return this.gen;
   }
 
-  setFile(file: YamlFile): void { this.files.set(file.uri, file); this.lookup = undefined; }
+  /** Parts waiting for their facts, oldest first; `next` is how far indexing has come. */
+  private queue: YamlPart[] = [];
+  private next = 0;
+
+  setFile(file: YamlFile): void {
+    this.files.set(file.uri, file);
+    this.lookup = undefined;
+    for (const part of file.parts) if (mayHoldFacts(part) && !factsComputed(part)) this.queue.push(part);
+  }
   removeFile(uri: string): void { if (this.files.delete(uri)) this.lookup = undefined; }
   getFile(uri: string): YamlFile | undefined { return this.files.get(uri); }
   allFiles(): IterableIterator<YamlFile> { return this.files.values(); }
@@ -51,26 +59,23 @@ export class WorkspaceIndex {
   /** An edit changed a file's parts. */
   invalidate(): void { this.lookup = undefined; }
 
-  /** Parts still waiting for their facts, in `uri` or everywhere. */
-  *pendingParts(uri?: string): Generator<YamlPart> {
-    const files = uri ? [this.files.get(uri)].filter((f): f is YamlFile => !!f) : this.files.values();
-    for (const file of files) {
-      for (const part of file.parts) if (mayHoldFacts(part) && !factsComputed(part)) yield part;
-    }
+  /** Whether every context document known so far has its facts. */
+  isIndexed(): boolean {
+    while (this.next < this.queue.length && factsComputed(this.queue[this.next]!)) this.next++;
+    if (this.next === this.queue.length) { this.queue = []; this.next = 0; }
+    return this.queue.length === 0;
   }
 
-  isIndexed(uri?: string): boolean { return this.pendingParts(uri).next().done === true; }
-
   /** Compute facts until `deadline` (ms, performance.now clock); returns true when nothing is left. */
-  indexSome(deadline: number, uri?: string): boolean {
+  indexSome(deadline: number): boolean {
     let did = false;
-    for (const part of this.pendingParts(uri)) {
-      factsOf(part);
+    while (!this.isIndexed()) {
+      factsOf(this.queue[this.next++]!); // a part since replaced by an edit costs one wasted scan, nothing more
       did = true;
-      if (performance.now() >= deadline) { this.lookup = undefined; return this.isIndexed(uri); }
+      if (performance.now() >= deadline) break;
     }
     if (did) this.lookup = undefined;
-    return true;
+    return this.isIndexed();
   }
 
   private get maps(): Lookup {
