@@ -100,22 +100,31 @@ export class YamlFile {
 
   /** Apply LSP content changes in order; returns the parts whose text is new and the parts that are gone. */
   applyChanges(changes: readonly TextChange[], version: number): { fresh: YamlPart[]; removed: YamlPart[] } {
-    const before = new Set(this.parts);
+    const fresh = new Set<YamlPart>();
+    const removed = new Set<YamlPart>();
+    const swap = (out: readonly YamlPart[], into: readonly YamlPart[]): void => {
+      const kept = new Set(into);
+      for (const p of out) if (!kept.has(p)) { if (fresh.has(p)) fresh.delete(p); else removed.add(p); }
+      const old = new Set(out);
+      for (const p of into) if (!old.has(p)) fresh.add(p);
+    };
     for (const change of changes) {
       if (change.range) {
-        this.replace(this.offsetAt(change.range.start), this.offsetAt(change.range.end), change.text);
+        const { out, into } = this.replace(this.offsetAt(change.range.start), this.offsetAt(change.range.end), change.text);
+        swap(out, into);
       } else {
-        this.parts = splitText(change.text, new Map(this.parts.map((p) => [p.text, p] as const)));
+        const out = this.parts;
+        this.parts = splitText(change.text, new Map(out.map((p) => [p.text, p] as const)));
         this.relayout(0);
+        swap(out, this.parts);
       }
     }
     this.version = version;
-    const after = new Set(this.parts);
-    return { fresh: this.parts.filter((p) => !before.has(p)), removed: [...before].filter((p) => !after.has(p)) };
+    return { fresh: [...fresh], removed: [...removed] };
   }
 
-  /** Replace [start, end) with `text`, re-splitting only the parts around the edit. */
-  private replace(start: number, end: number, text: string): void {
+  /** Replace [start, end) with `text`, re-splitting only the parts around the edit; returns the parts swapped. */
+  private replace(start: number, end: number, text: string): { out: YamlPart[]; into: YamlPart[] } {
     // Widen by one part on each side when the edit is near a boundary: it may make or break a `---` line.
     let lo = this.partIndexAtOffset(Math.max(0, start - 1));
     let hi = this.partIndexAtOffset(Math.min(this.length, end + 4));
@@ -125,7 +134,9 @@ export class YamlFile {
     const regionStart = region[0]!.start;
     const regionText = region.map((p) => p.text).join('');
     const edited = regionText.slice(0, start - regionStart) + text + regionText.slice(end - regionStart);
-    this.parts.splice(lo, region.length, ...splitText(edited, new Map(region.map((p) => [p.text, p] as const))));
+    const into = splitText(edited, new Map(region.map((p) => [p.text, p] as const)));
+    this.parts.splice(lo, region.length, ...into);
     this.relayout(lo);
+    return { out: region, into };
   }
 }

@@ -41,7 +41,7 @@ export class YamlPart {
   readonly cache = new Map<string, unknown>();
 
   constructor(readonly text: string) {
-    this.templated = TEMPLATE.test(text);
+    this.templated = text.includes('{{') && TEMPLATE.test(text);
     this.kind = TOP_KIND.exec(text)?.[2];
     this.apiVersion = TOP_API_VERSION.exec(text)?.[2];
     this.lineBreaks = countLineBreaks(text);
