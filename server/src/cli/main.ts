@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { formatJson, formatSarif, formatText } from './formats';
 import { hasErrors, lint, UnreadablePathError } from './lint';
+import { runStats, STATS_USAGE, StatsUsageError } from './stats';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: canary-lens lint [--format text|json|sarif] PATH...
   Checks TrafficSplit and HTTPRoute manifests (folders are walked for *.yaml and *.yml).
   Exit code: 0 no errors, 1 errors found, 2 bad usage or unreadable path.
+usage: canary-lens stats --prometheus URL [--family auto|authority|route] [--window 1m] [--at TIME]
+                         [--format table|json] [-n NAMESPACE] PATH...
+  Live per-backend stats of the splits in PATH from Linkerd's metrics (details: canary-lens stats --help).
 `;
 
 class UsageError extends Error {}
@@ -33,6 +37,13 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--version') { process.stdout.write(`canary-lens ${VERSION}\n`); return 0; }
   if (command === undefined || command === '--help' || command === 'help') { process.stdout.write(USAGE); return command ? 0 : 2; }
+  if (command === 'stats') {
+    if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(STATS_USAGE); return 0; }
+    const run = await runStats(rest);
+    process.stdout.write(run.stdout);
+    process.stderr.write(run.stderr);
+    return run.code;
+  }
   if (command !== 'lint') throw new UsageError(`unknown command ${command}`);
   const { format, paths } = parseLint(rest);
   const reports = await lint(paths);
@@ -45,6 +56,7 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
     if (e instanceof UsageError) process.stderr.write(`canary-lens: ${e.message}\n${USAGE}`);
+    else if (e instanceof StatsUsageError) process.stderr.write(`canary-lens: ${e.message}\n${STATS_USAGE}`);
     else if (e instanceof UnreadablePathError) process.stderr.write(`canary-lens: ${e.message}\n`);
     else process.stderr.write(`canary-lens: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     process.exitCode = 2;
