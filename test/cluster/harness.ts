@@ -1,0 +1,725 @@
+/**
+ * A real Kubernetes API server for the tests: etcd + kube-apiserver 1.20.2 (built from Debian's `kubernetes` source
+ * package by ./build-kube-apiserver.sh, cached under ${CANARY_LENS_CACHE:-~/.cache/canary-lens}/kube), on free loopback
+ * ports, with RBAC and two tokens (an admin in system:masters and a reader limited to get/list/watch in emojivoto),
+ * the TrafficSplit / HTTPRoute (both groups) / ServiceProfile CRDs from test/fixtures/cluster/, and (by default) the
+ * emojivoto objects from examples/emojivoto/ plus hand-made Endpoints for web-svc and web-svc-2.
+ *
+ * There is no kube-controller-manager, scheduler or kubelet: pods never run, no controller creates Endpoints,
+ * EndpointSlices, ServiceAccount tokens or garbage-collects anything. The CRDs and the TrafficSplit web-svc-ts are
+ * loaded by server-side apply with field manager `canary-lens-harness`; the built-in objects (namespace, Services,
+ * Deployments, Endpoints, RBAC) by `kubectl create` (manager `kubectl-create`), because 1.20's server-side apply refuses
+ * Service ports without `protocol`. So a `canary-lens` apply that changes web-svc-ts's weights conflicts with
+ * `canary-lens-harness` on `.spec.backends` (the CRD's lists are atomic) until forced; one with unchanged values is fine.
+ *
+ * Usage:
+ *   const cluster = await startCluster();            // first run builds kube-apiserver (6-9 minutes)
+ *   try { ... cluster.kubeconfig ... } finally { await cluster.stop(); }
+ *
+ * Tokens are random per run and are never written to the log. The processes run in their own process groups under a
+ * small watchdog that ends them when the test process dies, even by SIGKILL; `stop()` and an exit handler end them too.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+export interface Cluster {
+  /** https://127.0.0.1:PORT */
+  server: string;
+  /** Path of a kubeconfig for the admin user (token, system:masters); context `canary-lens-test`, namespace emojivoto. */
+  kubeconfig: string;
+  /** Path of a kubeconfig for a user that may only get/list/watch in namespace emojivoto (RBAC); same context name. */
+  readerKubeconfig: string;
+  /** Path of a kubeconfig for the same server with a wrong token (every request gets 401); same context name. */
+  badTokenKubeconfig: string;
+  /**
+   * Path of one kubeconfig holding all three as contexts `canary-lens-test` (admin, current), `canary-lens-reader` and
+   * `canary-lens-bad-token`, all with namespace emojivoto: for context-switching tests.
+   */
+  allContextsKubeconfig: string;
+  /** So tests can assert it never leaks into logs. */
+  adminToken: string;
+  readerToken: string;
+  badToken: string;
+  /** The harness's temporary folder (kubeconfigs, logs, etcd data); removed by stop(). */
+  dir: string;
+  /** Milliseconds per start-up stage (build only when it happened). */
+  timings: ClusterTimings;
+  /** Runs /usr/bin/kubectl with `--kubeconfig` (default: the admin one) and a private cache dir; never throws on a non-zero exit. */
+  kubectl(args: string[], opts?: { kubeconfig?: string; input?: string; timeoutMs?: number }): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Stops kube-apiserver (for fault tests); etcd keeps the data. Resolves once the port is closed. */
+  stopApiServer(): Promise<void>;
+  /** Starts kube-apiserver again on the same port and waits for /readyz. */
+  startApiServer(): Promise<void>;
+  /** Resident memory (MB) of the running processes, from /proc; undefined for a process that is not running. */
+  memory(): { apiserverMB?: number; etcdMB?: number };
+  /** The last lines of the API server's log (for failure messages). */
+  apiServerLogTail(lines?: number): string;
+  /** Stops everything it started and removes its temp dir. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface ClusterTimings {
+  buildMs?: number;
+  etcdReadyMs: number;
+  apiserverReadyMs: number;
+  crdsEstablishedMs: number;
+  objectsLoadedMs: number;
+  totalMs: number;
+}
+
+export interface StartClusterOptions {
+  /** Progress lines (default: stderr, prefixed `[cluster]`). Never receives a token. */
+  log?: (line: string) => void;
+  /** Load the emojivoto objects (default true). The namespace emojivoto and the reader's RBAC exist either way. */
+  emojivoto?: boolean;
+  /** Milliseconds to wait for /readyz (default 90 s). */
+  readyTimeoutMs?: number;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'cluster');
+export const EMOJIVOTO_DIR = path.join(REPO_ROOT, 'examples', 'emojivoto');
+export const BUILD_SCRIPT = path.join(__dirname, 'build-kube-apiserver.sh');
+export const CONTEXT = 'canary-lens-test';
+export const NAMESPACE = 'emojivoto';
+/** Field manager that loads the fixtures and emojivoto objects. */
+export const HARNESS_FIELD_MANAGER = 'canary-lens-harness';
+export const ADMIN_USER = 'canary-lens-admin';
+export const READER_USER = 'canary-lens-reader';
+
+export const CRD_FILES = ['trafficsplit-crd.yaml', 'httproute-gateway-crd.yaml', 'httproute-policy-crd.yaml', 'serviceprofile-crd.yaml'];
+export const CRD_NAMES = [
+  'trafficsplits.split.smi-spec.io',
+  'httproutes.gateway.networking.k8s.io',
+  'httproutes.policy.linkerd.io',
+  'serviceprofiles.linkerd.io',
+];
+const EMOJIVOTO_FILES = ['emojivoto.yaml', 'web-svc-2.yaml', 'web-apex.yaml', 'web-svc-ts.yaml'];
+
+/** Where the build script caches the binary. */
+export function kubeCacheDir(): string {
+  return path.join(process.env.CANARY_LENS_CACHE || path.join(homedir(), '.cache', 'canary-lens'), 'kube');
+}
+
+/** The kube-apiserver binary: $CANARY_LENS_KUBE_APISERVER, else the cached build. */
+export function kubeApiServerPath(): string {
+  return process.env.CANARY_LENS_KUBE_APISERVER || path.join(kubeCacheDir(), 'kube-apiserver');
+}
+
+function which(cmd: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
+    const p = path.join(dir || '.', cmd);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function defaultLog(line: string): void {
+  process.stderr.write(`[cluster] ${line}\n`);
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Build
+
+/** Runs the build script when the binary or a runtime tool is missing; streams its output to `log`. */
+export async function ensureKubeApiServer(log: (line: string) => void = defaultLog): Promise<{ binary: string; builtMs?: number }> {
+  const binary = kubeApiServerPath();
+  const ready = () =>
+    existsSync(binary) &&
+    spawnSync(binary, ['--version'], { stdio: 'ignore', timeout: 30_000 }).status === 0 &&
+    which('etcd') !== undefined &&
+    which('kubectl') !== undefined &&
+    which('openssl') !== undefined;
+  if (ready()) return { binary };
+  if (process.env.CANARY_LENS_KUBE_APISERVER) {
+    throw new Error(`CANARY_LENS_KUBE_APISERVER=${binary} does not run (or etcd/kubectl/openssl are missing)`);
+  }
+  const t0 = Date.now();
+  log(`kube-apiserver not cached yet (or etcd/kubectl/openssl missing): running ${path.relative(process.cwd(), BUILD_SCRIPT)} (first build takes 6-9 minutes)`);
+  const tail: string[] = [];
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn('bash', [BUILD_SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const onData = (buf: Buffer, pending: { s: string }) => {
+      pending.s += buf.toString('utf8');
+      let i: number;
+      while ((i = pending.s.indexOf('\n')) >= 0) {
+        const line = pending.s.slice(0, i).replace(/\r/g, '');
+        pending.s = pending.s.slice(i + 1);
+        if (line.trim() === '') continue;
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+        log(`build | ${line}`);
+      }
+    };
+    const out = { s: '' };
+    const err = { s: '' };
+    child.stdout!.on('data', (b: Buffer) => onData(b, out));
+    child.stderr!.on('data', (b: Buffer) => onData(b, err));
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0 || !ready()) {
+    throw new Error(`building kube-apiserver failed (exit ${code}); last lines:\n${tail.join('\n')}`);
+  }
+  const builtMs = Date.now() - t0;
+  log(`build finished in ${secs(builtMs)}`);
+  return { binary, builtMs };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Processes
+
+/**
+ * A server process in its own process group under a bash watchdog: the watchdog starts the command, writes its pid,
+ * and ends it when the test process (the watched pid) disappears. Killing the group ends both.
+ */
+const WATCHDOG = `
+"$@" &
+c=$!
+echo "$c" > "$PIDFILE"
+trap 'kill -TERM "$c" 2>/dev/null; wait "$c"; exit $?' TERM INT HUP
+while kill -0 "$c" 2>/dev/null; do
+  if ! kill -0 "$WATCHED_PID" 2>/dev/null; then
+    kill -TERM "$c" 2>/dev/null; sleep 3; kill -KILL "$c" 2>/dev/null
+    [ -n "$CLEANUP_DIR" ] && rm -rf "$CLEANUP_DIR"
+    exit 1
+  fi
+  sleep 1 &
+  wait $!
+done
+wait "$c"
+`;
+
+class ServerProcess {
+  private child: ChildProcess | undefined;
+  private exited: Promise<number | null> | undefined;
+  exitCode: number | null | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly cmd: string,
+    private readonly args: string[],
+    readonly logFile: string,
+    private readonly pidFile: string,
+    private readonly cleanupDir: string,
+  ) {}
+
+  start(): void {
+    const fd = openSync(this.logFile, 'a');
+    try {
+      this.exitCode = undefined;
+      rmSync(this.pidFile, { force: true });
+      const child = spawn('bash', ['-c', WATCHDOG, this.name, this.cmd, ...this.args], {
+        detached: true, // own process group: kill(-pid) ends the watchdog and the server
+        stdio: ['ignore', fd, fd],
+        env: { ...process.env, PIDFILE: this.pidFile, WATCHED_PID: String(process.pid), CLEANUP_DIR: this.cleanupDir },
+      });
+      this.child = child;
+      this.exited = new Promise((resolve) => {
+        child.on('exit', (code, signal) => {
+          this.exitCode = code ?? (signal ? -1 : null);
+          resolve(this.exitCode);
+        });
+        child.on('error', () => {
+          this.exitCode = -1;
+          resolve(-1);
+        });
+      });
+      child.unref(); // never keeps the test process alive
+      liveGroups.add(child.pid!);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.exitCode === undefined;
+  }
+
+  /** The server's own pid (not the watchdog's), once it has started. */
+  serverPid(): number | undefined {
+    if (!this.running) return undefined;
+    try {
+      const pid = Number(readFileSync(this.pidFile, 'utf8').trim());
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  rssMB(): number | undefined {
+    const pid = this.serverPid();
+    if (pid === undefined) return undefined;
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Math.round(Number(m[1]) / 1024) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    const child = this.child;
+    if (!child || child.pid === undefined) return;
+    const pgid = child.pid;
+    if (this.running) {
+      try {
+        process.kill(-pgid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const done = await Promise.race([this.exited!.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!done) {
+        try {
+          process.kill(-pgid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+        await Promise.race([this.exited!, sleep(5_000)]);
+      }
+    }
+    // Whatever else is left in the group (the watchdog's sleep).
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    liveGroups.delete(pgid);
+    this.child = undefined;
+  }
+
+  logTail(lines = 30): string {
+    try {
+      const text = readFileSync(this.logFile, 'utf8');
+      return text.split('\n').slice(-lines - 1).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+}
+
+// Process groups and temp dirs to clean up if the test process exits without stop().
+const liveGroups = new Set<number>();
+const liveDirs = new Set<string>();
+let exitHandlerInstalled = false;
+
+function cleanupSync(): void {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  liveGroups.clear();
+  for (const dir of liveDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+  }
+  liveDirs.clear();
+}
+
+function installExitHandler(): void {
+  if (exitHandlerInstalled) return;
+  exitHandlerInstalled = true;
+  process.on('exit', cleanupSync);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      cleanupSync();
+      // Default behaviour again, then re-raise so the process still dies of the signal.
+      process.kill(process.pid, sig);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Network helpers
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function freePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/', method: 'HEAD', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code !== 'ECONNREFUSED'));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(true);
+    });
+    req.end();
+  });
+}
+
+function getStatus(url: string, token?: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const opts = {
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname + u.search,
+      method: 'GET',
+      timeout: timeoutMs,
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      rejectUnauthorized: false,
+    };
+    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(opts, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  proc: ServerProcess,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.exitCode !== undefined) {
+      throw new Error(`${proc.name} exited (code ${proc.exitCode}) before ${what}; last lines of ${proc.logFile}:\n${proc.logTail(40)}`);
+    }
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${secs(timeoutMs)} waiting for ${what}; last lines of ${proc.logFile}:\n${proc.logTail(40)}`);
+    }
+    await sleep(250);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// kubeconfigs
+
+function kubeconfigYaml(server: string, users: Array<{ context: string; user: string; token: string }>): string {
+  const lines = [
+    'apiVersion: v1',
+    'kind: Config',
+    'preferences: {}',
+    'clusters:',
+    `- name: ${CONTEXT}`,
+    '  cluster:',
+    `    server: ${server}`,
+    '    insecure-skip-tls-verify: true',
+    'users:',
+    ...users.flatMap((u) => [`- name: ${u.user}`, '  user:', `    token: ${u.token}`]),
+    'contexts:',
+    ...users.flatMap((u) => [`- name: ${u.context}`, '  context:', `    cluster: ${CONTEXT}`, `    user: ${u.user}`, `    namespace: ${NAMESPACE}`]),
+    `current-context: ${users[0]!.context}`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// kubectl
+
+function runKubectl(
+  args: string[],
+  kubeconfig: string,
+  cacheDir: string,
+  input: string | undefined,
+  timeoutMs: number,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env };
+    delete env.KUBECONFIG;
+    const child = spawn('kubectl', [`--kubeconfig=${kubeconfig}`, `--cache-dir=${cacheDir}`, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => {
+      stderr += `\n[harness] kubectl timed out after ${secs(timeoutMs)}`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: 127, stdout, stderr: `${stderr}${String(e)}` });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+    child.stdin.on('error', () => {
+      /* kubectl may exit before reading stdin */
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export async function startCluster(opts: StartClusterOptions = {}): Promise<Cluster> {
+  const log = opts.log ?? defaultLog;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
+  const t0 = Date.now();
+  installExitHandler();
+
+  const { binary, builtMs } = await ensureKubeApiServer(log);
+  const tStart = Date.now();
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'canary-lens-cluster-'));
+  liveDirs.add(dir);
+  const processes: ServerProcess[] = [];
+  let stopped = false;
+
+  const stopAll = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const p of [...processes].reverse()) await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
+  };
+
+  try {
+    const [etcdClientPort, etcdPeerPort, apiPort] = (await freePorts(3)) as [number, number, number];
+    const server = `https://127.0.0.1:${apiPort}`;
+
+    // --- etcd
+    const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
+    const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
+    const etcd = new ServerProcess(
+      'etcd',
+      which('etcd') ?? 'etcd',
+      [
+        '--name=default',
+        `--data-dir=${path.join(dir, 'etcd')}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=${peerUrl}`,
+        `--initial-advertise-peer-urls=${peerUrl}`,
+        `--initial-cluster=default=${peerUrl}`,
+        '--log-level=warn',
+      ],
+      path.join(dir, 'etcd.log'),
+      path.join(dir, 'etcd.pid'),
+      dir,
+    );
+    processes.push(etcd);
+    etcd.start();
+    await waitFor(
+      `etcd ${etcdUrl}/health`,
+      async () => {
+        const r = await getStatus(`${etcdUrl}/health`);
+        return r.status === 200 && r.body.includes('true');
+      },
+      etcd,
+      30_000,
+    );
+    const etcdReadyMs = Date.now() - tStart;
+    log(`etcd ready on 127.0.0.1:${etcdClientPort} (${secs(etcdReadyMs)})`);
+
+    // --- credentials
+    const adminToken = randomBytes(24).toString('hex');
+    const readerToken = randomBytes(24).toString('hex');
+    const badToken = randomBytes(24).toString('hex');
+    const tokensFile = path.join(dir, 'tokens.csv');
+    writeFileSync(tokensFile, `${adminToken},${ADMIN_USER},1,"system:masters"\n${readerToken},${READER_USER},2\n`, { mode: 0o600 });
+    const saKey = path.join(dir, 'sa.key');
+    const saPub = path.join(dir, 'sa.pub');
+    for (const args of [
+      ['genrsa', '-out', saKey, '2048'],
+      ['rsa', '-in', saKey, '-pubout', '-out', saPub],
+    ]) {
+      const r = spawnSync('openssl', args, { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+    }
+
+    // --- kube-apiserver
+    const apiserver = new ServerProcess(
+      'kube-apiserver',
+      binary,
+      [
+        `--etcd-servers=${etcdUrl}`,
+        '--insecure-port=0',
+        '--bind-address=127.0.0.1',
+        `--secure-port=${apiPort}`,
+        `--cert-dir=${path.join(dir, 'certs')}`,
+        '--advertise-address=127.0.0.1',
+        '--endpoint-reconciler-type=none',
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        `--service-account-key-file=${saPub}`,
+        `--service-account-signing-key-file=${saKey}`,
+        `--token-auth-file=${tokensFile}`,
+        '--authorization-mode=RBAC',
+        '--service-cluster-ip-range=10.96.0.0/16',
+        '--profiling=false',
+      ],
+      path.join(dir, 'kube-apiserver.log'),
+      path.join(dir, 'kube-apiserver.pid'),
+      dir,
+    );
+    processes.push(apiserver);
+
+    const waitReady = async () => {
+      await waitFor(
+        `kube-apiserver ${server}/readyz`,
+        async () => (await getStatus(`${server}/readyz`, adminToken)).status === 200,
+        apiserver,
+        readyTimeoutMs,
+      );
+    };
+    apiserver.start();
+    await waitReady();
+    const apiserverReadyMs = Date.now() - tStart;
+    log(`kube-apiserver ready at ${server} (${secs(apiserverReadyMs)})`);
+
+    // --- kubeconfigs
+    const kubeconfig = path.join(dir, 'admin.kubeconfig');
+    const readerKubeconfig = path.join(dir, 'reader.kubeconfig');
+    const badTokenKubeconfig = path.join(dir, 'bad-token.kubeconfig');
+    const allContextsKubeconfig = path.join(dir, 'all.kubeconfig');
+    const admin = { context: CONTEXT, user: ADMIN_USER, token: adminToken };
+    const reader = { context: CONTEXT, user: READER_USER, token: readerToken };
+    const bad = { context: CONTEXT, user: 'canary-lens-bad-token', token: badToken };
+    writeFileSync(kubeconfig, kubeconfigYaml(server, [admin]), { mode: 0o600 });
+    writeFileSync(readerKubeconfig, kubeconfigYaml(server, [reader]), { mode: 0o600 });
+    writeFileSync(badTokenKubeconfig, kubeconfigYaml(server, [bad]), { mode: 0o600 });
+    writeFileSync(
+      allContextsKubeconfig,
+      kubeconfigYaml(server, [admin, { ...reader, context: 'canary-lens-reader' }, { ...bad, context: 'canary-lens-bad-token' }]),
+      { mode: 0o600 },
+    );
+
+    const kubectlCache = path.join(dir, 'kubectl-cache');
+    const kubectl: Cluster['kubectl'] = (args, o = {}) =>
+      runKubectl(args, o.kubeconfig ?? kubeconfig, kubectlCache, o.input, o.timeoutMs ?? 120_000);
+    // Runs kubectl until it succeeds; retries only errors that mean "discovery does not know the new CRD kinds yet".
+    const must = async (what: string, args: string[]) => {
+      let last = { code: 0, stdout: '', stderr: '' };
+      for (let attempt = 1; ; attempt++) {
+        last = await kubectl(args);
+        if (last.code === 0) return last;
+        if (attempt >= 10 || !/no matches for kind|could not find the requested resource|ensure CRDs are installed/i.test(last.stderr)) break;
+        await sleep(500);
+      }
+      throw new Error(`${what} failed (kubectl ${args.join(' ')}): exit ${last.code}\n${last.stderr}`);
+    };
+    const fixture = (f: string) => `--filename=${path.join(FIXTURES_DIR, f)}`;
+    const example = (f: string) => `--filename=${path.join(EMOJIVOTO_DIR, f)}`;
+    const apply = ['apply', '--server-side', `--field-manager=${HARNESS_FIELD_MANAGER}`];
+
+    // --- CRDs (server-side apply, manager canary-lens-harness)
+    await must('installing the CRDs', [...apply, ...CRD_FILES.map(fixture)]);
+    await must('waiting for the CRDs to be Established', ['wait', '--for=condition=Established', '--timeout=60s', ...CRD_NAMES.map((n) => `crd/${n}`)]);
+    const crdsEstablishedMs = Date.now() - tStart;
+    log(`CRDs established: ${CRD_NAMES.join(', ')} (${secs(crdsEstablishedMs)})`);
+
+    // --- namespace, reader RBAC, emojivoto
+    // Built-in kinds with `kubectl create` (manager kubectl-create): 1.20's server-side apply refuses a Service port
+    // without `protocol` ("associative list with keys has an element that omits key field "protocol""), and the
+    // examples leave it out as most manifests do. The TrafficSplit goes in by server-side apply (canary-lens-harness).
+    if (opts.emojivoto === false) {
+      await must('creating namespace emojivoto and the reader RBAC', ['create', fixture('namespace.yaml'), fixture('reader-rbac.yaml')]);
+    } else {
+      await must('creating the emojivoto objects and the reader RBAC', [
+        'create',
+        ...EMOJIVOTO_FILES.filter((f) => f !== 'web-svc-ts.yaml').map(example),
+        fixture('emojivoto-endpoints.yaml'),
+        fixture('reader-rbac.yaml'),
+      ]);
+      await must('applying the emojivoto TrafficSplit', [...apply, example('web-svc-ts.yaml')]);
+    }
+    const objectsLoadedMs = Date.now() - tStart;
+    log(`${opts.emojivoto === false ? 'namespace emojivoto and reader RBAC' : 'emojivoto objects'} loaded (${secs(objectsLoadedMs)}; ${secs(Date.now() - t0)} in all)`);
+
+    const timings: ClusterTimings = {
+      ...(builtMs !== undefined ? { buildMs: builtMs } : {}),
+      etcdReadyMs,
+      apiserverReadyMs,
+      crdsEstablishedMs,
+      objectsLoadedMs,
+      totalMs: Date.now() - t0,
+    };
+
+    return {
+      server,
+      kubeconfig,
+      readerKubeconfig,
+      badTokenKubeconfig,
+      allContextsKubeconfig,
+      adminToken,
+      readerToken,
+      badToken,
+      dir,
+      timings,
+      kubectl,
+      async stopApiServer() {
+        if (stopped) throw new Error('cluster already stopped');
+        await apiserver.stop();
+        const deadline = Date.now() + 15_000;
+        while ((await portOpen(apiPort)) && Date.now() < deadline) await sleep(100);
+        log('kube-apiserver stopped (etcd keeps the data)');
+      },
+      async startApiServer() {
+        if (stopped) throw new Error('cluster already stopped');
+        if (apiserver.running) return;
+        const t = Date.now();
+        apiserver.start();
+        await waitReady();
+        log(`kube-apiserver ready again at ${server} (${secs(Date.now() - t)})`);
+      },
+      memory() {
+        const m: { apiserverMB?: number; etcdMB?: number } = {};
+        const a = apiserver.rssMB();
+        const e = etcd.rssMB();
+        if (a !== undefined) m.apiserverMB = a;
+        if (e !== undefined) m.etcdMB = e;
+        return m;
+      },
+      apiServerLogTail(lines = 30) {
+        return apiserver.logTail(lines);
+      },
+      async stop() {
+        await stopAll();
+        log('cluster stopped');
+      },
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
