@@ -1,4 +1,6 @@
-// Bundles the extension client, the language server and the CLI with esbuild.
+// Bundles the extension client, the language server and the CLI with esbuild. The cluster code (with
+// @kubernetes/client-node, ESM-only, bundled to CJS here) is a bundle of its own, dist/cluster.js, that the client
+// requires on first use, so activation never evaluates it.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -16,6 +18,7 @@ const common = {
 const started = Date.now();
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),
+  esbuild.build({ ...common, entryPoints: ['client/src/clusterGlue.ts'], outfile: 'dist/cluster.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
 ]);

@@ -1,10 +1,10 @@
 // Runs every test suite under node's test runner (TypeScript through tsx). Usage: node scripts/test.mjs [suite...]
-// Suites: unit, cli, protocol, stats (default: all). The bundles in dist/ must be built first (npm test does that).
+// Suites: unit, cli, protocol, stats, cluster (default: all). The bundles in dist/ must be built first (npm test does that).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SUITES = ['unit', 'cli', 'protocol', 'stats'];
+const SUITES = ['unit', 'cli', 'protocol', 'stats', 'cluster'];
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : SUITES;
 for (const s of wanted) {
   if (!SUITES.includes(s)) {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { FILE_GLOB, LANGUAGE_ID } from '../../server/src/protocol';
+import { registerClusterCommands } from './clusterCommands';
 import { registerCommands } from './commands';
 
 let client: LanguageClient | undefined;
@@ -24,12 +25,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push({ dispose: () => void client?.stop() });
   // Registered before the server starts, so they can say it is not running instead of being missing.
   context.subscriptions.push(...registerCommands(() => client));
+  // Cluster commands load the cluster bundle on first use; the session connects in the background after activation.
+  const cluster = registerClusterCommands(context, log, () => client);
+  context.subscriptions.push(...cluster.disposables);
   try {
     await client.start();
   } catch (e) {
     log.error(`The Canary Lens language server did not start: ${e instanceof Error ? e.message : String(e)}`);
     void vscode.window.showErrorMessage('Canary Lens: the language server did not start. See the Canary Lens output for details.');
   }
+  cluster.connectLater();
 }
 
 export async function deactivate(): Promise<void> {

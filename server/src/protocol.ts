@@ -22,6 +22,32 @@ export interface ClusterFactsParams {
   namespaces: string[];
   services: { name: string; namespace: string; ports: ClusterServicePort[]; selector?: Record<string, string>; readyEndpoints?: number }[];
   serviceProfiles: { name: string; namespace: string; hasDstOverrides: boolean }[];
+  /**
+   * The cluster connection these facts come from (absent when there is none): for lenses that need a connection
+   * (`Apply to cluster`) even when the Service lists are not readable.
+   */
+  connection?: ClusterConnectionInfo;
+}
+
+/** Which cluster the client is connected to, and how that is going (the client's session state). */
+export interface ClusterConnectionInfo {
+  context: string;
+  namespace: string;
+  state: 'connecting' | 'ready' | 'crd-missing' | 'forbidden' | 'unreachable' | 'unauthorized' | 'error';
+}
+
+/**
+ * Client command (a palette command too) that applies a split document to the cluster: server-side dry run, diff,
+ * confirmation, server-side apply. A lens passes one `ApplyToClusterArgs` (a `SplitRef` fits: `uri` and `part`);
+ * without arguments it takes the document under the cursor. `APPLY_FILE_TO_CLUSTER_COMMAND` applies every split
+ * document of the file.
+ */
+export const APPLY_TO_CLUSTER_COMMAND = 'canaryLens.applyToCluster';
+export const APPLY_FILE_TO_CLUSTER_COMMAND = 'canaryLens.applyFileToCluster';
+export interface ApplyToClusterArgs {
+  uri: string;
+  /** Index of the `---` part in the file; default: the part under the cursor. */
+  part?: number;
 }
 
 /** Language id and file patterns the server works on. */

@@ -129,6 +129,8 @@ function secs(ms: number): string {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A timeout that does not keep the test process alive once everything else is done. */
+const idleSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 // ---------------------------------------------------------------------------------------------------------------
 // Build
@@ -280,7 +282,7 @@ class ServerProcess {
       } catch {
         /* already gone */
       }
-      const done = await Promise.race([this.exited!.then(() => true), sleep(graceMs).then(() => false)]);
+      const done = await Promise.race([this.exited!.then(() => true), idleSleep(graceMs).then(() => false)]);
       if (!done) {
         try {
           process.kill(-pgid, 'SIGKILL');
