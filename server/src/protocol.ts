@@ -97,3 +97,28 @@ export type SplitAtResult = SplitSummary | null;
 
 /** What executing `WEIGHTS_COMMAND` returns: whether the edit was applied, else why not (also shown as a warning). */
 export interface WeightCommandResult { applied: boolean; reason?: string }
+
+/**
+ * Client → server: the live numbers of each split the client measured (SPEC 5), already formatted by the stats
+ * module so that lenses, hovers and the panel read the same. An empty list clears them.
+ */
+export const LIVE_STATS_NOTIFICATION = 'canaryLens/liveStats';
+export interface LiveBackendStats {
+  name: string;
+  /** `94.1% · 1.4 rps` */
+  brief: string;
+  /** One line with success, RPS, P50/P95/P99 and observed vs desired share. */
+  detail: string;
+  /** Observed share off the desired one by more than 10 points. */
+  flagged: boolean;
+}
+export interface LiveSplitStats {
+  namespace: string;
+  kind: 'TrafficSplit' | 'HTTPRoute';
+  name: string;
+  /** HTTPRoute rule index (0-based) when the route has several. */
+  rule?: number;
+  brief: string;
+  backends: LiveBackendStats[];
+}
+export interface LiveStatsParams { splits: LiveSplitStats[] }

@@ -313,3 +313,46 @@ describe('splitAt (palette commands)', () => {
     assert.match(at.blocked!, /the weight of web-svc is invalid/);
   });
 });
+
+describe('live stats and the cluster lens', () => {
+  const titles = (ls: LanguageService): string[] => ls.codeLenses(URI).map((l) => l.command!.title);
+
+  test('live numbers from the client show on the split and on each backend, with the flag', () => {
+    const ls = service(EMOJIVOTO);
+    ls.live.set({ splits: [{
+      namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-svc-ts', brief: '96.0% · 2.0 rps',
+      backends: [
+        { name: 'web-svc', brief: '99.0% · 1.6 rps', detail: 'success 99.0% · 1.6 rps', flagged: true },
+        { name: 'web-svc-2', brief: '84.0% · 0.4 rps', detail: 'success 84.0% · 0.4 rps', flagged: true },
+      ],
+    }] });
+    const shown = titles(ls);
+    assert.ok(shown.includes('Live: 96.0% · 2.0 rps · ⚠ web-svc, web-svc-2 off its weight'), shown.join(' | '));
+    assert.ok(shown.includes('99.0% · 1.6 rps ⚠'));
+    assert.ok(shown.includes('84.0% · 0.4 rps ⚠'));
+    const line = EMOJIVOTO.split('\n').findIndex((l) => l.includes('weight: 500'));
+    const hover = ls.hover(URI, { line, character: EMOJIVOTO.split('\n')[line]!.indexOf('500') + 1 });
+    assert.match(JSON.stringify(hover?.contents), /Live: success 99.0% · 1.6 rps ⚠/);
+  });
+
+  test('stats of another split or namespace do not show; clearing removes them', () => {
+    const ls = service(EMOJIVOTO);
+    ls.live.set({ splits: [{ namespace: 'other', kind: 'TrafficSplit', name: 'web-svc-ts', brief: '1% · 1 rps', backends: [] }] });
+    assert.ok(!titles(ls).some((t) => t.startsWith('Live:')));
+    ls.live.set({ splits: [{ namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-svc-ts', brief: '1% · 1 rps', backends: [] }] });
+    assert.ok(titles(ls).includes('Live: 1% · 1 rps'));
+    ls.live.set({ splits: [] });
+    assert.ok(!titles(ls).some((t) => t.startsWith('Live:')));
+  });
+
+  test('Apply to cluster shows while connected, once per document, with the part to apply', () => {
+    const ls = service(`${HTTPROUTE}---\n${EMOJIVOTO}`);
+    assert.ok(!titles(ls).includes('Apply to cluster'));
+    ls.setClusterFacts({ namespaces: [], facts: [], connection: { context: 'dev', namespace: 'emojivoto', state: 'ready' } });
+    const apply = ls.codeLenses(URI).filter((l) => l.command!.title === 'Apply to cluster');
+    assert.deepEqual(apply.map((l) => [l.command!.command, l.command!.arguments]), [
+      ['canaryLens.applyToCluster', [{ uri: URI, part: 0 }]],
+      ['canaryLens.applyToCluster', [{ uri: URI, part: 1 }]],
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import type { ClusterFactsParams } from '../protocol';
 
 /** The protocol's cluster lists as index facts (no `part`: they are defined in the cluster, not a file). */
 export function clusterFacts(params: ClusterFactsParams): ClusterFacts | undefined {
-  if (params.namespaces.length === 0) return undefined;
+  if (params.namespaces.length === 0 && !params.connection) return undefined;
   const facts: Fact[] = [
     ...params.services.map((s): Fact => ({
       type: 'Service', name: s.name, ns: s.namespace, ports: s.ports,
@@ -15,5 +15,5 @@ export function clusterFacts(params: ClusterFactsParams): ClusterFacts | undefin
       type: 'ServiceProfile', name: p.name, ns: p.namespace, ...profileTarget(p.name, p.namespace), hasDstOverrides: p.hasDstOverrides,
     })),
   ];
-  return { namespaces: params.namespaces, facts };
+  return { namespaces: params.namespaces, facts, ...(params.connection ? { connection: params.connection } : {}) };
 }

@@ -15,7 +15,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { LanguageService, DEFAULT_SETTINGS } from '../service/languageService';
-import { ClusterFactsParams, CLUSTER_FACTS_NOTIFICATION, FILE_GLOB, INDEXED_NOTIFICATION, SPLIT_AT_REQUEST, type ServerSettings } from '../protocol';
+import { ClusterFactsParams, CLUSTER_FACTS_NOTIFICATION, LIVE_STATS_NOTIFICATION, type LiveStatsParams, FILE_GLOB, INDEXED_NOTIFICATION, SPLIT_AT_REQUEST, type ServerSettings } from '../protocol';
 import { clusterFacts } from './clusterFacts';
 import { LENS_CAPABILITIES, lensClient, refreshLenses, registerWeightCommand, type LensClient } from './commands';
 import { Publisher } from './publisher';
@@ -157,9 +157,18 @@ export function startServer(connection: Connection): void {
     publisher.reindex();
   }
 
+  connection.onNotification(LIVE_STATS_NOTIFICATION, (params: LiveStatsParams) => {
+    if (!Array.isArray(params?.splits)) return;
+    ls.live.set(params);
+    refreshLenses(connection, lenses);
+  });
+
   connection.onNotification(CLUSTER_FACTS_NOTIFICATION, (params: ClusterFactsParams) => {
+    const hadConnection = ls.index.clusterFacts?.connection !== undefined;
     ls.setClusterFacts(clusterFacts(params));
     publisher.reindex();
+    // The `Apply to cluster` lens comes and goes with the connection.
+    if (hadConnection !== (params.connection !== undefined)) refreshLenses(connection, lenses);
   });
 
   // Params are checked first: a malformed request gets InvalidParams, not a guess at position 0 or an internal error.

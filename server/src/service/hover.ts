@@ -20,7 +20,10 @@ export function hover(ctx: FeatureContext, position: Position): Hover | null {
   const target = doc ? targetAt(doc, offset, part.doc) : undefined;
   const at = (span: Span, value: string): Hover => ({ contents: { kind: 'markdown', value }, range: part.rangeOf(span) });
   if (doc && target?.type === 'service') return at(target.ref.name.span, serviceHover(ctx, doc, target.ref));
-  if (doc && target?.type === 'weight') return at(target.backend.weight.span!, shareText(target.split, target.backend, doc.api));
+  if (doc && target?.type === 'weight') {
+    const live = ctx.live.of(doc, target.split)?.backends.find((b) => b.name === target.backend.name?.value);
+    return at(target.backend.weight.span!, shareText(target.split, target.backend, doc.api) + (live ? `\n\nLive: ${live.detail}${live.flagged ? ' ⚠' : ''}` : ''));
+  }
 
   const cursor = cursorAt(part.text, offset);
   if (cursor?.at !== 'key' || cursor.key === undefined) return null;

@@ -10,6 +10,7 @@ import { codeLenses, splitAt, weightsEdit } from './lenses';
 import { definition, references } from './navigation';
 import { documentSymbols } from './symbols';
 import { WorkspaceIndex, type ClusterFacts } from './workspaceIndex';
+import { LiveStats } from './liveStats';
 
 export interface ServiceSettings {
   /** Points a lens shifts (SPEC 3.6). */
@@ -25,6 +26,8 @@ export interface FeatureContext {
   file: YamlFile;
   index: WorkspaceIndex;
   settings: ServiceSettings;
+  /** Live numbers per split, when the client measures them. */
+  live: LiveStats;
 }
 
 /**
@@ -33,6 +36,7 @@ export interface FeatureContext {
  */
 export class LanguageService {
   readonly index = new WorkspaceIndex();
+  readonly live = new LiveStats();
   settings: ServiceSettings = { ...DEFAULT_SETTINGS };
 
   /** Add or replace a whole file (an opened document, or a workspace file read from disk). */
@@ -68,7 +72,7 @@ export class LanguageService {
 
   private context(uri: string): FeatureContext | undefined {
     const file = this.index.getFile(uri);
-    return file ? { file, index: this.index, settings: this.settings } : undefined;
+    return file ? { file, index: this.index, settings: this.settings, live: this.live } : undefined;
   }
 
   completion(uri: string, position: Position): CompletionItem[] {

@@ -1,5 +1,7 @@
 import type { CodeLens, Command, Range } from 'vscode-languageserver-types';
-import { WEIGHTS_COMMAND, type SplitRef, type WeightCommandAction, type WeightCommandArgs } from '../protocol';
+import {
+  APPLY_TO_CLUSTER_COMMAND, WEIGHTS_COMMAND, type ApplyToClusterArgs, type SplitRef, type WeightCommandAction, type WeightCommandArgs,
+} from '../protocol';
 import type { FeatureContext } from './languageService';
 import type { Split } from './model';
 import { weightText } from './weightEdits';
@@ -37,13 +39,17 @@ function splitLenses(ctx: FeatureContext, at: SplitAt): CodeLens[] {
   const canary = split.backends.length - 1;
   const name = backendName(split, canary);
   const act = actionLens(split, units, splitRef(ctx, at), (u, i) => weightText(u, unit, split.backends[i]));
+  const live = ctx.live.of(at.doc, split);
+  const flagged = live?.backends.filter((b) => b.flagged).map((b) => b.name) ?? [];
   const out = [
     label(range, sharesTitle(split, units)),
+    ...(live ? [label(range, `Live: ${live.brief}${flagged.length > 0 ? ` · ⚠ ${flagged.join(', ')} off its weight` : ''}`)] : []),
     ...act(range, `Shift ${step}% → ${name}`, { type: 'shift', target: canary, points: step }),
     ...act(range, `Shift ${step}% ← ${name}`, { type: 'shift', target: canary, points: -step }),
     ...act(range, `Promote ${name}`, { type: 'promote', target: canary }),
     ...act(range, 'Roll back', { type: 'rollback', target: canary }),
     ...act(range, 'Even split', { type: 'even' }),
+    ...applyLens(ctx, at, range),
   ];
   const fractions = shares(units);
   for (const [i, b] of split.backends.entries()) {
@@ -51,13 +57,23 @@ function splitLenses(ctx: FeatureContext, at: SplitAt): CodeLens[] {
     // Flow-style backends share a line: their lenses then say whose they are.
     const shared = split.backends.some((o) => o !== b && part.positionAt(o.span.start).line === r.start.line);
     const who = shared ? ` ${backendName(split, i)}` : '';
+    const stats = live?.backends.find((l) => l.name === b.name?.value);
     out.push(
       label(r, shared ? `${backendName(split, i)} ${percent(fractions[i]!)}` : percent(fractions[i]!)),
+      ...(stats ? [label(r, `${stats.brief}${stats.flagged ? ' ⚠' : ''}`)] : []),
       ...act(r, `+${step}%${who}`, { type: 'shift', target: i, points: step }),
       ...act(r, `−${step}%${who}`, { type: 'shift', target: i, points: -step }),
     );
   }
   return out;
+}
+
+/** `Apply to cluster`, once per document (above its first split), while a cluster is connected. */
+function applyLens(ctx: FeatureContext, at: SplitAt, range: Range): CodeLens[] {
+  if (!ctx.index.clusterFacts?.connection || at.doc.splits.find((s) => s.backends.length > 0) !== at.split) return [];
+  const args: ApplyToClusterArgs = { uri: ctx.file.uri, part: at.partIndex };
+  const { context, namespace } = ctx.index.clusterFacts.connection;
+  return [{ range, command: { title: 'Apply to cluster', command: APPLY_TO_CLUSTER_COMMAND, tooltip: `Dry run, diff and apply to ${context} (namespace ${at.doc.namespace?.value ?? namespace})`, arguments: [args] } }];
 }
 
 /** Builds action lenses for one split: none when the action would leave the weights as they are. */

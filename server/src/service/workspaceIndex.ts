@@ -1,12 +1,15 @@
 import { factsComputed, factsOf, mayHoldFacts, type Fact, type GrantFact, type ProfileFact, type ServiceFact, type WorkloadFact } from './context';
 import type { YamlFile } from './file';
 import type { YamlPart } from './part';
+import type { ClusterConnectionInfo } from '../protocol';
 
 /** Facts about the cluster as the client last saw them (pushed through the protocol). */
 export interface ClusterFacts {
   /** Namespaces the facts cover: only there can "not found" be said. */
   namespaces: string[];
   facts: Fact[];
+  /** The connection they come from, when there is one (even if no list was readable). */
+  connection?: ClusterConnectionInfo;
 }
 
 interface Lookup {
