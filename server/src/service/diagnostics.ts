@@ -60,16 +60,20 @@ export function fileDiagnostics(file: YamlFile, index: WorkspaceIndex, withWorks
   if (file.parts.some((p) => p.templated)) return out;
   for (const part of file.parts) {
     if (!part.isSplit) continue;
-    // Cached with ranges relative to the part, so an edit above only shifts them.
+    // Cached with ranges relative to the part, so an edit above only shifts them; and shifted, while the part stays put.
     const key = withWorkspace ? index.generation : -1;
-    let cached = part.cache.get('diagnostics') as { key: number; list: Diagnostic[] } | undefined;
+    let cached = part.cache.get('diagnostics') as { key: number; list: Diagnostic[]; line: number; shifted: Diagnostic[] } | undefined;
     if (cached?.key !== key) {
       const base = part.startLine;
       const list = partFindings(part, index, withWorkspace).map((f) => shift(toDiagnostic(part, f), -base));
-      cached = { key, list };
+      cached = { key, list, line: 0, shifted: list };
       part.cache.set('diagnostics', cached);
     }
-    for (const d of cached.list) out.push(part.startLine === 0 ? d : shift(d, part.startLine));
+    if (cached.line !== part.startLine) {
+      cached.line = part.startLine;
+      cached.shifted = cached.list.map((d) => shift(d, part.startLine));
+    }
+    for (const d of cached.shifted) out.push(d);
   }
   return out;
 }
