@@ -129,8 +129,12 @@ function secs(ms: number): string {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** A timeout that does not keep the test process alive once everything else is done. */
-const idleSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+/** A sleep that can be called off, so a grace period does not keep the test process alive after a clean exit. */
+function cancellableSleep(ms: number): { done: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); });
+  return { done, cancel: () => clearTimeout(timer) };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Build
@@ -282,7 +286,9 @@ class ServerProcess {
       } catch {
         /* already gone */
       }
-      const done = await Promise.race([this.exited!.then(() => true), idleSleep(graceMs).then(() => false)]);
+      const grace = cancellableSleep(graceMs);
+      const done = await Promise.race([this.exited!.then(() => true), grace.done.then(() => false)]);
+      grace.cancel();
       if (!done) {
         try {
           process.kill(-pgid, 'SIGKILL');
