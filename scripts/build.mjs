@@ -21,5 +21,10 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/clusterGlue.ts'], outfile: 'dist/cluster.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  // The side panel's webview script: runs in the browser sandbox of the webview, always minified (under 150 KB).
+  esbuild.build({
+    entryPoints: ['client/src/panel/webview.ts'], outfile: 'dist/panel.js', bundle: true, platform: 'browser', format: 'iife',
+    target: 'chrome120', minify: true, sourcemap: false, logLevel: 'warning',
+  }),
 ]);
 console.log(`built dist/ in ${Date.now() - started} ms`);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { APPLY_FILE_TO_CLUSTER_COMMAND, APPLY_TO_CLUSTER_COMMAND } from '../../server/src/protocol';
 import type { ClusterController } from './clusterGlue';
+import type { ClusterPanelSource } from './panel/source';
 
 /**
  * The cluster commands as activation registers them: thin stubs that load the cluster bundle (`dist/cluster.js`,
@@ -24,7 +25,7 @@ export function registerClusterCommands(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
   client: () => LanguageClient | undefined,
-): { disposables: vscode.Disposable[]; connectLater: () => void } {
+): { disposables: vscode.Disposable[]; connectLater: () => void; panelSource: () => Promise<ClusterPanelSource | undefined> } {
   let loading: Promise<ClusterController> | undefined;
   const load = (): Promise<ClusterController> => {
     loading ??= (async () => {
@@ -66,5 +67,7 @@ export function registerClusterCommands(
     if (vscode.workspace.isTrusted) go();
     else context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(go));
   };
-  return { disposables, connectLater };
+  /** The side panel's view of the cluster (loads the cluster bundle; none in untrusted workspaces). */
+  const panelSource = async (): Promise<ClusterPanelSource | undefined> => (vscode.workspace.isTrusted ? (await load()).panel : undefined);
+  return { disposables, connectLater, panelSource };
 }

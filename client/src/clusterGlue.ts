@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { ClusterPanelSource } from './panel/source';
+import { locatePrometheus } from './stats/locate';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CLUSTER_FACTS_NOTIFICATION, type ClusterConnectionInfo, type ClusterFactsParams } from '../../server/src/protocol';
@@ -36,6 +38,8 @@ export class ClusterController implements vscode.Disposable {
   private readonly statusBar: ClusterStatusBar;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('canary-lens-apply');
   private readonly content = new ApplyContentProvider();
+  /** What the side panel shows of the cluster: the session's splits and states. */
+  readonly panel: ClusterPanelSource;
   private readonly disposables: vscode.Disposable[] = [];
   private loaded: LoadedKubeconfig | undefined;
   private session: ClusterSession | undefined;
@@ -50,6 +54,7 @@ export class ClusterController implements vscode.Disposable {
     this.redactor = redactor;
     this.safe = safe;
     this.statusBar = new ClusterStatusBar(safe);
+    this.panel = new ClusterPanelSource(safe, () => locatePrometheus(this.loaded ? { kc: this.loaded.kc } : {}));
     this.disposables.push(
       this.statusBar, this.diagnostics, this.content,
       vscode.workspace.registerTextDocumentContentProvider(APPLY_SCHEME, this.content),
@@ -120,12 +125,14 @@ export class ClusterController implements vscode.Disposable {
       this.configError = e instanceof ClusterError ? e : new ClusterError('config', String(e));
       this.log.warn(`Cluster: ${describeError(this.configError)}`);
       this.statusBar.showConfigError(this.configError);
+      this.panel.setConfigError(this.configError);
       this.sendFacts(EMPTY_FACTS);
       return;
     }
     const loaded = this.loaded;
     const session = new ClusterSession({ ...this.deps.sessionOptions, kc: loaded.kc, namespace: loaded.namespace, context: loaded.context, log: this.log });
     this.session = session;
+    this.panel.setSession(session, loaded.context);
     const connection = (): ClusterConnectionInfo => ({ context: loaded.context, namespace: loaded.namespace, state: session.state.state });
     session.on('state', (st) => {
       this.statusBar.showSession(loaded.context, st);

@@ -4,6 +4,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { FILE_GLOB, LANGUAGE_ID } from '../../server/src/protocol';
 import { registerClusterCommands } from './clusterCommands';
 import { registerCommands } from './commands';
+import { registerPanel } from './panelGlue';
 
 let client: LanguageClient | undefined;
 
@@ -28,6 +29,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Cluster commands load the cluster bundle on first use; the session connects in the background after activation.
   const cluster = registerClusterCommands(context, log, () => client);
   context.subscriptions.push(...cluster.disposables);
+  // The side panel's view; its code loads when the view is first shown.
+  context.subscriptions.push(registerPanel(context, { log, client: () => client, cluster }));
   try {
     await client.start();
   } catch (e) {

@@ -131,7 +131,7 @@ describe('canary-lens stats (built CLI) against a backfilled Prometheus', () => 
   test('exit 2: usage errors, cluster mode, Prometheus unreachable, a refused query', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['stats', EMOJIVOTO], /--prometheus URL is required with PATHs[\s\S]*usage: canary-lens stats/],
-      [['stats', '--prometheus', prom.url], /stats without PATH reads the splits from the cluster \(--kubeconfig, --context\), which is not built yet/],
+      [['stats', '--prometheus', prom.url, '--kubeconfig', '/nowhere'], /no usable kubeconfig \[config\]: No kubeconfig: \/nowhere \(from --kubeconfig\) does not exist/],
       [['stats', '--prometheus', prom.url, '--at', 'yesterday', EMOJIVOTO], /--at must be RFC 3339/],
       [['stats', '--prometheus', prom.url, '--family', 'smi', EMOJIVOTO], /--family must be auto, authority or route/],
       [['stats', '--prometheus', prom.url, '--window', 'ten', EMOJIVOTO], /window must be a Prometheus duration/],
@@ -151,7 +151,7 @@ describe('canary-lens stats (built CLI) against a backfilled Prometheus', () => 
     }
     const help = await cli(['stats', '--help']);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /usage: canary-lens stats --prometheus URL/);
+    assert.match(help.stdout, /usage: canary-lens stats \[--kubeconfig K\][^\n]*\n[^\n]*\n +canary-lens stats --prometheus URL \[options\] \[-n NAMESPACE\] PATH\.\.\./);
     const top = await cli(['--help']);
     assert.match(top.stdout, /usage: canary-lens lint[\s\S]*usage: canary-lens stats/);
   });

@@ -7,9 +7,10 @@ const VERSION = '0.1.0';
 const USAGE = `usage: canary-lens lint [--format text|json|sarif] PATH...
   Checks TrafficSplit and HTTPRoute manifests (folders are walked for *.yaml and *.yml).
   Exit code: 0 no errors, 1 errors found, 2 bad usage or unreadable path.
-usage: canary-lens stats --prometheus URL [--family auto|authority|route] [--window 1m] [--at TIME]
-                         [--format table|json] [-n NAMESPACE] PATH...
-  Live per-backend stats of the splits in PATH from Linkerd's metrics (details: canary-lens stats --help).
+usage: canary-lens stats [--kubeconfig K] [--context C] [-n NAMESPACE] [--prometheus URL]
+                         [--family auto|authority|route] [--window 1m] [--at TIME] [--format table|json] [PATH...]
+  Live per-backend stats of the splits from Linkerd's metrics: those of the cluster's namespace, or with PATHs those
+  in the manifests (then --prometheus is required). Details: canary-lens stats --help.
 `;
 
 class UsageError extends Error {}

@@ -1,32 +1,46 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  FAMILY_SETTINGS, PrometheusClient, PrometheusError, StatsService, TABLE_COLUMNS, WindowError,
-  displayUrl, formatShare, renderTable, statsRows, tableCells, windowSeconds,
-  type FamilySetting, type StatsResult, type StatsSplit,
-} from '../../../client/src/stats';
-import { splitDocumentOf } from '../service/adapters';
+// The stats modules one by one, not the index: the index also exports ./locate and ./splits, which bring in
+// @kubernetes/client-node; cluster mode loads those lazily (loadClusterModules) so that `lint` and PATH mode start fast.
+import { TABLE_COLUMNS, formatShare, renderTable, statsRows, tableCells } from '../../../client/src/stats/format';
+import { PrometheusClient, PrometheusError, displayUrl } from '../../../client/src/stats/prometheus';
+import { WindowError, windowSeconds } from '../../../client/src/stats/queries';
+import { StatsService } from '../../../client/src/stats/statsService';
+import { FAMILY_SETTINGS, type FamilySetting, type StatsResult, type StatsSplit } from '../../../client/src/stats/types';
+import { redact } from '../../../client/src/cluster/redact';
+import type { K8sObject } from '../../../client/src/cluster/requests';
+import type { PrometheusLocation } from '../../../client/src/stats/locate';
 import { LanguageService } from '../service/languageService';
+import { splitsFromObjects, splitsOfText, type ManifestSplit } from '../../../client/src/stats/fromManifests';
 import { collectFiles, UnreadablePathError } from './lint';
 
 /**
  * `canary-lens stats`: the stats module without VS Code, what `linkerd viz stat ts` was, for both Linkerd metric
- * families and both kinds. PATH mode reads the splits from manifests; cluster mode (no PATH) needs the cluster layer.
+ * families and both kinds. PATH mode reads the splits from manifests; cluster mode (no PATH) lists them through the
+ * cluster layer (loaded lazily: `lint` and PATH mode never evaluate @kubernetes/client-node) and finds Prometheus as
+ * the extension does (client/src/stats/locate.ts).
  */
 
-export const STATS_USAGE = `usage: canary-lens stats --prometheus URL [--family auto|authority|route] [--window 1m] [--at TIME]
-                         [--format table|json] [-n NAMESPACE] PATH...
-  Live stats of the TrafficSplits and HTTPRoute rules in PATH (files, or folders walked for *.yaml and *.yml),
-  per backend: desired share (weight) next to observed share, success rate, RPS, P50/P95/P99 latency.
-  --prometheus URL   Prometheus to query (required with PATHs)
+export const STATS_USAGE = `usage: canary-lens stats [--kubeconfig K] [--context C] [-n NAMESPACE] [--prometheus URL]
+                         [--family auto|authority|route] [--window 1m] [--at TIME] [--format table|json]
+       canary-lens stats --prometheus URL [options] [-n NAMESPACE] PATH...
+  Live stats of the TrafficSplits and HTTPRoute rules of a namespace in the cluster, or in PATH (files, or folders
+  walked for *.yaml and *.yml), per backend: desired share (weight) next to observed share, success rate, RPS,
+  P50/P95/P99 latency. What \`linkerd viz stat ts\` was, for both Linkerd metric families.
+  --kubeconfig K     kubeconfig file(s) (default: KUBECONFIG, else ~/.kube/config); cluster mode only
+  --context C        kubeconfig context (default: its current-context); cluster mode only
+  -n NAMESPACE       cluster mode: the namespace to read (repeatable; default: the context's, else default);
+                     PATH mode: only splits whose apex is in this namespace (repeatable)
+  --prometheus URL   Prometheus to query; required with PATHs. Cluster mode without it: the
+                     viz.linkerd.io/external-prometheus annotation of the namespace labelled linkerd.io/extension=viz,
+                     else a port-forward to that namespace's prometheus pod on 9090 (as the Linkerd CLI does)
   --family F         metric family: auto (default; route when Linkerd 2.17+ route metrics exist), authority, route
   --window W         Prometheus duration of the window (default 1m)
   --at TIME          evaluate at a past instant: RFC 3339 (2024-01-01T00:10:00Z) or Unix seconds
   --format F         table (default) or json
-  -n NAMESPACE       only splits whose apex is in this namespace (repeatable)
-  Cluster mode (no PATH, splits from --kubeconfig/--context) is not built yet.
-  Exit code: 0 ok, 1 a backend's observed share is more than 10 points off its weight, 2 usage or connection error.
+  Exit code: 0 ok, 1 a backend's observed share is more than 10 points off its weight, 2 usage or connection error
+  (kubeconfig, cluster, Prometheus).
 `;
 
 export class StatsUsageError extends Error {}
@@ -103,7 +117,7 @@ export function parseStatsArgs(args: readonly string[]): StatsOptions {
 export async function splitsFromPaths(paths: readonly string[]): Promise<{ splits: StatsSplit[]; skipped: string[] }> {
   const files = await collectFiles(paths);
   const ls = new LanguageService();
-  const splits: StatsSplit[] = [];
+  const splits: ManifestSplit[] = [];
   const skipped: string[] = [];
   for (const file of files) {
     let text: string;
@@ -112,38 +126,7 @@ export async function splitsFromPaths(paths: readonly string[]): Promise<{ split
     } catch (e) {
       throw new UnreadablePathError(file, e);
     }
-    const yamlFile = ls.setFile(pathToFileURL(path.resolve(file)).toString(), text);
-    for (const part of yamlFile.parts) {
-      const doc = part.isSplit ? splitDocumentOf(part) : undefined;
-      if (!doc) continue;
-      const name = doc.name?.value ?? '';
-      for (const split of doc.splits) {
-        const where = `${file}: ${doc.kind} ${name || '(no name)'}${doc.splits.length > 1 ? ` rule ${split.index + 1}` : ''}`;
-        if (!split.apex) {
-          skipped.push(`${where}: no apex Service (${doc.kind === 'HTTPRoute' ? 'no parentRef of kind Service' : 'no spec.service'})`);
-          continue;
-        }
-        const backends = split.backends.flatMap((b) => (b.name ? [{
-          name: b.name.value,
-          weight: b.weight.units ?? 0,
-          weightText: b.weight.source ?? String(b.weight.units ?? 0),
-          ...(b.port ? { port: b.port.value } : {}),
-        }] : []));
-        if (backends.length === 0) {
-          skipped.push(`${where}: no backends`);
-          continue;
-        }
-        splits.push({
-          namespace: split.apex.namespace?.value ?? doc.ns,
-          kind: doc.kind,
-          name,
-          ...(doc.kind === 'HTTPRoute' && doc.splits.length > 1 ? { rule: split.index + 1 } : {}),
-          apex: split.apex.name.value,
-          ...(split.apex.port ? { apexPort: split.apex.port.value } : {}),
-          backends,
-        });
-      }
-    }
+    splitsOfText(ls, pathToFileURL(path.resolve(file)).toString(), text, file, splits, skipped);
   }
   return { splits, skipped };
 }
@@ -157,41 +140,52 @@ export interface StatsRun {
 /** Runs `canary-lens stats` with its arguments; usage errors throw StatsUsageError, unreadable paths UnreadablePathError. */
 export async function runStats(args: readonly string[]): Promise<StatsRun> {
   const opts = parseStatsArgs(args);
-  if (opts.paths.length === 0) {
-    return {
-      code: 2,
-      stdout: '',
-      stderr: 'canary-lens: stats without PATH reads the splits from the cluster (--kubeconfig, --context), which is not built yet;\n'
-        + '  pass the manifests instead: canary-lens stats --prometheus URL PATH...\n',
-    };
-  }
+  const client = opts.prometheus !== undefined ? prometheusClient(opts.prometheus) : undefined;
+  if (opts.paths.length === 0) return runClusterStats(opts, client);
   if (opts.kubeconfig !== undefined || opts.context !== undefined) {
-    throw new StatsUsageError('--kubeconfig and --context are for cluster mode (no PATH), which is not built yet');
+    throw new StatsUsageError('--kubeconfig and --context are for cluster mode (no PATH); with PATHs the splits come from the files');
   }
-  if (!opts.prometheus) throw new StatsUsageError('--prometheus URL is required with PATHs');
-  let client: PrometheusClient;
-  try {
-    client = new PrometheusClient(opts.prometheus);
-  } catch (e) {
-    throw new StatsUsageError(`--prometheus: ${(e as PrometheusError).message}`);
-  }
+  if (!client) throw new StatsUsageError('--prometheus URL is required with PATHs');
   const { splits: all, skipped } = await splitsFromPaths(opts.paths);
   const splits = opts.namespaces.length > 0 ? all.filter((s) => opts.namespaces.includes(s.namespace)) : all;
-  let stderr = skipped.map((s) => `canary-lens: skipped ${s}\n`).join('');
+  const stderr = skipped.map((s) => `canary-lens: skipped ${s}\n`).join('');
   if (splits.length === 0) {
     return { code: 2, stdout: '', stderr: `${stderr}canary-lens: no TrafficSplit or HTTPRoute with an apex Service${opts.namespaces.length ? ` in namespace ${opts.namespaces.join(', ')}` : ''} in ${opts.paths.join(' ')}\n` };
   }
+  return measure(client, splits, opts, stderr, {
+    where: displayUrl(client.url),
+    unreachableHint: 'check --prometheus (a port-forward: kubectl -n linkerd-viz port-forward svc/prometheus 9090)',
+  });
+}
 
+function prometheusClient(url: string): PrometheusClient {
+  try {
+    return new PrometheusClient(url);
+  } catch (e) {
+    throw new StatsUsageError(`--prometheus: ${(e as PrometheusError).message}`);
+  }
+}
+
+interface Where {
+  /** Where Prometheus is, for messages: the URL, and how it was found. */
+  where: string;
+  /** What to check when it does not answer. */
+  unreachableHint: string;
+}
+
+/** One refresh of the splits and its output: the same for PATH and cluster mode. */
+async function measure(client: PrometheusClient, splits: StatsSplit[], opts: StatsOptions, stderrSoFar: string, where: Where): Promise<StatsRun> {
+  let stderr = stderrSoFar;
   const service = new StatsService(client, { family: opts.family, window: opts.window, ...(opts.at !== undefined ? { at: opts.at } : {}) });
   const result = await service.refresh(splits);
   const state = result.state;
   if (state.kind === 'prometheus-unreachable') {
-    return { code: 2, stdout: '', stderr: `${stderr}canary-lens: ${state.message}\n  check --prometheus (a port-forward: kubectl -n linkerd-viz port-forward svc/prometheus 9090)\n` };
+    return { code: 2, stdout: '', stderr: `${stderr}canary-lens: ${state.message}\n  ${where.unreachableHint}\n` };
   }
   if (state.kind === 'query-error') {
     return { code: 2, stdout: '', stderr: `${stderr}canary-lens: the query failed: ${state.message}\n${state.query ? `  query: ${state.query}\n` : ''}` };
   }
-  if (state.kind === 'no-traffic') stderr += `canary-lens: ${state.message} at ${new Date(result.evaluatedAt * 1000).toISOString()} (${displayUrl(client.url)})\n`;
+  if (state.kind === 'no-traffic') stderr += `canary-lens: ${state.message} at ${new Date(result.evaluatedAt * 1000).toISOString()} (${where.where})\n`;
   for (const ns of Object.keys(noFamily(result))) stderr += `canary-lens: no Linkerd metrics for the apexes of namespace ${ns}\n`;
 
   const rows = statsRows(result.splits);
@@ -207,4 +201,99 @@ function noFamily(result: StatsResult): Record<string, true> {
   const out: Record<string, true> = {};
   for (const s of result.splits) if (s.family === null) out[s.split.namespace] = true;
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cluster mode
+
+/**
+ * The cluster code, loaded on first use: @kubernetes/client-node is large (and ESM-only; esbuild bundles it to CJS), so
+ * `lint` and PATH mode never evaluate it. esbuild keeps these modules in dist/cli.js but wraps them in lazy
+ * initialisers that run only here.
+ */
+async function loadClusterModules() {
+  const [kubeconfig, errors, locate, splits] = await Promise.all([
+    import('../../../client/src/cluster/kubeconfig.js'),
+    import('../../../client/src/cluster/errors.js'),
+    import('../../../client/src/stats/locate.js'),
+    import('../../../client/src/stats/splits.js'),
+  ]);
+  return { ...kubeconfig, ...errors, ...locate, ...splits };
+}
+
+/** A failure of cluster mode: exit 2, the state named, the next step on its own line. */
+function failure(stderrSoFar: string, what: string, state: string, message: string, nextStep: string | undefined, redact: (t: string) => string): StatsRun {
+  const next = nextStep ? `\n  next step: ${nextStep}` : '';
+  return { code: 2, stdout: '', stderr: redact(`${stderrSoFar}canary-lens: ${what} [${state}]: ${message}${next}\n`) };
+}
+
+/** The cluster layer speaks of the extension (its setting, its retries); on the command line that is --kubeconfig, once. */
+function cliWords(text: string): string {
+  return text
+    .replace(/set canaryLens\.kubeconfig/g, 'pass --kubeconfig')
+    .replace(/canaryLens\.kubeconfig/g, '--kubeconfig')
+    // A single listing does not retry.
+    .replace(/; Canary Lens keeps retrying\./g, '.');
+}
+
+async function runClusterStats(opts: StatsOptions, client: PrometheusClient | undefined): Promise<StatsRun> {
+  const m = await loadClusterModules();
+  let loaded: ReturnType<typeof m.loadKubeconfig>;
+  try {
+    loaded = m.loadKubeconfig({ ...(opts.kubeconfig !== undefined ? { setting: opts.kubeconfig } : {}) }, {
+      ...(opts.context !== undefined ? { context: opts.context } : {}),
+      ...(opts.namespaces[0] !== undefined ? { namespace: opts.namespaces[0] } : {}),
+    });
+  } catch (e) {
+    const err = m.toClusterError(e, { verb: 'load', resource: 'kubeconfig' });
+    return failure('', 'no usable kubeconfig', err.kind, cliWords(err.message), err.nextStep && cliWords(err.nextStep), (t) => redact(t));
+  }
+  const safe = (t: string) => loaded.redactor.redact(t);
+  const namespaces = opts.namespaces.length > 0 ? [...new Set(opts.namespaces)] : [loaded.namespace];
+
+  // The splits, one listing per namespace (in parallel).
+  let stderr = '';
+  const listings = await Promise.all(namespaces.map((ns) => m.listSplitsOnce(loaded.kc, ns, { context: loaded.context })));
+  const objects: K8sObject[] = [];
+  for (const listing of listings) {
+    const fatal = listing.kinds.find((k) => k.state === 'unreachable' || k.state === 'unauthorized');
+    const what = `cannot read the splits of namespace ${listing.namespace} (context ${loaded.context}, ${loaded.server})`;
+    if (fatal) return failure(stderr, what, fatal.state === 'unreachable' ? 'cluster-unreachable' : fatal.state, fatal.message, fatal.nextStep && cliWords(fatal.nextStep), safe);
+    if (!listing.kinds.some((k) => k.state === 'ready')) {
+      const first = listing.kinds.find((k) => k.state !== 'crd-missing') ?? listing.kinds[0]!;
+      const message = first.state === 'crd-missing' ? listing.kinds.map((k) => k.message).join('; ') : first.message;
+      return failure(stderr, what, first.state, message, first.state === 'crd-missing' ? 'Install linkerd-smi (TrafficSplit) or the Gateway API CRDs (HTTPRoute).' : first.nextStep, safe);
+    }
+    for (const k of listing.kinds) {
+      if (k.state !== 'ready' && k.state !== 'crd-missing') stderr += safe(`canary-lens: ${k.label} in ${listing.namespace} not read [${k.state}]: ${k.message}\n`);
+    }
+    objects.push(...listing.objects);
+  }
+  const { splits, skipped } = splitsFromObjects(objects);
+  stderr += skipped.map((s) => safe(`canary-lens: skipped ${s}\n`)).join('');
+  if (splits.length === 0) {
+    return { code: 2, stdout: '', stderr: `${stderr}canary-lens: no TrafficSplit or HTTPRoute with an apex Service in namespace ${namespaces.join(', ')} (context ${safe(loaded.context)})\n` };
+  }
+
+  // Prometheus: --prometheus, else the viz namespace's annotation, else a port-forward to its pod.
+  const located = await m.locatePrometheus({ ...(client ? { setting: client.url } : {}), kc: loaded.kc, settingLabel: '--prometheus URL' });
+  if (!m.isLocated(located)) return failure(stderr, 'Prometheus not found', located.state, located.message, located.nextStep, safe);
+  try {
+    const run = await measure(client ?? new PrometheusClient(located.url), splits, opts, stderr, {
+      where: m.describeLocation(located),
+      unreachableHint: unreachableHint(located),
+    });
+    if (run.code === 2 && located.lastError()) run.stderr += `  ${located.lastError()}\n`;
+    return { ...run, stderr: safe(run.stderr) };
+  } finally {
+    await located.dispose();
+  }
+}
+
+function unreachableHint(l: PrometheusLocation): string {
+  switch (l.source) {
+    case 'setting': return 'check --prometheus';
+    case 'annotation': return `found through the viz.linkerd.io/external-prometheus annotation of namespace ${l.namespace}: fix it, or pass --prometheus URL`;
+    case 'port-forward': return `through a port-forward to pod ${l.namespace}/${l.pod}: check it (kubectl -n ${l.namespace} get pod ${l.pod}), or pass --prometheus URL`;
+  }
 }

@@ -1,0 +1,253 @@
+/**
+ * The panel's engine with a fake cluster source and a Prometheus client over a fake fetch: no queries and no models
+ * while the view is hidden, queries every refresh while it is visible, where Prometheus comes from, and the
+ * history it keeps. (The real Prometheus is the stats suite's; this pins down when the panel asks it.)
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DEFAULT_PANEL_SETTINGS, PanelController, type PanelSettings } from '../../client/src/panel/controller';
+import type { PanelModel } from '../../client/src/panel/model';
+import type { ClusterSnapshot, PanelSource } from '../../client/src/panel/source';
+import { PrometheusClient, type FetchLike } from '../../client/src/stats/prometheus';
+import type { LocateResult } from '../../client/src/stats/locate';
+import type { PollerTimers } from '../../client/src/stats/statsService';
+import { NOW, snapshot, split } from './support';
+
+class FakeTimers implements PollerTimers {
+  private next = 1;
+  readonly pending = new Map<number, () => void>();
+  setTimeout(fn: () => void): unknown {
+    const id = this.next++;
+    this.pending.set(id, fn);
+    return id;
+  }
+  clearTimeout(h: unknown): void {
+    this.pending.delete(h as number);
+  }
+  /** Fires every timer due (the poller's next refresh). */
+  fire(): void {
+    const due = [...this.pending];
+    this.pending.clear();
+    for (const [, fn] of due) fn();
+  }
+}
+
+class FakeSource implements PanelSource {
+  private listeners = new Set<() => void>();
+  locateCalls = 0;
+  disposed = 0;
+  constructor(public snap: ClusterSnapshot, public locate?: () => LocateResult) {}
+  snapshot() {
+    return this.snap;
+  }
+  onDidChange(l: () => void) {
+    this.listeners.add(l);
+    return { dispose: () => this.listeners.delete(l) };
+  }
+  set(snap: ClusterSnapshot) {
+    this.snap = snap;
+    for (const l of this.listeners) l();
+  }
+  get locatePrometheus() {
+    const locate = this.locate;
+    if (!locate) return undefined;
+    return async () => {
+      this.locateCalls++;
+      return locate();
+    };
+  }
+}
+
+/** Answers the route family for web-svc: 90 requests to v1, 10 to v2 (5 failed) in the window. */
+function fakePrometheus(state: { down: boolean; queries: string[]; urls: string[] }): FetchLike {
+  return async (url, init) => {
+    const query = new URLSearchParams(init.body).get('query') ?? '';
+    state.queries.push(query);
+    state.urls.push(url);
+    if (state.down) throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    let result: unknown[] = [];
+    if (query.includes('label_replace')) result = [{ metric: { family: 'route' }, value: [NOW, '4'] }];
+    else if (query.includes('response_statuses_total')) {
+      const m = (backend: string, status: string) => ({ parent_name: 'web-svc', backend_name: backend, route_name: 'default', route_kind: 'default', http_status: status });
+      result = [
+        { metric: m('web-v1', '200'), value: [NOW, '90'] },
+        { metric: m('web-v2', '200'), value: [NOW, '5'] },
+        { metric: m('web-v2', '500'), value: [NOW, '5'] },
+      ];
+    }
+    const body = JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
+    return { ok: true, status: 200, statusText: 'OK', text: async () => body };
+  };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}
+
+function setup(options: { settings?: Partial<PanelSettings>; source?: FakeSource } = {}) {
+  const prom = { down: false, queries: [] as string[], urls: [] as string[] };
+  const timers = new FakeTimers();
+  const posts: PanelModel[] = [];
+  let settings: PanelSettings = { ...DEFAULT_PANEL_SETTINGS, prometheusUrl: 'http://prom.test:9090', ...options.settings };
+  const source = options.source ?? new FakeSource(snapshot([split('web', 'web-svc', [['web-v1', 90], ['web-v2', 10]])]));
+  const c = new PanelController({
+    settings: () => settings,
+    trusted: () => true,
+    post: (m) => posts.push(m),
+    createClient: (url) => new PrometheusClient(url, { fetch: fakePrometheus(prom) }),
+    timers,
+    now: () => NOW * 1000,
+  });
+  c.setSource(source);
+  return { c, prom, timers, posts, source, setSettings: (s: Partial<PanelSettings>) => { settings = { ...settings, ...s }; c.settingsChanged(); } };
+}
+
+describe('the panel controller', () => {
+  test('no queries and no models while the view is hidden', async () => {
+    const { c, prom, timers, posts, source } = setup();
+    await settle();
+    timers.fire();
+    source.set(snapshot([split('web', 'web-svc', [['web-v1', 50], ['web-v2', 50]])]));
+    await settle();
+    assert.equal(prom.queries.length, 0);
+    assert.equal(posts.length, 0);
+    assert.equal(c.polling, false);
+    c.dispose();
+  });
+
+  test('visible: a model at once, then one refresh per interval with its numbers; hidden again: nothing more', async () => {
+    const { c, prom, timers, posts } = setup();
+    c.setVisible(true);
+    assert.equal(posts[0]?.notices[0]?.state, 'stats-loading');
+    await settle();
+    assert.equal(c.polling, true);
+    // Detection, then requests and latency: three queries the first time, two after.
+    assert.equal(prom.queries.length, 3);
+    const model = posts.at(-1)!;
+    assert.deepEqual(model.notices, []);
+    const web = model.splits[0]!;
+    const r6 = (v: number | null) => (v === null ? v : Math.round(v * 1e6) / 1e6);
+    assert.deepEqual(web.backends.map((b) => [b.name, r6(b.desiredShare), r6(b.observedShare), b.success, b.flagged]), [
+      ['web-v1', 0.9, 0.9, 1, false],
+      ['web-v2', 0.1, 0.1, 0.5, false],
+    ]);
+    assert.equal(web.backends[1]!.history.length, 1);
+    assert.equal(model.prometheus?.url, 'http://prom.test:9090');
+    assert.deepEqual([...timers.pending.keys()].length, 1, 'the next refresh is scheduled');
+
+    timers.fire();
+    await settle();
+    assert.equal(prom.queries.length, 5);
+
+    c.setVisible(false);
+    assert.equal(c.polling, false);
+    assert.equal(timers.pending.size, 0, 'no refresh scheduled while hidden');
+    const posted = posts.length;
+    timers.fire();
+    await settle();
+    assert.equal(prom.queries.length, 5);
+    assert.equal(posts.length, posted);
+
+    c.setVisible(true);
+    await settle();
+    assert.equal(prom.queries.length, 7);
+    c.dispose();
+  });
+
+  test('Prometheus down: the state with the URL, and the line of the sparkline breaks; back up: numbers again', async () => {
+    const { c, prom, timers, posts } = setup();
+    c.setVisible(true);
+    await settle();
+    prom.down = true;
+    timers.fire();
+    await settle();
+    const down = posts.at(-1)!;
+    assert.equal(down.notices[0]?.state, 'prometheus-unreachable');
+    assert.match(down.notices[0]!.title, /Prometheus unreachable at http:\/\/prom\.test:9090/);
+    assert.equal(down.splits[0]!.backends[0]!.success, null);
+    prom.down = false;
+    timers.fire();
+    await settle();
+    const up = posts.at(-1)!;
+    assert.deepEqual(up.notices, []);
+    assert.deepEqual(up.splits[0]!.backends[0]!.history.map((p) => p.success), [1, null, 1]);
+    c.dispose();
+  });
+
+  test('no setting: the cluster side locates Prometheus; a failure is its named state; a port-forward is closed at the end', async () => {
+    let answer: LocateResult = { state: 'viz-not-installed', message: 'Linkerd viz not installed: no namespace is labelled linkerd.io/extension=viz', nextStep: 'Install it' };
+    let closed = 0;
+    const source = new FakeSource(snapshot([split('web', 'web-svc', [['web-v1', 90], ['web-v2', 10]])]), () => answer);
+    const { c, prom, timers, posts } = setup({ settings: { prometheusUrl: '' }, source });
+    c.setVisible(true);
+    await settle();
+    assert.equal(posts.at(-1)!.notices[0]?.state, 'viz-not-installed');
+    assert.equal(prom.queries.length, 0);
+    answer = { url: 'http://127.0.0.1:40123', source: 'port-forward', namespace: 'linkerd-viz', pod: 'prometheus-0', lastError: () => 'port-forward to linkerd-viz/prometheus-0:9090: connection refused', dispose: async () => { closed++; } };
+    timers.fire();
+    await settle();
+    assert.equal(source.locateCalls, 2);
+    assert.deepEqual(posts.at(-1)!.notices, []);
+    assert.equal(posts.at(-1)!.prometheus?.origin, 'port-forward to linkerd-viz/prometheus-0');
+    assert.ok(prom.urls.every((u) => u.startsWith('http://127.0.0.1:40123/')));
+
+    // The forward stops answering: the state says why, and the next refresh looks for the pod again.
+    prom.down = true;
+    timers.fire();
+    await settle();
+    const down = posts.at(-1)!.notices[0]!;
+    assert.equal(down.state, 'prometheus-unreachable');
+    assert.match(down.detail!, /connection refused/);
+    prom.down = false;
+    timers.fire();
+    await settle();
+    assert.equal(source.locateCalls, 3);
+    assert.equal(closed, 1);
+    c.dispose();
+    assert.equal(closed, 2);
+  });
+
+  test('no setting and no cluster side to ask: "Prometheus not found" with the setting to set', async () => {
+    const { c, prom, posts } = setup({ settings: { prometheusUrl: '' } });
+    c.setVisible(true);
+    await settle();
+    assert.equal(posts.at(-1)!.notices[0]?.state, 'prometheus-not-configured');
+    assert.equal(prom.queries.length, 0);
+    c.dispose();
+  });
+
+  test('a setting that is not a URL is a state, not a crash', async () => {
+    const { c, posts } = setup({ settings: { prometheusUrl: 'ftp://prom' } });
+    c.setVisible(true);
+    await settle();
+    const n = posts.at(-1)!.notices[0]!;
+    assert.equal(n.state, 'prometheus-unreachable');
+    assert.match(n.detail!, /http or https/);
+    c.dispose();
+  });
+
+  test('another namespace forgets the numbers and the history; no splits: no queries', async () => {
+    const { c, prom, timers, posts, source } = setup();
+    c.setVisible(true);
+    await settle();
+    assert.equal(c.history.size, 2);
+    source.set(snapshot([], { namespace: 'other' }));
+    assert.equal(c.history.size, 0);
+    const before = prom.queries.length;
+    timers.fire();
+    await settle();
+    assert.equal(prom.queries.length, before);
+    assert.equal(posts.at(-1)!.notices[0]?.state, 'no-splits');
+    c.dispose();
+  });
+
+  test('settings: a new interval, family and window reach the next refresh', async () => {
+    const { c, prom, setSettings } = setup();
+    c.setVisible(true);
+    await settle();
+    setSettings({ window: '30s', family: 'route', refreshSeconds: 2 });
+    await settle();
+    assert.match(prom.queries.at(-1)!, /\[30s\]/);
+    c.dispose();
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Shared pieces of the panel tests: live splits, hand-made stats results and a history, the hostile string, and
+ * the webview bundle built exactly as scripts/build.mjs builds it.
+ */
+import * as esbuild from 'esbuild';
+import * as path from 'node:path';
+import { StatsHistory } from '../../client/src/panel/history';
+import type { LiveSplit } from '../../client/src/panel/liveSplits';
+import { buildPanelModel, type ModelInput, type PanelModel } from '../../client/src/panel/model';
+import type { ClusterSnapshot } from '../../client/src/panel/source';
+import type { BackendStats, SplitStats, StatsResult, StatsState } from '../../client/src/stats/types';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const HOSTILE = '<img src=x onerror=alert(1)>';
+export const NOW = 1_767_225_600; // 2026-01-01T00:00:00Z
+
+export function split(name: string, apex: string, backends: [string, number][], extra: Partial<LiveSplit> = {}): LiveSplit {
+  return {
+    namespace: 'emojivoto', objectNamespace: 'emojivoto', kind: 'TrafficSplit', name, apex,
+    backends: backends.map(([n, w]) => ({ name: n, weight: w, weightText: String(w) })),
+    ...extra,
+  };
+}
+
+export interface BackendNumbers {
+  success?: number | null;
+  rps?: number | null;
+  observed?: number | null;
+  p50?: number | null;
+  p95?: number | null;
+  p99?: number | null;
+}
+
+/** SplitStats for a live split with the given numbers per backend (desired shares and flags computed as the stats module does). */
+export function statsOf(s: LiveSplit, numbers: BackendNumbers[]): SplitStats {
+  const total = s.backends.reduce((a, b) => a + b.weight, 0);
+  const backends: BackendStats[] = s.backends.map((b, i) => {
+    const n = numbers[i] ?? {};
+    const desired = total > 0 ? b.weight / total : null;
+    const observed = n.observed ?? null;
+    return {
+      name: b.name, weight: b.weight, weightText: b.weightText ?? String(b.weight), desiredShare: desired, observedShare: observed,
+      flagged: desired !== null && observed !== null && Math.abs(observed - desired) > 0.1,
+      successCount: 0, failureCount: 0, success: n.success ?? null, rps: n.rps ?? null,
+      latencyMs: { p50: n.p50 ?? null, p95: n.p95 ?? null, p99: n.p99 ?? null }, hasData: n.rps !== undefined && n.rps !== null,
+    };
+  });
+  const rps = backends.reduce((a, b) => a + (b.rps ?? 0), 0);
+  return { split: s, family: 'route', rps, backends, flagged: backends.some((b) => b.flagged), hasTraffic: rps > 0 };
+}
+
+export function result(splits: SplitStats[], at = NOW, state?: StatsState): StatsResult {
+  return {
+    state: state ?? (splits.some((s) => s.hasTraffic) ? { kind: 'ok' } : { kind: 'no-traffic', message: 'no requests to these splits in the last 1m' }),
+    splits, families: { emojivoto: 'route' }, evaluatedAt: at, window: '1m', queries: 2,
+  };
+}
+
+export function snapshot(splits: LiveSplit[], extra: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
+  return { state: 'ready', message: `${splits.length} TrafficSplits, 0 HTTPRoutes`, context: 'kind-canary', namespace: 'emojivoto', splits, ...extra };
+}
+
+export const FOUND = { kind: 'found', location: { url: 'http://127.0.0.1:9090', source: 'setting', lastError: () => undefined, dispose: async () => {} } } as const;
+
+export function modelOf(input: Partial<ModelInput>): PanelModel {
+  return buildPanelModel({ trusted: true, cluster: snapshot([]), prometheus: FOUND, window: '1m', step: 10, now: NOW, ...input });
+}
+
+/** The emojivoto demo: web-split 90/10 whose canary gets 26% (flagged), and a quiet HTTPRoute rule. */
+export function demo(): { splits: LiveSplit[]; result: StatsResult; history: StatsHistory } {
+  const web = split('web-split', 'web-svc', [['web-svc-v1', 90], ['web-svc-v2', 10]]);
+  const route = split('emoji-route', 'emoji-svc', [['emoji-v1', 50], ['emoji-v2', 50]], { kind: 'HTTPRoute', rule: 2 });
+  const history = new StatsHistory();
+  for (let i = 0; i <= 120; i++) {
+    const t = NOW - 600 + i * 5;
+    const wave = Math.sin(i / 9);
+    history.record(result([
+      statsOf(web, [
+        { success: 0.995 - 0.01 * Math.max(0, wave), rps: 1.1 + 0.2 * wave, observed: 0.74 },
+        { success: i > 80 && i < 90 ? null : 0.93 + 0.04 * Math.cos(i / 7), rps: 0.38 + 0.1 * Math.cos(i / 5), observed: 0.26 },
+      ]),
+      statsOf(route, [{}, {}]),
+    ], t));
+  }
+  const last = result([
+    statsOf(web, [
+      { success: 0.9912, rps: 1.1, observed: 0.74, p50: 3, p95: 9.4, p99: 19.6 },
+      { success: 0.9412, rps: 0.39, observed: 0.26, p50: 4, p95: 14, p99: 48 },
+    ]),
+    statsOf(route, [{}, {}]),
+  ], NOW);
+  history.record(last);
+  return { splits: [web, route], result: last, history };
+}
+
+/** The webview bundle, built with the options of scripts/build.mjs. */
+export async function buildWebviewBundle(): Promise<string> {
+  const out = await esbuild.build({
+    entryPoints: [path.join(REPO_ROOT, 'client/src/panel/webview.ts')], bundle: true, platform: 'browser', format: 'iife',
+    target: 'chrome120', minify: true, sourcemap: false, write: false, logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}
