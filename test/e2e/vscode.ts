@@ -1,0 +1,540 @@
+/**
+ * Real VS Code for the end-to-end tests: code-server 4.100.3 (installed by ./install.ts into a cache folder outside the
+ * work tree) with the packaged .vsix installed into a throwaway extensions folder, serving a copy of a workspace folder
+ * on a free loopback port, driven by playwright-core in Debian's Chromium (never a downloaded browser).
+ *
+ * Everything a run writes lives in one temporary folder (user data, extensions, HOME and XDG folders, the browser
+ * profile, the workspace copy) that stop() removes; code-server's log and the screenshots go to .test-artifacts/e2e/.
+ * stop() ends code-server's and Chromium's process groups; so does the process exiting, whatever the reason.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, ensureCodeServer, type InstallReport } from './install';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts', 'e2e');
+
+/** The Chromium flags of docs/real-parts.md section 2: no sandbox (root), no GPU, nothing that phones out. */
+/** A code lens: a link when it has a command, a span when it is a label (the separators are spans too). */
+const LENS = '.codelens-decoration > a, .codelens-decoration > span';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+export interface VSCodeOptions {
+  /** The packaged extension to install. */
+  vsix: string;
+  /** A folder copied into the run's temporary folder and opened as the workspace. */
+  workspaceFrom: string;
+  /** The workspace folder's name in the copy (shows in the explorer). Default: the source folder's name. */
+  workspaceName?: string;
+  /** User settings on top of the harness's own. */
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server (and so the extension host), e.g. KUBECONFIG. */
+  env?: Record<string, string>;
+  /** Names this instance's log files in .test-artifacts/e2e/ (code-server-<label>.log, logs-<label>/). Default `vscode`. */
+  label?: string;
+  /** Browser viewport. Default 1400 x 900. */
+  viewport?: { width: number; height: number };
+  log?: (line: string) => void;
+}
+
+export interface Timings {
+  install: InstallReport;
+  /** `--install-extension` of the .vsix. */
+  extensionInstallMs: number;
+  /** code-server started until /healthz answered. */
+  serverUpMs: number;
+  /** code-server started until the workbench showed the workspace's files. */
+  workbenchMs: number;
+  /** Page opened until the workbench showed the workspace's files. */
+  pageToWorkbenchMs: number;
+}
+
+export interface Problems {
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
+export interface VSCode {
+  page: Page;
+  url: string;
+  /** The workspace copy's folder on disk. */
+  workspace: string;
+  timings: Timings;
+  /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor to have focus. */
+  openFile(name: string): Promise<void>;
+  /** Waits until at least one code lens is shown (or one with `text`) and returns the lens texts. */
+  waitForLenses(opts?: { text?: string | RegExp; timeoutMs?: number }): Promise<string[]>;
+  /** The code lens texts shown now (commands and labels), top to bottom. */
+  lensTexts(): Promise<string[]>;
+  /** Resolves once the active editor's lenses have not changed for `quietMs` (1.2 s), so they belong to the current text. */
+  lensesSettled(quietMs?: number, timeoutMs?: number): Promise<void>;
+  /** Clicks the lens with exactly this text, once the lenses have settled. */
+  clickLens(text: string): Promise<void>;
+  /** Moves the cursor to a 1-based line and column (Go to Line, Ctrl+G). */
+  goTo(line: number, column: number): Promise<void>;
+  /** Selects `count` characters to the right of the cursor. */
+  selectRight(count: number): Promise<void>;
+  /** Types text at the cursor (replacing the selection). */
+  type(text: string): Promise<void>;
+  /** Presses a key or chord in the page, e.g. `Control+Z`. */
+  press(key: string): Promise<void>;
+  /** Saves the active editor (Ctrl+S) and waits until the file on disk has changed from `previous` (if given). */
+  save(file?: string, previous?: string): Promise<string | undefined>;
+  /** Reads a workspace file from disk. */
+  readFile(name: string): string;
+  /** The active editor's rendered lines (only what is on screen), in line order. */
+  visibleText(): Promise<string>;
+  /** The counts of the Problems entry in the status bar. */
+  problems(): Promise<Problems>;
+  /** Waits until the Problems entry shows these counts (errors, and warnings if given). */
+  waitForProblems(expected: { errors: number; warnings?: number }, timeoutMs?: number): Promise<Problems>;
+  /** How many squiggles of this severity the active editor shows. */
+  squiggles(severity?: 'error' | 'warning' | 'info' | 'hint'): Promise<number>;
+  /** Triggers completion (Ctrl+Space) at the cursor and returns the suggestion labels shown. */
+  completionLabels(opts?: { timeoutMs?: number }): Promise<string[]>;
+  /** The suggestion labels the suggest widget shows now (none when it is closed). */
+  completionLabelsShown(): Promise<string[]>;
+  /** The messages of the notifications shown as toasts now. */
+  toasts(): Promise<string[]>;
+  /** Opens the notification center (every notification of the session, including toasts that hid themselves) and returns its messages. */
+  notificationCenter(): Promise<string[]>;
+  /** Saves a screenshot of the page to .test-artifacts/e2e/<name>.png and returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** Ends Chromium and code-server and removes the temporary folder. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function get(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(0);
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Process groups and temporary folders this process has made; ended and removed on exit, whatever ends the process. */
+const groups = new Set<number>();
+const tmpDirs = new Set<string>();
+let exitHookInstalled = false;
+function onExitCleanUp(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  const cleanUp = (): void => {
+    for (const g of groups) killGroup(g, 'SIGKILL');
+    if (!process.env.CANARY_LENS_E2E_KEEP) for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+  };
+  process.on('exit', cleanUp);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      cleanUp();
+      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+function trackGroup(pid: number): void {
+  onExitCleanUp();
+  groups.add(pid);
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function endGroup(pid: number, graceMs = 3000): Promise<void> {
+  killGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
+  killGroup(pid, 'SIGKILL');
+  groups.delete(pid);
+}
+
+/** Installs what is missing, starts code-server and Chromium, and opens the workbench on the workspace copy. */
+export async function startVSCode(opts: VSCodeOptions): Promise<VSCode> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`[e2e] ${line}\n`));
+  const install = ensureCodeServer((line) => log(`install: ${line}`));
+  log(`code-server install: ${install.cold ? 'cold' : 'warm'}, ${(install.ms / 1000).toFixed(1)} s`);
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const tmp = mkdtempSync(path.join(tmpdir(), 'canary-lens-e2e-'));
+  onExitCleanUp();
+  tmpDirs.add(tmp);
+  const dirs = {
+    userData: path.join(tmp, 'user-data'),
+    extensions: path.join(tmp, 'extensions'),
+    home: path.join(tmp, 'home'),
+    xdg: path.join(tmp, 'xdg'),
+    browser: path.join(tmp, 'chromium-profile'),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  const workspace = path.join(tmp, opts.workspaceName ?? path.basename(opts.workspaceFrom));
+  cpSync(opts.workspaceFrom, workspace, { recursive: true });
+
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'workbench.enableExperiments': false,
+    'workbench.tips.enabled': false,
+    'chat.disableAIFeatures': true,
+    'git.enabled': false,
+    'files.autoSave': 'off',
+    'editor.minimap.enabled': false,
+    // code-server would otherwise watch the machine's listening ports and announce each in a notification.
+    'remote.autoForwardPorts': false,
+    // The LSP traffic in the Canary Lens log (kept in .test-artifacts/e2e/logs-<label>/) explains a failed step.
+    'canaryLens.trace.server': 'messages',
+    ...opts.settings,
+  };
+  mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
+  writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+
+  const port = await freePort();
+  const config = path.join(tmp, 'code-server.yaml');
+  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  // Nothing of the caller's environment that points at a cluster or another VS Code leaks in.
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(baseEnv)) {
+    if (k === 'KUBECONFIG' || k.startsWith('VSCODE_') || k.startsWith('ELECTRON_') || k === 'NODE_OPTIONS') delete baseEnv[k];
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: path.join(dirs.xdg, 'config'),
+    XDG_DATA_HOME: path.join(dirs.xdg, 'data'),
+    XDG_CACHE_HOME: path.join(dirs.xdg, 'cache'),
+    EXTENSIONS_GALLERY: '{"serviceUrl":""}',
+    ...opts.env,
+  };
+  const common = ['--config', config, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+
+  let t = Date.now();
+  const inst = spawnSync(process.execPath, [install.entry, ...common, '--install-extension', opts.vsix], { env, encoding: 'utf8', timeout: 120_000 });
+  if (inst.status !== 0) throw new Error(`installing ${opts.vsix} failed (exit ${inst.status ?? inst.signal}):\n${inst.stdout}\n${inst.stderr}`);
+  const extensionInstallMs = Date.now() - t;
+  log(`installed ${path.basename(opts.vsix)} in ${extensionInstallMs} ms: ${inst.stdout.trim().split('\n').pop()}`);
+
+  const label = opts.label ?? 'vscode';
+  const serverLogFile = path.join(ARTIFACTS, `code-server-${label}.log`);
+  const serverLog = createWriteStream(serverLogFile);
+  t = Date.now();
+  const server: ChildProcess = spawn(process.execPath, [
+    install.entry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
+    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace,
+  ], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (server.pid === undefined) throw new Error('code-server did not start');
+  const serverPid = server.pid;
+  trackGroup(serverPid);
+  server.stdout?.pipe(serverLog, { end: false });
+  server.stderr?.pipe(serverLog, { end: false });
+  let serverExit: string | undefined;
+  server.on('exit', (code, signal) => { serverExit = `code-server exited (${code ?? signal})`; });
+
+  let context: BrowserContext | undefined;
+  let browserPid: number | undefined;
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      await Promise.race([context?.close(), sleep(5000)]);
+    } catch {
+      // the browser is gone already
+    }
+    if (browserPid !== undefined) await endGroup(browserPid, 1000);
+    await endGroup(serverPid);
+    serverLog.end();
+    // VS Code's own logs (the extension host's, and the Canary Lens output channel's) outlive the run.
+    try {
+      const logs = path.join(ARTIFACTS, `logs-${label}`);
+      rmSync(logs, { recursive: true, force: true });
+      cpSync(path.join(dirs.userData, 'logs'), logs, { recursive: true });
+    } catch {
+      // no logs written
+    }
+    if (!process.env.CANARY_LENS_E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
+    else log(`kept ${tmp}`);
+    tmpDirs.delete(tmp);
+  };
+
+  try {
+    const url = `http://127.0.0.1:${port}/`;
+    const upDeadline = Date.now() + 60_000;
+    while ((await get(`${url}healthz`)) !== 200) {
+      if (serverExit) throw new Error(`${serverExit}; see ${serverLogFile}`);
+      if (Date.now() > upDeadline) throw new Error(`code-server did not answer ${url}healthz within 60 s`);
+      await sleep(100);
+    }
+    const serverUpMs = Date.now() - t;
+    log(`code-server up on ${url} in ${serverUpMs} ms`);
+
+    context = await chromium.launchPersistentContext(dirs.browser, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      env: { ...baseEnv, HOME: dirs.home, XDG_CONFIG_HOME: path.join(dirs.xdg, 'chromium-config'), XDG_CACHE_HOME: path.join(dirs.xdg, 'chromium-cache') },
+      viewport: opts.viewport ?? { width: 1400, height: 900 },
+      timeout: 60_000,
+    });
+    // Chromium's own process group (playwright starts it detached) is ended on exit too.
+    browserPid = findBrowserPid(dirs.browser);
+    if (browserPid === undefined) log('could not find the Chromium process (it is still ended with the browser context)');
+    else trackGroup(browserPid);
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(30_000);
+    const pageStarted = Date.now();
+    await page.goto(`${url}?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    const workbenchMs = Date.now() - t;
+    const pageToWorkbenchMs = Date.now() - pageStarted;
+    log(`workbench ready ${workbenchMs} ms after code-server started (${pageToWorkbenchMs} ms after the page opened)`);
+
+    const timings: Timings = { install, extensionInstallMs, serverUpMs, workbenchMs, pageToWorkbenchMs };
+    return makeVSCode(page, url, workspace, timings, stop);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The pid of the Chromium started with this profile folder (its process group leader). */
+function findBrowserPid(profile: string): number | undefined {
+  const r = spawnSync('pgrep', ['-o', '-f', '--', `--user-data-dir=${profile}`], { encoding: 'utf8' });
+  const pid = Number(r.stdout.trim().split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function makeVSCode(page: Page, url: string, workspace: string, timings: Timings, stop: () => Promise<void>): VSCode {
+  const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+  const quickInput = page.locator('.quick-input-widget');
+
+  const problems = async (): Promise<Problems> => {
+    const text = (await page.locator('[id="status.problems"]').first().textContent()) ?? '';
+    const n = (text.match(/\d+/g) ?? []).map(Number);
+    return { errors: n[0] ?? 0, warnings: n[1] ?? 0, infos: n[2] ?? 0 };
+  };
+
+  const vscode: VSCode = {
+    page,
+    url,
+    workspace,
+    timings,
+
+    async openFile(name) {
+      await page.keyboard.press('Control+P');
+      await quickInput.waitFor({ state: 'visible' });
+      await page.keyboard.type(name);
+      // The first result is the best match; wait for it to be the file asked for.
+      await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator(`.tab.active[data-resource-name="${name}"], .tab.active[aria-label^="${name}"]`).first().waitFor();
+      await editor.locator('.view-lines').waitFor();
+      await editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
+    },
+
+    async waitForLenses(o = {}) {
+      const lens = page.locator(LENS);
+      if (o.text === undefined) await lens.first().waitFor({ timeout: o.timeoutMs ?? 60_000 });
+      else await lens.filter({ hasText: o.text }).first().waitFor({ timeout: o.timeoutMs ?? 60_000 });
+      return vscode.lensTexts();
+    },
+
+    async lensTexts() {
+      const texts = await page.locator(LENS).allTextContents();
+      // The separators between lenses are spans of their own.
+      return texts.map((s) => s.replace(/\u00a0/g, ' ').trim()).filter((s) => s !== '|' && s !== '');
+    },
+
+    async clickLens(text) {
+      // VS Code keeps showing the previous lenses (with their old arguments) until the provider has answered for the
+      // current text, and the server refuses a lens computed for an older text. A person clicks a second later; the
+      // test waits for the lenses to stop changing instead.
+      await vscode.lensesSettled();
+      const lens = page.locator('.codelens-decoration a').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) }).first();
+      await lens.click();
+    },
+
+    async lensesSettled(quietMs = 1200, timeoutMs = 15_000) {
+      // A string, not a function: tsx would add helpers to a function that do not exist in the page.
+      await page.evaluate(`(${LENSES_SETTLED})(${quietMs}, ${timeoutMs})`);
+    },
+
+    async goTo(line, column) {
+      await page.keyboard.press('Control+G');
+      await quickInput.waitFor({ state: 'visible' });
+      await page.keyboard.type(`${line}:${column}`);
+      await page.keyboard.press('Enter');
+      await quickInput.waitFor({ state: 'hidden' });
+    },
+
+    async selectRight(count) {
+      for (let i = 0; i < count; i++) await page.keyboard.press('Shift+ArrowRight');
+    },
+
+    async type(text) {
+      await page.keyboard.type(text);
+    },
+
+    async press(key) {
+      await page.keyboard.press(key);
+    },
+
+    async save(file, previous) {
+      await page.keyboard.press('Control+S');
+      if (!file) return undefined;
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const text = vscode.readFile(file);
+        if (previous === undefined || text !== previous) {
+          // The dirty marker goes away once the save has finished.
+          await page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 15_000 });
+          return vscode.readFile(file);
+        }
+        if (Date.now() > deadline) throw new Error(`${file} did not change on disk after Ctrl+S`);
+        await sleep(100);
+      }
+    },
+
+    readFile(name) {
+      return readFileSync(path.join(workspace, name), 'utf8');
+    },
+
+    async visibleText() {
+      const lines = await editor.locator('.view-lines .view-line').evaluateAll((els) =>
+        els.map((el) => ({ top: parseFloat((el as unknown as { style: { top: string } }).style.top) || 0, text: el.textContent ?? '' })),
+      );
+      return lines.sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' ')).join('\n');
+    },
+
+    problems,
+
+    async waitForProblems(expected, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const p = await problems();
+        if (p.errors === expected.errors && (expected.warnings === undefined || p.warnings === expected.warnings)) return p;
+        if (Date.now() > deadline) throw new Error(`Problems showed ${JSON.stringify(p)}, expected ${JSON.stringify(expected)}`);
+        await sleep(200);
+      }
+    },
+
+    async squiggles(severity = 'error') {
+      return editor.locator(`.squiggly-${severity}`).count();
+    },
+
+    async completionLabels(o = {}) {
+      await page.keyboard.press('Control+Space');
+      const rows = page.locator('.suggest-widget.visible .monaco-list-row');
+      await rows.first().waitFor({ timeout: o.timeoutMs ?? 15_000 });
+      // Wait for the list to settle (the first answer may be followed by a refined one).
+      let last = '';
+      for (let i = 0; i < 20; i++) {
+        const now = (await rows.locator('.label-name').allTextContents()).join('\n');
+        if (now === last && now !== '') break;
+        last = now;
+        await sleep(150);
+      }
+      return vscode.completionLabelsShown();
+    },
+
+    async completionLabelsShown() {
+      const labels = await page.locator('.suggest-widget.visible .monaco-list-row .label-name').allTextContents();
+      return labels.map((s) => s.replace(/\u00a0/g, ' ').trim());
+    },
+
+    async toasts() {
+      return page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+    },
+
+    async notificationCenter() {
+      const center = page.locator('.notifications-center');
+      if (!(await center.isVisible())) await page.locator('[id="status.notifications"]').first().click();
+      await center.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+      await center.locator('.notification-list-item-message').first().waitFor({ timeout: 2000 }).catch(() => undefined);
+      return page.locator('.notifications-center .notification-list-item-message').allTextContents();
+    },
+
+    async screenshot(name) {
+      const file = path.join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+
+    stop,
+  };
+  return vscode;
+}
+
+/**
+ * In the page: resolves once nothing in or around the active editor's code lenses has changed for quietMs (or after
+ * timeoutMs at the latest).
+ */
+const LENSES_SETTLED = `function (quietMs, timeoutMs) {
+  return new Promise(function (resolve) {
+    var LENS = '.codelens-decoration';
+    var root = document.querySelector('.editor-group-container.active .monaco-editor');
+    function inLens(n) { var el = n.nodeType === 1 ? n : n.parentElement; return !!(el && el.closest(LENS)); }
+    function hasLens(n) { return n.nodeType === 1 && !!(n.closest(LENS) || n.querySelector(LENS)); }
+    function isLens(r) {
+      return inLens(r.target) || Array.prototype.some.call(r.addedNodes, hasLens) || Array.prototype.some.call(r.removedNodes, hasLens);
+    }
+    var timer, cap;
+    var observer = new MutationObserver(function (records) {
+      if (records.some(isLens)) { clearTimeout(timer); timer = setTimeout(done, quietMs); }
+    });
+    function done() { observer.disconnect(); clearTimeout(timer); clearTimeout(cap); resolve(); }
+    if (root) observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+    timer = setTimeout(done, quietMs);
+    cap = setTimeout(done, timeoutMs);
+  });
+}`;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
