@@ -5,6 +5,7 @@ import { FILE_GLOB, LANGUAGE_ID } from '../../server/src/protocol';
 import { registerClusterCommands } from './clusterCommands';
 import { registerCommands } from './commands';
 import { registerPanel } from './panelGlue';
+import { registerSplitStatus } from './splitStatus';
 
 let client: LanguageClient | undefined;
 
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(...cluster.disposables);
   // The side panel's view; its code loads when the view is first shown.
   context.subscriptions.push(registerPanel(context, { log, client: () => client, cluster }));
+  context.subscriptions.push(registerSplitStatus(() => client));
   try {
     await client.start();
   } catch (e) {

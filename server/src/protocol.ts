@@ -92,6 +92,8 @@ export interface SplitSummary extends SplitRef {
   step: number;
   /** Why the weights cannot be edited (syntax or schema error, alias, invalid weight); absent when they can. */
   blocked?: string;
+  /** The live numbers of the split (`canaryLens/liveStats`), when the client measures them. */
+  live?: string;
 }
 export type SplitAtResult = SplitSummary | null;
 

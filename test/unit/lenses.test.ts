@@ -335,6 +335,16 @@ describe('live stats and the cluster lens', () => {
     assert.match(JSON.stringify(hover?.contents), /Live: success 99.0% · 1.6 rps ⚠/);
   });
 
+  test('the split under the cursor carries its live numbers (for the status bar)', () => {
+    const ls = service(EMOJIVOTO);
+    const at = { line: EMOJIVOTO.split('\n').findIndex((l) => l.includes('web-svc-2')), character: 8 };
+    assert.equal(ls.splitAt(URI, at)?.live, undefined);
+    ls.live.set({ splits: [{ namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-svc-ts', brief: '96.0% · 2.0 rps', backends: [
+      { name: 'web-svc-2', brief: '', detail: '', flagged: true },
+    ] }] });
+    assert.equal(ls.splitAt(URI, at)?.live, '96.0% · 2.0 rps · ⚠ web-svc-2 off its weight');
+  });
+
   test('stats of another split or namespace do not show; clearing removes them', () => {
     const ls = service(EMOJIVOTO);
     ls.live.set({ splits: [{ namespace: 'other', kind: 'TrafficSplit', name: 'web-svc-ts', brief: '1% · 1 rps', backends: [] }] });

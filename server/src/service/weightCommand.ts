@@ -150,7 +150,15 @@ export function splitAt(ctx: FeatureContext, position: Position): SplitSummary |
     canary: split.backends.length - 1,
     step: ctx.settings.lensStep,
     ...(blocked ? { blocked } : {}),
+    ...liveOf(ctx, at),
   };
+}
+
+function liveOf(ctx: FeatureContext, at: SplitAt): { live?: string } {
+  const live = ctx.live.of(at.doc, at.split);
+  if (!live) return {};
+  const flagged = live.backends.filter((b) => b.flagged).map((b) => b.name);
+  return { live: `${live.brief}${flagged.length > 0 ? ` · ⚠ ${flagged.join(', ')} off its weight` : ''}` };
 }
 
 /** Checks command arguments that crossed the protocol as JSON; undefined when they are malformed. */
