@@ -2,6 +2,7 @@ import type { LatencyMs, SplitKind, SplitStats, StatsResult } from '../stats/typ
 import { HISTORY_SECONDS, splitKey, type SparkPoint, type StatsHistory } from './history';
 import type { LiveSplit } from './liveSplits';
 import type { LocateFailure, PrometheusLocation } from '../stats/locate';
+import { displayUrl } from '../stats/prometheus';
 import type { ClusterSnapshot } from './source';
 
 /**
@@ -357,19 +358,6 @@ export function buildPanelModel(input: ModelInput): PanelModel {
   return base;
 }
 
-/** URL without credentials, query or fragment (what the panel shows). */
-function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Messages between the webview and the extension.

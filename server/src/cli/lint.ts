@@ -43,19 +43,26 @@ export async function collectFiles(paths: readonly string[]): Promise<string[]> 
   return [...new Set(out)];
 }
 
-/** Lint files as one workspace: cross-file references see every file of the call. */
-export async function lint(paths: readonly string[]): Promise<FileReport[]> {
-  const files = await collectFiles(paths);
-  const ls = new LanguageService();
-  const uris = new Map<string, string>();
-  for (const file of files) {
-    let text: string;
+/** The files the paths name, each read with its file URI (a file that cannot be read: UnreadablePathError). */
+export async function readFiles(paths: readonly string[]): Promise<{ file: string; uri: string; text: string }[]> {
+  const out: { file: string; uri: string; text: string }[] = [];
+  for (const file of await collectFiles(paths)) {
     try {
-      text = await fs.readFile(file, 'utf8');
+      out.push({ file, uri: pathToFileURL(path.resolve(file)).toString(), text: await fs.readFile(file, 'utf8') });
     } catch (e) {
       throw new UnreadablePathError(file, e);
     }
-    const uri = pathToFileURL(path.resolve(file)).toString();
+  }
+  return out;
+}
+
+/** Lint files as one workspace: cross-file references see every file of the call. */
+export async function lint(paths: readonly string[]): Promise<FileReport[]> {
+  const read = await readFiles(paths);
+  const files = read.map((r) => r.file);
+  const ls = new LanguageService();
+  const uris = new Map<string, string>();
+  for (const { file, uri, text } of read) {
     uris.set(file, uri);
     ls.setFile(uri, text);
   }

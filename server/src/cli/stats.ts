@@ -1,6 +1,3 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 // The stats modules one by one, not the index: the index also exports ./locate and ./splits, which bring in
 // @kubernetes/client-node; cluster mode loads those lazily (loadClusterModules) so that `lint` and PATH mode start fast.
 import { TABLE_COLUMNS, formatShare, renderTable, statsRows, tableCells } from '../../../client/src/stats/format';
@@ -13,7 +10,7 @@ import type { K8sObject } from '../../../client/src/cluster/requests';
 import type { PrometheusLocation } from '../../../client/src/stats/locate';
 import { LanguageService } from '../service/languageService';
 import { splitsFromObjects, splitsOfText, type ManifestSplit } from '../../../client/src/stats/fromManifests';
-import { collectFiles, UnreadablePathError } from './lint';
+import { readFiles } from './lint';
 
 /**
  * `canary-lens stats`: the stats module without VS Code, what `linkerd viz stat ts` was, for both Linkerd metric
@@ -115,19 +112,10 @@ export function parseStatsArgs(args: readonly string[]): StatsOptions {
 
 /** One StatsSplit per TrafficSplit and per HTTPRoute rule in the files (splits without an apex are skipped). */
 export async function splitsFromPaths(paths: readonly string[]): Promise<{ splits: StatsSplit[]; skipped: string[] }> {
-  const files = await collectFiles(paths);
   const ls = new LanguageService();
   const splits: ManifestSplit[] = [];
   const skipped: string[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (e) {
-      throw new UnreadablePathError(file, e);
-    }
-    splitsOfText(ls, pathToFileURL(path.resolve(file)).toString(), text, file, splits, skipped);
-  }
+  for (const { file, uri, text } of await readFiles(paths)) splitsOfText(ls, uri, text, file, splits, skipped);
   return { splits, skipped };
 }
 
