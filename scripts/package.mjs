@@ -52,7 +52,8 @@ try {
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   // The manifest has no `repository` (the project is not published from a public repository yet); vsce would stop and
   // ask about it, so it is allowed explicitly.
-  const packMs = run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], stage);
+  // The README's screenshot ships in the package and stays a relative link (no public repository to rewrite it to).
+  const packMs = run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], stage);
   const size = statSync(out).size;
   console.log(`package: ${out} (${(size / 1024).toFixed(0)} KiB) in ${Date.now() - started} ms (build ${buildMs} ms, vsce ${packMs} ms)`);
 } catch (e) {

@@ -6,6 +6,9 @@
  * Everything a run writes lives in one temporary folder (user data, extensions, HOME and XDG folders, the browser
  * profile, the workspace copy) that stop() removes; code-server's log and the screenshots go to .test-artifacts/e2e/.
  * stop() ends code-server's and Chromium's process groups; so does the process exiting, whatever the reason.
+ *
+ * startCodeServer is the code-server half on its own (no browser), which the demo (`npm start`, tools/demo/start.ts)
+ * uses too; startVSCode adds Chromium to it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +16,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { CHROMIUM, ensureCodeServer, type InstallReport } from './install';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -56,6 +59,12 @@ export interface Timings {
   workbenchMs: number;
   /** Page opened until the workbench showed the workspace's files. */
   pageToWorkbenchMs: number;
+}
+
+export interface Dialog {
+  message: string;
+  detail: string;
+  buttons: string[];
 }
 
 export interface Problems {
@@ -110,6 +119,21 @@ export interface VSCode {
   notificationCenter(): Promise<string[]>;
   /** Saves a screenshot of the page to .test-artifacts/e2e/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
+  /**
+   * Shows the Canary Lens side panel (the `Canary Lens` activity-bar container; a click on its icon when it is not
+   * shown already) and returns its webview's content frame once the panel's document has rendered.
+   */
+  openPanel(opts?: { timeoutMs?: number }): Promise<FrameLocator>;
+  /** The content frame of the Canary Lens panel's webview (webviews are nested iframes: iframe.webview → #active-frame). */
+  panelFrame(): FrameLocator;
+  /** Waits for a modal dialog (`.monaco-dialog-box`) and returns its message, detail and button texts. */
+  waitForDialog(timeoutMs?: number): Promise<Dialog>;
+  /** Clicks the modal dialog's button with this text (exactly, or matching) and waits for the dialog to close. */
+  clickDialogButton(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  /** The active editor tab's label (for a diff editor: the title it was opened with). */
+  activeTabLabel(): Promise<string>;
+  /** Drags the side bar's sash until the side bar is about `width` pixels wide (left or right of the editor). */
+  setSideBarWidth(width: number): Promise<void>;
   /** Ends Chromium and code-server and removes the temporary folder. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -191,24 +215,86 @@ async function endGroup(pid: number, graceMs = 3000): Promise<void> {
   groups.delete(pid);
 }
 
-/** Installs what is missing, starts code-server and Chromium, and opens the workbench on the workspace copy. */
-export async function startVSCode(opts: VSCodeOptions): Promise<VSCode> {
+export interface CodeServerOptions {
+  /** The packaged extension to install. */
+  vsix: string;
+  /** A folder copied into the run's temporary folder and opened as the workspace. */
+  workspaceFrom: string;
+  /** The workspace folder's name in the copy (shows in the explorer). Default: the source folder's name. */
+  workspaceName?: string;
+  /** User settings on top of the harness's own. */
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server (and so the extension host), e.g. KUBECONFIG. */
+  env?: Record<string, string>;
+  /** Names this instance's log files in `logDir` (code-server-<label>.log, logs-<label>/). Default `vscode`. */
+  label?: string;
+  /** Where code-server's log is written and VS Code's own logs are copied to on stop(). Default .test-artifacts/e2e/. */
+  logDir?: string;
+  /** Loopback port to listen on (127.0.0.1). Default: a free one. */
+  port?: number;
+  /** Prefix of the run's temporary folder (in the OS temp folder). Default `canary-lens-e2e-`. */
+  tmpPrefix?: string;
+  log?: (line: string) => void;
+}
+
+/** A running code-server (no browser): what startCodeServer returns. */
+export interface CodeServer {
+  /** `http://127.0.0.1:PORT/` */
+  url: string;
+  port: number;
+  /** The URL that opens the workbench on the workspace copy. */
+  workspaceUrl: string;
+  /** The workspace copy's folder on disk. */
+  workspace: string;
+  /** The run's temporary folder (removed by stop()) and the folders in it that code-server runs with. */
+  dirs: { tmp: string; userData: string; extensions: string; home: string; xdg: string };
+  install: InstallReport;
+  /** `--install-extension` of the .vsix. */
+  extensionInstallMs: number;
+  /** code-server started until /healthz answered. */
+  serverUpMs: number;
+  /** When code-server was started (Date.now()). */
+  startedAt: number;
+  /** code-server's own output. */
+  logFile: string;
+  /** Resolves with a description once code-server has exited, whether by stop() or by itself. */
+  exited: Promise<string>;
+  /** Ends code-server's process group, keeps VS Code's logs in `logDir` and removes the temporary folder. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** The environment code-server and the browser start from: nothing of the caller's that points at a cluster or another VS Code. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(baseEnv)) {
+    if (k === 'KUBECONFIG' || k.startsWith('VSCODE_') || k.startsWith('ELECTRON_') || k === 'NODE_OPTIONS') delete baseEnv[k];
+  }
+  return baseEnv;
+}
+
+/**
+ * Installs what is missing (./install.ts), copies the workspace into a temporary folder, writes the user settings,
+ * installs the .vsix into a throwaway extensions folder and starts code-server on 127.0.0.1 (no auth), resolving once
+ * /healthz answers. Used by startVSCode (which adds the browser) and by the demo (`npm start`, tools/demo/start.ts).
+ */
+export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[e2e] ${line}\n`));
   const install = ensureCodeServer((line) => log(`install: ${line}`));
   log(`code-server install: ${install.cold ? 'cold' : 'warm'}, ${(install.ms / 1000).toFixed(1)} s`);
 
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const tmp = mkdtempSync(path.join(tmpdir(), 'canary-lens-e2e-'));
+  const logDir = opts.logDir ?? ARTIFACTS;
+  mkdirSync(logDir, { recursive: true });
+  const tmp = mkdtempSync(path.join(tmpdir(), opts.tmpPrefix ?? 'canary-lens-e2e-'));
   onExitCleanUp();
   tmpDirs.add(tmp);
   const dirs = {
+    tmp,
     userData: path.join(tmp, 'user-data'),
     extensions: path.join(tmp, 'extensions'),
     home: path.join(tmp, 'home'),
     xdg: path.join(tmp, 'xdg'),
-    browser: path.join(tmp, 'chromium-profile'),
   };
-  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  for (const d of [dirs.userData, dirs.extensions, dirs.home, dirs.xdg]) mkdirSync(d, { recursive: true });
   const workspace = path.join(tmp, opts.workspaceName ?? path.basename(opts.workspaceFrom));
   cpSync(opts.workspaceFrom, workspace, { recursive: true });
 
@@ -234,16 +320,11 @@ export async function startVSCode(opts: VSCodeOptions): Promise<VSCode> {
   mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const config = path.join(tmp, 'code-server.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  // Nothing of the caller's environment that points at a cluster or another VS Code leaks in.
-  const baseEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(baseEnv)) {
-    if (k === 'KUBECONFIG' || k.startsWith('VSCODE_') || k.startsWith('ELECTRON_') || k === 'NODE_OPTIONS') delete baseEnv[k];
-  }
   const env: NodeJS.ProcessEnv = {
-    ...baseEnv,
+    ...cleanEnv(),
     HOME: dirs.home,
     XDG_CONFIG_HOME: path.join(dirs.xdg, 'config'),
     XDG_DATA_HOME: path.join(dirs.xdg, 'data'),
@@ -260,9 +341,10 @@ export async function startVSCode(opts: VSCodeOptions): Promise<VSCode> {
   log(`installed ${path.basename(opts.vsix)} in ${extensionInstallMs} ms: ${inst.stdout.trim().split('\n').pop()}`);
 
   const label = opts.label ?? 'vscode';
-  const serverLogFile = path.join(ARTIFACTS, `code-server-${label}.log`);
-  const serverLog = createWriteStream(serverLogFile);
+  const logFile = path.join(logDir, `code-server-${label}.log`);
+  const serverLog = createWriteStream(logFile);
   t = Date.now();
+  const startedAt = t;
   const server: ChildProcess = spawn(process.execPath, [
     install.entry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
     '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace,
@@ -273,7 +355,62 @@ export async function startVSCode(opts: VSCodeOptions): Promise<VSCode> {
   server.stdout?.pipe(serverLog, { end: false });
   server.stderr?.pipe(serverLog, { end: false });
   let serverExit: string | undefined;
-  server.on('exit', (code, signal) => { serverExit = `code-server exited (${code ?? signal})`; });
+  const exited = new Promise<string>((resolve) => {
+    server.on('exit', (code, signal) => {
+      serverExit = `code-server exited (${code ?? signal})`;
+      resolve(serverExit);
+    });
+  });
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await endGroup(serverPid);
+    serverLog.end();
+    // VS Code's own logs (the extension host's, and the Canary Lens output channel's) outlive the run.
+    try {
+      const logs = path.join(logDir, `logs-${label}`);
+      rmSync(logs, { recursive: true, force: true });
+      cpSync(path.join(dirs.userData, 'logs'), logs, { recursive: true });
+    } catch {
+      // no logs written
+    }
+    if (!process.env.CANARY_LENS_E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
+    else log(`kept ${tmp}`);
+    tmpDirs.delete(tmp);
+  };
+
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    const upDeadline = Date.now() + 60_000;
+    while ((await get(`${url}healthz`)) !== 200) {
+      if (serverExit) throw new Error(`${serverExit}; see ${logFile}`);
+      if (Date.now() > upDeadline) throw new Error(`code-server did not answer ${url}healthz within 60 s`);
+      await sleep(100);
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const serverUpMs = Date.now() - t;
+  log(`code-server up on ${url} in ${serverUpMs} ms`);
+  return {
+    url, port, workspaceUrl: `${url}?folder=${encodeURIComponent(workspace)}`, workspace, dirs, install, extensionInstallMs,
+    serverUpMs, startedAt, logFile, exited, stop,
+  };
+}
+
+/** Installs what is missing, starts code-server and Chromium, and opens the workbench on the workspace copy. */
+export async function startVSCode(opts: VSCodeOptions): Promise<VSCode> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`[e2e] ${line}\n`));
+  const server = await startCodeServer({
+    vsix: opts.vsix, workspaceFrom: opts.workspaceFrom, workspaceName: opts.workspaceName, settings: opts.settings, env: opts.env,
+    label: opts.label, log,
+  });
+  const { url, workspace, dirs } = server;
+  const browserProfile = path.join(dirs.tmp, 'chromium-profile');
+  mkdirSync(browserProfile, { recursive: true });
 
   let context: BrowserContext | undefined;
   let browserPid: number | undefined;
@@ -287,55 +424,35 @@ export async function startVSCode(opts: VSCodeOptions): Promise<VSCode> {
       // the browser is gone already
     }
     if (browserPid !== undefined) await endGroup(browserPid, 1000);
-    await endGroup(serverPid);
-    serverLog.end();
-    // VS Code's own logs (the extension host's, and the Canary Lens output channel's) outlive the run.
-    try {
-      const logs = path.join(ARTIFACTS, `logs-${label}`);
-      rmSync(logs, { recursive: true, force: true });
-      cpSync(path.join(dirs.userData, 'logs'), logs, { recursive: true });
-    } catch {
-      // no logs written
-    }
-    if (!process.env.CANARY_LENS_E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
-    else log(`kept ${tmp}`);
-    tmpDirs.delete(tmp);
+    await server.stop();
   };
 
   try {
-    const url = `http://127.0.0.1:${port}/`;
-    const upDeadline = Date.now() + 60_000;
-    while ((await get(`${url}healthz`)) !== 200) {
-      if (serverExit) throw new Error(`${serverExit}; see ${serverLogFile}`);
-      if (Date.now() > upDeadline) throw new Error(`code-server did not answer ${url}healthz within 60 s`);
-      await sleep(100);
-    }
-    const serverUpMs = Date.now() - t;
-    log(`code-server up on ${url} in ${serverUpMs} ms`);
-
-    context = await chromium.launchPersistentContext(dirs.browser, {
+    context = await chromium.launchPersistentContext(browserProfile, {
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
-      env: { ...baseEnv, HOME: dirs.home, XDG_CONFIG_HOME: path.join(dirs.xdg, 'chromium-config'), XDG_CACHE_HOME: path.join(dirs.xdg, 'chromium-cache') },
+      env: { ...cleanEnv(), HOME: dirs.home, XDG_CONFIG_HOME: path.join(dirs.xdg, 'chromium-config'), XDG_CACHE_HOME: path.join(dirs.xdg, 'chromium-cache') },
       viewport: opts.viewport ?? { width: 1400, height: 900 },
       timeout: 60_000,
     });
     // Chromium's own process group (playwright starts it detached) is ended on exit too.
-    browserPid = findBrowserPid(dirs.browser);
+    browserPid = findBrowserPid(browserProfile);
     if (browserPid === undefined) log('could not find the Chromium process (it is still ended with the browser context)');
     else trackGroup(browserPid);
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(30_000);
     const pageStarted = Date.now();
-    await page.goto(`${url}?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(server.workspaceUrl);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    const workbenchMs = Date.now() - t;
+    const workbenchMs = Date.now() - server.startedAt;
     const pageToWorkbenchMs = Date.now() - pageStarted;
     log(`workbench ready ${workbenchMs} ms after code-server started (${pageToWorkbenchMs} ms after the page opened)`);
 
-    const timings: Timings = { install, extensionInstallMs, serverUpMs, workbenchMs, pageToWorkbenchMs };
+    const timings: Timings = {
+      install: server.install, extensionInstallMs: server.extensionInstallMs, serverUpMs: server.serverUpMs, workbenchMs, pageToWorkbenchMs,
+    };
     return makeVSCode(page, url, workspace, timings, stop);
   } catch (e) {
     await stop();
@@ -506,10 +623,72 @@ function makeVSCode(page: Page, url: string, workspace: string, timings: Timings
       return file;
     },
 
+    openPanel: async (o = {}) => {
+      const timeout = o.timeoutMs ?? 60_000;
+      const icon = page.locator(PANEL_ICON).first();
+      await icon.waitFor({ timeout });
+      // A click on the icon of the container already shown would hide the side bar.
+      const shown = (await page.locator(PANEL_ICON_CHECKED).count()) > 0 && (await page.locator(PANEL_FRAME).count()) > 0;
+      if (!shown) await icon.click();
+      const frame = vscode.panelFrame();
+      await frame.locator('#root.cl-root').waitFor({ timeout });
+      return frame;
+    },
+
+    panelFrame() {
+      return page.frameLocator(PANEL_FRAME).first().frameLocator('#active-frame');
+    },
+
+    async waitForDialog(timeoutMs = 30_000) {
+      const box = page.locator('.monaco-dialog-box');
+      await box.waitFor({ state: 'visible', timeout: timeoutMs });
+      const text = async (sel: string): Promise<string> => ((await box.locator(sel).allInnerTexts()).join('\n')).replace(/\u00a0/g, ' ').trim();
+      const buttons = (await box.locator('.dialog-buttons .monaco-button').allTextContents()).map((b) => b.trim()).filter(Boolean);
+      return { message: await text('.dialog-message-text'), detail: await text('.dialog-message-detail'), buttons };
+    },
+
+    async clickDialogButton(text, timeoutMs = 30_000) {
+      const box = page.locator('.monaco-dialog-box');
+      await box.waitFor({ state: 'visible', timeout: timeoutMs });
+      const re = typeof text === 'string' ? new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) : text;
+      await box.locator('.dialog-buttons .monaco-button').filter({ hasText: re }).first().click();
+      await box.waitFor({ state: 'detached', timeout: timeoutMs });
+    },
+
+    async activeTabLabel() {
+      const tab = page.locator('.editor-group-container.active .tab.active').first();
+      await tab.waitFor();
+      return ((await tab.getAttribute('aria-label')) ?? (await tab.textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
+    },
+
+    async setSideBarWidth(width) {
+      const sidebar = page.locator('.part.sidebar').first();
+      await sidebar.waitFor({ state: 'visible' });
+      const box = (await sidebar.boundingBox())!;
+      const workbench = (await page.locator('.monaco-workbench').first().boundingBox())!;
+      // The sash is on the side bar's edge towards the editor.
+      const onRight = box.x + box.width / 2 > workbench.x + workbench.width / 2;
+      const edge = onRight ? box.x : box.x + box.width;
+      const target = onRight ? box.x + box.width - width : box.x + width;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(edge, y);
+      await page.mouse.down();
+      await page.mouse.move((edge + target) / 2, y, { steps: 5 });
+      await page.mouse.move(target, y, { steps: 5 });
+      await page.mouse.up();
+      const deadline = Date.now() + 5000;
+      while (Math.abs(((await sidebar.boundingBox())?.width ?? 0) - width) > 8 && Date.now() < deadline) await sleep(100);
+    },
+
     stop,
   };
   return vscode;
 }
+
+/** The Canary Lens activity-bar icon, and the iframe of its panel's webview (a webview view of this extension). */
+const PANEL_ICON = '.activitybar li.action-item[aria-label^="Canary Lens"], .activitybar li.action-item:has(> a[aria-label^="Canary Lens"])';
+const PANEL_ICON_CHECKED = '.activitybar li.action-item.checked[aria-label^="Canary Lens"], .activitybar li.action-item.checked:has(> a[aria-label^="Canary Lens"])';
+const PANEL_FRAME = 'iframe.webview[src*="purpose=webviewView"]';
 
 /**
  * In the page: resolves once nothing in or around the active editor's code lenses has changed for quietMs (or after

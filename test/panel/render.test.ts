@@ -85,6 +85,15 @@ describe('the document shell', () => {
     assert.throws(() => renderPanelHtml({ nonce: 'short', cspSource: CSP_SOURCE, scriptUri: 'x' }), /nonce/);
     assert.throws(() => renderPanelHtml({ nonce: `${NONCE}'`, cspSource: CSP_SOURCE, scriptUri: 'x' }), /nonce/);
     assert.throws(() => renderPanelHtml({ nonce: NONCE, cspSource: "x; script-src 'unsafe-inline'", scriptUri: 'x' }), /CSP source/);
+    assert.throws(() => renderPanelHtml({ nonce: NONCE, cspSource: "'unsafe-inline'", scriptUri: 'x' }), /CSP source/);
+    assert.throws(() => renderPanelHtml({ nonce: NONCE, cspSource: '*', scriptUri: 'x' }), /CSP source/);
+  });
+
+  test("VS Code's own source list ('self' and a CDN host, as code-server gives it) is accepted as is", () => {
+    const cdn = "'self' https://*.vscode-cdn.net";
+    const page = renderPanelHtml({ nonce: NONCE, cspSource: cdn, scriptUri: 'x' });
+    assert.ok(page.includes(`img-src ${cdn.replace(/'/g, '&#39;')} data:`), page.slice(0, 400));
+    assert.doesNotMatch(page, /unsafe-inline/);
   });
 
   test('theme colours come only from VS Code variables', () => {

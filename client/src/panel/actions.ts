@@ -127,12 +127,20 @@ function splitAt(client: LanguageClient, doc: vscode.TextDocument, position: vsc
   return client.sendRequest<SplitAtResult>(SPLIT_AT_REQUEST, params);
 }
 
+/** The settings of scope `machine-overridable` (package.json): paths and URLs of the machine the extension runs on. */
+const MACHINE_SETTINGS = new Set(['canaryLens.kubeconfig', 'canaryLens.prometheus.url']);
+
 /** The notices' buttons. `refresh` and `reconnect` also restart the panel's own stats. */
 export async function runPanelCommand(command: PanelCommand, arg: string | undefined, deps: ActionDeps & { refresh(): void; forgetPrometheus(): void }): Promise<void> {
   switch (command) {
-    case 'openSettings':
-      await vscode.commands.executeCommand('workbench.action.openSettings', arg ?? 'canaryLens');
+    case 'openSettings': {
+      const query = arg ?? 'canaryLens';
+      // In a remote window (code-server, Remote-SSH, WSL, Codespaces) the Settings editor lists machine-overridable
+      // settings only on its Remote tab: the User tab it opens on would say "No Settings Found".
+      if (vscode.env?.remoteName && MACHINE_SETTINGS.has(query)) await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query });
+      else await vscode.commands.executeCommand('workbench.action.openSettings', query);
       return;
+    }
     case 'reconnect':
       deps.forgetPrometheus();
       await vscode.commands.executeCommand('canaryLens.reconnectCluster');

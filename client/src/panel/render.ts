@@ -246,16 +246,29 @@ export interface PanelHtmlOptions {
   initialState?: PanelModel;
 }
 
+/**
+ * `webview.cspSource` as VS Code gives it: one or more source expressions separated by spaces. VS Code 1.100 gives
+ * `'self' https://*.vscode-cdn.net` (plus the extension's own origin when it is served from a CDN). Accepted: the
+ * keyword `'self'` and host or scheme sources; refused: anything that could end the directive or add a keyword
+ * (`;`, `,`, quotes) and a bare `*`. Returns the sources joined by single spaces, or undefined when refused.
+ */
+export function cspSourceList(cspSource: string): string | undefined {
+  const tokens = cspSource.trim().split(/\s+/).filter(Boolean);
+  const ok = tokens.length > 0 && tokens.every((t) => t === "'self'" || (/^[^;,'"]+$/.test(t) && t !== '*'));
+  return ok ? tokens.join(' ') : undefined;
+}
+
 export function contentSecurityPolicy(nonce: string, cspSource: string): string {
   return `default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
 }
 
 export function renderPanelHtml(o: PanelHtmlOptions): string {
   if (!/^[A-Za-z0-9+/_=-]{16,}$/.test(o.nonce)) throw new Error('renderPanelHtml: the nonce must be at least 16 base64 characters');
-  if (/[;'"\s]/.test(o.cspSource.trim()) || o.cspSource.trim() === '') throw new Error('renderPanelHtml: not a CSP source');
+  const cspSource = cspSourceList(o.cspSource);
+  if (cspSource === undefined) throw new Error('renderPanelHtml: not a CSP source');
   const nonce = esc(o.nonce);
   return '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="UTF-8">\n'
-    + `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(o.nonce, o.cspSource.trim()))}">\n`
+    + `<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(o.nonce, cspSource))}">\n`
     + '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n<title>Canary Lens</title>\n'
     + `<style nonce="${nonce}">${PANEL_CSS}</style>\n`
     + (o.styleUri ? `<link rel="stylesheet" nonce="${nonce}" href="${esc(o.styleUri)}">\n` : '')
