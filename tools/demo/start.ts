@@ -42,6 +42,7 @@ let env: DemoEnvironment | undefined;
 let server: CodeServer | undefined;
 /** 'starting' until everything runs; a signal then ends the process at once (the harnesses' exit hooks kill what runs). */
 let phase: 'starting' | 'running' | 'stopping' = 'starting';
+let stoppingSince = 0;
 
 // ---------------------------------------------------------------------------------------------------------------
 // What a first run has to do
@@ -62,14 +63,14 @@ function firstRunWork(): string[] {
   const work: string[] = [];
   const codeServerDir = path.join(cacheRoot(), 'code-server');
   if (!existsSync(path.join(codeServerDir, `.installed-${CODE_SERVER_VERSION}`))) {
-    work.push(`installing code-server ${CODE_SERVER_VERSION} into ${home(codeServerDir)} (~1-2 min, ~300 MB)`);
+    work.push(`installing code-server ${CODE_SERVER_VERSION} into ${home(codeServerDir)} (~1 min, ~300 MB)`);
   }
   const debian = missingDebianPackages(APT_PACKAGES);
   if (!which('prometheus') || !which('promtool')) debian.push('prometheus');
   if (debian.length > 0) work.push(`installing Debian packages: ${debian.join(' ')} (a few minutes)`);
   const kube = kubeApiServerPath();
   if (!existsSync(kube)) {
-    work.push(`building kube-apiserver 1.20.2 from Debian's source package into ${home(path.dirname(kube))} (~8-9 min, ~1.3 GB of memory, with progress)`);
+    work.push(`building kube-apiserver 1.20.2 from Debian's source package into ${home(path.dirname(kube))} (6-9 min, ~1.3 GB of memory, with progress)`);
   } else if (!which('etcd') || !which('kubectl')) {
     work.push('installing etcd and kubectl (Debian packages, ~1 min)');
   }
@@ -181,6 +182,8 @@ function onSignal(sig: NodeJS.Signals): void {
     process.exit(130);
   }
   if (phase === 'stopping') {
+    // A Ctrl-C reaches this process twice: from the terminal (the whole foreground job gets it) and forwarded by npm.
+    if (Date.now() - stoppingSince < 2000) return;
     say(`${sig} again: killing what is left now.`);
     process.exit(130);
   }
@@ -189,6 +192,7 @@ function onSignal(sig: NodeJS.Signals): void {
 
 async function stopAll(why: string, exitCode: number): Promise<never> {
   phase = 'stopping';
+  stoppingSince = Date.now();
   say('');
   say(`${why} …`);
   const ports: { what: string; port: number }[] = [];
@@ -333,7 +337,7 @@ async function main(): Promise<void> {
     if (process.ppid !== parent && phase === 'running') void stopAll(`The command that started the demo (pid ${parent}) has gone: stopping the demo`, 1);
   }, 1000).unref();
 
-  // Weight changes the simulator sees (and any trouble) keep showing below, from the environment's log.
+  // code-server ending by itself (a crash, an OOM kill) ends the demo too.
   void server.exited.then((why) => {
     if (phase === 'running') void stopAll(`${why} unexpectedly (see ${server!.logFile}); stopping the demo`, 1);
   });
