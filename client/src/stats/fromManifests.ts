@@ -31,7 +31,7 @@ export function splitsOfText(ls: LanguageService, uri: string, text: string, lab
     for (const split of doc.splits) {
       const where = `${label}: ${doc.kind} ${name || '(no name)'}${doc.splits.length > 1 ? ` rule ${split.index + 1}` : ''}`;
       if (!split.apex) {
-        skipped.push(`${where}: no apex Service (${doc.kind === 'HTTPRoute' ? 'no parentRef of kind Service' : 'no spec.service'})`);
+        skipped.push(`${where}: no apex Service (${doc.parents !== undefined ? 'no parentRef of kind Service' : 'no spec.service'})`);
         continue;
       }
       // A backend the mesh cannot route to (kindProblem) has no traffic to measure.
@@ -51,7 +51,7 @@ export function splitsOfText(ls: LanguageService, uri: string, text: string, lab
         namespace: split.apex.namespace?.value ?? doc.ns,
         kind: doc.kind,
         name,
-        ...(doc.kind === 'HTTPRoute' && doc.splits.length > 1 ? { rule: split.index + 1 } : {}),
+        ...(doc.splits.length > 1 ? { rule: split.index + 1 } : {}),
         apex: split.apex.name.value,
         ...(split.apex.port ? { apexPort: split.apex.port.value } : {}),
         backends,
