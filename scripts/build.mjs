@@ -17,13 +17,13 @@ const common = {
 
 const started = Date.now();
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' }),
-  esbuild.build({ ...common, entryPoints: ['client/src/clusterGlue.ts'], outfile: 'dist/cluster.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
+  esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/client.js' }),
+  esbuild.build({ ...common, entryPoints: ['src/extension/clusterGlue.ts'], outfile: 'dist/cluster.js' }),
+  esbuild.build({ ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
   // The side panel's webview script: runs in the browser sandbox of the webview, always minified (under 150 KB).
   esbuild.build({
-    entryPoints: ['client/src/panel/webview.ts'], outfile: 'dist/panel.js', bundle: true, platform: 'browser', format: 'iife',
+    entryPoints: ['src/extension/panel/webview.ts'], outfile: 'dist/panel.js', bundle: true, platform: 'browser', format: 'iife',
     target: 'chrome120', minify: true, sourcemap: false, logLevel: 'warning',
   }),
 ]);

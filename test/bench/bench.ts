@@ -19,7 +19,7 @@
  *
  * Complete diagnostics (pluggable: `BENCH_COMPLETE`, see `trackDiagnostics`): our server publishes a file's split
  * documents' own diagnostics first and, once the context documents are indexed, the complete set, right after which
- * it sends the notification `canaryLens/indexed` {uri, documents, millis} (server/src/protocol.ts). Strategies:
+ * it sends the notification `canaryLens/indexed` {uri, documents, millis} (src/protocol/messages.ts). Strategies:
  *   - `notification` (default for ours): complete = the last publish before `canaryLens/indexed` for the uri;
  *   - `second-publish`: complete = the second publish after the open;
  *   - `auto`: whichever of the two comes first (for a server that may not send the notification; note that our

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { ClusterError, ClusterLog, loadKubeconfig, MemoryLog, planApply, type ApplyOptions, type LoadedKubeconfig } from '../../client/src/cluster';
+import { ClusterError, ClusterLog, loadKubeconfig, MemoryLog, planApply, type ApplyOptions, type LoadedKubeconfig } from '../../src/cluster';
 import { startCluster, type Cluster } from './harness';
 
 const rejections: unknown[] = [];

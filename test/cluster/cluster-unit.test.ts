@@ -11,7 +11,7 @@ import {
   buildClusterFacts, ClusterError, ClusterLog, fieldPath, fromStatus, kubeconfigPaths, KubeconfigWatcher, loadKubeconfig,
   backoffDelay, KINDS, MemoryLog, overallState, parseManifest, pickVersion, REDACTED, Redactor, spanOf, stripNoise, toClusterError, toYaml,
   type KindStatus,
-} from '../../client/src/cluster';
+} from '../../src/cluster';
 
 const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));

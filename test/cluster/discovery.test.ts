@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   ClusterLog, ClusterSession, KINDS, listNamespaces, loadKubeconfig, MemoryLog, ResourceWatcher, type KindStatus, type SessionOptions,
   type SessionState, type WatchChange,
-} from '../../client/src/cluster';
-import type { ClusterFactsParams } from '../../server/src/protocol';
+} from '../../src/cluster';
+import type { ClusterFactsParams } from '../../src/protocol/messages';
 import { startCluster, type Cluster } from './harness';
 
 const rejections: unknown[] = [];

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import {
   ClusterError, ClusterLog, ClusterSession, loadKubeconfig, MemoryLog, planApply, type SessionOptions, type SessionState,
-} from '../../client/src/cluster';
+} from '../../src/cluster';
 import { startCluster, type Cluster } from './harness';
 
 const rejections: unknown[] = [];

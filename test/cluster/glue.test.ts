@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ClusterFactsParams } from '../../server/src/protocol';
+import type { ClusterFactsParams } from '../../src/protocol/messages';
 import { startCluster, type Cluster } from './harness';
 
 const rejections: unknown[] = [];
@@ -113,8 +113,8 @@ loader._load = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? vscodeStub : originalLoad.call(this, request, ...rest);
 };
 // Loaded after the stand-in is in place.
-const glue = require('../../client/src/clusterGlue') as typeof import('../../client/src/clusterGlue');
-const commands = require('../../client/src/clusterCommands') as typeof import('../../client/src/clusterCommands');
+const glue = require('../../src/extension/clusterGlue') as typeof import('../../src/extension/clusterGlue');
+const commands = require('../../src/extension/clusterCommands') as typeof import('../../src/extension/clusterCommands');
 
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_PANEL_SETTINGS, PanelController, type PanelSettings } from '../../client/src/panel/controller';
-import type { PanelModel } from '../../client/src/panel/model';
-import type { ClusterSnapshot, PanelSource } from '../../client/src/panel/source';
-import { PrometheusClient, type FetchLike } from '../../client/src/stats/prometheus';
-import type { LocateResult } from '../../client/src/stats/locate';
-import type { PollerTimers } from '../../client/src/stats/statsService';
+import { DEFAULT_PANEL_SETTINGS, PanelController, type PanelSettings } from '../../src/extension/panel/controller';
+import type { PanelModel } from '../../src/extension/panel/model';
+import type { ClusterSnapshot, PanelSource } from '../../src/extension/panel/source';
+import { PrometheusClient, type FetchLike } from '../../src/stats/prometheus';
+import type { LocateResult } from '../../src/stats/locate';
+import type { PollerTimers } from '../../src/stats/statsService';
 import { NOW, snapshot, split } from './support';
 
 class FakeTimers implements PollerTimers {

@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
-import type { ClusterSession } from '../../client/src/cluster';
-import { HISTORY_SECONDS, splitKey, StatsHistory } from '../../client/src/panel/history';
-import { liveSplits } from '../../client/src/panel/liveSplits';
-import { findInText } from '../../client/src/panel/manifest';
-import { parseWebviewMessage } from '../../client/src/panel/model';
-import { ClusterPanelSource, type SessionLike } from '../../client/src/panel/source';
+import type { ClusterSession } from '../../src/cluster';
+import { HISTORY_SECONDS, splitKey, StatsHistory } from '../../src/extension/panel/history';
+import { liveSplits } from '../../src/extension/panel/liveSplits';
+import { findInText } from '../../src/extension/panel/manifest';
+import { parseWebviewMessage } from '../../src/extension/panel/model';
+import { ClusterPanelSource, type SessionLike } from '../../src/extension/panel/source';
 import { NOW, result, split, statsOf } from './support';
 
 describe('history', () => {

@@ -8,9 +8,9 @@ import * as http from 'node:http';
 import Module from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SPLIT_AT_REQUEST, WEIGHTS_COMMAND, type SplitSummary } from '../../server/src/protocol';
-import type { PanelSource } from '../../client/src/panel/source';
-import type { LiveStatsParams } from '../../server/src/protocol';
+import { SPLIT_AT_REQUEST, WEIGHTS_COMMAND, type SplitSummary } from '../../src/protocol/messages';
+import type { PanelSource } from '../../src/extension/panel/source';
+import type { LiveStatsParams } from '../../src/protocol/messages';
 import { NOW, snapshot, split } from './support';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -79,8 +79,8 @@ loader._load = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? vscodeStub : originalLoad.call(this, request, ...rest);
 };
 // Loaded after the stand-in is in place.
-const glue = require('../../client/src/panelGlue') as typeof import('../../client/src/panelGlue');
-const providerModule = require('../../client/src/panel/viewProvider') as typeof import('../../client/src/panel/viewProvider');
+const glue = require('../../src/extension/panelGlue') as typeof import('../../src/extension/panelGlue');
+const providerModule = require('../../src/extension/panel/viewProvider') as typeof import('../../src/extension/panel/viewProvider');
 
 // ---------------------------------------------------------------------------------------------------------------
 

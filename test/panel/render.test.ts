@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type SparkPoint } from '../../client/src/panel/history';
-import { buildPanelModel, type PanelModel, type PrometheusStatus } from '../../client/src/panel/model';
-import { contentSecurityPolicy, esc, renderPanelBody, renderPanelHtml, renderSparkline, sparklineRange, sparklineSegments, SPARK_HEIGHT } from '../../client/src/panel/render';
+import { type SparkPoint } from '../../src/extension/panel/history';
+import { buildPanelModel, type PanelModel, type PrometheusStatus } from '../../src/extension/panel/model';
+import { contentSecurityPolicy, esc, renderPanelBody, renderPanelHtml, renderSparkline, sparklineRange, sparklineSegments, SPARK_HEIGHT } from '../../src/extension/panel/render';
 import { demo, FOUND, HOSTILE, modelOf, NOW, result, snapshot, split, statsOf } from './support';
 
 const NONCE = 'bm9uY2Utbm9uY2Utbm9uY2U=';

@@ -4,11 +4,11 @@
  */
 import * as esbuild from 'esbuild';
 import * as path from 'node:path';
-import { StatsHistory } from '../../client/src/panel/history';
-import type { LiveSplit } from '../../client/src/panel/liveSplits';
-import { buildPanelModel, type ModelInput, type PanelModel } from '../../client/src/panel/model';
-import type { ClusterSnapshot } from '../../client/src/panel/source';
-import type { BackendStats, SplitStats, StatsResult, StatsState } from '../../client/src/stats/types';
+import { StatsHistory } from '../../src/extension/panel/history';
+import type { LiveSplit } from '../../src/extension/panel/liveSplits';
+import { buildPanelModel, type ModelInput, type PanelModel } from '../../src/extension/panel/model';
+import type { ClusterSnapshot } from '../../src/extension/panel/source';
+import type { BackendStats, SplitStats, StatsResult, StatsState } from '../../src/stats/types';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -96,7 +96,7 @@ export function demo(): { splits: LiveSplit[]; result: StatsResult; history: Sta
 /** The webview bundle, built with the options of scripts/build.mjs. */
 export async function buildWebviewBundle(): Promise<string> {
   const out = await esbuild.build({
-    entryPoints: [path.join(REPO_ROOT, 'client/src/panel/webview.ts')], bundle: true, platform: 'browser', format: 'iife',
+    entryPoints: [path.join(REPO_ROOT, 'src/extension/panel/webview.ts')], bundle: true, platform: 'browser', format: 'iife',
     target: 'chrome120', minify: true, sourcemap: false, write: false, logLevel: 'silent',
   });
   return out.outputFiles[0]!.text;

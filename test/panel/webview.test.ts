@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { buildPanelModel, type PanelModel, type PanelNotice } from '../../client/src/panel/model';
-import { renderPanelHtml } from '../../client/src/panel/render';
+import { buildPanelModel, type PanelModel, type PanelNotice } from '../../src/extension/panel/model';
+import { renderPanelHtml } from '../../src/extension/panel/render';
 import { buildWebviewBundle, demo, FOUND, HOSTILE, modelOf, NOW, REPO_ROOT, result, snapshot, split, statsOf } from './support';
 
 // The page's globals, for the callbacks that run in Chromium (the project compiles without the DOM library).

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApplyWorkspaceEditParams, CodeLens, ShowMessageParams, TextEdit } from 'vscode-languageserver-protocol';
-import { SPLIT_AT_REQUEST, WEIGHTS_COMMAND, type SplitAtResult, type WeightCommandResult } from '../../server/src/protocol';
+import { SPLIT_AT_REQUEST, WEIGHTS_COMMAND, type SplitAtResult, type WeightCommandResult } from '../../src/protocol/messages';
 import { applyTextEdits } from '../support/edits';
 import { builtFile, REPO_ROOT } from '../support/built';
 import { startServer, type LspClient } from '../support/lspClient';

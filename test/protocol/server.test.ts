@@ -23,7 +23,7 @@ import {
   type InitializeResult,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { INDEXED_NOTIFICATION, type IndexedParams } from '../../server/src/protocol';
+import { INDEXED_NOTIFICATION, type IndexedParams } from '../../src/protocol/messages';
 import { builtFile } from '../support/built';
 import { defaultClientCapabilities, fileUri, startServer, type LspClient, type PublishedDiagnostics } from '../support/lspClient';
 import { offsetAt, positionAt, rangeInside, rangeOf } from '../support/text';

@@ -10,8 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   bucketQuantile, familyQueries, parseLe, PrometheusClient, StatsService,
   type FetchLike, type SplitStats, type StatsSplit,
-} from '../../client/src/stats';
-import { splitsFromPaths } from '../../server/src/cli/stats';
+} from '../../src/stats';
+import { splitsFromPaths } from '../../src/cli/stats';
 import { expectedFor, type ExpectedBackend } from './expected';
 import { buildHistory, EVAL, toOpenMetrics, WINDOW, type History } from './history';
 import { probeOpenMetrics, PROBES } from './probes';

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { builtFile } from '../support/built';
-import { splitsFromPaths } from '../../server/src/cli/stats';
+import { splitsFromPaths } from '../../src/cli/stats';
 import { expectedFor } from './expected';
 import { buildHistory, EVAL, EVAL_RFC3339, toOpenMetrics, type History } from './history';
 import { freePort, startPrometheus, type RunningPrometheus } from './prometheus';

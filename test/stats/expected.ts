@@ -8,7 +8,7 @@
  *            +Inf bucket answers the previous bound); route family × 1000
  *   shares   observed = backend RPS / Σ RPS of the split's backends; desired = weight / Σ weights
  */
-import type { StatsSplit } from '../../client/src/stats';
+import type { StatsSplit } from '../../src/stats';
 import { EVAL, T0, WINDOW_SECONDS, type History, type HistogramSeries, type Labels } from './history';
 
 export interface ExpectedBackend {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PrometheusClient, StatsPoller, StatsService, type FetchLike, type StatsSplit } from '../../client/src/stats';
-import { splitsFromPaths } from '../../server/src/cli/stats';
+import { PrometheusClient, StatsPoller, StatsService, type FetchLike, type StatsSplit } from '../../src/stats';
+import { splitsFromPaths } from '../../src/cli/stats';
 import { buildHistory, EVAL, toOpenMetrics, WINDOW } from './history';
 import { freePort, startPrometheus, type RunningPrometheus } from './prometheus';
 

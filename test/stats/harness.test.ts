@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { describe, test } from 'node:test';
-import { PrometheusClient, StatsService } from '../../client/src/stats';
+import { PrometheusClient, StatsService } from '../../src/stats';
 import { EVAL, T0 } from './history';
 import { startPrometheus } from './prometheus';
 

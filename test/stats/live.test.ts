@@ -13,7 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { PrometheusClient, StatsService, type FamilySetting, type SplitStats, type StatsResult, type StatsSplit } from '../../client/src/stats';
+import { PrometheusClient, StatsService, type FamilySetting, type SplitStats, type StatsResult, type StatsSplit } from '../../src/stats';
 import {
   allocate, ANNOTATIONS, ConfigError, DEFAULT_BACKEND, httpRouteSplitsOf, loadConfigFile, logNormal, METRICS, MS_BUCKETS, mulberry32,
   quantityMilli, Registry, resolveSplit, SECONDS_BUCKETS, startSimulator, trafficSplitOf, validateConfig,

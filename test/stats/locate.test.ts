@@ -12,11 +12,11 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadKubeconfig } from '../../client/src/cluster';
+import { loadKubeconfig } from '../../src/cluster';
 import {
   describeLocateFailure, EXTERNAL_PROMETHEUS_ANNOTATION, isLocated, locatePrometheus, PrometheusClient, PrometheusUnreachableError,
   type LocateFailure, type LocateOptions, type LocateResult, type PrometheusLocation,
-} from '../../client/src/stats';
+} from '../../src/stats';
 import { startCluster, type Cluster } from '../cluster/harness';
 import { freePort } from './prometheus';
 

@@ -8,8 +8,8 @@ import {
   bucketQuantile, computeSplit, detectionQuery, familyQueries, formatBrief, formatLatency, formatRps, formatShare,
   formatSuccess, parseAuthority, parseLe, parseSampleValue, renderTable, roundCount, routeFailure, StatsPoller,
   truncCount, windowSeconds, type PollerTimers, type RequestRow, type StatsSplit,
-} from '../../client/src/stats';
-import { parseAt, parseStatsArgs, StatsUsageError } from '../../server/src/cli/stats';
+} from '../../src/stats';
+import { parseAt, parseStatsArgs, StatsUsageError } from '../../src/cli/stats';
 import { handQuantile } from './expected';
 
 describe('queries', () => {

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
-import { LanguageService } from '../../server/src/service/languageService';
-import type { ClusterFacts } from '../../server/src/service/workspaceIndex';
+import { LanguageService } from '../../src/service/languageService';
+import type { ClusterFacts } from '../../src/service/workspace/workspaceIndex';
 
 /** SPEC 3.1, as LSP numbers: 1 error, 2 warning, 4 hint. */
 export const SPEC_SEVERITY = {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Position } from 'vscode-languageserver-types';
-import { LanguageService } from '../../server/src/service/languageService';
+import { LanguageService } from '../../src/service/languageService';
 import { applyTextEdits, editsOf } from '../support/edits';
 
 const URI = 'file:///work/canary.yaml';

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InsertTextFormat, type CompletionItem } from 'vscode-languageserver-types';
-import { cursorAt } from '../../server/src/service/cursor';
-import type { LanguageService } from '../../server/src/service/languageService';
+import { cursorAt } from '../../src/service/document/cursor';
+import type { LanguageService } from '../../src/service/languageService';
 import { SPLITS, marked, range, rangeIn, workspace, withFile } from '../fixtures/features/helpers';
 
 const NEW = 'file:///ws/canary/new.yaml';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
-import { FACT_PATHS } from '../../server/src/service/context';
-import { scanBlockYaml, scanParsed } from '../../server/src/service/factScan';
-import { YamlFile } from '../../server/src/service/file';
+import { FACT_PATHS } from '../../src/service/workspace/context';
+import { scanBlockYaml, scanParsed } from '../../src/service/workspace/factScan';
+import { YamlFile } from '../../src/service/document/file';
 import { generateManifest } from '../bench/generate';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples', 'emojivoto');

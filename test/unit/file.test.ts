@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { YamlFile } from '../../server/src/service/file';
+import { YamlFile } from '../../src/service/document/file';
 
 const DOCS = [
   'apiVersion: v1\nkind: Service\nmetadata:\n  name: web-svc\n',

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Position, Range, TextEdit } from 'vscode-languageserver-types';
-import { LanguageService } from '../../server/src/service/languageService';
+import { LanguageService } from '../../src/service/languageService';
 import { linesOf, offsetAt, positionAt, rangeInside } from '../support/text';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);

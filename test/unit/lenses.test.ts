@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeLens, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import { WEIGHTS_COMMAND, type WeightCommandArgs } from '../../server/src/protocol';
-import { splitDocumentOf } from '../../server/src/service/adapters';
-import { LanguageService } from '../../server/src/service/languageService';
-import { STALE_MESSAGE, weightCommandArgs } from '../../server/src/service/weightCommand';
-import { weightsRefusal } from '../../server/src/service/weightEdits';
+import { WEIGHTS_COMMAND, type WeightCommandArgs } from '../../src/protocol/messages';
+import { splitDocumentOf } from '../../src/service/model/adapters';
+import { LanguageService } from '../../src/service/languageService';
+import { STALE_MESSAGE, weightCommandArgs } from '../../src/service/features/weightCommand';
+import { weightsRefusal } from '../../src/service/features/weightEdits';
 import { applyTextEdits } from '../support/edits';
 import { rangeOf } from '../support/text';
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIAGNOSTIC_CODES } from '../../server/src/service/codes';
+import { DIAGNOSTIC_CODES } from '../../src/service/rules/codes';
 import {
   DOCUMENT_CODES, PRELUDE, SPEC_SEVERITY, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith, type Code,
 } from '../support/diagnostics';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRELUDE, expectDiagnostics, serviceWith, type Want } from '../support/diagnostics';
-import { LanguageService } from '../../server/src/service/languageService';
+import { LanguageService } from '../../src/service/languageService';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples', 'emojivoto');
 const examples: Record<string, string> = Object.fromEntries(

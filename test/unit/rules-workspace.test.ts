@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ServiceFact } from '../../server/src/service/context';
+import type { ServiceFact } from '../../src/service/workspace/context';
 import { PRELUDE, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith } from '../support/diagnostics';
 
 const URI = 'file:///ws/split.yaml';

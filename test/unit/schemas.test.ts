@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parseDocument, type Document } from 'yaml';
-import { schemaFor, schemaVersions } from '../../server/src/service/schemas/index';
-import { servedVersions } from '../../server/src/service/apiVersions';
-import { schemaAt, validateAgainstSchema, type SchemaProblem } from '../../server/src/service/schemas/validate';
+import { schemaFor, schemaVersions } from '../../src/service/model/schemas/index';
+import { servedVersions } from '../../src/service/model/apiVersions';
+import { schemaAt, validateAgainstSchema, type SchemaProblem } from '../../src/service/model/schemas/validate';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples', 'emojivoto');
 

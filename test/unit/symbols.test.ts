@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
-import { LanguageService } from '../../server/src/service/languageService';
+import { LanguageService } from '../../src/service/languageService';
 import { SERVICES, SPLITS, example, range, rangeIn, workspace } from '../fixtures/features/helpers';
 
 /** Names as an outline shows them, children indented. */

@@ -4,12 +4,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { TextEdit } from 'vscode-languageserver-types';
-import { splitDocumentOf } from '../../server/src/service/adapters';
-import type { YamlFile } from '../../server/src/service/file';
-import { LanguageService } from '../../server/src/service/languageService';
-import type { Split, SplitDocument } from '../../server/src/service/model';
-import type { YamlPart } from '../../server/src/service/part';
-import { weightEdits, weightsRefusal } from '../../server/src/service/weightEdits';
+import { splitDocumentOf } from '../../src/service/model/adapters';
+import type { YamlFile } from '../../src/service/document/file';
+import { LanguageService } from '../../src/service/languageService';
+import type { Split, SplitDocument } from '../../src/service/model/split';
+import type { YamlPart } from '../../src/service/document/part';
+import { weightEdits, weightsRefusal } from '../../src/service/features/weightEdits';
 import { applyTextEdits } from '../support/edits';
 
 // Kept small: the machine is shared.

@@ -11,7 +11,7 @@ import {
   totalOf,
   type Quantity,
   type WeightAction,
-} from '../../server/src/service/weights.js';
+} from '../../src/service/model/weights.js';
 
 // Kept small: the machine is shared. Each property finishes well under a second.
 // FC_RUNS=5000 for a deeper local search.

@@ -1,0 +1,14 @@
+/**
+ * The cluster layer (SPEC 4): plain modules over `@kubernetes/client-node` that take a KubeConfig and emit states
+ * and events. No `vscode` here: the glue in `src/extension/clusterGlue.ts` is the only part that talks to the editor.
+ */
+export { FIELD_MANAGER, fieldPath, parseManifest, planApply, spanOf, stripNoise, toYaml, type ApplyOptions, type ApplyOutcome, type ApplyPlan } from './apply';
+export { ClusterError, describeError, fromStatus, isClusterError, toClusterError, type ClusterErrorKind, type FieldCause, type Operation } from './errors';
+export { buildClusterFacts, readyEndpointCount } from './facts';
+export { KubeconfigWatcher, kubeconfigPaths, listNamespaces, loadKubeconfig, readKubeconfig, type ContextInfo, type KubeconfigSelection, type KubeconfigSource, type LoadedKubeconfig } from './kubeconfig';
+export { ClusterLog, MemoryLog, silentSink, type LogLevel, type LogSink } from './log';
+export { redact, Redactor, REDACTED } from './redact';
+export { discoverApis, KINDS, KIND_IDS, pickVersion, resourcePath, type K8sObject, type KindId, type KindSpec, type ServedApis } from './requests';
+export { ClusterSession, overallState, type SessionOptions, type SessionState } from './session';
+export { backoffDelay, ResourceWatcher, type Backoff, type KindStatus, type WatchChange, type WatchState } from './watcher';
+export type { KubeConfig } from '@kubernetes/client-node';

@@ -1,0 +1,277 @@
+import { EventEmitter } from 'node:events';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterFactsParams } from '../protocol/messages';
+import { toClusterError } from './errors';
+import { buildClusterFacts } from './facts';
+import type { ClusterLog } from './log';
+import { discoverApis, KINDS, KIND_IDS, pickVersion, type K8sObject, type KindId, type ServedApis } from './requests';
+import { backoffDelay, DEFAULT_BACKOFF, ResourceWatcher, stateOfError, type Backoff, type KindStatus, type WatchChange, type WatchState } from './watcher';
+
+/**
+ * Everything the extension knows about one context + namespace: discovery of the served API versions, one watcher
+ * per resource kind, an overall state, and the cluster facts for the language server (debounced, sent only when
+ * they change).
+ */
+
+export interface SessionOptions {
+  kc: KubeConfig;
+  namespace: string;
+  log: ClusterLog;
+  /** For messages: the context's name. */
+  context?: string;
+  backoff?: Backoff;
+  /** How often the served API groups are re-read (a CRD installed or deleted); default 30 s. */
+  discoveryIntervalMs?: number;
+  factsDebounceMs?: number;
+  /** Kinds to read (default: all). */
+  kinds?: KindId[];
+  watchTimeoutSeconds?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface SessionState {
+  /** The state that matters most (see `overallState`). */
+  state: WatchState;
+  message: string;
+  nextStep?: string;
+  context?: string;
+  namespace: string;
+  server?: string;
+  kinds: Partial<Record<KindId, KindStatus>>;
+}
+
+export declare interface ClusterSession {
+  on(event: 'state', listener: (s: SessionState) => void): this;
+  on(event: 'facts', listener: (f: ClusterFactsParams) => void): this;
+  on(event: 'change', listener: (c: WatchChange) => void): this;
+}
+
+const SPLIT_KINDS: KindId[] = ['trafficsplits', 'httproutes-gateway', 'httproutes-policy'];
+
+/** Order of importance: the first state any relevant kind is in wins. */
+const SEVERITY: WatchState[] = ['unauthorized', 'unreachable', 'forbidden', 'error', 'connecting', 'crd-missing', 'ready'];
+
+export function overallState(kinds: Partial<Record<KindId, KindStatus>>): Pick<SessionState, 'state' | 'message' | 'nextStep'> {
+  const all = Object.values(kinds).filter((s): s is KindStatus => !!s);
+  if (all.length === 0) return { state: 'connecting', message: 'Connecting…' };
+  // A missing CRD matters only when no kind of split can be read at all; otherwise it is a detail in the tooltip.
+  const splits = SPLIT_KINDS.map((k) => kinds[k]).filter((s): s is KindStatus => !!s);
+  const relevant = all.filter((s) => s.state !== 'crd-missing' || (splits.length > 0 && splits.every((x) => x.state === 'crd-missing') && splits.includes(s)));
+  for (const state of SEVERITY) {
+    const hit = relevant.find((s) => s.state === state);
+    if (!hit) continue;
+    if (state === 'ready') {
+      const count = (id: KindId) => (kinds[id]?.state === 'ready' ? Number(/^\d+/.exec(kinds[id]!.message)?.[0] ?? 0) : 0);
+      const ts = count('trafficsplits');
+      const hr = count('httproutes-gateway') + count('httproutes-policy');
+      return { state, message: `${ts} TrafficSplit${ts === 1 ? '' : 's'}, ${hr} HTTPRoute${hr === 1 ? '' : 's'}` };
+    }
+    return { state, message: hit.message, ...(hit.nextStep ? { nextStep: hit.nextStep } : {}) };
+  }
+  return { state: 'connecting', message: 'Connecting…' };
+}
+
+export class ClusterSession extends EventEmitter {
+  private readonly watchers = new Map<KindId, ResourceWatcher>();
+  private readonly statuses: Partial<Record<KindId, KindStatus>> = {};
+  private disposed = false;
+  private discoveryTimer: NodeJS.Timeout | undefined;
+  private factsTimer: NodeJS.Timeout | undefined;
+  private lastFacts = '';
+  private lastState = '';
+  private discoveryAttempt = 0;
+  private discovering: Promise<void> | undefined;
+  private lastMissingCheck = 0;
+  readonly namespace: string;
+  readonly server: string | undefined;
+  state: SessionState;
+
+  constructor(private readonly options: SessionOptions) {
+    super();
+    this.namespace = options.namespace;
+    this.server = options.kc.getCurrentCluster()?.server;
+    this.state = { state: 'connecting', message: 'Connecting…', namespace: this.namespace, kinds: {}, ...(options.context ? { context: options.context } : {}), ...(this.server ? { server: this.server } : {}) };
+  }
+
+  private get kinds(): KindId[] {
+    return this.options.kinds ?? KIND_IDS;
+  }
+
+  start(): void {
+    this.options.log.info(`Connecting to ${this.server ?? '?'} (context ${this.options.context ?? '?'}, namespace ${this.namespace})`);
+    for (const id of this.kinds) {
+      const spec = KINDS[id];
+      if (spec.group === '') this.startWatcher(id, 'v1');
+      else this.setKindStatus({ kind: id, label: spec.label, state: 'connecting', message: `Discovering ${spec.label}…` });
+    }
+    this.runDiscovery();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.discoveryTimer);
+    clearTimeout(this.factsTimer);
+    for (const w of this.watchers.values()) w.dispose();
+    this.watchers.clear();
+    this.removeAllListeners();
+  }
+
+  /** Retry every failed part now (e.g. the user clicked "reconnect"). */
+  retryNow(): void {
+    for (const w of this.watchers.values()) w.retryNow();
+    this.runDiscovery();
+  }
+
+  /** Objects of one kind (empty when not read). */
+  items(kind: KindId): K8sObject[] {
+    return [...(this.watchers.get(kind)?.items.values() ?? [])];
+  }
+
+  /** Live splits in the namespace: TrafficSplits and HTTPRoutes of both groups. */
+  splits(): K8sObject[] {
+    return SPLIT_KINDS.flatMap((k) => this.items(k));
+  }
+
+  facts(): ClusterFactsParams {
+    const synced = (id: KindId) => {
+      const w = this.watchers.get(id);
+      const s = this.statuses[id]?.state;
+      return w?.synced && s !== 'unauthorized' && s !== 'forbidden' ? w : undefined;
+    };
+    const services = synced('services');
+    const endpoints = synced('endpoints');
+    const profiles = synced('serviceprofiles');
+    return buildClusterFacts({
+      namespace: this.namespace,
+      ...(services ? { services: services.items.values() } : {}),
+      ...(endpoints ? { endpoints: endpoints.items.values() } : {}),
+      ...(profiles ? { serviceProfiles: profiles.items.values() } : {}),
+    });
+  }
+
+  private runDiscovery(): void {
+    if (this.disposed || this.discovering) return;
+    clearTimeout(this.discoveryTimer);
+    this.discovering = this.discover().finally(() => { this.discovering = undefined; });
+    this.discovering.catch((e) => this.options.log.error(`Discovery failed: ${String(e)}`));
+  }
+
+  private async discover(): Promise<void> {
+    let served: ServedApis;
+    try {
+      served = await discoverApis(this.options.kc, this.options.requestTimeoutMs);
+    } catch (e) {
+      if (this.disposed) return;
+      const err = toClusterError(e, { verb: 'discover', resource: 'API groups', server: this.server });
+      const delay = backoffDelay(this.discoveryAttempt++, this.options.backoff ?? DEFAULT_BACKOFF);
+      for (const id of this.kinds) {
+        const spec = KINDS[id];
+        if (spec.group === '' || this.watchers.has(id)) continue;
+        this.setKindStatus({ kind: id, label: spec.label, state: stateOfError(err), message: err.message, error: err, retryInMs: delay, ...(err.nextStep ? { nextStep: err.nextStep } : {}) });
+      }
+      this.discoveryTimer = setTimeout(() => this.runDiscovery(), delay);
+      return;
+    }
+    if (this.disposed) return;
+    this.discoveryAttempt = 0;
+    let suspect = false;
+    for (const id of this.kinds) {
+      const spec = KINDS[id];
+      if (spec.group === '') continue;
+      const version = pickVersion(spec, served);
+      const current = this.watchers.get(id);
+      if (version && current?.version === version) {
+        this.misses.delete(id);
+        continue;
+      }
+      // A restarting API server serves a partial discovery for a moment: a kind that was being read counts as gone
+      // only when a second discovery, a second later, agrees.
+      if (current && !version && (this.misses.get(id) ?? 0) < 1) {
+        this.misses.set(id, 1);
+        suspect = true;
+        continue;
+      }
+      this.misses.delete(id);
+      if (current) {
+        current.dispose();
+        this.watchers.delete(id);
+        this.options.log.info(`${spec.label}: ${version ? `now reading ${spec.group}/${version}` : 'no longer served'}`);
+      }
+      if (version) {
+        this.startWatcher(id, version);
+      } else {
+        const versions = served.get(spec.group);
+        const message = versions && versions.length > 0
+          ? `${spec.label}: the cluster serves ${spec.group} ${versions.join(', ')}, none of ${spec.versions.join(', ')}`
+          : spec.missing ?? `${spec.label} are not served`;
+        this.setKindStatus({ kind: id, label: spec.label, state: 'crd-missing', message, ...(spec.missing && versions?.length ? { nextStep: spec.missing } : {}) });
+      }
+    }
+    this.emitFactsSoon();
+    this.discoveryTimer = setTimeout(() => this.runDiscovery(), suspect ? 1000 : this.options.discoveryIntervalMs ?? 30_000);
+  }
+
+  private readonly misses = new Map<KindId, number>();
+
+  private startWatcher(id: KindId, version: string): void {
+    const w = new ResourceWatcher(this.options.kc, KINDS[id], this.namespace, version, {
+      log: this.options.log,
+      ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
+      ...(this.options.watchTimeoutSeconds ? { watchTimeoutSeconds: this.options.watchTimeoutSeconds } : {}),
+      ...(this.options.requestTimeoutMs ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
+    });
+    this.watchers.set(id, w);
+    w.on('status', (s) => this.setKindStatus(s));
+    w.on('change', (c) => {
+      this.emit('change', c);
+      if (id === 'services' || id === 'endpoints' || id === 'serviceprofiles') this.emitFactsSoon();
+    });
+    // The type went away (404 on list): re-read discovery now, at most every 2 s.
+    w.on('missing', () => {
+      if (Date.now() - this.lastMissingCheck < 2000) return;
+      this.lastMissingCheck = Date.now();
+      this.runDiscovery();
+    });
+    this.setKindStatus(w.status);
+    w.start();
+  }
+
+  private setKindStatus(s: KindStatus): void {
+    if (this.disposed) return;
+    this.statuses[s.kind] = s;
+    const overall = overallState(this.statuses);
+    const next: SessionState = { ...this.state, ...overall, kinds: { ...this.statuses } };
+    if (!overall.nextStep) delete next.nextStep;
+    this.state = next;
+    // Several kinds change at once (a server going away): one event for all of them, after the current turn.
+    if (!this.stateQueued) {
+      this.stateQueued = true;
+      setImmediate(() => {
+        this.stateQueued = false;
+        if (this.disposed) return;
+        const st = this.state;
+        const key = JSON.stringify([st.state, st.message, Object.values(st.kinds).map((k) => [k!.kind, k!.state, k!.message])]);
+        if (key === this.lastState) return;
+        this.lastState = key;
+        this.emit('state', st);
+      });
+    }
+    this.emitFactsSoon();
+  }
+
+  private stateQueued = false;
+
+  private emitFactsSoon(): void {
+    if (this.disposed) return;
+    clearTimeout(this.factsTimer);
+    this.factsTimer = setTimeout(() => {
+      if (this.disposed) return;
+      const facts = this.facts();
+      const key = JSON.stringify(facts);
+      if (key === this.lastFacts) return;
+      this.lastFacts = key;
+      this.options.log.debug(`Cluster facts: ${facts.services.length} Services, ${facts.serviceProfiles.length} ServiceProfiles in ${facts.namespaces.join(', ') || '(none)'}`);
+      this.emit('facts', facts);
+    }, this.options.factsDebounceMs ?? 250);
+  }
+}

@@ -1,0 +1,234 @@
+import * as vscode from 'vscode';
+import { YamlFile } from '../service/document/file';
+import type { YamlPart } from '../service/document/part';
+import { ClusterError, describeError, planApply, type ApplyPlan, type ClusterLog, type KubeConfig } from '../cluster';
+
+/**
+ * "Apply to cluster" in VS Code: dry run → diff (live vs. result) → modal confirmation → server-side apply.
+ * The cluster work is `planApply`; this file only asks, shows and reports.
+ */
+
+export const APPLY_SCHEME = 'canary-lens-apply';
+
+export interface ApplyConnection {
+  kc: KubeConfig;
+  context: string;
+  namespace: string;
+}
+
+export interface ApplyDeps {
+  log: ClusterLog;
+  safe: (text: string) => string;
+  diagnostics: vscode.DiagnosticCollection;
+  content: ApplyContentProvider;
+  connection: () => ApplyConnection | undefined;
+  /** Why there is no connection (shown instead of applying). */
+  notConnected: () => string;
+}
+
+/** What the lens or a caller passes: a document and optionally the `---` part index (SplitRef has both). */
+export interface ApplyTarget { uri?: string | vscode.Uri; part?: number }
+
+/** Virtual documents for the diff: `canary-lens-apply:/<id>/live/<name>.yaml` and `.../result/...`. */
+export class ApplyContentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private next = 0;
+
+  /** Store a live/result pair; returns the two URIs. Older pairs are dropped (only the last few diffs matter). */
+  put(name: string, live: string, result: string): { left: vscode.Uri; right: vscode.Uri } {
+    const id = ++this.next;
+    const left = vscode.Uri.from({ scheme: APPLY_SCHEME, path: `/${id}/cluster/${name}.yaml` });
+    const right = vscode.Uri.from({ scheme: APPLY_SCHEME, path: `/${id}/after-apply/${name}.yaml` });
+    this.texts.set(left.toString(), live);
+    this.texts.set(right.toString(), result);
+    for (const key of [...this.texts.keys()]) if (this.texts.size > 20) this.texts.delete(key);
+    return { left, right };
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '# This diff has expired: run Apply to Cluster again.\n';
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.texts.clear();
+  }
+}
+
+/** Runs `task`; a progress notification appears only when it takes longer than a second. */
+export async function withDelayedProgress<T>(title: string, task: () => Promise<T>): Promise<T> {
+  const promise = task();
+  let settled = false;
+  const timer = setTimeout(() => {
+    if (settled) return;
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => promise.catch(() => undefined));
+  }, 1000);
+  try {
+    return await promise;
+  } finally {
+    settled = true;
+    clearTimeout(timer);
+  }
+}
+
+function toUri(u: string | vscode.Uri): vscode.Uri {
+  return typeof u === 'string' ? vscode.Uri.parse(u) : u;
+}
+
+interface Planned { part: YamlPart; plan: ApplyPlan }
+
+/** The split documents to apply: the one under the cursor (or `target.part`), or every split document of the file. */
+function documentsToApply(file: YamlFile, scope: 'split' | 'file', target: ApplyTarget, editor: vscode.TextEditor | undefined, doc: vscode.TextDocument): YamlPart[] | string {
+  if (scope === 'file') {
+    const parts = file.parts.filter((p) => p.isSplit);
+    return parts.length > 0 ? parts : 'Canary Lens: this file has no TrafficSplit or HTTPRoute to apply.';
+  }
+  let part: YamlPart | undefined;
+  if (target.part !== undefined) part = file.parts[target.part];
+  else if (editor && editor.document === doc) part = file.partAt(editor.selection.active);
+  if (!part || !part.isSplit) return 'Canary Lens: put the cursor in a TrafficSplit or HTTPRoute document to apply it (or use Apply File to Cluster).';
+  return [part];
+}
+
+function label(plan: ApplyPlan): string {
+  return `${plan.kind} ${plan.namespace}/${plan.name}`;
+}
+
+export async function runApply(deps: ApplyDeps, scope: 'split' | 'file', target: ApplyTarget = {}): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const doc = target.uri ? await vscode.workspace.openTextDocument(toUri(target.uri)) : editor?.document;
+  if (!doc) {
+    void vscode.window.showInformationMessage('Canary Lens: open a YAML file with a TrafficSplit or HTTPRoute first.');
+    return;
+  }
+  const conn = deps.connection();
+  if (!conn) {
+    void vscode.window.showWarningMessage(deps.safe(deps.notConnected()));
+    return;
+  }
+  const file = new YamlFile(doc.uri.toString(), doc.getText(), doc.version);
+  const parts = documentsToApply(file, scope, target, editor, doc);
+  if (typeof parts === 'string') {
+    void vscode.window.showInformationMessage(parts);
+    return;
+  }
+  deps.diagnostics.delete(doc.uri);
+  const version = doc.version;
+
+  // 1. Dry run every document (nothing is written).
+  let planned: Planned[];
+  try {
+    planned = await withDelayedProgress(`Canary Lens: dry run against ${conn.context}…`, async () => {
+      const out: Planned[] = [];
+      for (const part of parts) {
+        try {
+          out.push({ part, plan: await planApply(part.text, { kc: conn.kc, selectedNamespace: conn.namespace, log: deps.log }) });
+        } catch (e) {
+          throw e instanceof ClusterError ? Object.assign(e, { part }) : e;
+        }
+      }
+      return out;
+    });
+  } catch (e) {
+    reportFailure(deps, doc, e, 'The dry run');
+    return;
+  }
+
+  if (planned.every((p) => p.plan.noop)) {
+    const what = planned.length === 1 ? label(planned[0]!.plan) : `${planned.length} documents`;
+    void vscode.window.showInformationMessage(`Canary Lens: ${what} already match${planned.length === 1 ? 'es' : ''} the cluster (${conn.context}); nothing to apply.`);
+    return;
+  }
+
+  // 2. The diff: live objects vs. what the dry run says they become.
+  const name = planned.length === 1 ? `${planned[0]!.plan.namespace}-${planned[0]!.plan.name}` : doc.uri.path.split('/').pop()!.replace(/\.ya?ml$/, '');
+  const join = (texts: string[]) => texts.join('---\n');
+  const { left, right } = deps.content.put(
+    name,
+    join(planned.map((p) => p.plan.liveYaml || `# ${label(p.plan)} does not exist in the cluster yet\n`)),
+    join(planned.map((p) => p.plan.resultYaml)),
+  );
+  const title = planned.length === 1 ? `${label(planned[0]!.plan)}: cluster ↔ after apply` : `${planned.length} documents: cluster ↔ after apply`;
+  await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
+
+  // 3. The confirmation says where it goes, and who loses fields when forced.
+  const namespaces = [...new Set(planned.map((p) => p.plan.namespace))];
+  const fromSelection = planned.some((p) => p.plan.namespaceSource === 'selection');
+  const conflicts = planned.filter((p) => p.plan.conflict);
+  const detailLines = planned.map((p) => `${label(p.plan)}: ${!p.plan.live ? 'will be created' : p.plan.changed ? 'will change (see the diff)' : 'same content; Canary Lens takes field ownership'}`);
+  for (const c of conflicts) detailLines.push(`${label(c.plan)}: ${c.plan.conflict!.message}. Force apply takes these fields from ${c.plan.conflict!.managers.map((m) => `"${m}"`).join(', ')}.`);
+  if (fromSelection) detailLines.push(`A document without metadata.namespace goes to "${conn.namespace}", the namespace selected in Canary Lens.`);
+  const what = planned.length === 1 ? `${planned[0]!.plan.kind} "${planned[0]!.plan.name}"` : `${planned.length} documents`;
+  const question = `Apply ${what} to namespace ${namespaces.map((n) => `"${n}"`).join(', ')}${fromSelection ? ' (from your selection)' : ''} in context "${conn.context}"?`;
+  const action = conflicts.length > 0 ? 'Force Apply' : 'Apply';
+  const answer = await vscode.window.showWarningMessage(deps.safe(question), { modal: true, detail: deps.safe(detailLines.join('\n')) }, action);
+  if (answer !== action) return;
+  if (doc.version !== version) {
+    void vscode.window.showWarningMessage('Canary Lens: the document changed during the confirmation; run Apply again to see a fresh diff.');
+    return;
+  }
+  await applyAll(deps, doc, planned, conflicts.length > 0, conn.context);
+}
+
+async function applyAll(deps: ApplyDeps, doc: vscode.TextDocument, planned: Planned[], force: boolean, context: string): Promise<void> {
+  const done: string[] = [];
+  for (const { part, plan } of planned) {
+    try {
+      const outcome = await withDelayedProgress(`Canary Lens: applying ${label(plan)}…`, () => plan.apply(force));
+      done.push(`${label(plan)} ${outcome.status}`);
+    } catch (e) {
+      if (e instanceof ClusterError && e.kind === 'conflict' && e.managers.length > 0 && !force) {
+        const owners = e.managers.map((m) => `"${m}"`).join(', ');
+        const choice = await vscode.window.showWarningMessage(
+          deps.safe(`Canary Lens: ${label(plan)}: ${e.message}. Force apply to take ${e.conflictFields.length === 1 ? 'it' : 'them'} from ${owners}?`),
+          'Force Apply',
+        );
+        if (choice === 'Force Apply') {
+          try {
+            const outcome = await withDelayedProgress(`Canary Lens: force-applying ${label(plan)}…`, () => plan.apply(true));
+            done.push(`${label(plan)} ${outcome.status} (forced)`);
+            continue;
+          } catch (e2) {
+            reportFailure(deps, doc, Object.assign(e2 as object, { part }), `Applying ${label(plan)}`);
+            return;
+          }
+        }
+        return;
+      }
+      reportFailure(deps, doc, e instanceof ClusterError ? Object.assign(e, { part }) : e, `Applying ${label(plan)}`);
+      return;
+    }
+  }
+  void vscode.window.showInformationMessage(deps.safe(`Canary Lens: ${done.join('; ')} in ${context}.`));
+}
+
+/** Errors as a message (with the next step) and, for 422s, diagnostics on the fields the server named. */
+function reportFailure(deps: ApplyDeps, doc: vscode.TextDocument, e: unknown, what: string): void {
+  if (!(e instanceof ClusterError)) {
+    deps.log.error(`${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(deps.safe(`Canary Lens: ${what} failed: ${e instanceof Error ? e.message : String(e)}`));
+    return;
+  }
+  const part = (e as ClusterError & { part?: YamlPart }).part;
+  if (part && e.causes.length > 0) {
+    const diags = e.causes.map((c) => {
+      const span = c.span ?? { start: 0, end: Math.min(part.text.length, part.text.indexOf('\n') >= 0 ? part.text.indexOf('\n') : part.text.length) };
+      const r = part.rangeOf(span);
+      const d = new vscode.Diagnostic(
+        new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
+        deps.safe(c.field ? `${c.field}: ${c.message}` : c.message),
+        vscode.DiagnosticSeverity.Error,
+      );
+      d.source = 'canary-lens-apply';
+      if (c.reason) d.code = c.reason;
+      return d;
+    });
+    deps.diagnostics.set(doc.uri, diags);
+  }
+  deps.log.warn(`${what}: ${e.kind}: ${e.message}${e.serverMessage ? ` (server: ${e.serverMessage})` : ''}`);
+  const text = deps.safe(`Canary Lens: ${describeError(e)}`);
+  if (e.kind === 'conflict' && e.stale) void vscode.window.showWarningMessage(text);
+  else void vscode.window.showErrorMessage(text);
+}

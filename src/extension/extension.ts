@@ -1,0 +1,48 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { FILE_GLOB, LANGUAGE_ID } from '../protocol/messages';
+import { registerClusterCommands } from './clusterCommands';
+import { registerCommands } from './commands';
+import { registerPanel } from './panelGlue';
+import { registerSplitStatus } from './splitStatus';
+
+let client: LanguageClient | undefined;
+
+/** Activation wires things up and nothing more: the server does the language work in its own process. */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('Canary Lens', { log: true });
+  context.subscriptions.push(log);
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: LANGUAGE_ID, scheme: 'file' }, { language: LANGUAGE_ID, scheme: 'untitled' }],
+    synchronize: { configurationSection: 'canaryLens', fileEvents: vscode.workspace.createFileSystemWatcher(FILE_GLOB) },
+    outputChannel: log,
+  };
+  client = new LanguageClient('canaryLens', 'Canary Lens', serverOptions, clientOptions);
+  context.subscriptions.push({ dispose: () => void client?.stop() });
+  // Registered before the server starts, so they can say it is not running instead of being missing.
+  context.subscriptions.push(...registerCommands(() => client));
+  // Cluster commands load the cluster bundle on first use; the session connects in the background after activation.
+  const cluster = registerClusterCommands(context, log, () => client);
+  context.subscriptions.push(...cluster.disposables);
+  // The side panel's view; its code loads when the view is first shown.
+  context.subscriptions.push(registerPanel(context, { log, client: () => client, cluster }));
+  context.subscriptions.push(registerSplitStatus(() => client));
+  try {
+    await client.start();
+  } catch (e) {
+    log.error(`The Canary Lens language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage('Canary Lens: the language server did not start. See the Canary Lens output for details.');
+  }
+  cluster.connectLater();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,250 @@
+import { PrometheusClient } from '../../stats/prometheus';
+import { StatsPoller, StatsService, type PollerTimers } from '../../stats/statsService';
+import type { FamilySetting, StatsResult } from '../../stats/types';
+import { StatsHistory } from './history';
+import { buildPanelModel, type PanelModel, type PrometheusStatus } from './model';
+import type { LocateResult } from '../../stats/locate';
+import type { Disposable, PanelSource } from './source';
+
+/**
+ * The panel's engine, free of `vscode` (the view provider feeds it): the cluster snapshot + where Prometheus is +
+ * the stats poller + the history → a model posted to the webview. The poller runs only while the view is visible
+ * ("no queries while nothing is visible"); a hidden view gets no models either, only the latest when it shows again.
+ */
+
+export interface PanelSettings {
+  /** `canaryLens.prometheus.url` ('' = find it). */
+  prometheusUrl: string;
+  family: FamilySetting;
+  window: string;
+  /** Seconds between refreshes (`canaryLens.stats.refreshInterval`). */
+  refreshSeconds: number;
+  /** `canaryLens.lens.step`. */
+  step: number;
+}
+
+export const DEFAULT_PANEL_SETTINGS: PanelSettings = { prometheusUrl: '', family: 'auto', window: '1m', refreshSeconds: 5, step: 10 };
+
+export interface ControllerDeps {
+  settings(): PanelSettings;
+  trusted(): boolean;
+  /** Posts a model to the webview (only called while the view is visible). */
+  post(model: PanelModel): void;
+  log?: (level: 'debug' | 'info' | 'warn', message: string) => void;
+  /** Each refresh's numbers, for the lenses, hovers and status bar (the language server shows them). */
+  onStats?: (result: StatsResult) => void;
+  /** Tests: a Prometheus client with a fake fetch, fake timers, a fixed clock. */
+  createClient?: (url: string) => PrometheusClient;
+  timers?: PollerTimers;
+  now?: () => number;
+}
+
+export class PanelController {
+  private source: PanelSource | undefined;
+  private sourceSub: Disposable | undefined;
+  private visible = false;
+  private disposed = false;
+  private prometheus: PrometheusStatus = { kind: 'locating' };
+  private service: StatsService | undefined;
+  private serviceUrl: string | undefined;
+  private stats: StatsResult | undefined;
+  readonly history = new StatsHistory();
+  private readonly poller: StatsPoller;
+  private settings: PanelSettings;
+  /** Identity of what the numbers are about: a new one forgets the stats and the history. */
+  private scope = '';
+  private hadSplits = false;
+  /** Look for Prometheus again at the next tick (a port-forward stopped answering). */
+  private relocate = false;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.settings = deps.settings();
+    this.poller = new StatsPoller(() => this.tick(), this.intervalMs(), deps.timers);
+  }
+
+  private intervalMs(): number {
+    const s = this.settings.refreshSeconds;
+    return Math.max(1, Number.isFinite(s) ? s : 5) * 1000;
+  }
+
+  private now(): number {
+    return (this.deps.now?.() ?? Date.now()) / 1000;
+  }
+
+  /** Queries are running (the view is visible). */
+  get polling(): boolean {
+    return this.poller.running;
+  }
+
+  setSource(source: PanelSource | undefined): void {
+    if (source === this.source) return;
+    this.sourceSub?.dispose();
+    this.source = source;
+    this.sourceSub = source?.onDidChange(() => this.sourceChanged());
+    this.forgetPrometheus();
+    this.sourceChanged();
+  }
+
+  private sourceChanged(): void {
+    const snap = this.source?.snapshot();
+    const scope = snap ? `${snap.context ?? ''}\u0000${snap.namespace ?? ''}` : '';
+    if (scope !== this.scope) {
+      this.scope = scope;
+      this.stats = undefined;
+      this.history.clear();
+      this.service?.reset();
+      // Another context may have its own viz namespace: look again.
+      this.forgetPrometheus();
+    }
+    this.update();
+    // Splits appeared where there were none: measure them now rather than at the next tick.
+    const hasSplits = (snap?.splits.length ?? 0) > 0;
+    if (hasSplits && !this.hadSplits && this.visible) this.refreshNow();
+    this.hadSplits = hasSplits;
+  }
+
+  setVisible(visible: boolean): void {
+    if (this.disposed) return;
+    this.visible = visible;
+    if (visible) {
+      this.update();
+      this.poller.start();
+    } else {
+      this.poller.stop();
+    }
+  }
+
+  /** The settings changed (`canaryLens.prometheus.*`, `canaryLens.stats.*`, `canaryLens.lens.step`). */
+  settingsChanged(): void {
+    const before = this.settings;
+    this.settings = this.deps.settings();
+    if (before.prometheusUrl !== this.settings.prometheusUrl) {
+      this.forgetPrometheus();
+      this.stats = undefined;
+    }
+    if (before.family !== this.settings.family || before.window !== this.settings.window) {
+      this.service?.configure({ family: this.settings.family, window: this.settings.window });
+      this.stats = undefined;
+    }
+    this.poller.setInterval(this.intervalMs());
+    this.update();
+    if (this.visible) this.refreshNow();
+  }
+
+  /** Trust was granted, or the user asked for a retry. */
+  refreshNow(): void {
+    if (this.prometheus.kind !== 'found') this.prometheus = this.fromSetting() ?? { kind: 'locating' };
+    if (!this.visible) return;
+    this.poller.stop();
+    this.poller.start();
+  }
+
+  /** Forget where Prometheus is (a reconnect): the next tick looks again. */
+  forgetPrometheus(): void {
+    if (this.prometheus.kind === 'found') void this.prometheus.location.dispose();
+    this.prometheus = this.fromSetting() ?? { kind: 'locating' };
+    this.service = undefined;
+    this.serviceUrl = undefined;
+  }
+
+  model(): PanelModel {
+    return buildPanelModel({
+      trusted: this.deps.trusted(),
+      cluster: this.source?.snapshot(),
+      prometheus: this.prometheus,
+      ...(this.stats ? { stats: this.stats } : {}),
+      history: this.history,
+      window: this.settings.window,
+      step: this.settings.step,
+      now: this.stats?.evaluatedAt ?? this.now(),
+    });
+  }
+
+  /** Posts the model when the view is visible (a hidden view gets the latest one when it shows again). */
+  update(): void {
+    if (this.disposed || !this.visible) return;
+    this.deps.post(this.model());
+  }
+
+  /** The webview (re)loaded: it needs the model even when nothing changed. */
+  webviewReady(): void {
+    this.update();
+  }
+
+  /** The setting's URL, when there is one (it wins over everything). */
+  private fromSetting(): PrometheusStatus | undefined {
+    const url = this.settings.prometheusUrl.trim();
+    return url ? { kind: 'found', location: { url, source: 'setting', lastError: () => undefined, dispose: async () => {} } } : undefined;
+  }
+
+  private async locate(): Promise<PrometheusStatus> {
+    const setting = this.fromSetting();
+    if (setting) return setting;
+    const source = this.source;
+    if (!source?.locatePrometheus) return { kind: 'not-configured' };
+    const r: LocateResult = await source.locatePrometheus();
+    return 'url' in r ? { kind: 'found', location: r } : { kind: 'failed', failure: r };
+  }
+
+  private async tick(): Promise<void> {
+    if (this.disposed || !this.visible) return;
+    const snap = this.source?.snapshot();
+    if (!this.deps.trusted() || !snap || snap.splits.length === 0) {
+      this.update();
+      return;
+    }
+    if (this.relocate) {
+      this.relocate = false;
+      this.forgetPrometheus();
+    }
+    if (this.prometheus.kind !== 'found') {
+      const located = await this.locate().catch((e: unknown): PrometheusStatus => ({
+        kind: 'failed', failure: { state: 'cluster-unreachable', message: e instanceof Error ? e.message : String(e), nextStep: 'Try again, or set canaryLens.prometheus.url' },
+      }));
+      if (this.disposed || !this.visible) {
+        if (located.kind === 'found') void located.location.dispose();
+        return;
+      }
+      this.prometheus = located;
+      if (located.kind === 'found') this.deps.log?.('info', `Panel: Prometheus from ${located.location.source === 'setting' ? 'canaryLens.prometheus.url' : located.location.source}`);
+      if (located.kind !== 'found') {
+        this.update();
+        return;
+      }
+    }
+    const found = (this.prometheus as Extract<PrometheusStatus, { kind: 'found' }>).location;
+    if (!this.service || this.serviceUrl !== found.url) {
+      let client: PrometheusClient;
+      try {
+        client = this.deps.createClient?.(found.url) ?? new PrometheusClient(found.url);
+      } catch (e) {
+        this.prometheus = {
+          kind: 'failed',
+          failure: { state: 'prometheus-unreachable', message: e instanceof Error ? e.message : String(e), nextStep: 'Set canaryLens.prometheus.url to an http(s) URL such as http://127.0.0.1:9090' },
+        };
+        this.update();
+        return;
+      }
+      this.service = new StatsService(client, { family: this.settings.family, window: this.settings.window });
+      this.serviceUrl = found.url;
+    }
+    const service = this.service;
+    const scope = this.scope;
+    const result = await service.refresh(this.source?.snapshot().splits ?? snap.splits);
+    if (this.disposed || scope !== this.scope || service !== this.service) return;
+    this.stats = result;
+    this.history.record(result);
+    this.deps.onStats?.(result);
+    if (result.state.kind === 'query-error') this.deps.log?.('warn', `Panel stats: ${result.state.message}${result.state.query ? `\n  query: ${result.state.query}` : ''}`);
+    // A port-forward that stopped answering (the pod restarted): look for the pod again next time.
+    if (result.state.kind === 'prometheus-unreachable' && found.source === 'port-forward') this.relocate = true;
+    this.update();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.poller.stop();
+    this.sourceSub?.dispose();
+    if (this.prometheus.kind === 'found') void this.prometheus.location.dispose();
+  }
+}

@@ -1,0 +1,387 @@
+import type { LatencyMs, SplitKind, SplitStats, StatsResult } from '../../stats/types';
+import { HISTORY_SECONDS, splitKey, type SparkPoint, type StatsHistory } from './history';
+import type { LiveSplit } from './liveSplits';
+import type { LocateFailure, PrometheusLocation } from '../../stats/locate';
+import { displayUrl } from '../../stats/prometheus';
+import type { ClusterSnapshot } from './source';
+
+/**
+ * What the side panel shows, as plain data: the states (each in words with a next step and its buttons) and the
+ * splits with their numbers. Built on the extension side from the cluster snapshot, where Prometheus is, the last
+ * stats result and the history; sent to the webview as JSON and rendered by `renderPanelBody`. No `vscode`.
+ */
+
+export type NoticeState =
+  | 'untrusted'
+  | 'not-linked'
+  | 'no-kubeconfig'
+  | 'kubeconfig-error'
+  | 'connecting'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'crd-missing'
+  | 'cluster-error'
+  | 'no-splits'
+  | 'prometheus-not-configured'
+  | 'prometheus-locating'
+  | 'viz-not-installed'
+  | 'prometheus-pod-not-running'
+  | 'prometheus-lookup-failed'
+  | 'prometheus-unreachable'
+  | 'query-error'
+  | 'stats-loading'
+  | 'no-traffic';
+
+/** Commands a notice's buttons run (an allow-list: the extension side accepts nothing else). */
+export type PanelCommand = 'openSettings' | 'reconnect' | 'selectContext' | 'selectNamespace' | 'manageTrust' | 'refresh' | 'showLog';
+export const PANEL_COMMANDS: readonly PanelCommand[] = ['openSettings', 'reconnect', 'selectContext', 'selectNamespace', 'manageTrust', 'refresh', 'showLog'];
+
+/** What a split's buttons do. */
+export type SplitOp = 'open' | 'shift' | 'promote' | 'rollback' | 'apply';
+export const SPLIT_OPS: readonly SplitOp[] = ['open', 'shift', 'promote', 'rollback', 'apply'];
+
+export interface NoticeAction {
+  command: PanelCommand;
+  label: string;
+  /** For openSettings: the setting to show. */
+  arg?: string;
+}
+
+export interface PanelNotice {
+  state: NoticeState;
+  severity: 'info' | 'warning' | 'error';
+  title: string;
+  detail?: string;
+  nextStep?: string;
+  actions: NoticeAction[];
+}
+
+export interface PanelBackend {
+  name: string;
+  weightText: string;
+  desiredShare: number | null;
+  observedShare: number | null;
+  flagged: boolean;
+  success: number | null;
+  rps: number | null;
+  latencyMs: LatencyMs;
+  history: SparkPoint[];
+}
+
+export interface PanelSplit {
+  key: string;
+  kind: SplitKind;
+  name: string;
+  /** The object's namespace. */
+  namespace: string;
+  /** The apex Service's namespace when it is another one. */
+  apexNamespace?: string;
+  rule?: number;
+  apex: string;
+  backends: PanelBackend[];
+  /** The last backend (by convention the new version): what shift / promote / roll back act on. */
+  canary: string;
+  flagged: boolean;
+  /** null: no stats for this split (yet). */
+  hasTraffic: boolean | null;
+  rps: number | null;
+}
+
+export interface PanelModel {
+  context?: string;
+  namespace?: string;
+  window: string;
+  family?: string;
+  prometheus?: { url: string; origin: string };
+  /** Evaluation time of the numbers shown (Unix seconds). */
+  updatedAt?: number;
+  /** Right edge of the sparklines (Unix seconds) and their span. */
+  now: number;
+  historySeconds: number;
+  /** Percentage points a shift moves (`canaryLens.lens.step`). */
+  step: number;
+  notices: PanelNotice[];
+  splits: PanelSplit[];
+}
+
+/** Where Prometheus is, as far as the panel knows. */
+export type PrometheusStatus =
+  | { kind: 'locating' }
+  /** No setting, and no cluster side to look for it. */
+  | { kind: 'not-configured' }
+  | { kind: 'found'; location: Pick<PrometheusLocation, 'url' | 'source' | 'namespace' | 'pod' | 'lastError' | 'dispose'> }
+  /** The lookup's named failure (viz not installed, pod not running, ...), or a setting that is not a URL. */
+  | { kind: 'failed'; failure: Pick<LocateFailure, 'state' | 'message' | 'nextStep'> };
+
+export interface ModelInput {
+  trusted: boolean;
+  /** undefined: the cluster layer is not linked to the panel. */
+  cluster: ClusterSnapshot | undefined;
+  prometheus: PrometheusStatus;
+  stats?: StatsResult;
+  history?: StatsHistory;
+  window: string;
+  step: number;
+  /** Unix seconds. */
+  now: number;
+}
+
+const OPEN_SETTING = (setting: string, label = 'Open settings'): NoticeAction => ({ command: 'openSettings', label, arg: setting });
+const RECONNECT: NoticeAction = { command: 'reconnect', label: 'Reconnect' };
+const SELECT_CONTEXT: NoticeAction = { command: 'selectContext', label: 'Choose context' };
+const SELECT_NAMESPACE: NoticeAction = { command: 'selectNamespace', label: 'Choose namespace' };
+const SHOW_LOG: NoticeAction = { command: 'showLog', label: 'Show log' };
+const PROMETHEUS_URL = 'canaryLens.prometheus.url';
+
+function clusterNotice(c: ClusterSnapshot): PanelNotice | undefined {
+  const detail = c.message;
+  const next = c.nextStep;
+  switch (c.state) {
+    case 'ready':
+      return undefined;
+    case 'no-kubeconfig':
+      return {
+        state: 'no-kubeconfig', severity: 'warning', title: 'No kubeconfig found. Set canaryLens.kubeconfig or KUBECONFIG',
+        detail, nextStep: 'Point canaryLens.kubeconfig at your kubeconfig file (or start VS Code with KUBECONFIG set), then the panel connects on its own.',
+        actions: [OPEN_SETTING('canaryLens.kubeconfig', 'Open kubeconfig setting')],
+      };
+    case 'kubeconfig-error':
+      return {
+        state: 'kubeconfig-error', severity: 'warning', title: 'The kubeconfig cannot be used', detail,
+        nextStep: next ?? 'Fix the kubeconfig or choose another context.', actions: [SELECT_CONTEXT, OPEN_SETTING('canaryLens.kubeconfig', 'Open kubeconfig setting')],
+      };
+    case 'connecting':
+      return {
+        state: 'connecting', severity: 'info', title: `Connecting to the cluster${c.server ? ` at ${c.server}` : ''}…`, detail,
+        nextStep: 'Nothing to do: the splits appear when the first list arrives.', actions: [],
+      };
+    case 'unreachable':
+      return {
+        state: 'unreachable', severity: 'error', title: `Cluster unreachable${c.server ? `: ${c.server}` : ''}`, detail,
+        nextStep: next ?? 'Check the network (VPN, proxy) and that the API server is up; Canary Lens retries on its own.',
+        actions: [RECONNECT, SELECT_CONTEXT],
+      };
+    case 'unauthorized':
+      return {
+        state: 'unauthorized', severity: 'error', title: 'The cluster rejected the credentials', detail,
+        nextStep: next ?? 'Log in again (refresh the token or certificate in the kubeconfig), then reconnect.', actions: [RECONNECT, SELECT_CONTEXT],
+      };
+    case 'forbidden': {
+      const f = c.forbidden;
+      const what = f?.verb || f?.resource ? `cannot ${f.verb ?? 'read'} ${f.resource ?? 'the splits'}` : 'access refused';
+      return {
+        state: 'forbidden', severity: 'error', title: `Forbidden: ${what}${c.namespace ? ` in namespace ${c.namespace}` : ''}`, detail,
+        nextStep: next ?? `Ask for RBAC permission to ${f?.verb ?? 'list and watch'} ${f?.resource ?? 'trafficsplits and httproutes'}${c.namespace ? ` in ${c.namespace}` : ''}, or choose a namespace you can read.`,
+        actions: [SELECT_NAMESPACE, RECONNECT],
+      };
+    }
+    case 'crd-missing':
+      return {
+        state: 'crd-missing', severity: 'warning', title: detail || 'TrafficSplit CRD not installed: install linkerd-smi',
+        nextStep: next ?? 'Install linkerd-smi (linkerd smi install | kubectl apply -f -) or the Gateway API CRDs; the panel notices within 30 s.',
+        actions: [RECONNECT],
+      };
+    case 'error':
+      return { state: 'cluster-error', severity: 'error', title: 'The cluster answered with an error', detail, nextStep: next ?? 'See the Canary Lens log.', actions: [RECONNECT, SHOW_LOG] };
+  }
+}
+
+function prometheusNotice(p: PrometheusStatus): PanelNotice | undefined {
+  const setUrl = OPEN_SETTING(PROMETHEUS_URL, 'Set Prometheus URL');
+  const retry: NoticeAction = { command: 'refresh', label: 'Retry' };
+  switch (p.kind) {
+    case 'found':
+      return undefined;
+    case 'locating':
+      return { state: 'prometheus-locating', severity: 'info', title: 'Looking for Prometheus…', actions: [] };
+    case 'not-configured':
+      return {
+        state: 'prometheus-not-configured', severity: 'warning', title: 'Prometheus not found',
+        nextStep: 'Set canaryLens.prometheus.url (for example http://127.0.0.1:9090 after kubectl -n linkerd-viz port-forward svc/prometheus 9090).',
+        actions: [setUrl],
+      };
+    case 'failed': {
+      const f = p.failure;
+      switch (f.state) {
+        case 'viz-not-installed':
+          return { state: 'viz-not-installed', severity: 'warning', title: 'Linkerd viz not installed', detail: f.message, nextStep: f.nextStep, actions: [retry, setUrl] };
+        case 'prometheus-pod-not-running':
+          return { state: 'prometheus-pod-not-running', severity: 'warning', title: 'Prometheus pod not running', detail: f.message, nextStep: f.nextStep, actions: [retry, setUrl] };
+        case 'prometheus-unreachable':
+          return { state: 'prometheus-unreachable', severity: 'error', title: 'Prometheus unreachable', detail: f.message, nextStep: f.nextStep, actions: [retry, setUrl] };
+        default:
+          return { state: 'prometheus-lookup-failed', severity: 'error', title: 'Prometheus not found', detail: f.message, nextStep: f.nextStep, actions: [retry, setUrl] };
+      }
+    }
+  }
+}
+
+function statsNotice(r: StatsResult | undefined, p: PrometheusStatus): PanelNotice | undefined {
+  if (!r) return { state: 'stats-loading', severity: 'info', title: 'Loading live stats…', actions: [] };
+  const s = r.state;
+  switch (s.kind) {
+    case 'ok':
+      return undefined;
+    case 'no-traffic':
+      return {
+        state: 'no-traffic', severity: 'info', title: 'No traffic yet', detail: s.message,
+        nextStep: `Send requests through the apex Service; the numbers appear with the next refresh (window ${r.window}).`, actions: [{ command: 'refresh', label: 'Refresh now' }],
+      };
+    case 'prometheus-unreachable':
+      return {
+        state: 'prometheus-unreachable', severity: 'error', title: `Prometheus unreachable at ${s.url}`, detail: s.message,
+        ...(forwardError(p) ? { detail: `${s.message}\n${forwardError(p)}` } : {}),
+        nextStep: p.kind === 'found' && p.location.source === 'setting'
+          ? 'Check canaryLens.prometheus.url (and the port-forward or proxy behind it); the panel retries on each refresh.'
+          : 'Check that Prometheus is running, or set canaryLens.prometheus.url; the panel retries on each refresh.',
+        actions: [{ command: 'refresh', label: 'Retry' }, OPEN_SETTING(PROMETHEUS_URL, 'Set Prometheus URL')],
+      };
+    case 'query-error':
+      return {
+        state: 'query-error', severity: 'error', title: 'A Prometheus query failed', detail: s.query ? `${s.message}\nquery: ${s.query}` : s.message,
+        nextStep: 'Check the metric family (canaryLens.stats.family) and the window (canaryLens.stats.window); the full query is in the Canary Lens log.',
+        actions: [OPEN_SETTING('canaryLens.stats', 'Open stats settings'), SHOW_LOG],
+      };
+  }
+}
+
+/** Why the port-forward's last connection failed (port-forward only). */
+function forwardError(p: PrometheusStatus): string | undefined {
+  return p.kind === 'found' ? p.location.lastError() : undefined;
+}
+
+function backendsOf(split: LiveSplit, stats: SplitStats | undefined, history: StatsHistory | undefined, key: string): PanelBackend[] {
+  const total = split.backends.reduce((a, b) => a + b.weight, 0);
+  return split.backends.map((b, i) => {
+    // The stats module computes per backend in the split's order; match by position and name.
+    const st = stats?.backends[i]?.name === b.name ? stats.backends[i] : stats?.backends.find((x) => x.name === b.name);
+    return {
+      name: b.name,
+      weightText: b.weightText ?? String(b.weight),
+      desiredShare: total > 0 ? b.weight / total : null,
+      observedShare: st?.observedShare ?? null,
+      flagged: st?.flagged ?? false,
+      success: st?.success ?? null,
+      rps: st?.rps ?? null,
+      latencyMs: st?.latencyMs ?? { p50: null, p95: null, p99: null },
+      history: history?.get(key, b.name) ?? [],
+    };
+  });
+}
+
+/** Does the result still describe this split (same backends and weights)? Otherwise its shares would lie. */
+function sameSplit(a: LiveSplit, b: SplitStats['split']): boolean {
+  return a.apex === b.apex && a.backends.length === b.backends.length && a.backends.every((x, i) => x.name === b.backends[i]!.name && x.weight === b.backends[i]!.weight);
+}
+
+export function buildPanelModel(input: ModelInput): PanelModel {
+  const { cluster, stats } = input;
+  const base: PanelModel = {
+    window: input.window,
+    now: input.now,
+    historySeconds: HISTORY_SECONDS,
+    step: input.step,
+    notices: [],
+    splits: [],
+    ...(cluster?.context ? { context: cluster.context } : {}),
+    ...(cluster?.namespace ? { namespace: cluster.namespace } : {}),
+  };
+  if (!input.trusted) {
+    base.notices.push({
+      state: 'untrusted', severity: 'info', title: 'Cluster access is off in untrusted workspaces',
+      nextStep: 'Trust this workspace to see the live splits and their numbers.', actions: [{ command: 'manageTrust', label: 'Manage workspace trust' }],
+    });
+    return base;
+  }
+  if (!cluster) {
+    base.notices.push({
+      state: 'not-linked', severity: 'info', title: 'Waiting for the cluster connection',
+      nextStep: 'The cluster support starts shortly after activation; if this stays, see the Canary Lens log.', actions: [SHOW_LOG],
+    });
+    return base;
+  }
+  const cn = clusterNotice(cluster);
+  if (cn) base.notices.push(cn);
+  if (cluster.state === 'no-kubeconfig' || cluster.state === 'kubeconfig-error') return base;
+
+  const byKey = new Map<string, SplitStats>();
+  for (const s of stats?.splits ?? []) byKey.set(splitKey(s.split as LiveSplit), s);
+  for (const split of cluster.splits) {
+    const key = splitKey(split);
+    const st = byKey.get(key);
+    const fresh = st && sameSplit(split, st.split) ? st : undefined;
+    const backends = backendsOf(split, fresh, input.history, key);
+    base.splits.push({
+      key,
+      kind: split.kind,
+      name: split.name,
+      namespace: split.objectNamespace,
+      ...(split.namespace !== split.objectNamespace ? { apexNamespace: split.namespace } : {}),
+      ...(split.rule !== undefined ? { rule: split.rule } : {}),
+      apex: split.apex,
+      backends,
+      canary: split.backends[split.backends.length - 1]?.name ?? '',
+      flagged: backends.some((b) => b.flagged),
+      hasTraffic: fresh ? fresh.hasTraffic : null,
+      rps: fresh && fresh.backends.some((b) => b.rps !== null) ? fresh.rps : null,
+    });
+  }
+
+  if (cluster.state === 'ready' && cluster.splits.length === 0) {
+    base.notices.push({
+      state: 'no-splits', severity: 'info', title: `No TrafficSplit or HTTPRoute in namespace ${cluster.namespace ?? '(default)'}`,
+      detail: cluster.message,
+      nextStep: 'Apply a split from its manifest (the "Apply to cluster" lens), or choose the namespace your splits live in.',
+      actions: [SELECT_NAMESPACE],
+    });
+    return base;
+  }
+  if (base.splits.length === 0) return base;
+
+  const pn = prometheusNotice(input.prometheus);
+  if (pn) {
+    base.notices.push(pn);
+    return base;
+  }
+  if (input.prometheus.kind === 'found') {
+    const l = input.prometheus.location;
+    base.prometheus = { url: displayUrl(l.url), origin: l.source === 'port-forward' ? `port-forward to ${l.namespace ?? '?'}/${l.pod ?? '?'}` : l.source === 'annotation' ? `annotation of ${l.namespace ?? '?'}` : 'setting' };
+  }
+  const sn = statsNotice(stats, input.prometheus);
+  if (sn) base.notices.push(sn);
+  if (stats) {
+    base.updatedAt = stats.evaluatedAt;
+    const families = [...new Set(Object.values(stats.families))];
+    if (families.length > 0) base.family = families.join(', ');
+  }
+  return base;
+}
+
+
+// ---------------------------------------------------------------------------------------------------------------
+// Messages between the webview and the extension.
+
+export type ToWebview = { type: 'model'; model: PanelModel };
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'command'; command: PanelCommand; arg?: string }
+  | { type: 'split'; op: SplitOp; key: string };
+
+/** Checks a message from the webview (its content is ours, but nothing from it is trusted further than this). */
+export function parseWebviewMessage(m: unknown): FromWebview | undefined {
+  if (!m || typeof m !== 'object') return undefined;
+  const o = m as Record<string, unknown>;
+  if (o.type === 'ready') return { type: 'ready' };
+  if (o.type === 'command' && PANEL_COMMANDS.includes(o.command as PanelCommand)) {
+    if (o.arg === undefined) return { type: 'command', command: o.command as PanelCommand };
+    // Only Canary Lens settings can be opened from the panel.
+    if (typeof o.arg === 'string' && /^canaryLens(\.[A-Za-z]+)*$/.test(o.arg)) return { type: 'command', command: o.command as PanelCommand, arg: o.arg };
+    return undefined;
+  }
+  if (o.type === 'split' && SPLIT_OPS.includes(o.op as SplitOp) && typeof o.key === 'string' && o.key.length < 1000) {
+    return { type: 'split', op: o.op as SplitOp, key: o.key };
+  }
+  return undefined;
+}

@@ -1,0 +1,150 @@
+import type { LiveObject, LiveSplit } from './liveSplits';
+import { liveSplits } from './liveSplits';
+import type { LocateResult } from '../../stats/locate';
+
+/**
+ * What the side panel needs from the cluster layer, kept small so that the cluster glue can implement it in a few
+ * lines (`ClusterPanelSource` below does it over a `ClusterSession`) and tests can fake it. No `vscode` here.
+ */
+
+export type ClusterSnapshotState =
+  | 'no-kubeconfig' // no kubeconfig file at all
+  | 'kubeconfig-error' // unreadable kubeconfig, unknown context, ...
+  | 'connecting'
+  | 'ready'
+  | 'crd-missing'
+  | 'forbidden'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'error';
+
+export interface ClusterSnapshot {
+  state: ClusterSnapshotState;
+  /** What a person reads (already redacted): "TrafficSplit CRD not installed: install linkerd-smi". */
+  message: string;
+  nextStep?: string;
+  context?: string;
+  namespace?: string;
+  /** API server URL (redacted). */
+  server?: string;
+  /** For `forbidden`: the request that was refused. */
+  forbidden?: { verb?: string; resource?: string; user?: string };
+  /** The live splits of the namespace (kept while the cluster is away: the last known ones). */
+  splits: LiveSplit[];
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface PanelSource {
+  snapshot(): ClusterSnapshot;
+  /** Called after the snapshot changed (state, context, namespace, splits). */
+  onDidChange(listener: () => void): Disposable;
+  /**
+   * Where Prometheus is when `canaryLens.prometheus.url` is not set: the stats module's `locatePrometheus({ kc })`
+   * (the viz namespace's external-prometheus annotation, else a port-forward to its prometheus pod), which needs the
+   * cluster connection, so the cluster side runs it. Absent: the panel asks for the setting.
+   */
+  locatePrometheus?(): Promise<LocateResult>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// An implementation over what the cluster layer has today (ClusterSession + ClusterError), for the cluster glue.
+
+/** The parts of `ClusterSession` used here (structural, so this file does not load the cluster layer). */
+export interface SessionLike {
+  readonly namespace: string;
+  readonly server: string | undefined;
+  state: {
+    state: Exclude<ClusterSnapshotState, 'no-kubeconfig' | 'kubeconfig-error'>;
+    message: string;
+    nextStep?: string;
+    context?: string;
+    kinds: Partial<Record<string, { state: string; error?: { verb?: string; resource?: string; group?: string; user?: string } } | undefined>>;
+  };
+  splits(): LiveObject[];
+  on(event: 'state' | 'change', listener: (...args: unknown[]) => void): unknown;
+  removeListener(event: 'state' | 'change', listener: (...args: unknown[]) => void): unknown;
+}
+
+/** The parts of a `ClusterError` of kind `config` used here. */
+export interface ConfigErrorLike {
+  kind: string;
+  message: string;
+  nextStep?: string;
+}
+
+/**
+ * A `PanelSource` the cluster glue feeds: `setSession()` on every (re)connect, `setConfigError()` when the
+ * kubeconfig cannot be loaded. `safe` redacts text before the panel shows it.
+ */
+export class ClusterPanelSource implements PanelSource {
+  private session: SessionLike | undefined;
+  private context: string | undefined;
+  private configError: ConfigErrorLike | undefined;
+  private readonly listeners = new Set<() => void>();
+  private cached: ClusterSnapshot | undefined;
+  private readonly onSession = () => this.changed();
+
+  constructor(private readonly safe: (text: string) => string = (t) => t, readonly locatePrometheus?: () => Promise<LocateResult>) {}
+
+  setSession(session: SessionLike, context: string): void {
+    this.detach();
+    this.session = session;
+    this.context = context;
+    this.configError = undefined;
+    session.on('state', this.onSession);
+    session.on('change', this.onSession);
+    this.changed();
+  }
+
+  setConfigError(error: ConfigErrorLike): void {
+    this.detach();
+    this.configError = error;
+    this.changed();
+  }
+
+  private detach(): void {
+    this.session?.removeListener('state', this.onSession);
+    this.session?.removeListener('change', this.onSession);
+    this.session = undefined;
+  }
+
+  private changed(): void {
+    this.cached = undefined;
+    for (const l of [...this.listeners]) l();
+  }
+
+  onDidChange(listener: () => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  snapshot(): ClusterSnapshot {
+    this.cached ??= this.build();
+    return this.cached;
+  }
+
+  private build(): ClusterSnapshot {
+    const safe = this.safe;
+    if (this.configError || !this.session) {
+      const e = this.configError ?? { kind: 'config', message: 'No cluster selected', nextStep: 'Choose a context.' };
+      const none = /^no kubeconfig\b/i.test(e.message);
+      return { state: none ? 'no-kubeconfig' : 'kubeconfig-error', message: safe(e.message), ...(e.nextStep ? { nextStep: safe(e.nextStep) } : {}), splits: [] };
+    }
+    const s = this.session;
+    const st = s.state;
+    const refused = st.state === 'forbidden' ? Object.values(st.kinds).find((k) => k?.state === 'forbidden')?.error : undefined;
+    return {
+      state: st.state,
+      message: safe(st.message),
+      ...(st.nextStep ? { nextStep: safe(st.nextStep) } : {}),
+      ...(this.context ? { context: this.context } : {}),
+      namespace: s.namespace,
+      ...(s.server ? { server: safe(s.server) } : {}),
+      ...(refused ? { forbidden: { ...(refused.verb ? { verb: refused.verb } : {}), ...(refused.resource ? { resource: refused.group ? `${refused.resource}.${refused.group}` : refused.resource } : {}), ...(refused.user ? { user: safe(refused.user) } : {}) } } : {}),
+      splits: liveSplits(s.splits(), s.namespace),
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import type { Hover, Position } from 'vscode-languageserver-types';
+import { splitDocumentOf } from '../model/adapters';
+import { isSplitKind } from '../model/apiVersions';
+import { cursorAt } from '../document/cursor';
+import { apiVersionOf, kindOf, schemaVersion } from '../model/documentKind';
+import type { FeatureContext } from '../languageService';
+import type { SplitDocument } from '../model/split';
+import type { Span } from '../document/part';
+import { definedAt, portDetail, shareText, typeLabel } from './present';
+import { targetAt, type ServiceRef } from '../workspace/refs';
+import { schemaAt } from '../model/schemas/validate';
+
+/** Hover on split documents (SPEC 3.3): Service references, weights, and the schema's word on any key. */
+export function hover(ctx: FeatureContext, position: Position): Hover | null {
+  const part = ctx.file.partAt(position);
+  const kind = kindOf(part);
+  if (part.templated || !isSplitKind(kind)) return null;
+  const offset = part.offsetAt(position);
+  const doc = splitDocumentOf(part);
+  const target = doc ? targetAt(doc, offset, part.doc) : undefined;
+  const at = (span: Span, value: string): Hover => ({ contents: { kind: 'markdown', value }, range: part.rangeOf(span) });
+  if (doc && target?.type === 'service') return at(target.ref.name.span, serviceHover(ctx, doc, target.ref));
+  if (doc && target?.type === 'weight') {
+    const live = ctx.live.of(doc, target.split)?.backends.find((b) => b.name === target.backend.name?.value);
+    return at(target.backend.weight.span!, shareText(target.split, target.backend, doc.api) + (live ? `\n\nLive: ${live.detail}${live.flagged ? ' ⚠' : ''}` : ''));
+  }
+
+  const cursor = cursorAt(part.text, offset);
+  if (cursor?.at !== 'key' || cursor.key === undefined) return null;
+  const schema = schemaAt(schemaVersion(kind, apiVersionOf(part)), kind, [...cursor.path, cursor.key]);
+  if (!schema) return null;
+  const type = typeLabel(schema);
+  const head = `**${cursor.key}**${type ? ` \`${type}\`` : ''}`;
+  return at(cursor.span, schema.description ? `${head}\n\n${schema.description}` : head);
+}
+
+/** Ports, selector, where it is defined, ready endpoints; for a backend relying on the default weight, its share. */
+function serviceHover(ctx: FeatureContext, doc: SplitDocument, ref: ServiceRef): string {
+  const role = ref.role === 'apex' ? 'apex' : `backend of ${ref.split?.label ?? doc.name?.value ?? doc.kind}`;
+  const lines = [`**Service** \`${ref.ns}/${ref.name.value}\` (${role})`, ''];
+  const facts = ctx.index.services(ref.ns, ref.name.value);
+  const main = facts[0];
+  if (!main) {
+    const where = ctx.index.clusterFacts?.namespaces.includes(ref.ns) ? 'the workspace or the cluster' : 'the workspace';
+    lines.push(`Not found in ${where}.`);
+  } else {
+    const ports = main.ports.map((p) => `${p.port}${portDetail(p) ? ` (${portDetail(p)})` : ''}`);
+    lines.push(`- ports: ${ports.length ? ports.join(', ') : 'none'}`);
+    const selector = Object.entries(main.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
+    lines.push(`- selector: ${selector ? `\`${selector}\`` : 'none'}`);
+    const ready = facts.find((f) => f.readyEndpoints !== undefined)?.readyEndpoints;
+    if (ready !== undefined) lines.push(`- ready endpoints: ${ready}`);
+    lines.push(`- defined in ${facts.map((f) => definedAt(ctx.index, f, ctx.file.uri)).join(', ')}`);
+  }
+  if (ref.split && ref.backend && !ref.backend.weight.span) lines.push(`- share: ${shareText(ref.split, ref.backend, doc.api)} (default weight)`);
+  return lines.join('\n');
+}

@@ -1,0 +1,109 @@
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
+import { action, apexPorts, dataOf, intField, pointsAt, splitDocumentAt, stringField, type Located } from './actionSupport';
+import type { DiagnosticCode } from '../rules/codes';
+import { convertAction } from './refactors';
+import type { FeatureContext } from '../languageService';
+import { backendNamespace, type Split } from '../model/split';
+import { serviceStubText } from './serviceStub';
+import { weightEdits } from './weightEdits';
+import { deleteSeqItem, editAt, eolOf, insertPair } from '../document/yamlEdits';
+import { pairOf } from '../document/yamlNodes';
+
+/** Quick fixes for Canary Lens diagnostics, one builder per code that has a fix (SPEC 3.4). */
+
+type Fix = (ctx: FeatureContext, at: Located, d: Diagnostic) => CodeAction[];
+
+const FIXES: Partial<Record<DiagnosticCode, Fix>> = {
+  'weights-all-zero': fixAllZero,
+  'duplicate-backend': removeDuplicate,
+  'backend-ref-port-missing': addPort,
+  'service-not-found': createService,
+  'trafficsplit-deprecated': convert,
+};
+
+export function quickFixes(ctx: FeatureContext, d: Diagnostic, code: DiagnosticCode): CodeAction[] {
+  const fix = FIXES[code];
+  const at = fix ? splitDocumentAt(ctx, d.range.start) : undefined;
+  return fix && at ? fix(ctx, at, d) : [];
+}
+
+function quickFix(ctx: FeatureContext, d: Diagnostic, title: string, edits: TextEdit[], preferred: boolean): CodeAction {
+  return action(ctx, title, CodeActionKind.QuickFix, edits, { diagnostics: [d], ...(preferred ? { isPreferred: true } : {}) });
+}
+
+function splitOf(at: Located, d: Diagnostic): Split | undefined {
+  const i = intField(dataOf(d), 'split');
+  return i === undefined ? undefined : at.doc.splits.find((s) => s.index === i);
+}
+
+/** Every weight is 0: the first backend takes the whole total (100, or 1 = 1000m for quantities). */
+function fixAllZero(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
+  const split = splitOf(at, d);
+  const first = split?.backends[0];
+  if (!split || !first || !split.backends.every((b) => b.weight.units === 0)) return [];
+  const unit = at.doc.api?.weightUnit;
+  const total = unit === 'quantity' ? 1000 : 100;
+  const edits = weightEdits(at.part, split, split.backends.map((_, i) => (i === 0 ? total : 0)), unit);
+  if (!Array.isArray(edits)) return [];
+  return [quickFix(ctx, d, `Give ${first.name?.value ?? 'the first backend'} the whole weight`, edits, true)];
+}
+
+function removeDuplicate(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
+  const split = splitOf(at, d);
+  const i = intField(dataOf(d), 'backend');
+  const backend = split?.backends.find((b) => b.index === i);
+  if (!split?.backendsNode || !backend?.name || !pointsAt(at.part, d, backend.name.span)) return [];
+  const edit = deleteSeqItem(at.part, split.backendsNode, backend.index);
+  return edit ? [quickFix(ctx, d, `Remove duplicate backend ${backend.name.value}`, [edit], true)] : [];
+}
+
+/** The backend Service's port that the apex sends to, else its first port; nothing when the Service is unknown. */
+function addPort(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
+  const split = splitOf(at, d);
+  const i = intField(dataOf(d), 'backend');
+  const backend = split?.backends.find((b) => b.index === i);
+  if (!backend?.node || !backend.name || backend.port || !pointsAt(at.part, d, backend.name.span)) return [];
+  const svc = ctx.index.services(backendNamespace(at.doc, backend), backend.name.value)[0];
+  const ports = svc?.ports.map((p) => p.port) ?? [];
+  const port = apexPorts(ctx, at.doc, split).find((p) => ports.includes(p)) ?? ports[0];
+  if (port === undefined) return [];
+  const edit = insertPair(at.part, backend.node, 'port', String(port), pairOf(backend.node, 'name'));
+  return edit ? [quickFix(ctx, d, `Add port: ${port} (from Service ${backend.name.value})`, [edit], true)] : [];
+}
+
+/**
+ * A stub Service after the document. Port: the backendRef's own port (the route sends there), else the apex's
+ * port (a TrafficSplit backend must have it), else 80. For a missing apex: its parentRef port, else a known
+ * backend Service's first port, else 80.
+ */
+function createService(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
+  const data = dataOf(d);
+  const name = stringField(data, 'name');
+  const ns = stringField(data, 'ns');
+  if (!name || !ns) return [];
+  const { part, doc } = at;
+  const asApex = doc.splits.find((s) => s.apex && pointsAt(part, d, s.apex.name.span));
+  const asBackend = doc.splits.find((s) => s.backends.some((b) => pointsAt(part, d, b.name?.span)));
+  if (!asApex && !asBackend) return [];
+  let port = intField(data, 'port');
+  if (asApex) {
+    port ??= asApex.apex?.port?.value ?? asApex.backends
+      .map((b) => (b.name ? ctx.index.services(backendNamespace(doc, b), b.name.value)[0]?.ports[0]?.port : undefined))
+      .find((p) => p !== undefined);
+  } else {
+    port ??= apexPorts(ctx, doc, asBackend)[0];
+  }
+  // Name the namespace only where the split does (or the Service lives elsewhere): the stub lands beside it.
+  const namespace = doc.namespace || ns !== doc.ns ? ns : undefined;
+  const eol = eolOf(part.text);
+  const end = part.text.length;
+  const lead = end === 0 || part.text.endsWith('\n') ? '' : eol;
+  const text = lead + serviceStubText({ name, port: port ?? 80, ...(namespace !== undefined ? { namespace } : {}) }, eol);
+  return [quickFix(ctx, d, `Create Service ${name}${namespace ? ` in ${namespace}` : ''}`, [editAt(part, { start: end, end }, text)], false)];
+}
+
+function convert(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
+  if (!pointsAt(at.part, d, at.doc.kindSpan)) return [];
+  const a = convertAction(ctx, at, CodeActionKind.QuickFix);
+  return a ? [{ ...a, diagnostics: [d], isPreferred: true }] : [];
+}

@@ -1,0 +1,123 @@
+import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentSymbol, Hover, Location, Position, Range, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { SplitSummary, WeightCommandArgs } from '../protocol/messages';
+import { codeActions } from './features/actions';
+import { complete } from './features/completion';
+import { factsComputed, factsOf, mayHoldFacts } from './workspace/context';
+import { fileDiagnostics } from './rules/diagnostics';
+import { YamlFile, type TextChange } from './document/file';
+import { hover } from './features/hover';
+import { codeLenses, splitAt, weightsEdit } from './features/lenses';
+import { definition, references } from './features/navigation';
+import { documentSymbols } from './features/symbols';
+import { WorkspaceIndex, type ClusterFacts } from './workspace/workspaceIndex';
+import { LiveStats } from './workspace/liveStats';
+
+export interface ServiceSettings {
+  /** Points a lens shifts (SPEC 3.6). */
+  lensStep: number;
+  /** Total that "normalise weights" scales to. */
+  normalizeTotal: number;
+}
+
+export const DEFAULT_SETTINGS: ServiceSettings = { lensStep: 10, normalizeTotal: 100 };
+
+/** What every feature gets: the file, the index and the settings. */
+export interface FeatureContext {
+  file: YamlFile;
+  index: WorkspaceIndex;
+  settings: ServiceSettings;
+  /** Live numbers per split, when the client measures them. */
+  live: LiveStats;
+}
+
+/**
+ * The language service: files, the index and the features over them. No transport and no I/O; the LSP layer
+ * and the CLI feed it text and read results.
+ */
+export class LanguageService {
+  readonly index = new WorkspaceIndex();
+  readonly live = new LiveStats();
+  settings: ServiceSettings = { ...DEFAULT_SETTINGS };
+
+  /** Add or replace a whole file (an opened document, or a workspace file read from disk). */
+  setFile(uri: string, text: string, version = 0): YamlFile {
+    const file = new YamlFile(uri, text, version);
+    this.index.setFile(file);
+    return file;
+  }
+
+  /** Apply incremental changes; facts of the edited parts are computed at once (they are small). */
+  changeFile(uri: string, changes: readonly TextChange[], version: number): YamlFile | undefined {
+    const file = this.index.getFile(uri);
+    if (!file) return undefined;
+    const { fresh, removed } = file.applyChanges(changes, version);
+    for (const part of fresh) if (mayHoldFacts(part)) factsOf(part);
+    // Only a change to a context document changes what lookups answer.
+    if (removed.some((p) => factsComputed(p)?.length) || fresh.some((p) => factsComputed(p)?.length)) this.index.invalidate();
+    return file;
+  }
+
+  removeFile(uri: string): void { this.index.removeFile(uri); }
+  getFile(uri: string): YamlFile | undefined { return this.index.getFile(uri); }
+  setClusterFacts(facts: ClusterFacts | undefined): void { this.index.setCluster(facts); }
+
+  /**
+   * Diagnostics of a file. With `complete` false (a big file whose context is still being indexed), only
+   * what the split documents say about themselves: cross-references would be guesses until the index is done.
+   */
+  diagnostics(uri: string, complete = true): Diagnostic[] {
+    const file = this.index.getFile(uri);
+    return file ? fileDiagnostics(file, this.index, complete) : [];
+  }
+
+  private context(uri: string): FeatureContext | undefined {
+    const file = this.index.getFile(uri);
+    return file ? { file, index: this.index, settings: this.settings, live: this.live } : undefined;
+  }
+
+  completion(uri: string, position: Position): CompletionItem[] {
+    const ctx = this.context(uri);
+    return ctx ? complete(ctx, position) : [];
+  }
+
+  hover(uri: string, position: Position): Hover | null {
+    const ctx = this.context(uri);
+    return ctx ? hover(ctx, position) : null;
+  }
+
+  codeActions(uri: string, range: Range, diagnostics: readonly Diagnostic[]): CodeAction[] {
+    const ctx = this.context(uri);
+    return ctx ? codeActions(ctx, range, diagnostics) : [];
+  }
+
+  documentSymbols(uri: string): DocumentSymbol[] {
+    const ctx = this.context(uri);
+    return ctx ? documentSymbols(ctx) : [];
+  }
+
+  definition(uri: string, position: Position): Location[] {
+    const ctx = this.context(uri);
+    return ctx ? definition(ctx, position) : [];
+  }
+
+  references(uri: string, position: Position, includeDeclaration = true): Location[] {
+    const ctx = this.context(uri);
+    return ctx ? references(ctx, position, includeDeclaration) : [];
+  }
+
+  codeLenses(uri: string): CodeLens[] {
+    const ctx = this.context(uri);
+    return ctx ? codeLenses(ctx) : [];
+  }
+
+  /** The edit of a weight command; `versioned` when the client takes versioned document changes. */
+  weightsEdit(args: WeightCommandArgs, versioned = false): { edit: WorkspaceEdit } | { refused: string } {
+    const ctx = this.context(args.uri);
+    return ctx ? weightsEdit(ctx, args, versioned) : { refused: 'Canary Lens: the document is not open any more' };
+  }
+
+  splitAt(uri: string, position: Position): SplitSummary | undefined {
+    const ctx = this.context(uri);
+    return ctx ? splitAt(ctx, position) : undefined;
+  }
+}

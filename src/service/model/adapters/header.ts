@@ -1,0 +1,45 @@
+import type { Document, YAMLMap } from 'yaml';
+import { apiVersionInfo, type ApiVersionInfo } from '../apiVersions';
+import { DEFAULT_NAMESPACE, type Located, type NameRef, type SplitDocument, type SplitKind } from '../split';
+import type { Span } from '../../document/part';
+import { keySpan, mapAt, rootMap, stringAt } from '../../document/yamlNodes';
+
+/** The parts of a split document that do not depend on its kind: type meta and object meta. */
+export interface DocumentHeader {
+  root: YAMLMap;
+  kindSpan: Span;
+  api?: ApiVersionInfo;
+  name?: Located<string>;
+  base: Omit<SplitDocument, 'splits' | 'names'>;
+  names: NameRef[];
+}
+
+export function readHeader(doc: Document.Parsed, kind: SplitKind): DocumentHeader | undefined {
+  const root = rootMap(doc);
+  const kindSpan = stringAt(root, 'kind')?.span ?? keySpan(root, 'kind');
+  if (!root || !kindSpan) return undefined;
+  const apiVersion = stringAt(root, 'apiVersion');
+  const api = apiVersion ? apiVersionInfo(kind, apiVersion.value) : undefined;
+  const metadata = mapAt(root, 'metadata');
+  const name = stringAt(metadata, 'name');
+  const namespace = stringAt(metadata, 'namespace');
+  const names: NameRef[] = [];
+  if (name) names.push({ ...name, what: 'metadata.name', subdomain: true });
+  if (namespace) names.push({ ...namespace, what: 'metadata.namespace' });
+  return {
+    root,
+    kindSpan,
+    ...(api ? { api } : {}),
+    ...(name ? { name } : {}),
+    names,
+    base: {
+      kind,
+      kindSpan,
+      ...(apiVersion ? { apiVersion } : {}),
+      ...(api ? { api } : {}),
+      ...(name ? { name } : {}),
+      ...(namespace ? { namespace } : {}),
+      ns: namespace?.value ?? DEFAULT_NAMESPACE,
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { isMap, type Document, type YAMLMap } from 'yaml';
+import type { ApiVersionInfo } from '../apiVersions';
+import type { Apex, Backend, NameRef, ParentRef, Split, SplitDocument } from '../split';
+import { keySpan, mapAt, numberAt, pairOf, seqAt, spanOf, stringAt } from '../../document/yamlNodes';
+import type { DocumentHeader } from './header';
+import { readWeight } from './weight';
+
+const CORE_GROUPS = new Set(['', 'core']);
+const MULTICLUSTER_GROUP = 'multicluster.x-k8s.io';
+
+/** Gateway API / Linkerd HTTPRoute: one split per rule; apex = the first parentRef that is a core Service. */
+export function adaptHttpRoute(doc: Document.Parsed, header: DocumentHeader): SplitDocument {
+  const spec = mapAt(header.root, 'spec');
+  const names: NameRef[] = [];
+  const read = (seqAt(spec, 'parentRefs')?.items ?? []).flatMap((item) => {
+    const ref = isMap(item) ? readParent(item, header.api, names) : undefined;
+    return ref ? [ref] : [];
+  });
+  const parents = read.map((r) => r.parent);
+  const apex = read.find((r) => r.apex)?.apex;
+  const splits: Split[] = [];
+  seqAt(spec, 'rules')?.items.forEach((rule, index) => {
+    const span = spanOf(rule as { range?: [number, number, number] });
+    if (!span || !isMap(rule)) return;
+    const backendsSeq = seqAt(rule, 'backendRefs');
+    const backends: Backend[] = [];
+    backendsSeq?.items.forEach((item, i) => {
+      const b = isMap(item) ? readBackend(doc, item, i, header.api, names) : undefined;
+      if (b) backends.push(b);
+    });
+    splits.push({
+      index,
+      label: `${header.name?.value ?? 'HTTPRoute'} rule ${index + 1}`,
+      ...(apex ? { apex } : {}),
+      backends,
+      span: keySpan(rule, 'backendRefs') ?? firstKeySpan(rule) ?? span,
+      region: span,
+      ...(backendsSeq ? { backendsNode: backendsSeq } : {}),
+      matchKey: canonicalMatches(pairOf(rule, 'matches')?.value?.toJSON()),
+      ...(keySpan(rule, 'matches') ? { matches: keySpan(rule, 'matches')! } : {}),
+    });
+  });
+  return {
+    ...header.base,
+    parents,
+    parentsSpan: keySpan(spec, 'parentRefs') ?? keySpan(header.root, 'spec') ?? header.kindSpan,
+    splits,
+    names: [...header.names, ...names],
+  };
+}
+
+function firstKeySpan(map: YAMLMap): ReturnType<typeof spanOf> {
+  const first = map.items[0];
+  return first ? spanOf(first.key as { range?: [number, number, number] }) : undefined;
+}
+
+function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, names: NameRef[]): { parent: ParentRef; apex?: Apex } | undefined {
+  const span = spanOf(item);
+  if (!span) return undefined;
+  const name = stringAt(item, 'name');
+  const kind = stringAt(item, 'kind');
+  const group = stringAt(item, 'group');
+  const namespace = stringAt(item, 'namespace');
+  const port = numberAt(item, 'port');
+  if (name) names.push({ ...name, what: 'parentRef name' });
+  if (namespace) names.push({ ...namespace, what: 'parentRef namespace' });
+  const groupValue = group?.value ?? api?.parentDefaultGroup ?? 'gateway.networking.k8s.io';
+  const isService = kind?.value === 'Service' && CORE_GROUPS.has(groupValue);
+  const parent: ParentRef = { span, isService, ...(name ? { name } : {}), ...(namespace ? { namespace } : {}), ...(port ? { port } : {}) };
+  if (kind?.value === 'Service' && !isService) {
+    parent.problem = group
+      ? { value: `parentRef kind Service has group "${group.value}": a core Service needs group "" (or core)`, span: group.span }
+      : { value: `parentRef kind Service without group means group "${groupValue}", not a core Service: add group: core`, span: kind.span };
+  } else if (!kind && api?.parentKindRequired) {
+    parent.problem = {
+      value: `parentRef without kind does not attach to a Service in ${api.apiVersion}: add kind: Service and group: core`,
+      span: name?.span ?? span,
+    };
+  }
+  if (!isService || !name) return { parent };
+  return { parent, apex: { name, ...(namespace ? { namespace } : {}), ...(port ? { port } : {}) } };
+}
+
+function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: ApiVersionInfo | undefined, names: NameRef[]): Backend | undefined {
+  const span = spanOf(item);
+  if (!span) return undefined;
+  const name = stringAt(item, 'name');
+  const namespace = stringAt(item, 'namespace');
+  const group = stringAt(item, 'group');
+  const kind = stringAt(item, 'kind');
+  const port = numberAt(item, 'port');
+  if (name) names.push({ ...name, what: 'backendRef name' });
+  if (namespace) names.push({ ...namespace, what: 'backendRef namespace' });
+  const groupValue = group?.value ?? '';
+  const kindValue = kind?.value ?? 'Service';
+  const coreService = CORE_GROUPS.has(groupValue) && kindValue === 'Service';
+  const routable = coreService || (groupValue === MULTICLUSTER_GROUP && kindValue === 'ServiceImport');
+  const backend: Backend = {
+    index,
+    ...(name ? { name } : {}),
+    ...(namespace ? { namespace } : {}),
+    ...(port ? { port } : {}),
+    weight: readWeight(doc, pairOf(item, 'weight')?.value, api),
+    portRequired: coreService,
+    span,
+    node: item,
+  };
+  if (!routable) {
+    backend.kindProblem = {
+      value: `a mesh cannot route to backendRef kind "${kindValue}"${groupValue ? ` (group "${groupValue}")` : ''}: use a core Service or a multicluster ServiceImport`,
+      span: kind?.span ?? group?.span ?? name?.span ?? span,
+    };
+  }
+  return backend;
+}
+
+/** Matches with their defaults filled in, sorted, as text: equal text = equal matches. */
+export function canonicalMatches(matches: unknown): string {
+  const list = Array.isArray(matches) && matches.length > 0 ? matches : [{}];
+  const canon = list.map((m) => {
+    const match = (m && typeof m === 'object' ? m : {}) as Record<string, unknown>;
+    const path = (match.path && typeof match.path === 'object' ? match.path : {}) as Record<string, unknown>;
+    return sortKeys({
+      ...match,
+      path: { type: path.type ?? 'PathPrefix', value: path.value ?? '/' },
+      // Header names match case-insensitively (Gateway API HTTPHeaderMatch); query parameter names do not.
+      ...(Array.isArray(match.headers) ? { headers: sortedBy(match.headers.map((h) => withExactDefault(h, true))) } : {}),
+      ...(Array.isArray(match.queryParams) ? { queryParams: sortedBy(match.queryParams.map((q) => withExactDefault(q, false))) } : {}),
+    });
+  });
+  // Matches are ORed: a list is a set, so order and repeats do not matter.
+  return JSON.stringify([...new Set(sortedBy(canon).map((m) => JSON.stringify(m)))]);
+}
+
+function withExactDefault(x: unknown, foldName: boolean): unknown {
+  if (!x || typeof x !== 'object') return x;
+  const m: Record<string, unknown> = { type: 'Exact', ...(x as Record<string, unknown>) };
+  return foldName && typeof m.name === 'string' ? { ...m, name: m.name.toLowerCase() } : m;
+}
+
+function sortedBy(items: unknown[]): unknown[] {
+  return items.map((i) => sortKeys(i)).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+function sortKeys(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(sortKeys);
+  if (x && typeof x === 'object') {
+    return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]));
+  }
+  return x;
+}

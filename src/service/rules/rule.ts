@@ -1,0 +1,28 @@
+import type { DiagnosticCode } from './codes';
+import type { SplitDocument } from '../model/split';
+import type { Span, YamlPart } from '../document/part';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+
+/** A problem found by a rule, located in its part. `data` carries what a quick fix needs. */
+export interface Finding {
+  code: DiagnosticCode;
+  span: Span;
+  message: string;
+  data?: unknown;
+}
+
+export interface RuleContext {
+  doc: SplitDocument;
+  part: YamlPart;
+  index: WorkspaceIndex;
+}
+
+/**
+ * `document` rules depend only on the document's own text, so their findings are cached with the part;
+ * `workspace` rules read the index and run again whenever diagnostics are published.
+ */
+export interface Rule {
+  code: DiagnosticCode;
+  scope: 'document' | 'workspace';
+  check(ctx: RuleContext): Finding[];
+}

@@ -1,0 +1,151 @@
+import { scanBlockYaml, scanParsed, type Scanned } from './factScan';
+import { DEFAULT_NAMESPACE } from '../model/split';
+import { CONTEXT_KINDS, type Span, type YamlPart } from '../document/part';
+
+/** Facts the index keeps from context documents: enough for references, ports and pod labels. */
+
+export interface ServicePort { name?: string; port: number; targetPort?: string | number; protocol?: string }
+
+export interface FactBase {
+  name: string;
+  ns: string;
+  /** Where it is defined (absent for facts that come from the cluster). */
+  part?: YamlPart;
+  nameSpan?: Span;
+}
+
+export interface ServiceFact extends FactBase {
+  type: 'Service';
+  ports: ServicePort[];
+  selector?: Record<string, string>;
+  /** Ready endpoint addresses, when the cluster reported them. */
+  readyEndpoints?: number;
+}
+
+export interface WorkloadFact extends FactBase {
+  type: 'Workload';
+  kind: string;
+  podLabels: Record<string, string>;
+}
+
+export interface ProfileFact extends FactBase {
+  type: 'ServiceProfile';
+  /** The Service the profile is for: `<svc>.<ns>.svc.<domain>` names Service svc in namespace ns. */
+  service: string;
+  serviceNamespace: string;
+  hasDstOverrides: boolean;
+}
+
+export interface GrantFact extends FactBase {
+  type: 'ReferenceGrant';
+  from: { group: string; kind: string; namespace: string }[];
+  to: { group: string; kind: string; name?: string }[];
+}
+
+export type Fact = ServiceFact | WorkloadFact | ProfileFact | GrantFact;
+
+/** Whether a part may hold facts (so indexing must parse it). */
+export function mayHoldFacts(part: YamlPart): boolean {
+  if (part.templated) return false;
+  return part.kind !== undefined ? CONTEXT_KINDS.has(part.kind) : part.kindUnknown;
+}
+
+export function factsComputed(part: YamlPart): Fact[] | undefined {
+  return part.cache.get('facts') as Fact[] | undefined;
+}
+
+/** The facts of a part (parses it on first call; cached with the part). */
+export function factsOf(part: YamlPart): Fact[] {
+  return part.memo('facts', () => (mayHoldFacts(part) ? extract(part) : []));
+}
+
+const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Rollout', 'Job']);
+
+/** The only paths facts are read from. */
+export const FACT_PATHS = [
+  'kind', 'metadata/name', 'metadata/namespace', 'metadata/labels', 'spec/selector', 'spec/ports',
+  'spec/template/metadata/labels', 'spec/jobTemplate/spec/template/metadata/labels', 'spec/dstOverrides', 'spec/from', 'spec/to',
+] as const;
+
+function extract(part: YamlPart): Fact[] {
+  // The line scanner answers for plain block YAML without a syntax tree; anything else gets the full parse.
+  const scanned = (!part.isParsed && scanBlockYaml(part.text, FACT_PATHS)) || scanParsed(part.doc, FACT_PATHS);
+  return factsFrom(scanned, part);
+}
+
+export function factsFrom(v: Scanned, part?: YamlPart): Fact[] {
+  const kind = v.get('kind')?.value;
+  const name = v.get('metadata/name');
+  if (!kind || !name) return [];
+  const base: FactBase = { name: name.value, ns: v.get('metadata/namespace')?.value ?? DEFAULT_NAMESPACE, nameSpan: name.span, ...(part ? { part } : {}) };
+  switch (kind) {
+    case 'Service': {
+      const selector = mapUnder(v, 'spec/selector');
+      return [{ ...base, type: 'Service', ports: servicePorts(v), ...(selector ? { selector } : {}) }];
+    }
+    case 'Pod':
+      return [{ ...base, type: 'Workload', kind, podLabels: mapUnder(v, 'metadata/labels') ?? {} }];
+    case 'CronJob':
+      return [{ ...base, type: 'Workload', kind, podLabels: mapUnder(v, 'spec/jobTemplate/spec/template/metadata/labels') ?? {} }];
+    case 'ServiceProfile':
+      return [{ ...base, type: 'ServiceProfile', ...profileTarget(name.value, base.ns), hasDstOverrides: [...v.keys()].some((k) => k.startsWith('spec/dstOverrides/')) }];
+    case 'ReferenceGrant':
+      return [{ ...base, type: 'ReferenceGrant', from: grantItems(v, 'spec/from'), to: grantItems(v, 'spec/to') }];
+    default:
+      return POD_TEMPLATE_KINDS.has(kind) ? [{ ...base, type: 'Workload', kind, podLabels: mapUnder(v, 'spec/template/metadata/labels') ?? {} }] : [];
+  }
+}
+
+/** `prefix/key` values as a record (labels, selectors); undefined when there are none. */
+function mapUnder(v: Scanned, prefix: string): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const [path, { value }] of v) {
+    if (!path.startsWith(`${prefix}/`)) continue;
+    const key = path.slice(prefix.length + 1);
+    if (key.includes('/') || key.startsWith('#')) continue; // deeper, or a sequence where a mapping belongs
+    (out ??= {})[key] = value;
+  }
+  return out;
+}
+
+/** `prefix/<i>/<key>` values grouped by item. */
+function itemsUnder(v: Scanned, prefix: string): Record<string, string>[] {
+  const items: Record<string, string>[] = [];
+  for (const [path, { value }] of v) {
+    const m = path.startsWith(`${prefix}/`) ? /^#(\d+)\/([^/]+)$/.exec(path.slice(prefix.length + 1)) : null;
+    if (m) (items[Number(m[1])] ??= {})[m[2]!] = value;
+  }
+  return items.filter((i) => i !== undefined);
+}
+
+function servicePorts(v: Scanned): ServicePort[] {
+  return itemsUnder(v, 'spec/ports').flatMap((p) => {
+    const port = Number(p.port);
+    if (!p.port || !Number.isInteger(port)) return [];
+    const target = p.targetPort;
+    return [{
+      port,
+      ...(p.name ? { name: p.name } : {}),
+      ...(p.protocol ? { protocol: p.protocol } : {}),
+      ...(target !== undefined ? { targetPort: /^\d+$/.test(target) ? Number(target) : target } : {}),
+    }];
+  });
+}
+
+function grantItems(v: Scanned, prefix: string): { group: string; kind: string; namespace: string; name?: string }[] {
+  return itemsUnder(v, prefix).map((i) => ({
+    group: i.group ?? '', kind: i.kind ?? '', namespace: i.namespace ?? '', ...(i.name !== undefined ? { name: i.name } : {}),
+  }));
+}
+
+/** The Service a ServiceProfile is for, read from its name (`<svc>.<ns>.svc.<domain>`; a bare name: same namespace). */
+export function profileTarget(name: string, ns: string): { service: string; serviceNamespace: string } {
+  const [service, namespace] = name.split('.');
+  return { service: service ?? name, serviceNamespace: namespace || ns };
+}
+
+/** Whether a selector picks pods with these labels (an empty selector picks none, as for Services). */
+export function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  const entries = Object.entries(selector ?? {});
+  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+}

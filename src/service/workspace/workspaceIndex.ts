@@ -1,0 +1,122 @@
+import { factsComputed, factsOf, mayHoldFacts, type Fact, type GrantFact, type ProfileFact, type ServiceFact, type WorkloadFact } from './context';
+import type { YamlFile } from '../document/file';
+import type { YamlPart } from '../document/part';
+import type { ClusterConnectionInfo } from '../../protocol/messages';
+
+/** Facts about the cluster as the client last saw them (pushed through the protocol). */
+export interface ClusterFacts {
+  /** Namespaces the facts cover: only there can "not found" be said. */
+  namespaces: string[];
+  facts: Fact[];
+  /** The connection they come from, when there is one (even if no list was readable). */
+  connection?: ClusterConnectionInfo;
+}
+
+interface Lookup {
+  services: Map<string, ServiceFact[]>;
+  workloads: Map<string, WorkloadFact[]>;
+  profiles: Map<string, ProfileFact[]>;
+  grants: Map<string, GrantFact[]>;
+  /** Services by namespace, for completion (which lists them all). */
+  servicesByNs: Map<string, ServiceFact[]>;
+}
+
+const key = (ns: string, name: string): string => `${ns}/${name}`;
+
+function push<T>(map: Map<string, T[]>, k: string, v: T): void {
+  const list = map.get(k);
+  if (list) list.push(v); else map.set(k, [v]);
+}
+
+/**
+ * Every file the service knows (open documents and scanned workspace files) and the facts of their context
+ * documents. Facts are computed part by part (`indexSome`), so a big file never blocks a request; lookups
+ * see what has been indexed so far.
+ */
+export class WorkspaceIndex {
+  private readonly files = new Map<string, YamlFile>();
+  private cluster: ClusterFacts | undefined;
+  private lookup: Lookup | undefined;
+  private gen = 0;
+
+  /** Changes whenever lookups may answer differently: results cached against it stay valid while it holds. */
+  get generation(): number {
+    void this.maps;
+    return this.gen;
+  }
+
+  /** Parts waiting for their facts, oldest first; `next` is how far indexing has come. */
+  private queue: YamlPart[] = [];
+  private next = 0;
+
+  setFile(file: YamlFile): void {
+    this.files.set(file.uri, file);
+    this.lookup = undefined;
+    for (const part of file.parts) if (mayHoldFacts(part) && !factsComputed(part)) this.queue.push(part);
+  }
+  removeFile(uri: string): void { if (this.files.delete(uri)) this.lookup = undefined; }
+  getFile(uri: string): YamlFile | undefined { return this.files.get(uri); }
+  allFiles(): IterableIterator<YamlFile> { return this.files.values(); }
+  setCluster(facts: ClusterFacts | undefined): void { this.cluster = facts; this.lookup = undefined; }
+  get clusterFacts(): ClusterFacts | undefined { return this.cluster; }
+  /** An edit changed a file's parts. */
+  invalidate(): void { this.lookup = undefined; }
+
+  /** Whether every context document known so far has its facts. */
+  isIndexed(): boolean {
+    while (this.next < this.queue.length && factsComputed(this.queue[this.next]!)) this.next++;
+    if (this.next === this.queue.length) { this.queue = []; this.next = 0; }
+    return this.queue.length === 0;
+  }
+
+  /** Compute facts until `deadline` (ms, performance.now clock); returns true when nothing is left. */
+  indexSome(deadline: number): boolean {
+    let did = false;
+    while (!this.isIndexed()) {
+      factsOf(this.queue[this.next++]!); // a part since replaced by an edit costs one wasted scan, nothing more
+      did = true;
+      if (performance.now() >= deadline) break;
+    }
+    if (did) this.lookup = undefined;
+    return this.isIndexed();
+  }
+
+  private get maps(): Lookup {
+    if (this.lookup) return this.lookup;
+    const l: Lookup = { services: new Map(), workloads: new Map(), profiles: new Map(), grants: new Map(), servicesByNs: new Map() };
+    const add = (f: Fact): void => {
+      switch (f.type) {
+        case 'Service': push(l.services, key(f.ns, f.name), f); push(l.servicesByNs, f.ns, f); break;
+        case 'Workload': push(l.workloads, f.ns, f); break;
+        case 'ServiceProfile': push(l.profiles, key(f.serviceNamespace, f.service), f); break;
+        case 'ReferenceGrant': push(l.grants, f.ns, f); break;
+      }
+    };
+    for (const file of this.files.values()) {
+      for (const part of file.parts) factsComputed(part)?.forEach(add);
+    }
+    this.cluster?.facts.forEach(add);
+    this.lookup = l;
+    this.gen++;
+    return l;
+  }
+
+  /** Services named `name` in `ns`: workspace definitions first, then the cluster's. */
+  services(ns: string, name: string): ServiceFact[] {
+    return this.maps.services.get(key(ns, name)) ?? [];
+  }
+
+  allServices(ns?: string): ServiceFact[] {
+    if (ns !== undefined) return [...(this.maps.servicesByNs.get(ns) ?? [])];
+    return [...this.maps.servicesByNs.values()].flat();
+  }
+
+  /** Whether "this Service does not exist" can be said for `ns`: the workspace defines Services there, or the cluster covers it. */
+  knowsServicesOf(ns: string): boolean {
+    return this.cluster?.namespaces.includes(ns) === true || this.maps.servicesByNs.has(ns);
+  }
+
+  workloads(ns: string): WorkloadFact[] { return this.maps.workloads.get(ns) ?? []; }
+  profiles(ns: string, service: string): ProfileFact[] { return this.maps.profiles.get(key(ns, service)) ?? []; }
+  grants(ns: string): GrantFact[] { return this.maps.grants.get(ns) ?? []; }
+}

@@ -1,0 +1,82 @@
+import { stringify } from 'yaml';
+import { splitDocumentOf } from '../service/model/adapters';
+import { LanguageService } from '../service/languageService';
+import type { StatsSplit } from './types';
+
+/** A split to measure, with where its object lives (the apex may be in another namespace). */
+export interface ManifestSplit extends StatsSplit {
+  objectNamespace: string;
+  apiVersion?: string;
+}
+
+/** Enough of a Kubernetes object (the cluster layer's objects fit). */
+export interface K8sObjectLike {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+  spec?: unknown;
+}
+
+/**
+ * The StatsSplits of one YAML text (a TrafficSplit each, an HTTPRoute one per rule), read by the language service's
+ * own adapters: the same reading for manifests on disk and for objects from the cluster. `label` names the text in
+ * the reasons a split is skipped for.
+ */
+export function splitsOfText(ls: LanguageService, uri: string, text: string, label: string, splits: ManifestSplit[], skipped: string[]): void {
+  const yamlFile = ls.setFile(uri, text);
+  for (const part of yamlFile.parts) {
+    const doc = part.isSplit ? splitDocumentOf(part) : undefined;
+    if (!doc) continue;
+    const name = doc.name?.value ?? '';
+    for (const split of doc.splits) {
+      const where = `${label}: ${doc.kind} ${name || '(no name)'}${doc.splits.length > 1 ? ` rule ${split.index + 1}` : ''}`;
+      if (!split.apex) {
+        skipped.push(`${where}: no apex Service (${doc.parents !== undefined ? 'no parentRef of kind Service' : 'no spec.service'})`);
+        continue;
+      }
+      // A backend the mesh cannot route to (kindProblem) has no traffic to measure.
+      const backends = split.backends.flatMap((b) => (b.name && !b.kindProblem ? [{
+        name: b.name.value,
+        weight: b.weight.units ?? 0,
+        weightText: b.weight.source ?? String(b.weight.units ?? 0),
+        ...(b.port ? { port: b.port.value } : {}),
+      }] : []));
+      if (backends.length === 0) {
+        skipped.push(`${where}: no backends`);
+        continue;
+      }
+      splits.push({
+        objectNamespace: doc.ns,
+        ...(doc.apiVersion ? { apiVersion: doc.apiVersion.value } : {}),
+        namespace: split.apex.namespace?.value ?? doc.ns,
+        kind: doc.kind,
+        name,
+        ...(doc.splits.length > 1 ? { rule: split.index + 1 } : {}),
+        apex: split.apex.name.value,
+        ...(split.apex.port ? { apexPort: split.apex.port.value } : {}),
+        backends,
+      });
+    }
+  }
+}
+
+
+/**
+ * The StatsSplits of live TrafficSplit / HTTPRoute objects (as the API server returns them): each object goes through
+ * the same adapters as a manifest on disk (written out as YAML), so both modes read weights, apexes and ports alike.
+ */
+export function splitsFromObjects(objects: Iterable<K8sObjectLike>): { splits: ManifestSplit[]; skipped: string[] } {
+  const ls = new LanguageService();
+  const splits: ManifestSplit[] = [];
+  const skipped: string[] = [];
+  for (const o of objects) {
+    const name = o.metadata?.name ?? '';
+    const namespace = o.metadata?.namespace ?? '';
+    const plain = { apiVersion: o.apiVersion, kind: o.kind, metadata: { name, namespace }, spec: o.spec ?? {} };
+    const group = (o.apiVersion ?? '').split('/')[0] ?? '';
+    const uri = `k8s:/${encodeURIComponent(namespace)}/${encodeURIComponent(group)}/${encodeURIComponent(o.kind ?? '')}/${encodeURIComponent(name)}.yaml`;
+    splitsOfText(ls, uri, stringify(plain, { lineWidth: 0 }), `${namespace}/${o.apiVersion ?? '?'}`, splits, skipped);
+  }
+  return { splits, skipped };
+}
+

@@ -1,0 +1,28 @@
+import type { LiveStatsParams } from '../protocol/messages';
+import { formatBrief, formatLatency, formatShare, formatSuccess } from './format';
+import type { StatsResult } from './types';
+
+/** A refresh's numbers as the language server shows them in lenses and hovers (formatted once, here). */
+export function toLiveStats(result: StatsResult): LiveStatsParams {
+  return {
+    splits: result.splits.map((s) => ({
+      namespace: s.split.namespace,
+      kind: s.split.kind,
+      name: s.split.name,
+      ...(s.split.rule !== undefined ? { rule: s.split.rule - 1 } : {}),
+      brief: s.hasTraffic ? formatBrief(overallSuccess(s.backends), s.rps) : 'no traffic',
+      backends: s.backends.map((b) => ({
+        name: b.name,
+        brief: formatBrief(b.success, b.rps),
+        detail: `success ${formatSuccess(b.success)} · ${b.rps === null ? '-' : `${b.rps.toFixed(1)} rps`} · P50 ${formatLatency(b.latencyMs.p50)} · P95 ${formatLatency(b.latencyMs.p95)} · P99 ${formatLatency(b.latencyMs.p99)} · observed ${formatShare(b.observedShare)} vs desired ${formatShare(b.desiredShare)}`,
+        flagged: b.flagged,
+      })),
+    })),
+  };
+}
+
+function overallSuccess(backends: StatsResult['splits'][number]['backends']): number | null {
+  const s = backends.reduce((n, b) => n + b.successCount, 0);
+  const f = backends.reduce((n, b) => n + b.failureCount, 0);
+  return s + f > 0 ? s / (s + f) : null;
+}
