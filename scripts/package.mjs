@@ -19,9 +19,9 @@ const outArg = process.argv.indexOf('--out');
 const out = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, `${manifest.name}-${manifest.version}.vsix`);
 
 /** Never copied into the staging folder: build inputs and outputs, tests, tools, local state. */
-const NOT_STAGED = new Set(['.git', '.ci', 'node_modules', 'dist', 'out', 'client', 'server', 'test', 'scripts', 'tools', 'examples', '.test-artifacts', '.vscode']);
+const NOT_STAGED = new Set(['.git', '.ci', 'node_modules', 'dist', 'out', 'src', 'test', 'scripts', 'tools', 'examples', '.test-artifacts', '.vscode']);
 /** Linked into the staging folder for the build, removed again before packing. */
-const BUILD_INPUTS = ['client', 'server', 'node_modules'];
+const BUILD_INPUTS = ['src', 'node_modules'];
 
 function run(cmd, args, cwd) {
   const started = Date.now();

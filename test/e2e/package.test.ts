@@ -28,7 +28,7 @@ const ALLOWED = [
   /^docs\/screenshot\.png$/, // the README's picture, a relative link in the extension's details page
 ];
 /** Explicitly never, whatever the allowance above says (sources, maps, tests, tools, dependencies, local state). */
-const FORBIDDEN = [/\.ts$/, /\.map$/, /(^|\/)node_modules\//, /^(client|server|test|scripts|examples|\.ci|\.git|\.vscode|\.test-artifacts)\//, /^tsconfig/, /\.vsix$/, /^dist\/cli\.js$/];
+const FORBIDDEN = [/\.ts$/, /\.map$/, /(^|\/)node_modules\//, /^(src|test|scripts|examples|\.ci|\.git|\.vscode|\.test-artifacts)\//, /^tsconfig/, /\.vsix$/, /^dist\/cli\.js$/];
 
 /**
  * `require("…")` texts in the bundles that are not dependencies: optional modules that `ws` and `node-fetch` try in a
