@@ -5,9 +5,10 @@ import type { ClusterLog } from './log';
 import { discoverApis, KINDS, REQUEST_TIMEOUT_MS, withTimeout, type K8sObject, type KindSpec, type ServedApis } from './requests';
 
 /**
- * Apply to cluster (SPEC 4): a server-side dry run first (field manager `canary-lens`, no force), which gives the
+ * Apply to cluster: a server-side dry run first (field manager `canary-lens`, no force), which gives the
  * live object and what it would become, as a diff-ready pair of YAML texts; then, once the user has confirmed,
  * the real server-side apply. Nothing here writes without `plan.apply()` being called.
+ * Field managers, conflicts and force: https://kubernetes.io/docs/reference/using-api/server-side-apply/
  */
 
 export const FIELD_MANAGER = 'canary-lens';

@@ -1,7 +1,7 @@
 import type { ClusterFactsParams, ClusterServicePort } from '../protocol/messages';
 import type { K8sObject } from './requests';
 
-/** What the language server needs from the cluster (SPEC 4): Services with ports, selector, ready endpoints; ServiceProfiles. */
+/** What the language server needs from the cluster: Services with ports, selector, ready endpoints; ServiceProfiles. */
 
 interface ServiceSpec {
   ports?: { name?: string; port?: number; targetPort?: string | number; protocol?: string }[];

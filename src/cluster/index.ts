@@ -1,5 +1,5 @@
 /**
- * The cluster layer (SPEC 4): plain modules over `@kubernetes/client-node` that take a KubeConfig and emit states
+ * The cluster layer: plain modules over `@kubernetes/client-node` that take a KubeConfig and emit states
  * and events. No `vscode` here: the glue in `src/extension/clusterGlue.ts` is the only part that talks to the editor.
  */
 export { FIELD_MANAGER, fieldPath, parseManifest, planApply, spanOf, stripNoise, toYaml, type ApplyOptions, type ApplyOutcome, type ApplyPlan } from './apply';

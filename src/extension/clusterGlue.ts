@@ -3,7 +3,7 @@ import { ClusterPanelSource } from './panel/source';
 import { locatePrometheus } from '../stats/locate';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CLUSTER_FACTS_NOTIFICATION, type ClusterConnectionInfo, type ClusterFactsParams } from '../protocol/messages';
+import { clusterFactsNotification, type ClusterConnectionInfo, type ClusterFactsParams } from '../protocol/messages';
 import { ApplyContentProvider, APPLY_SCHEME, runApply, type ApplyTarget } from './applyFlow';
 import {
   ClusterError, ClusterSession, describeError, kubeconfigPaths, KubeconfigWatcher, listNamespaces, loadKubeconfig, readKubeconfig,
@@ -13,7 +13,7 @@ import { createClusterLog } from './log';
 import { ClusterStatusBar } from './statusBar';
 
 /**
- * Entry of the lazily loaded cluster bundle (`dist/cluster.js`): the VS Code side of SPEC 4. It holds the selection
+ * Entry of the lazily loaded cluster bundle (`dist/cluster.js`): the VS Code side of src/cluster. It holds the selection
  * (context and namespace, remembered per workspace), one ClusterSession, the status bar item, the apply commands and
  * the cluster facts notification. Everything that talks to the API server is in `./cluster`.
  */
@@ -151,7 +151,7 @@ export class ClusterController implements vscode.Disposable {
     const key = JSON.stringify(facts);
     if (key === this.sentFacts) return;
     this.sentFacts = key;
-    client.sendNotification(CLUSTER_FACTS_NOTIFICATION, facts).catch((e: unknown) => this.log.warn(`Could not send cluster facts: ${String(e)}`));
+    client.sendNotification(clusterFactsNotification, facts).catch((e: unknown) => this.log.warn(`Could not send cluster facts: ${String(e)}`));
   }
 
   async selectContext(): Promise<void> {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
 import {
-  LANGUAGE_ID, SPLIT_AT_REQUEST, WEIGHTS_COMMAND,
-  type SplitAtParams, type SplitAtResult, type SplitSummary, type WeightCommandAction, type WeightCommandArgs,
+  LANGUAGE_ID, splitAtRequest, WEIGHTS_COMMAND,
+  type SplitAtParams, type SplitSummary, type WeightCommandAction, type WeightCommandArgs,
 } from '../protocol/messages';
 
 /**
@@ -51,7 +51,7 @@ async function run(client: LanguageClient | undefined, command: PaletteCommand):
   const c2p = client.code2ProtocolConverter;
   const params: SplitAtParams = { textDocument: { uri: c2p.asUri(editor.document.uri) }, position: c2p.asPosition(editor.selection.active) };
   try {
-    const split = await client.sendRequest<SplitAtResult>(SPLIT_AT_REQUEST, params);
+    const split = await client.sendRequest(splitAtRequest, params);
     if (!split) {
       void vscode.window.showInformationMessage('Canary Lens: there is no TrafficSplit or HTTPRoute rule with backends at the cursor.');
       return;

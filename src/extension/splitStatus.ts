@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { LANGUAGE_ID, SPLIT_AT_REQUEST, type SplitAtParams, type SplitAtResult } from '../protocol/messages';
+import { LANGUAGE_ID, splitAtRequest, type SplitAtParams, type SplitAtResult } from '../protocol/messages';
 
 /**
  * A status bar item for the split under the cursor: its shares, and its live numbers when the panel measures them.
@@ -22,7 +22,7 @@ export function registerSplitStatus(client: () => LanguageClient | undefined): v
     };
     let split: SplitAtResult;
     try {
-      split = await c.sendRequest<SplitAtResult>(SPLIT_AT_REQUEST, params);
+      split = await c.sendRequest(splitAtRequest, params);
     } catch {
       split = null; // the server restarted or the document closed: nothing to show
     }

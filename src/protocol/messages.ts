@@ -1,8 +1,14 @@
 /**
- * Protocol between the Canary Lens client and server beyond standard LSP: defined once, imported by both.
+ * Protocol between the Canary Lens client and server beyond standard LSP: defined once, imported by both, as
+ * typed message objects (the style of rust-analyzer's `editors/code/src/lsp_ext.ts`), so a handler and a sender
+ * cannot disagree on a message's parameters.
  */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Position } from 'vscode-languageserver-types';
+import type { SplitKind } from '../service/model/kinds';
 import type { WeightAction } from '../service/model/weights';
+
+export type { SplitKind } from '../service/model/kinds';
 
 /** Settings the server reads (`canaryLens.*`), as the client sends them. */
 export interface ServerSettings {
@@ -11,11 +17,10 @@ export interface ServerSettings {
 }
 
 /** Server → client: a file's context documents are all indexed and its complete diagnostics are published. */
-export const INDEXED_NOTIFICATION = 'canaryLens/indexed';
 export interface IndexedParams { uri: string; documents: number; millis: number }
+export const indexedNotification = new NotificationType<IndexedParams>('canaryLens/indexed');
 
 /** Client → server: what the connected cluster holds (Services, Endpoints, ServiceProfiles). */
-export const CLUSTER_FACTS_NOTIFICATION = 'canaryLens/clusterFacts';
 export interface ClusterServicePort { name?: string; port: number; targetPort?: string | number; protocol?: string }
 export interface ClusterFactsParams {
   /** Namespaces the lists are complete for; empty when disconnected. */
@@ -28,6 +33,8 @@ export interface ClusterFactsParams {
    */
   connection?: ClusterConnectionInfo;
 }
+
+export const clusterFactsNotification = new NotificationType<ClusterFactsParams>('canaryLens/clusterFacts');
 
 /** Which cluster the client is connected to, and how that is going (the client's session state). */
 export interface ClusterConnectionInfo {
@@ -55,7 +62,7 @@ export const LANGUAGE_ID = 'yaml';
 export const FILE_GLOB = '**/*.{yaml,yml}';
 
 /**
- * Weight commands (SPEC 3.6). The server executes this command (`workspace/executeCommand`) by sending
+ * Weight commands. The server executes this command (`workspace/executeCommand`) by sending
  * `workspace/applyEdit`; code lenses carry it. Not a palette command id: vscode-languageclient registers server
  * commands in VS Code itself, so the client's palette commands (`canaryLens.*`) must use other ids.
  */
@@ -81,7 +88,6 @@ export interface WeightCommandArgs extends SplitRef {
 }
 
 /** Client → server: the split under the cursor, for the palette commands; null when there is none. */
-export const SPLIT_AT_REQUEST = 'canaryLens/splitAt';
 export interface SplitAtParams { textDocument: { uri: string }; position: Position }
 export interface SplitSummary extends SplitRef {
   label: string;
@@ -96,15 +102,15 @@ export interface SplitSummary extends SplitRef {
   live?: string;
 }
 export type SplitAtResult = SplitSummary | null;
+export const splitAtRequest = new RequestType<SplitAtParams, SplitAtResult, void>('canaryLens/splitAt');
 
 /** What executing `WEIGHTS_COMMAND` returns: whether the edit was applied, else why not (also shown as a warning). */
 export interface WeightCommandResult { applied: boolean; reason?: string }
 
 /**
- * Client → server: the live numbers of each split the client measured (SPEC 5), already formatted by the stats
+ * Client → server: the live numbers of each split the client measured, already formatted by the stats
  * module so that lenses, hovers and the panel read the same. An empty list clears them.
  */
-export const LIVE_STATS_NOTIFICATION = 'canaryLens/liveStats';
 export interface LiveBackendStats {
   name: string;
   /** `94.1% · 1.4 rps` */
@@ -116,7 +122,7 @@ export interface LiveBackendStats {
 }
 export interface LiveSplitStats {
   namespace: string;
-  kind: 'TrafficSplit' | 'HTTPRoute';
+  kind: SplitKind;
   name: string;
   /** HTTPRoute rule index (0-based) when the route has several. */
   rule?: number;
@@ -124,3 +130,4 @@ export interface LiveSplitStats {
   backends: LiveBackendStats[];
 }
 export interface LiveStatsParams { splits: LiveSplitStats[] }
+export const liveStatsNotification = new NotificationType<LiveStatsParams>('canaryLens/liveStats');

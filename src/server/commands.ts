@@ -12,7 +12,7 @@ import { WEIGHTS_COMMAND, type WeightCommandAction, type WeightCommandResult } f
 import type { LanguageService } from '../service/languageService';
 import { weightCommandArgs } from '../service/features/weightCommand';
 
-/** Code lenses and the weight command over LSP (SPEC 3.6): the service computes, this file talks. */
+/** Code lenses and the weight command over LSP: the service computes, this file talks. */
 
 export const LENS_CAPABILITIES: Pick<ServerCapabilities, 'codeLensProvider' | 'executeCommandProvider'> = {
   codeLensProvider: { resolveProvider: false },

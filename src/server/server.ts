@@ -15,7 +15,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { LanguageService, DEFAULT_SETTINGS } from '../service/languageService';
-import { ClusterFactsParams, CLUSTER_FACTS_NOTIFICATION, LIVE_STATS_NOTIFICATION, type LiveStatsParams, FILE_GLOB, INDEXED_NOTIFICATION, SPLIT_AT_REQUEST, type ServerSettings } from '../protocol/messages';
+import { ClusterFactsParams, clusterFactsNotification, liveStatsNotification, type LiveStatsParams, FILE_GLOB, indexedNotification, splitAtRequest, type ServerSettings } from '../protocol/messages';
 import { clusterFacts } from './clusterFacts';
 import { LENS_CAPABILITIES, lensClient, refreshLenses, registerWeightCommand, type LensClient } from './commands';
 import { Publisher } from './publisher';
@@ -27,7 +27,7 @@ export function startServer(connection: Connection): void {
   const open = new Set<string>();
   const publisher = new Publisher(ls, open, {
     publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
-    indexed: (params) => void connection.sendNotification(INDEXED_NOTIFICATION, params),
+    indexed: (params) => void connection.sendNotification(indexedNotification, params),
     log: (message) => connection.console.log(message),
   });
   let roots: string[] = [];
@@ -157,13 +157,13 @@ export function startServer(connection: Connection): void {
     publisher.reindex();
   }
 
-  connection.onNotification(LIVE_STATS_NOTIFICATION, (params: LiveStatsParams) => {
+  connection.onNotification(liveStatsNotification, (params: LiveStatsParams) => {
     if (!Array.isArray(params?.splits)) return;
     ls.live.set(params);
     refreshLenses(connection, lenses);
   });
 
-  connection.onNotification(CLUSTER_FACTS_NOTIFICATION, (params: ClusterFactsParams) => {
+  connection.onNotification(clusterFactsNotification, (params: ClusterFactsParams) => {
     const hadConnection = ls.index.clusterFacts?.connection !== undefined;
     ls.setClusterFacts(clusterFacts(params));
     publisher.reindex();
@@ -179,7 +179,7 @@ export function startServer(connection: Connection): void {
   connection.onDefinition((p) => ls.definition(uriOf(p), positionOf(p)));
   connection.onReferences((p) => ls.references(uriOf(p), positionOf(p), (p as { context?: { includeDeclaration?: unknown } }).context?.includeDeclaration !== false));
   connection.onCodeLens((p) => ls.codeLenses(uriOf(p)));
-  connection.onRequest(SPLIT_AT_REQUEST, (p: unknown) => ls.splitAt(uriOf(p), positionOf(p)) ?? null);
+  connection.onRequest(splitAtRequest, (p: unknown) => ls.splitAt(uriOf(p), positionOf(p)) ?? null);
   registerWeightCommand(connection, ls, () => lenses);
 
   connection.listen();

@@ -13,7 +13,7 @@ import { WorkspaceIndex, type ClusterFacts } from './workspace/workspaceIndex';
 import { LiveStats } from './workspace/liveStats';
 
 export interface ServiceSettings {
-  /** Points a lens shifts (SPEC 3.6). */
+  /** Points a lens shifts (setting `canaryLens.lens.step`). */
   lensStep: number;
   /** Total that "normalise weights" scales to. */
   normalizeTotal: number;

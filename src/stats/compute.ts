@@ -15,7 +15,7 @@ import type { BackendStats, LatencyMs, MetricFamily, SplitStats, StatsSplit } fr
  */
 
 export const QUANTILES = [0.5, 0.95, 0.99] as const;
-/** Observed and desired shares may differ by this much before a backend is flagged (SPEC 5: 10 points). */
+/** Shares may differ by this much before a backend is flagged: 10 points (README, "Live stats on the command line"). */
 export const FLAG_THRESHOLD = 0.1;
 /** Float slack so that exactly 10 points is not flagged through rounding noise. */
 const FLAG_EPSILON = 1e-9;

@@ -1,4 +1,4 @@
-/** Live split stats (SPEC 5): PromQL for both Linkerd families, a Prometheus client, Linkerd's arithmetic. No VS Code API. */
+/** Live split stats: PromQL for both Linkerd families, a Prometheus client, Linkerd's arithmetic. No VS Code API. */
 export * from './types';
 export * from './queries';
 export * from './quantile';

@@ -6,13 +6,14 @@ import { withTimeout } from '../cluster/requests';
 import { displayUrl } from './prometheus';
 
 /**
- * Where Prometheus is (SPEC 5, domain.md 3c), in order:
+ * Where Prometheus is, in order (as `linkerd viz` finds it: linkerd/linkerd2 viz/pkg/api/api.go `NewPrometheusClient`
+ * and viz/pkg/healthcheck/healthcheck.go; the labels and port are in viz/charts/linkerd-viz/templates/prometheus.yaml):
  *   1. the setting (`canaryLens.prometheus.url`, or `--prometheus` on the command line);
  *   2. the `viz.linkerd.io/external-prometheus` annotation on the namespace labelled `linkerd.io/extension=viz`;
  *   3. a port-forward to a Running pod labelled `component=prometheus` (Linkerd viz's Prometheus Deployment's pod
  *      template: `linkerd.io/extension: viz`, `component: prometheus`) in that namespace, port 9090, as the Linkerd CLI
- *      does: the pod's admin port is authorised only for Linkerd's own identities, so the API server's service proxy
- *      is normally denied. The forward listens on 127.0.0.1:0; each TCP connection is one WebSocket
+ *      does: the pod's admin port is authorised only for Linkerd's own identities (prometheus-policy.yaml beside it),
+ *      so the API server's service proxy is normally denied. The forward listens on 127.0.0.1:0; each TCP connection is one WebSocket
  *      `pods/portforward` stream through the API server (client-node's `PortForward`).
  * Every failure is a named state with words and a next step. The URL itself is not probed here: the stats client
  * finds out on its first query ("Prometheus unreachable at URL"); a failing port-forward leaves its reason in

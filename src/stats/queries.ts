@@ -1,13 +1,13 @@
 import type { MetricFamily } from './types';
 
 /**
- * PromQL for both Linkerd metric families (domain.md section 3), for ALL splits of a namespace at once: a regex over
+ * PromQL for both Linkerd metric families (see types.ts), for ALL splits of a namespace at once: a regex over
  * the apexes, grouped by the labels that name apex and leaf. Per refresh and namespace there are exactly two queries
  * (requests, latency buckets) whatever the number of splits and backends; the three quantiles are computed from the
  * one bucket query with Prometheus' own interpolation (quantile.ts).
  *
  * The shapes follow Linkerd's: `sum(increase(...[W]))` for counts and `sum(irate(..._bucket[W])) by (le, ...)` for
- * latency (viz/metrics-api/stat_summary.go and viz/cmd/stat-outbound.go).
+ * latency (linkerd/linkerd2 viz/metrics-api/stat_summary.go and viz/cmd/stat-outbound.go).
  */
 
 export const AUTHORITY_REQUESTS = 'response_total';

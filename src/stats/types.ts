@@ -1,11 +1,14 @@
 /**
- * Types of the live stats module (SPEC 5). Pure data: no VS Code API, no I/O. The module measures splits described
+ * Types of the live stats module. Pure data: no VS Code API, no I/O. The module measures splits described
  * by `StatsSplit`, whatever they come from (the cluster layer, or manifests on disk for `canary-lens stats PATH`).
  */
 
 export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
 
-/** The two Linkerd metric families of domain.md section 3. */
+/**
+ * The two Linkerd proxy metric families: `authority` (`response_total`, `response_latency_ms`) and `route`
+ * (`outbound_http_route_backend_*`), both in https://linkerd.io/2.19/reference/proxy-metrics/.
+ */
 export type MetricFamily = 'authority' | 'route';
 export type FamilySetting = 'auto' | MetricFamily;
 

@@ -44,6 +44,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import type { CompletionItem, CompletionList } from 'vscode-languageserver-protocol/node';
+import { indexedNotification } from '../../src/protocol/messages';
 import { fileUri, startServer, type LspClient, type PublishedDiagnostics } from '../support/lspClient';
 import { generateBenchManifest, type BenchManifest } from './generate';
 import { ensureBenchTools, type BenchTools } from './setup';
@@ -64,7 +65,7 @@ const SEED = Number(process.env['BENCH_SEED'] ?? 1);
 const YAMLLS_SCHEMA = process.env['BENCH_YAMLLS_SCHEMA'] === 'all' ? 'all' : 'trafficsplit';
 const OUR_SERVER = resolve(ROOT, process.env['CANARY_LENS_SERVER'] ?? 'dist/server.js');
 const ARTIFACT = join(ROOT, '.test-artifacts', 'bench.json');
-const INDEXED_NOTIFICATION = 'canaryLens/indexed';
+const INDEXED_NOTIFICATION = indexedNotification.method;
 /** After an open: no single-publish fallback unless BENCH_OPEN_QUIET_MS is set (indexing can take seconds). */
 const OPEN_QUIET_MS = process.env['BENCH_OPEN_QUIET_MS'] ? Number(process.env['BENCH_OPEN_QUIET_MS']) : undefined;
 /** After an edit: a single publish is the normal case; 300 ms without another one (or the notification) means complete. */

@@ -22,7 +22,7 @@ import { CHROMIUM, ensureCodeServer, type InstallReport } from './install';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts', 'e2e');
 
-/** The Chromium flags of docs/real-parts.md section 2: no sandbox (root), no GPU, nothing that phones out. */
+/** The Chromium flags (CHROMIUM_ARGS below): no sandbox (root), no GPU, nothing that phones out. */
 /** A code lens: a link when it has a command, a span when it is a label (the separators are spans too). */
 const LENS = '.codelens-decoration > a, .codelens-decoration > span';
 

@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import Module from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SPLIT_AT_REQUEST, WEIGHTS_COMMAND, type SplitSummary } from '../../src/protocol/messages';
+import { splitAtRequest, WEIGHTS_COMMAND, type SplitSummary } from '../../src/protocol/messages';
 import type { PanelSource } from '../../src/extension/panel/source';
 import type { LiveStatsParams } from '../../src/protocol/messages';
 import { NOW, snapshot, split } from './support';
@@ -262,7 +262,7 @@ describe('the panel in VS Code (stand-in)', () => {
       requests.length = 0;
       view.send({ type: 'split', op, key });
       await until(op, () => ui.commands.length > 0);
-      assert.deepEqual(requests, [{ method: SPLIT_AT_REQUEST, params: { textDocument: { uri: `file://${MANIFEST}` }, position: { line: 3, character: 8 } } }]);
+      assert.deepEqual(requests, [{ method: splitAtRequest.method, params: { textDocument: { uri: `file://${MANIFEST}` }, position: { line: 3, character: 8 } } }]);
       // The live canary is web-v2, which the file lists first: the target is found by name, not position.
       assert.deepEqual(ui.commands[0], [WEIGHTS_COMMAND, { uri: summary.uri, version: 3, part: 0, split: 0, fingerprint: '9:abc', action }]);
     }

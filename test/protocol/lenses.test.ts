@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApplyWorkspaceEditParams, CodeLens, ShowMessageParams, TextEdit } from 'vscode-languageserver-protocol';
-import { SPLIT_AT_REQUEST, WEIGHTS_COMMAND, type SplitAtResult, type WeightCommandResult } from '../../src/protocol/messages';
+import { splitAtRequest, WEIGHTS_COMMAND, type SplitAtResult, type WeightCommandResult } from '../../src/protocol/messages';
 import { applyTextEdits } from '../support/edits';
 import { builtFile, REPO_ROOT } from '../support/built';
 import { startServer, type LspClient } from '../support/lspClient';
@@ -129,10 +129,10 @@ describe('code lenses over stdio', () => {
   test('canaryLens/splitAt answers the palette; bad command arguments are invalid params', async () => {
     const doc = new Doc(EMOJIVOTO);
     await doc.open();
-    const at = await client.request<SplitAtResult>(SPLIT_AT_REQUEST, { textDocument: { uri: doc.uri }, position: rangeOf(doc.text, 'web-svc-2').start });
+    const at = await client.request<SplitAtResult>(splitAtRequest.method, { textDocument: { uri: doc.uri }, position: rangeOf(doc.text, 'web-svc-2').start });
     assert.ok(at);
     assert.deepEqual([at.label, at.canary, at.version, at.backends.map((b) => b.name)], ['web-svc-ts', 1, 1, ['web-svc', 'web-svc-2']]);
-    assert.equal(await client.request(SPLIT_AT_REQUEST, { textDocument: { uri: doc.uri }, position: { line: 0, character: 0 } }).then((r) => (r as SplitAtResult)?.split), 0);
+    assert.equal(await client.request(splitAtRequest.method, { textDocument: { uri: doc.uri }, position: { line: 0, character: 0 } }).then((r) => (r as SplitAtResult)?.split), 0);
     await assert.rejects(client.request('workspace/executeCommand', { command: WEIGHTS_COMMAND, arguments: [{ uri: doc.uri }] }), /Invalid params/);
   });
 

@@ -23,7 +23,7 @@ import {
   type InitializeResult,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { INDEXED_NOTIFICATION, type IndexedParams } from '../../src/protocol/messages';
+import { indexedNotification, type IndexedParams } from '../../src/protocol/messages';
 import { builtFile } from '../support/built';
 import { defaultClientCapabilities, fileUri, startServer, type LspClient, type PublishedDiagnostics } from '../support/lspClient';
 import { offsetAt, positionAt, rangeInside, rangeOf } from '../support/text';
@@ -82,7 +82,7 @@ class Doc {
   constructor(readonly client: LspClient, readonly uri: string, public text: string) {}
 
   async open(): Promise<PublishedDiagnostics> {
-    const indexed = this.client.nextNotification<IndexedParams>(INDEXED_NOTIFICATION, (p) => p.uri === this.uri);
+    const indexed = this.client.nextNotification<IndexedParams>(indexedNotification.method, (p) => p.uri === this.uri);
     await this.client.open(this.uri, this.text, 'yaml', this.version);
     await indexed;
     return this.latest();
@@ -245,7 +245,7 @@ describe('canary-lens-server over stdio', () => {
     const text = `${service('web-apex', 'shop')}---\n${service('web-svc', 'shop')}---\n${splitText}`;
     const uri = multi.uri;
     const first = client.nextDiagnostics(uri);
-    const indexed = client.nextNotification<IndexedParams>(INDEXED_NOTIFICATION, (p) => p.uri === uri);
+    const indexed = client.nextNotification<IndexedParams>(indexedNotification.method, (p) => p.uri === uri);
     await client.open(uri, text);
 
     // First the split document's own diagnostics: nothing that needs the index yet.
@@ -287,7 +287,7 @@ describe('canary-lens-server over stdio', () => {
     assert.ok(Array.isArray(symbols));
     const split = symbols.find((s) => s.name === 'web-ts');
     assert.ok(split, `the split is a symbol: ${symbols.map((s) => s.name).join(', ')}`);
-    // Each backend with its share (SPEC 3.5); how name and detail divide the words is the feature's business.
+    // Each backend with its share; how name and detail divide the words is the feature's business.
     const children = (split.children ?? []).map((c) => `${c.name} ${c.detail ?? ''}`);
     assert.equal(children.length, 2, children.join(' | '));
     assert.match(children[0]!, /^web-svc\b(?!-).*\b90%/);

@@ -1,5 +1,5 @@
 /**
- * Locating Prometheus (SPEC 5, domain.md 3c) against the real kube-apiserver of test/cluster/harness.ts: the setting
+ * Locating Prometheus (src/stats/locate.ts) against the real kube-apiserver of test/cluster/harness.ts: the setting
  * wins; no namespace labelled linkerd.io/extension=viz → viz-not-installed; the viz namespace's
  * viz.linkerd.io/external-prometheus annotation → that URL; without it, no pod → prometheus-pod-not-running, and a Pod
  * created with kubectl is Pending forever (no scheduler, no kubelet) → still not running; RBAC refusals and a

@@ -1,10 +1,11 @@
 /**
- * A real Prometheus for the stats tests (docs/real-parts.md section 4): Debian's `prometheus` package (2.42, with
+ * A real Prometheus for the stats tests: Debian's `prometheus` package (2.42, with
  * `promtool`), installed on first use, run as our own process on a free loopback port.
  *
  * Two modes:
  *   backfilled  OpenMetrics text → `promtool tsdb create-blocks-from openmetrics` → Prometheus on those blocks, so
- *               queries at a fixed `time=` give exact, repeatable answers;
+ *               queries at a fixed `time=` give exact, repeatable answers (prometheus/prometheus docs/storage.md,
+ *               "Backfilling from OpenMetrics format");
  *   scraping    a scrape config for live targets (the traffic simulator), scraped every second by default.
  *
  * Usage:

@@ -1,6 +1,6 @@
 /**
  * Helpers for the diagnostics tests (test/unit/rules*.test.ts): a language service over a few in-memory files,
- * and exact assertions on what it reports. The severities are written out here from SPEC 3.1 rather than read
+ * and exact assertions on what it reports. The severities are written out here from the README's table rather than read
  * from codes.ts, so the tests check the table instead of repeating it.
  */
 import assert from 'node:assert/strict';
@@ -8,7 +8,10 @@ import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { LanguageService } from '../../src/service/languageService';
 import type { ClusterFacts } from '../../src/service/workspace/workspaceIndex';
 
-/** SPEC 3.1, as LSP numbers: 1 error, 2 warning, 4 hint. */
+/**
+ * The README's severities ("What it checks") as LSP DiagnosticSeverity numbers: 1 error, 2 warning, 4 hint
+ * (microsoft/vscode-languageserver-node types/src/main.ts).
+ */
 export const SPEC_SEVERITY = {
   'yaml-syntax': 1,
   schema: 1,
@@ -78,7 +81,7 @@ const order = (a: Seen, b: Seen): number => a.line - b.line || a.character - b.c
 
 /**
  * Asserts that the diagnostics of `uri` (except the `ignore`d codes) are exactly `want`: same codes, each
- * range covering exactly `text` and starting at `line`:`character`, with the SPEC severity and source
+ * range covering exactly `text` and starting at `line`:`character`, with its SPEC_SEVERITY and source
  * `canary-lens`. `absent` lists codes this case is a near miss for: they must not appear (checked even when
  * they are ignored otherwise).
  */

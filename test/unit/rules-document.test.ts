@@ -1,5 +1,5 @@
 /**
- * Diagnostics that depend only on the document itself (SPEC 3.1): for each code a case that fires it, with the
+ * Diagnostics that depend only on the document itself (README, "What it checks"): for each code a case that fires it, with the
  * exact range, and a near miss that must not. The document under test is usually not the first of its file,
  * so positions are checked across `---` parts.
  */

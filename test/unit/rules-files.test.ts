@@ -1,5 +1,5 @@
 /**
- * Diagnostics over whole files (SPEC 2 and 3.1): the emojivoto examples are clean, Helm templates are skipped
+ * Diagnostics over whole files (README, "What it checks"): the emojivoto examples are clean, Helm templates are skipped
  * quietly, documents of other kinds are not diagnosed (but feed the index), and positions hold across broken
  * neighbours, flow-style documents and CRLF line ends.
  */

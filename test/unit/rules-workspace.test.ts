@@ -1,5 +1,5 @@
 /**
- * Diagnostics that read the workspace index and the cluster facts (SPEC 3.1): Services, workloads,
+ * Diagnostics that read the workspace index and the cluster facts (README, "What it checks"): Services, workloads,
  * ServiceProfiles and ReferenceGrants defined in other files (other uris) of the same language service.
  */
 import { test } from 'node:test';

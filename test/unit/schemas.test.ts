@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { schemaFor, schemaVersions } from '../../src/service/model/schemas/index';
-import { servedVersions } from '../../src/service/model/apiVersions';
+import { servedVersions } from '../../src/service/model/kinds';
 import { schemaAt, validateAgainstSchema, type SchemaProblem } from '../../src/service/model/schemas/validate';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples', 'emojivoto');

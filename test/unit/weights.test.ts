@@ -189,7 +189,7 @@ const actionArb = (n: number): fc.Arbitrary<WeightAction> =>
   );
 
 /**
- * Exact (unrounded) new weight of the target: SPEC 3.6's clamp(s_t + d/100, 0, 1) times T,
+ * Exact (unrounded) new weight of the target: the share rule clamp(s_t + d/100, 0, 1) times T,
  * computed in weight units because s_t·T loses precision for tiny steps.
  */
 const exactTarget = (w: readonly number[], t: number, points: number): number => {

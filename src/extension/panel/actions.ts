@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  APPLY_TO_CLUSTER_COMMAND, FILE_GLOB, LANGUAGE_ID, SPLIT_AT_REQUEST, WEIGHTS_COMMAND,
+  APPLY_TO_CLUSTER_COMMAND, FILE_GLOB, LANGUAGE_ID, splitAtRequest, WEIGHTS_COMMAND,
   type ApplyToClusterArgs, type SplitAtParams, type SplitAtResult, type WeightCommandAction, type WeightCommandArgs,
 } from '../../protocol/messages';
 import { findInText, mayContain, type ManifestTarget } from './manifest';
@@ -124,7 +124,7 @@ export async function runSplitOp(op: SplitOp, split: PanelSplit, deps: ActionDep
 function splitAt(client: LanguageClient, doc: vscode.TextDocument, position: vscode.Position): Promise<SplitAtResult> {
   const c2p = client.code2ProtocolConverter;
   const params: SplitAtParams = { textDocument: { uri: c2p.asUri(doc.uri) }, position: c2p.asPosition(position) };
-  return client.sendRequest<SplitAtResult>(SPLIT_AT_REQUEST, params);
+  return client.sendRequest(splitAtRequest, params);
 }
 
 /** The settings of scope `machine-overridable` (package.json): paths and URLs of the machine the extension runs on. */

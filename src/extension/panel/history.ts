@@ -1,7 +1,7 @@
 import type { StatsResult, StatsSplit } from '../../stats/types';
 
 /**
- * The side panel's in-memory history for its sparklines (SPEC 6): per backend of each split, the success rate and
+ * The side panel's in-memory history for its sparklines: per backend of each split, the success rate and
  * RPS of every refresh of the last 10 minutes. Fed by each stats refresh; nothing is written anywhere, and nothing
  * is recorded while no refresh runs (the panel hidden), so the sparklines show a gap there.
  */

@@ -2,7 +2,7 @@ import type { SparkPoint } from './history';
 import type { NoticeAction, PanelBackend, PanelModel, PanelNotice, PanelSplit, SplitOp } from './model';
 
 /**
- * The side panel's HTML (SPEC 6), as pure functions of the model: the extension renders the first body into the
+ * The side panel's HTML, as pure functions of the model: the extension renders the first body into the
  * shell, the webview script re-renders with the same `renderPanelBody` on every model. Rules kept here:
  * - every string from the cluster, a file or an error message goes through `esc` (text and attributes alike);
  * - no `style` attributes and no inline event handlers (the CSP allows neither): widths are SVG geometry;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LIVE_STATS_NOTIFICATION } from '../../protocol/messages';
+import { liveStatsNotification } from '../../protocol/messages';
 import { toLiveStats } from '../../stats/live';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -11,7 +11,7 @@ import { renderPanelHtml } from './render';
 import type { PanelSource } from './source';
 
 /**
- * The side panel (SPEC 6): a webview view in the `Canary Lens` activity-bar container. Scripts on, resources only
+ * The side panel: a webview view in the `Canary Lens` activity-bar container. Scripts on, resources only
  * from dist/ and media/, a fresh nonce per document, no retained context (the webview repaints from its saved
  * state and the next model). The stats poller runs only while the view is visible.
  */
@@ -57,7 +57,7 @@ export class CanaryPanelProvider implements vscode.WebviewViewProvider, vscode.D
       trusted: () => vscode.workspace.isTrusted,
       post: (model) => this.post(model),
       log: (level, message) => deps.log[level](message),
-      onStats: (result) => void deps.client()?.sendNotification(LIVE_STATS_NOTIFICATION, toLiveStats(result)),
+      onStats: (result) => void deps.client()?.sendNotification(liveStatsNotification, toLiveStats(result)),
     });
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {

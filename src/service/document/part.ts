@@ -1,8 +1,7 @@
 import { Document, parseDocument } from 'yaml';
 import type { Position, Range } from 'vscode-languageserver-types';
+import { isSplitKind } from '../model/kinds';
 
-/** Kinds whose documents are analysed as splits. */
-export const SPLIT_KINDS: ReadonlySet<string> = new Set(['TrafficSplit', 'HTTPRoute']);
 
 /** Kinds read only for the facts the index keeps (references, ports, pod labels). */
 export const CONTEXT_KINDS: ReadonlySet<string> = new Set([
@@ -54,8 +53,8 @@ export class YamlPart {
 
   get isSplit(): boolean {
     if (this.templated) return false;
-    if (this.kind !== undefined) return SPLIT_KINDS.has(this.kind);
-    return this.kindUnknown && SPLIT_KINDS.has(String(this.doc.get('kind') ?? ''));
+    if (this.kind !== undefined) return isSplitKind(this.kind);
+    return this.kindUnknown && isSplitKind(this.doc.get('kind'));
   }
 
   /** The parsed document, parsed on first use and kept while the part's text is unchanged. */

@@ -2,7 +2,7 @@ import {
   CompletionItemKind, InsertTextFormat, InsertTextMode, type CompletionItem, type Position, type Range,
 } from 'vscode-languageserver-types';
 import { splitDocumentOf } from '../model/adapters';
-import { API_VERSIONS, isSplitKind } from '../model/apiVersions';
+import { API_VERSIONS, isSplitKind } from '../model/kinds';
 import { cursorAt, type Cursor } from '../document/cursor';
 import { apiVersionOf, kindOf, schemaVersion } from '../model/documentKind';
 import type { FeatureContext } from '../languageService';
@@ -24,7 +24,7 @@ const PROBE = '1234567';
 const PROBE_LIMIT = 64 * 1024;
 
 /**
- * Completion on the part at the cursor only (SPEC 3.2). Where the cursor is comes from the lines (`cursor.ts`),
+ * Completion on the part at the cursor only. Where the cursor is comes from the lines (`cursor.ts`),
  * so it works while the document is mid-edit; what a value means comes from the split model.
  */
 export function complete(ctx: FeatureContext, position: Position): CompletionItem[] {

@@ -1,5 +1,6 @@
 import { Document, isMap, isScalar } from 'yaml';
 import type { TextEdit } from 'vscode-languageserver-types';
+import { KINDS } from '../model/kinds';
 import type { SplitDocument } from '../model/split';
 import type { YamlPart } from '../document/part';
 import { applyWeightAction } from '../model/weights';
@@ -9,7 +10,8 @@ import { mapAt, rootMap, stringMap } from '../document/yamlNodes';
 
 /** TrafficSplit → HTTPRoute (Gateway API v1, the apex Service as parent): Linkerd's recommended form since 2.13. */
 
-export const HTTPROUTE_API_VERSION = 'gateway.networking.k8s.io/v1';
+/** The registry's conversion target for TrafficSplit. */
+const HTTPROUTE_API_VERSION = KINDS.TrafficSplit.convertsTo?.apiVersion ?? 'gateway.networking.k8s.io/v1';
 const HTTPROUTE_WEIGHT_MAX = 1_000_000;
 /** kubectl's copy of the old object: meaningless on a new kind. */
 const DROPPED_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration']);

@@ -1,6 +1,6 @@
 import type { Hover, Position } from 'vscode-languageserver-types';
 import { splitDocumentOf } from '../model/adapters';
-import { isSplitKind } from '../model/apiVersions';
+import { isSplitKind } from '../model/kinds';
 import { cursorAt } from '../document/cursor';
 import { apiVersionOf, kindOf, schemaVersion } from '../model/documentKind';
 import type { FeatureContext } from '../languageService';
@@ -10,7 +10,7 @@ import { definedAt, portDetail, shareText, typeLabel } from './present';
 import { targetAt, type ServiceRef } from '../workspace/refs';
 import { schemaAt } from '../model/schemas/validate';
 
-/** Hover on split documents (SPEC 3.3): Service references, weights, and the schema's word on any key. */
+/** Hover on split documents: Service references, weights, and the schema's word on any key. */
 export function hover(ctx: FeatureContext, position: Position): Hover | null {
   const part = ctx.file.partAt(position);
   const kind = kindOf(part);

@@ -13,7 +13,7 @@ import { shares, shiftIsCoarse } from '../model/weights';
 export { splitAt, weightsEdit } from './weightCommand';
 
 /**
- * Code lenses (SPEC 3.6). Above each split: its shares, then Shift → / Shift ← / Promote the canary (the last
+ * Code lenses. Above each split: its shares, then Shift → / Shift ← / Promote the canary (the last
  * backend, by convention the new version), Roll back and Even split. Above each backend: its share, +step and
  * −step, so any backend can be the target. Actions that would change nothing are left out; a split whose
  * weights must not be edited gets one lens saying why.

@@ -33,7 +33,7 @@ export function definition(ctx: FeatureContext, position: Position): Location[] 
   return target?.type === 'service' ? declarations(ctx, { ns: target.ref.ns, name: target.ref.name.value }) : [];
 }
 
-/** Every apex and backend naming the Service, in every split document the index holds (SPEC 3.5). */
+/** Every apex and backend naming the Service, in every split document the index holds. */
 export function references(ctx: FeatureContext, position: Position, includeDeclaration: boolean): Location[] {
   const part = ctx.file.partAt(position);
   const key = part.templated ? undefined : serviceAt(part, part.offsetAt(position));

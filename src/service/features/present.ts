@@ -1,4 +1,4 @@
-import type { ApiVersionInfo } from '../model/apiVersions';
+import type { ApiVersionInfo } from '../model/kinds';
 import type { ServiceFact, ServicePort } from '../workspace/context';
 import { totalUnits, type Backend, type Split } from '../model/split';
 import { uriOf } from '../workspace/refs';

@@ -3,13 +3,13 @@ import { action, apexPorts, dataOf, intField, pointsAt, splitDocumentAt, stringF
 import type { DiagnosticCode } from '../rules/codes';
 import { convertAction } from './refactors';
 import type { FeatureContext } from '../languageService';
-import { backendNamespace, type Split } from '../model/split';
+import { type Split } from '../model/split';
 import { serviceStubText } from './serviceStub';
 import { weightEdits } from './weightEdits';
 import { deleteSeqItem, editAt, eolOf, insertPair } from '../document/yamlEdits';
 import { pairOf } from '../document/yamlNodes';
 
-/** Quick fixes for Canary Lens diagnostics, one builder per code that has a fix (SPEC 3.4). */
+/** Quick fixes for Canary Lens diagnostics, one builder per code that has a fix. */
 
 type Fix = (ctx: FeatureContext, at: Located, d: Diagnostic) => CodeAction[];
 
@@ -63,7 +63,7 @@ function addPort(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] 
   const i = intField(dataOf(d), 'backend');
   const backend = split?.backends.find((b) => b.index === i);
   if (!backend?.node || !backend.name || backend.port || !pointsAt(at.part, d, backend.name.span)) return [];
-  const svc = ctx.index.services(backendNamespace(at.doc, backend), backend.name.value)[0];
+  const svc = ctx.index.services(backend.ns, backend.name.value)[0];
   const ports = svc?.ports.map((p) => p.port) ?? [];
   const port = apexPorts(ctx, at.doc, split).find((p) => ports.includes(p)) ?? ports[0];
   if (port === undefined) return [];
@@ -88,7 +88,7 @@ function createService(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAct
   let port = intField(data, 'port');
   if (asApex) {
     port ??= asApex.apex?.port?.value ?? asApex.backends
-      .map((b) => (b.name ? ctx.index.services(backendNamespace(doc, b), b.name.value)[0]?.ports[0]?.port : undefined))
+      .map((b) => (b.name ? ctx.index.services(b.ns, b.name.value)[0]?.ports[0]?.port : undefined))
       .find((p) => p !== undefined);
   } else {
     port ??= apexPorts(ctx, doc, asBackend)[0];

@@ -1,13 +1,14 @@
 import { CodeActionKind, type CodeAction, type CodeActionKind as Kind, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { action, splitAtOffset, splitDocumentAt, type Located } from './actionSupport';
-import { convertToHttpRouteEdit, HTTPROUTE_API_VERSION } from './convert';
+import { convertToHttpRouteEdit } from './convert';
+import { KINDS } from '../model/kinds';
 import type { FeatureContext } from '../languageService';
 import { totalUnits, type Split } from '../model/split';
 import { weightEdits, weightsRefusal } from './weightEdits';
 import { applyWeightAction } from '../model/weights';
 import { editAt, requote } from '../document/yamlEdits';
 
-/** Refactors offered on the split under the cursor, whatever the diagnostics say (SPEC 3.4). */
+/** Refactors offered on the split under the cursor, whatever the diagnostics say. */
 
 const V1ALPHA2 = 'split.smi-spec.io/v1alpha2';
 
@@ -57,8 +58,9 @@ function migrateAction(ctx: FeatureContext, at: Located): CodeAction | undefined
 }
 
 export function convertAction(ctx: FeatureContext, at: Located, kind: Kind): CodeAction | undefined {
-  if (at.doc.kind !== 'TrafficSplit' || !at.doc.api) return undefined;
+  const target = KINDS[at.doc.kind].convertsTo;
+  if (!target || !at.doc.api) return undefined;
   const edit = convertToHttpRouteEdit(at.part, at.doc, ctx.index);
   if (!('range' in edit)) return undefined;
-  return action(ctx, `Convert TrafficSplit ${at.doc.name?.value ?? ''} to HTTPRoute (${HTTPROUTE_API_VERSION})`, kind, [edit]);
+  return action(ctx, `Convert ${at.doc.kind} ${at.doc.name?.value ?? ''} to ${target.kind} (${target.apiVersion})`, kind, [edit]);
 }

@@ -1,5 +1,5 @@
 /**
- * New split documents (SPEC 3.2): an apex, a stable and a canary backend, in the two forms Canary Lens
+ * New split documents: an apex, a stable and a canary backend, in the two forms Canary Lens
  * recommends (TrafficSplit as Linkerd serves it; HTTPRoute with a Service parent, as Linkerd 2.13+ prefers).
  */
 export interface SplitSnippet { label: string; detail: string; body: string }

@@ -6,7 +6,7 @@ import type { Span, YamlPart } from '../document/part';
 import { shareOf, shortPercent, unitsText } from './present';
 
 /**
- * The outline (SPEC 3.5): one symbol per split document, named by metadata.name. A document with one split
+ * The outline: one symbol per split document, named by metadata.name. A document with one split
  * (every TrafficSplit, an HTTPRoute with one rule) lists its backends directly: an extra level holding the
  * same backends would only be a click more. With several splits (HTTPRoute rules) each is a level of its
  * own, `rule 2 → web-apex`. Backends read `web-svc 50%`.

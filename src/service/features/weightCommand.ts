@@ -11,7 +11,7 @@ import { weightEdits, weightsRefusal, weightText } from './weightEdits';
 import { applyWeightAction, shares } from '../model/weights';
 
 /**
- * Weight commands (SPEC 3.6): which split a command means, whether it may still be applied, and its edit.
+ * Weight commands: which split a command means, whether it may still be applied, and its edit.
  * Pure: the LSP layer sends the edit and shows refusals.
  */
 

@@ -1,6 +1,6 @@
 import { isScalar } from 'yaml';
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { ApiVersionInfo } from '../model/apiVersions';
+import type { ApiVersionInfo } from '../model/kinds';
 import type { Backend, Split } from '../model/split';
 import type { YamlPart } from '../document/part';
 import { formatQuantity } from '../model/weights';

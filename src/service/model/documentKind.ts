@@ -1,4 +1,4 @@
-import { API_VERSIONS } from './apiVersions';
+import { API_VERSIONS } from './kinds';
 import type { SplitKind } from './split';
 import type { YamlPart } from '../document/part';
 import { schemaFor } from './schemas/index';

@@ -1,12 +1,13 @@
 import type { YAMLMap, YAMLSeq } from 'yaml';
 import type { Span } from '../document/part';
-import type { ApiVersionInfo } from './apiVersions';
+import type { ApiVersionInfo, SplitKind } from './kinds';
+
+export type { SplitKind } from './kinds';
 
 /**
  * The split model: one shape for TrafficSplit and HTTPRoute. Adapters build it; every rule, lens, hover and
  * edit works on it alone. Spans are offsets into the part's text.
  */
-export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
 
 export interface Located<T> { value: T; span: Span }
 
@@ -33,7 +34,15 @@ export interface Weight {
   isAlias: boolean;
 }
 
-export interface Backend {
+/** The object a reference points at, normalised: the core group is `""` (`core` is read as `""`), defaults filled in. */
+export interface RefTarget {
+  group: string;
+  kind: string;
+  /** Effective namespace: as written, else the split document's. */
+  ns: string;
+}
+
+export interface Backend extends RefTarget {
   index: number;
   name?: Located<string>;
   /** The namespace the backend lives in, as written (HTTPRoute only). */
@@ -54,7 +63,7 @@ export interface Apex {
   port?: Located<number>;
 }
 
-export interface ParentRef {
+export interface ParentRef extends RefTarget {
   name?: Located<string>;
   namespace?: Located<string>;
   port?: Located<number>;
@@ -101,9 +110,14 @@ export interface SplitDocument {
   names: NameRef[];
 }
 
-/** Backend namespace: as written, else the split's. */
-export function backendNamespace(doc: SplitDocument, backend: Backend): string {
-  return backend.namespace?.value ?? doc.ns;
+/** Reads `group` as written into the normalised form (`core` means the core group, `""`). */
+export function normalGroup(group: string): string {
+  return group === 'core' ? '' : group;
+}
+
+/** A reference to a core Service (the only kind the index holds). */
+export function isCoreService(ref: RefTarget): boolean {
+  return ref.group === '' && ref.kind === 'Service';
 }
 
 /** Σ of the usable weights of a split (invalid ones count as 0). */

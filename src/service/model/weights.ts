@@ -1,5 +1,5 @@
 /**
- * Weight arithmetic for canary splits (SPEC 3.6). Pure: no I/O, no YAML, no LSP types.
+ * Weight arithmetic for canary splits. Pure: no I/O, no YAML, no LSP types.
  *
  * Weights are non-negative integers in the split's own unit: plain integers for TrafficSplit
  * v1alpha2+ and HTTPRoute, milli-units for v1alpha1 (the caller converts with parseQuantity and

@@ -1,4 +1,4 @@
-import { servedVersions } from '../model/apiVersions';
+import { servedVersions } from '../model/kinds';
 import type { Rule } from './rule';
 
 /** `unknown-api-version`: a split kind under an apiVersion nobody serves (or none at all). */

@@ -1,4 +1,4 @@
-/** Every diagnostic Canary Lens reports: a stable code and its severity (SPEC 3.1). */
+/** Every diagnostic Canary Lens reports: a stable code and its severity (the table in the README, "What it checks"). */
 export const DIAGNOSTIC_CODES = {
   'yaml-syntax': { severity: 'error', summary: 'The YAML does not parse' },
   schema: { severity: 'error', summary: "The document breaks its CRD's OpenAPI schema" },

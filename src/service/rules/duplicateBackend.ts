@@ -1,5 +1,3 @@
-import { backendNamespace } from '../model/split';
-import { stringAt } from '../document/yamlNodes';
 import type { Rule } from './rule';
 
 /** `duplicate-backend`: the same backend (name, namespace and port) twice in one split. */
@@ -11,10 +9,8 @@ export const duplicateBackend: Rule = {
       const seen = new Set<string>();
       return split.backends.flatMap((b) => {
         if (!b.name) return [];
-        // A Service and a ServiceImport of the same name are different backends; `group: core` is `group: ""`.
-        const group = stringAt(b.node, 'group')?.value ?? '';
-        const kind = stringAt(b.node, 'kind')?.value ?? 'Service';
-        const id = `${group === 'core' ? '' : group}/${kind}/${backendNamespace(doc, b)}/${b.name.value}:${b.port?.value ?? ''}`;
+        // A Service and a ServiceImport of the same name are different backends (group and kind are normalised).
+        const id = `${b.group}/${b.kind}/${b.ns}/${b.name.value}:${b.port?.value ?? ''}`;
         if (!seen.has(id)) { seen.add(id); return []; }
         return [{
           code: this.code,

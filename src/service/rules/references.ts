@@ -1,20 +1,8 @@
 import { selects, type ServiceFact } from '../workspace/context';
-import { backendNamespace, type Apex, type Backend, type SplitDocument } from '../model/split';
+import { isCoreService, type Apex, type Backend, type SplitDocument } from '../model/split';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
-import { stringAt } from '../document/yamlNodes';
 import type { Finding, Rule } from './rule';
 
-/** Group and kind a backend refers to: TrafficSplit backends are always core Services; backendRefs default to them. */
-function targetOf(b: Backend): { group: string; kind: string } {
-  const group = stringAt(b.node, 'group')?.value ?? '';
-  return { group: group === 'core' ? '' : group, kind: stringAt(b.node, 'kind')?.value ?? 'Service' };
-}
-
-/** A backend that is a core Service (not a ServiceImport or another routable kind): only those are in the index. */
-function isCoreService(b: Backend): boolean {
-  const t = targetOf(b);
-  return !b.kindProblem && t.group === '' && t.kind === 'Service';
-}
 
 /** Each Service the document names, with the namespace it is looked up in. */
 function references(doc: SplitDocument): { name: NonNullable<Backend['name']>; ns: string; role: 'apex' | 'backend'; backend?: Backend; split: number }[] {
@@ -27,7 +15,8 @@ function references(doc: SplitDocument): { name: NonNullable<Backend['name']>; n
       out.push({ name: apex.name, ns: apex.namespace?.value ?? doc.ns, role: 'apex', split: split.index });
     }
     for (const b of split.backends) {
-      if (b.name && isCoreService(b)) out.push({ name: b.name, ns: backendNamespace(doc, b), role: 'backend', backend: b, split: split.index });
+      // Only core Services are in the index (not ServiceImports or other routable kinds).
+      if (b.name && !b.kindProblem && isCoreService(b)) out.push({ name: b.name, ns: b.ns, role: 'backend', backend: b, split: split.index });
     }
   }
   return out;
@@ -67,7 +56,7 @@ export const portMismatch: Rule = {
         : apex ? (index.services(apex.namespace?.value ?? doc.ns, apex.name.value)[0]?.ports.map((p) => p.port) ?? []) : [];
       for (const b of split.backends) {
         if (!b.name || !isCoreService(b)) continue;
-        const svc: ServiceFact | undefined = index.services(backendNamespace(doc, b), b.name.value)[0];
+        const svc: ServiceFact | undefined = index.services(b.ns, b.name.value)[0];
         if (!svc) continue;
         const ports = svc.ports.map((p) => p.port);
         if (b.port) {
@@ -117,10 +106,9 @@ export const crossNamespaceBackend: Rule = {
       const target = b.namespace?.value;
       const apexNs = split.apex?.namespace?.value ?? doc.ns;
       if (!target || !b.name || target === doc.ns || target === apexNs) return [];
-      const want = targetOf(b);
       const allowed = index.grants(target).some((g) =>
         g.from.some((f) => f.group === group && f.kind === doc.kind && f.namespace === doc.ns) &&
-        g.to.some((t) => (t.group === 'core' ? '' : t.group) === want.group && t.kind === want.kind && (t.name === undefined || t.name === b.name!.value)));
+        g.to.some((t) => t.group === b.group && t.kind === b.kind && (t.name === undefined || t.name === b.name!.value)));
       if (allowed) return [];
       return [{
         code: this.code,

@@ -1,5 +1,5 @@
 import { scanBlockYaml, scanParsed, type Scanned } from './factScan';
-import { DEFAULT_NAMESPACE } from '../model/split';
+import { DEFAULT_NAMESPACE, normalGroup } from '../model/split';
 import { CONTEXT_KINDS, type Span, type YamlPart } from '../document/part';
 
 /** Facts the index keeps from context documents: enough for references, ports and pod labels. */
@@ -134,7 +134,7 @@ function servicePorts(v: Scanned): ServicePort[] {
 
 function grantItems(v: Scanned, prefix: string): { group: string; kind: string; namespace: string; name?: string }[] {
   return itemsUnder(v, prefix).map((i) => ({
-    group: i.group ?? '', kind: i.kind ?? '', namespace: i.namespace ?? '', ...(i.name !== undefined ? { name: i.name } : {}),
+    group: normalGroup(i.group ?? ''), kind: i.kind ?? '', namespace: i.namespace ?? '', ...(i.name !== undefined ? { name: i.name } : {}),
   }));
 }
 

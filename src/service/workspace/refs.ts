@@ -1,5 +1,5 @@
 import { isCollection, isMap, type Document, type Node, type YAMLMap } from 'yaml';
-import { backendNamespace, type Backend, type Located, type Split, type SplitDocument } from '../model/split';
+import { type Backend, type Located, type Split, type SplitDocument } from '../model/split';
 import type { Span, YamlPart } from '../document/part';
 import type { WorkspaceIndex } from './workspaceIndex';
 import { numberAt, stringAt } from '../document/yamlNodes';
@@ -46,7 +46,7 @@ export function serviceRefs(doc: SplitDocument, tree: Document.Parsed): ServiceR
   }
   for (const split of doc.splits) {
     for (const b of split.backends) {
-      if (b.name && !b.kindProblem) add({ role: 'backend', name: b.name, ns: backendNamespace(doc, b), split, backend: b, ...(b.port ? { port: b.port } : {}) });
+      if (b.name && !b.kindProblem) add({ role: 'backend', name: b.name, ns: b.ns, split, backend: b, ...(b.port ? { port: b.port } : {}) });
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import type { Document, YAMLMap } from 'yaml';
-import { apiVersionInfo, type ApiVersionInfo } from '../apiVersions';
-import { DEFAULT_NAMESPACE, type Located, type NameRef, type SplitDocument, type SplitKind } from '../split';
+import type { ApiVersionInfo, KindEntry } from '../kinds';
+import { DEFAULT_NAMESPACE, type Located, type NameRef, type SplitDocument } from '../split';
 import type { Span } from '../../document/part';
 import { keySpan, mapAt, rootMap, stringAt } from '../../document/yamlNodes';
 
@@ -14,12 +14,13 @@ export interface DocumentHeader {
   names: NameRef[];
 }
 
-export function readHeader(doc: Document.Parsed, kind: SplitKind): DocumentHeader | undefined {
+export function readHeader(doc: Document.Parsed, entry: KindEntry): DocumentHeader | undefined {
+  const kind = entry.kind;
   const root = rootMap(doc);
   const kindSpan = stringAt(root, 'kind')?.span ?? keySpan(root, 'kind');
   if (!root || !kindSpan) return undefined;
   const apiVersion = stringAt(root, 'apiVersion');
-  const api = apiVersion ? apiVersionInfo(kind, apiVersion.value) : undefined;
+  const api = apiVersion ? entry.versions.find((v) => v.apiVersion === apiVersion.value) : undefined;
   const metadata = mapAt(root, 'metadata');
   const name = stringAt(metadata, 'name');
   const namespace = stringAt(metadata, 'namespace');

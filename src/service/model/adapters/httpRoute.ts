@@ -1,11 +1,10 @@
 import { isMap, type Document, type YAMLMap } from 'yaml';
-import type { ApiVersionInfo } from '../apiVersions';
-import type { Apex, Backend, NameRef, ParentRef, Split, SplitDocument } from '../split';
+import type { ApiVersionInfo } from '../kinds';
+import { normalGroup, type Apex, type Backend, type NameRef, type ParentRef, type Split, type SplitDocument } from '../split';
 import { keySpan, mapAt, numberAt, pairOf, seqAt, spanOf, stringAt } from '../../document/yamlNodes';
 import type { DocumentHeader } from './header';
 import { readWeight } from './weight';
 
-const CORE_GROUPS = new Set(['', 'core']);
 const MULTICLUSTER_GROUP = 'multicluster.x-k8s.io';
 
 /** Gateway API / Linkerd HTTPRoute: one split per rule; apex = the first parentRef that is a core Service. */
@@ -13,7 +12,7 @@ export function adaptHttpRoute(doc: Document.Parsed, header: DocumentHeader): Sp
   const spec = mapAt(header.root, 'spec');
   const names: NameRef[] = [];
   const read = (seqAt(spec, 'parentRefs')?.items ?? []).flatMap((item) => {
-    const ref = isMap(item) ? readParent(item, header.api, names) : undefined;
+    const ref = isMap(item) ? readParent(item, header.api, header.base.ns, names) : undefined;
     return ref ? [ref] : [];
   });
   const parents = read.map((r) => r.parent);
@@ -25,7 +24,7 @@ export function adaptHttpRoute(doc: Document.Parsed, header: DocumentHeader): Sp
     const backendsSeq = seqAt(rule, 'backendRefs');
     const backends: Backend[] = [];
     backendsSeq?.items.forEach((item, i) => {
-      const b = isMap(item) ? readBackend(doc, item, i, header.api, names) : undefined;
+      const b = isMap(item) ? readBackend(doc, item, i, header.api, header.base.ns, names) : undefined;
       if (b) backends.push(b);
     });
     splits.push({
@@ -54,7 +53,7 @@ function firstKeySpan(map: YAMLMap): ReturnType<typeof spanOf> {
   return first ? spanOf(first.key as { range?: [number, number, number] }) : undefined;
 }
 
-function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, names: NameRef[]): { parent: ParentRef; apex?: Apex } | undefined {
+function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, ns: string, names: NameRef[]): { parent: ParentRef; apex?: Apex } | undefined {
   const span = spanOf(item);
   if (!span) return undefined;
   const name = stringAt(item, 'name');
@@ -64,9 +63,11 @@ function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, names: NameR
   const port = numberAt(item, 'port');
   if (name) names.push({ ...name, what: 'parentRef name' });
   if (namespace) names.push({ ...namespace, what: 'parentRef namespace' });
-  const groupValue = group?.value ?? api?.parentDefaultGroup ?? 'gateway.networking.k8s.io';
-  const isService = kind?.value === 'Service' && CORE_GROUPS.has(groupValue);
-  const parent: ParentRef = { span, isService, ...(name ? { name } : {}), ...(namespace ? { namespace } : {}), ...(port ? { port } : {}) };
+  const groupValue = normalGroup(group?.value ?? api?.parentDefaultGroup ?? 'gateway.networking.k8s.io');
+  const isService = kind?.value === 'Service' && groupValue === '';
+  // Gateway API's ParentReference defaults: kind Gateway, the route's namespace (apis/v1/shared_types.go).
+  const parent: ParentRef = {
+    span, isService, group: groupValue, kind: kind?.value ?? 'Gateway', ns: namespace?.value ?? ns, ...(name ? { name } : {}), ...(namespace ? { namespace } : {}), ...(port ? { port } : {}) };
   if (kind?.value === 'Service' && !isService) {
     parent.problem = group
       ? { value: `parentRef kind Service has group "${group.value}": a core Service needs group "" (or core)`, span: group.span }
@@ -81,7 +82,7 @@ function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, names: NameR
   return { parent, apex: { name, ...(namespace ? { namespace } : {}), ...(port ? { port } : {}) } };
 }
 
-function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: ApiVersionInfo | undefined, names: NameRef[]): Backend | undefined {
+function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: ApiVersionInfo | undefined, ns: string, names: NameRef[]): Backend | undefined {
   const span = spanOf(item);
   if (!span) return undefined;
   const name = stringAt(item, 'name');
@@ -91,12 +92,16 @@ function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: Ap
   const port = numberAt(item, 'port');
   if (name) names.push({ ...name, what: 'backendRef name' });
   if (namespace) names.push({ ...namespace, what: 'backendRef namespace' });
-  const groupValue = group?.value ?? '';
+  // BackendObjectReference defaults: group "" (core), kind Service, the route's namespace (apis/v1/object_reference_types.go).
+  const groupValue = normalGroup(group?.value ?? '');
   const kindValue = kind?.value ?? 'Service';
-  const coreService = CORE_GROUPS.has(groupValue) && kindValue === 'Service';
+  const coreService = groupValue === '' && kindValue === 'Service';
   const routable = coreService || (groupValue === MULTICLUSTER_GROUP && kindValue === 'ServiceImport');
   const backend: Backend = {
     index,
+    group: groupValue,
+    kind: kindValue,
+    ns: namespace?.value ?? ns,
     ...(name ? { name } : {}),
     ...(namespace ? { namespace } : {}),
     ...(port ? { port } : {}),
@@ -107,7 +112,7 @@ function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: Ap
   };
   if (!routable) {
     backend.kindProblem = {
-      value: `a mesh cannot route to backendRef kind "${kindValue}"${groupValue ? ` (group "${groupValue}")` : ''}: use a core Service or a multicluster ServiceImport`,
+      value: `a mesh cannot route to backendRef kind "${kindValue}"${group?.value ? ` (group "${group.value}")` : ''}: use a core Service or a multicluster ServiceImport`,
       span: kind?.span ?? group?.span ?? name?.span ?? span,
     };
   }

@@ -1,12 +1,8 @@
 import type { SplitDocument } from '../split';
 import type { YamlPart } from '../../document/part';
-import { isSplitKind } from '../apiVersions';
+import { isSplitKind, KINDS } from '../kinds';
 import { rootMap } from '../../document/yamlNodes';
 import { readHeader } from './header';
-import { adaptHttpRoute } from './httpRoute';
-import { adaptTrafficSplit } from './trafficSplit';
-
-const ADAPTERS = { TrafficSplit: adaptTrafficSplit, HTTPRoute: adaptHttpRoute } as const;
 
 /** The split model of a part, or undefined when the part is not a split document (cached per part text). */
 export function splitDocumentOf(part: YamlPart): SplitDocument | undefined {
@@ -14,7 +10,8 @@ export function splitDocumentOf(part: YamlPart): SplitDocument | undefined {
     if (part.templated) return undefined;
     const kind = rootMap(part.doc)?.get('kind');
     if (!isSplitKind(kind)) return undefined;
-    const header = readHeader(part.doc, kind);
-    return header ? ADAPTERS[kind](part.doc, header) : undefined;
+    const entry = KINDS[kind];
+    const header = readHeader(part.doc, entry);
+    return header ? entry.adapter(part.doc, header) : undefined;
   });
 }

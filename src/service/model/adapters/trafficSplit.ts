@@ -19,6 +19,10 @@ export function adaptTrafficSplit(doc: Document.Parsed, header: DocumentHeader):
     if (name) names.push({ ...name, what: 'backend service' });
     backends.push({
       index,
+      // SMI backends are always core Services of the split's namespace.
+      group: '',
+      kind: 'Service',
+      ns: header.base.ns,
       ...(name ? { name } : {}),
       weight: readWeight(doc, isMap(item) ? pairOf(item, 'weight')?.value : undefined, header.api),
       portRequired: false,

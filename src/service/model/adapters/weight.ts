@@ -1,5 +1,5 @@
 import { isAlias, isScalar, type Document, type Node } from 'yaml';
-import type { ApiVersionInfo } from '../apiVersions';
+import type { ApiVersionInfo } from '../kinds';
 import type { Weight } from '../split';
 import { spanOf } from '../../document/yamlNodes';
 import { parseQuantity } from '../weights';

@@ -6,7 +6,7 @@
  * weight constraints: `invalid-name` and `weight-invalid` report those with their own codes.
  * Descriptions are the first paragraph of the CRD's, for hover and completion.
  */
-import type { JsonSchema } from './index';
+import type { JsonSchema } from './jsonSchema';
 import { resourceSchema } from './trafficSplit';
 
 type Group = 'gateway.networking.k8s.io' | 'policy.linkerd.io';

@@ -6,7 +6,7 @@
  * Weights are deliberately permissive here: the `weight-invalid` rule checks them with its own code.
  * The resource root and ObjectMeta live here too and are shared by httpRoute.ts.
  */
-import type { JsonSchema } from './index';
+import type { JsonSchema } from './jsonSchema';
 
 const str = (description: string): JsonSchema => ({ type: 'string', description });
 const stringMap = (description: string): JsonSchema =>

@@ -1,6 +1,6 @@
 /**
  * Schema validation of one parsed YAML document, with every ajv error mapped back to the exact key or value
- * in the source through the YAML syntax tree (SPEC 3.1: ranges point at the key or value at fault).
+ * in the source through the YAML syntax tree (README, "What it checks": ranges point at the key or value at fault).
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { ErrorObject } from 'ajv';

@@ -1,0 +1,203 @@
+import type { Document } from 'yaml';
+import type { DocumentHeader } from './adapters/header';
+import { adaptHttpRoute } from './adapters/httpRoute';
+import { adaptTrafficSplit } from './adapters/trafficSplit';
+import * as hr from './schemas/httpRoute';
+import type { JsonSchema } from './schemas/jsonSchema';
+import * as ts from './schemas/trafficSplit';
+import type { SplitDocument } from './split';
+
+/**
+ * The one registry of split kinds. Everything kind-specific is a row here: the apiVersions and what each means
+ * (weight unit, defaults, what Linkerd serves), the schema of each, the adapter to the split model, how the
+ * cluster lists and watches the kind, and how Linkerd's metrics measure it. Rules, features, the cluster layer and
+ * the stats module read these facts instead of branching on the kind.
+ *
+ * Adding a kind: a member of `SplitKind`, its entry in `KINDS` (the compiler asks for it), its adapter in
+ * `adapters/` and its schemas in `schemas/`.
+ */
+export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
+
+/** Linkerd's two metric families: `response_total` by authority, and `outbound_http_route_*` of Linkerd 2.17+. */
+export type MetricFamily = 'authority' | 'route';
+
+/** What Canary Lens knows about one served apiVersion of a split kind. */
+export interface ApiVersionInfo {
+  kind: SplitKind;
+  apiVersion: string;
+  /** The CRD's openAPIV3Schema at this version, as written in `schemas/`. */
+  schema: JsonSchema;
+  /** TrafficSplit v1alpha1 weights are Kubernetes quantities; every other version uses integers. */
+  weightUnit: 'integer' | 'quantity';
+  /** Largest allowed weight (Gateway API: 1,000,000). */
+  weightMax?: number;
+  /** Weight of a backend that omits `weight` (Gateway API: 1); undefined when `weight` is required. */
+  defaultWeight?: number;
+  /** Set when the version is served only by old bundles: the warning's text. */
+  old?: string;
+  /** Linkerd serves this version (TrafficSplit v1alpha3/v1alpha4 it never did). */
+  linkerdServes: boolean;
+  /** Linkerd reads the split but ignores `matches`. */
+  linkerdIgnoresMatches: boolean;
+  /** Linkerd prefers a ServiceProfile with dstOverrides over this resource. */
+  shadowedByServiceProfile: boolean;
+  /** Deprecated in favour of another kind: the hint's text. */
+  deprecated?: string;
+  /** Group a parentRef without `group` defaults to. */
+  parentDefaultGroup?: string;
+  /** A parentRef must say `kind: Service` to attach to a Service (no Gateway default makes sense). */
+  parentKindRequired?: boolean;
+}
+
+/** One API group of a kind as the cluster layer lists and watches it. */
+export interface ClusterResource {
+  /** Stable id of the (group, plural) pair: keys watchers and states. */
+  id: string;
+  group: string;
+  plural: string;
+  /** Versions to list and watch, in order of preference: the first one the API server serves is used. */
+  versions: readonly string[];
+  /** Label for states ("HTTPRoutes (gateway.networking.k8s.io)"). */
+  label: string;
+  /** The state's text when the CRD is not installed, with the next step. */
+  missing: string;
+}
+
+/** Builds the split model of a parsed document of the kind; `header` holds the kind-independent parts. */
+export type Adapter = (doc: Document.Parsed, header: DocumentHeader) => SplitDocument;
+
+export interface KindEntry<K extends SplitKind = SplitKind> {
+  kind: K;
+  /** Plural for messages ("2 HTTPRoutes"). */
+  plural: string;
+  /** Served apiVersions, newest first within a group. */
+  versions: readonly ApiVersionInfo[];
+  adapter: Adapter;
+  /** The kind and apiVersion Linkerd recommends instead, when the "convert" refactor rewrites this kind into it. */
+  convertsTo?: { kind: SplitKind; apiVersion: string };
+  cluster: readonly ClusterResource[];
+  metrics: {
+    /**
+     * The family Linkerd measures the kind in: linkerd-smi turns a TrafficSplit into ServiceProfile dstOverrides,
+     * seen by the authority family (linkerd/linkerd-smi `pkg/adaptor/controller.go`); HTTPRoutes are routes of the
+     * outbound policy, measured by `outbound_http_route_*` (https://linkerd.io/2-edge/reference/proxy-metrics/).
+     */
+    family: MetricFamily;
+    /**
+     * In the route family, the `route_kind` whose series are the split's own (with `route_name` = its name); absent
+     * when the kind has no route of its own there, so every route of the apex counts.
+     */
+    routeKind?: string;
+  };
+}
+
+const SMI = 'split.smi-spec.io';
+const GATEWAY = 'gateway.networking.k8s.io';
+const POLICY = 'policy.linkerd.io';
+
+function trafficSplit(version: string, schema: JsonSchema, linkerdServes: boolean): ApiVersionInfo {
+  return {
+    kind: 'TrafficSplit',
+    apiVersion: `${SMI}/${version}`,
+    schema,
+    weightUnit: version === 'v1alpha1' ? 'quantity' : 'integer',
+    linkerdServes,
+    linkerdIgnoresMatches: true,
+    shadowedByServiceProfile: false,
+    deprecated: 'TrafficSplit is deprecated since Linkerd 2.13 (linkerd-smi); an HTTPRoute with a Service parent does the same',
+  };
+}
+
+function httpRoute(group: string, version: string, schema: JsonSchema, old?: string): ApiVersionInfo {
+  return {
+    kind: 'HTTPRoute',
+    apiVersion: `${group}/${version}`,
+    schema,
+    weightUnit: 'integer',
+    weightMax: 1_000_000,
+    defaultWeight: 1,
+    linkerdServes: true,
+    linkerdIgnoresMatches: false,
+    shadowedByServiceProfile: true,
+    parentDefaultGroup: group,
+    parentKindRequired: group === POLICY,
+    ...(old ? { old } : {}),
+  };
+}
+
+export const KINDS: { readonly [K in SplitKind]: KindEntry<K> } = {
+  TrafficSplit: {
+    kind: 'TrafficSplit',
+    plural: 'TrafficSplits',
+    versions: [
+      trafficSplit('v1alpha1', ts.trafficSplitV1alpha1, true),
+      trafficSplit('v1alpha2', ts.trafficSplitV1alpha2, true),
+      trafficSplit('v1alpha3', ts.trafficSplitV1alpha3, false),
+      trafficSplit('v1alpha4', ts.trafficSplitV1alpha4, false),
+    ],
+    adapter: adaptTrafficSplit,
+    // Linkerd 2.13+ routes with HTTPRoute; a TrafficSplit becomes a route with its apex Service as parent.
+    convertsTo: { kind: 'HTTPRoute', apiVersion: `${GATEWAY}/v1` },
+    cluster: [{
+      id: 'trafficsplits', group: SMI, plural: 'trafficsplits', versions: ['v1alpha2', 'v1alpha1'],
+      label: 'TrafficSplits', missing: 'TrafficSplit CRD not installed: install linkerd-smi',
+    }],
+    metrics: { family: 'authority' },
+  },
+  HTTPRoute: {
+    kind: 'HTTPRoute',
+    plural: 'HTTPRoutes',
+    versions: [
+      httpRoute(GATEWAY, 'v1', hr.gatewayHttpRouteV1),
+      httpRoute(GATEWAY, 'v1beta1', hr.gatewayHttpRouteV1beta1),
+      httpRoute(GATEWAY, 'v1alpha2', hr.gatewayHttpRouteV1alpha2,
+        'gateway.networking.k8s.io/v1alpha2 is served only by Gateway API bundles older than v1.0 (Linkerd 2.17 and before); use gateway.networking.k8s.io/v1'),
+      httpRoute(POLICY, 'v1beta1', hr.policyHttpRouteV1beta1),
+      httpRoute(POLICY, 'v1beta2', hr.policyHttpRouteV1beta2),
+      httpRoute(POLICY, 'v1beta3', hr.policyHttpRouteV1beta3),
+    ],
+    adapter: adaptHttpRoute,
+    cluster: [
+      {
+        id: 'httproutes-gateway', group: GATEWAY, plural: 'httproutes', versions: ['v1', 'v1beta1'],
+        label: 'HTTPRoutes (gateway.networking.k8s.io)',
+        missing: 'Gateway API HTTPRoute CRD not installed: install the Gateway API CRDs (Linkerd 2.14+ can install them)',
+      },
+      {
+        id: 'httproutes-policy', group: POLICY, plural: 'httproutes', versions: ['v1beta3', 'v1beta2', 'v1beta1'],
+        label: 'HTTPRoutes (policy.linkerd.io)',
+        missing: 'Linkerd HTTPRoute CRD not installed: install the Linkerd CRDs (linkerd install --crds)',
+      },
+    ],
+    metrics: { family: 'route', routeKind: 'HTTPRoute' },
+  },
+};
+
+/** Every split kind, in the registry's order. */
+export const SPLIT_KINDS: readonly SplitKind[] = Object.keys(KINDS) as SplitKind[];
+
+/** Every served apiVersion of every kind. */
+export const API_VERSIONS: readonly ApiVersionInfo[] = SPLIT_KINDS.flatMap((k) => KINDS[k].versions);
+
+/** Every resource the cluster layer lists for splits, with the kind it holds. */
+export const SPLIT_RESOURCES: readonly (ClusterResource & { kind: SplitKind })[] =
+  SPLIT_KINDS.flatMap((kind) => KINDS[kind].cluster.map((r) => ({ ...r, kind })));
+
+export function isSplitKind(kind: unknown): kind is SplitKind {
+  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(KINDS, kind);
+}
+
+export function apiVersionInfo(kind: string, apiVersion: string): ApiVersionInfo | undefined {
+  return isSplitKind(kind) ? KINDS[kind].versions.find((a) => a.apiVersion === apiVersion) : undefined;
+}
+
+export function servedVersions(kind: string): string[] {
+  return isSplitKind(kind) ? KINDS[kind].versions.map((a) => a.apiVersion) : [];
+}
+
+/** The registry entry of a kind and group (`split.smi-spec.io`), when that pair is a split. */
+export function kindOfGroup(kind: string, group: string): KindEntry | undefined {
+  if (!isSplitKind(kind)) return undefined;
+  const entry: KindEntry = KINDS[kind];
+  return entry.versions.some((v) => v.apiVersion.startsWith(`${group}/`)) ? entry : undefined;
+}

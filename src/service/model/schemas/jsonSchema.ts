@@ -1,0 +1,20 @@
+/** The subset of JSON Schema (draft-07) the split schemas use; also what completion and hover read. */
+export interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  required?: string[];
+  enum?: (string | number)[];
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  /** Kubernetes' marker for int-or-string fields; ajv ignores it (strict: false). */
+  'x-kubernetes-int-or-string'?: boolean;
+}
