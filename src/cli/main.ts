@@ -2,10 +2,11 @@
 import { formatJson, formatSarif, formatText } from './formats';
 import { hasErrors, lint, UnreadablePathError } from './lint';
 import { runStats, STATS_USAGE, StatsUsageError } from './stats';
+import { kindNames } from '../service/model/kinds';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: canary-lens lint [--format text|json|sarif] PATH...
-  Checks TrafficSplit and HTTPRoute manifests (folders are walked for *.yaml and *.yml).
+  Checks ${kindNames('and')} manifests (folders are walked for *.yaml and *.yml).
   Exit code: 0 no errors, 1 errors found, 2 bad usage or unreadable path.
 usage: canary-lens stats [--kubeconfig K] [--context C] [-n NAMESPACE] [--prometheus URL]
                          [--family auto|authority|route] [--window 1m] [--at TIME] [--format table|json] [PATH...]

@@ -11,6 +11,7 @@ import type { PrometheusLocation } from '../stats/locate';
 import { LanguageService } from '../service/languageService';
 import { splitsFromObjects, splitsOfText, type ManifestSplit } from '../stats/fromManifests';
 import { readFiles } from './lint';
+import { kindNames } from '../service/model/kinds';
 
 /**
  * `canary-lens stats`: the stats module without VS Code, what `linkerd viz stat ts` was, for both Linkerd metric
@@ -138,7 +139,7 @@ export async function runStats(args: readonly string[]): Promise<StatsRun> {
   const splits = opts.namespaces.length > 0 ? all.filter((s) => opts.namespaces.includes(s.namespace)) : all;
   const stderr = skipped.map((s) => `canary-lens: skipped ${s}\n`).join('');
   if (splits.length === 0) {
-    return { code: 2, stdout: '', stderr: `${stderr}canary-lens: no TrafficSplit or HTTPRoute with an apex Service${opts.namespaces.length ? ` in namespace ${opts.namespaces.join(', ')}` : ''} in ${opts.paths.join(' ')}\n` };
+    return { code: 2, stdout: '', stderr: `${stderr}canary-lens: no ${kindNames('or')} with an apex Service${opts.namespaces.length ? ` in namespace ${opts.namespaces.join(', ')}` : ''} in ${opts.paths.join(' ')}\n` };
   }
   return measure(client, splits, opts, stderr, {
     where: displayUrl(client.url),
@@ -260,7 +261,7 @@ async function runClusterStats(opts: StatsOptions, client: PrometheusClient | un
   const { splits, skipped } = splitsFromObjects(objects);
   stderr += skipped.map((s) => safe(`canary-lens: skipped ${s}\n`)).join('');
   if (splits.length === 0) {
-    return { code: 2, stdout: '', stderr: `${stderr}canary-lens: no TrafficSplit or HTTPRoute with an apex Service in namespace ${namespaces.join(', ')} (context ${safe(loaded.context)})\n` };
+    return { code: 2, stdout: '', stderr: `${stderr}canary-lens: no ${kindNames('or')} with an apex Service in namespace ${namespaces.join(', ')} (context ${safe(loaded.context)})\n` };
   }
 
   // Prometheus: --prometheus, else the viz namespace's annotation, else a port-forward to its pod.

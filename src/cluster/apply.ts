@@ -2,7 +2,11 @@ import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } fr
 import { isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Node } from 'yaml';
 import { ClusterError, toClusterError, type FieldCause, type Operation } from './errors';
 import type { ClusterLog } from './log';
-import { discoverApis, KINDS, REQUEST_TIMEOUT_MS, withTimeout, type K8sObject, type KindSpec, type ServedApis } from './requests';
+import { discoverApis, kindSpec, REQUEST_TIMEOUT_MS, SPLIT_KIND_IDS, withTimeout, type K8sObject, type KindSpec, type ServedApis } from './requests';
+import { KINDS, SPLIT_KINDS } from '../service/model/kinds';
+
+/** "TrafficSplits (split.smi-spec.io) and HTTPRoutes (gateway.networking.k8s.io, policy.linkerd.io)", from the registry. */
+const APPLICABLE = SPLIT_KINDS.map((k) => `${KINDS[k].plural} (${KINDS[k].cluster.map((r) => r.group).join(', ')})`).join(' and ');
 
 /**
  * Apply to cluster: a server-side dry run first (field manager `canary-lens`, no force), which gives the
@@ -90,10 +94,8 @@ export function parseManifest(text: string): Manifest {
   const slash = o.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
   const version = o.apiVersion.slice(slash + 1);
-  const spec = Object.values(KINDS).find((k) => k.kind === o.kind && k.group === group && (k.kind === 'TrafficSplit' || k.kind === 'HTTPRoute'));
-  if (!spec) {
-    throw new ClusterError('other', `Canary Lens applies TrafficSplits (split.smi-spec.io) and HTTPRoutes (gateway.networking.k8s.io, policy.linkerd.io), not ${o.kind} ${o.apiVersion}`);
-  }
+  const spec = SPLIT_KIND_IDS.map(kindSpec).find((k) => k.kind === o.kind && k.group === group);
+  if (!spec) throw new ClusterError('other', `Canary Lens applies ${APPLICABLE}, not ${o.kind} ${o.apiVersion}`);
   return { object: o, spec, group, version, name };
 }
 

@@ -8,7 +8,7 @@ export { buildClusterFacts, readyEndpointCount } from './facts';
 export { KubeconfigWatcher, kubeconfigPaths, listNamespaces, loadKubeconfig, readKubeconfig, type ContextInfo, type KubeconfigSelection, type KubeconfigSource, type LoadedKubeconfig } from './kubeconfig';
 export { ClusterLog, MemoryLog, silentSink, type LogLevel, type LogSink } from './log';
 export { redact, Redactor, REDACTED } from './redact';
-export { discoverApis, KINDS, KIND_IDS, pickVersion, resourcePath, type K8sObject, type KindId, type KindSpec, type ServedApis } from './requests';
+export { discoverApis, KIND_IDS, kindSpec, pickVersion, SPLIT_KIND_IDS, resourcePath, type K8sObject, type KindId, type KindSpec, type ServedApis } from './requests';
 export { ClusterSession, overallState, type SessionOptions, type SessionState } from './session';
 export { backoffDelay, ResourceWatcher, type Backoff, type KindStatus, type WatchChange, type WatchState } from './watcher';
 export type { KubeConfig } from '@kubernetes/client-node';

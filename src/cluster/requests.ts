@@ -1,5 +1,6 @@
 import { ApisApi, Observable, type ConfigurationOptions, type KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { toClusterError } from './errors';
+import { SPLIT_RESOURCES, type SplitKind } from '../service/model/kinds';
 
 /**
  * The resource kinds the cluster layer reads, and the requests shared by discovery and apply. Requests go through
@@ -7,43 +8,50 @@ import { toClusterError } from './errors';
  * into "unreachable" instead of a request that never ends.
  */
 
-export type KindId = 'trafficsplits' | 'httproutes-gateway' | 'httproutes-policy' | 'services' | 'endpoints' | 'serviceprofiles';
+/** Id of a resource the cluster layer reads: a split resource of the kind registry, or a context kind below. */
+export type KindId = string;
 
 export interface KindSpec {
   id: KindId;
   kind: string;
   group: string;
   /** Versions in order of preference; the first one the server serves is used. */
-  versions: string[];
+  versions: readonly string[];
   plural: string;
   /** Label for states ("TrafficSplits", "HTTPRoutes (gateway.networking.k8s.io)"). */
   label: string;
   /** The state's text when the CRD is not installed (with the next step). Core kinds have none. */
   missing?: string;
+  /** The split kind the resource holds; absent for the context kinds. */
+  split?: SplitKind;
 }
 
-export const KINDS: Record<KindId, KindSpec> = {
-  trafficsplits: {
-    id: 'trafficsplits', kind: 'TrafficSplit', group: 'split.smi-spec.io', versions: ['v1alpha2', 'v1alpha1'], plural: 'trafficsplits',
-    label: 'TrafficSplits', missing: 'TrafficSplit CRD not installed: install linkerd-smi',
-  },
-  'httproutes-gateway': {
-    id: 'httproutes-gateway', kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'httproutes',
-    label: 'HTTPRoutes (gateway.networking.k8s.io)', missing: 'Gateway API HTTPRoute CRD not installed: install the Gateway API CRDs (Linkerd 2.14+ can install them)',
-  },
-  'httproutes-policy': {
-    id: 'httproutes-policy', kind: 'HTTPRoute', group: 'policy.linkerd.io', versions: ['v1beta3', 'v1beta2', 'v1beta1'], plural: 'httproutes',
-    label: 'HTTPRoutes (policy.linkerd.io)', missing: 'Linkerd HTTPRoute CRD not installed: install the Linkerd CRDs (linkerd install --crds)',
-  },
-  services: { id: 'services', kind: 'Service', group: '', versions: ['v1'], plural: 'services', label: 'Services' },
-  endpoints: { id: 'endpoints', kind: 'Endpoints', group: '', versions: ['v1'], plural: 'endpoints', label: 'Endpoints' },
-  serviceprofiles: {
+/** What the index needs besides the splits: Services and their Endpoints, and ServiceProfiles (which shadow routes). */
+const CONTEXT_KINDS: readonly KindSpec[] = [
+  { id: 'services', kind: 'Service', group: '', versions: ['v1'], plural: 'services', label: 'Services' },
+  { id: 'endpoints', kind: 'Endpoints', group: '', versions: ['v1'], plural: 'endpoints', label: 'Endpoints' },
+  {
     id: 'serviceprofiles', kind: 'ServiceProfile', group: 'linkerd.io', versions: ['v1alpha2', 'v1alpha1'], plural: 'serviceprofiles',
     label: 'ServiceProfiles', missing: 'ServiceProfile CRD not installed: install the Linkerd CRDs (linkerd install --crds)',
   },
-};
+];
 
-export const KIND_IDS = Object.keys(KINDS) as KindId[];
+/** The split resources, each kind's API groups as the kind registry lists them. */
+const SPLIT_SPECS: readonly KindSpec[] = SPLIT_RESOURCES.map((r) => ({ ...r, split: r.kind }));
+
+/** Ids of the resources that hold splits, in the registry's order. */
+export const SPLIT_KIND_IDS: readonly KindId[] = SPLIT_SPECS.map((s) => s.id);
+
+const SPECS = new Map<KindId, KindSpec>([...SPLIT_SPECS, ...CONTEXT_KINDS].map((s) => [s.id, s]));
+
+export const KIND_IDS: readonly KindId[] = [...SPECS.keys()];
+
+/** The spec of a resource id; an unknown id is a programming error. */
+export function kindSpec(id: KindId): KindSpec {
+  const spec = SPECS.get(id);
+  if (!spec) throw new Error(`unknown resource id ${id}`);
+  return spec;
+}
 
 /** Which API groups and versions the server serves: group -> versions (the core group is ""). */
 export type ServedApis = Map<string, string[]>;

@@ -4,7 +4,8 @@ import type { ClusterFactsParams } from '../protocol/messages';
 import { toClusterError } from './errors';
 import { buildClusterFacts } from './facts';
 import type { ClusterLog } from './log';
-import { discoverApis, KINDS, KIND_IDS, pickVersion, type K8sObject, type KindId, type ServedApis } from './requests';
+import { discoverApis, KIND_IDS, kindSpec, pickVersion, SPLIT_KIND_IDS, type K8sObject, type KindId, type ServedApis } from './requests';
+import { KINDS, SPLIT_KINDS } from '../service/model/kinds';
 import { backoffDelay, DEFAULT_BACKOFF, ResourceWatcher, stateOfError, type Backoff, type KindStatus, type WatchChange, type WatchState } from './watcher';
 
 /**
@@ -24,7 +25,7 @@ export interface SessionOptions {
   discoveryIntervalMs?: number;
   factsDebounceMs?: number;
   /** Kinds to read (default: all). */
-  kinds?: KindId[];
+  kinds?: readonly KindId[];
   watchTimeoutSeconds?: number;
   requestTimeoutMs?: number;
 }
@@ -46,8 +47,6 @@ export declare interface ClusterSession {
   on(event: 'change', listener: (c: WatchChange) => void): this;
 }
 
-const SPLIT_KINDS: KindId[] = ['trafficsplits', 'httproutes-gateway', 'httproutes-policy'];
-
 /** Order of importance: the first state any relevant kind is in wins. */
 const SEVERITY: WatchState[] = ['unauthorized', 'unreachable', 'forbidden', 'error', 'connecting', 'crd-missing', 'ready'];
 
@@ -55,16 +54,22 @@ export function overallState(kinds: Partial<Record<KindId, KindStatus>>): Pick<S
   const all = Object.values(kinds).filter((s): s is KindStatus => !!s);
   if (all.length === 0) return { state: 'connecting', message: 'Connecting…' };
   // A missing CRD matters only when no kind of split can be read at all; otherwise it is a detail in the tooltip.
-  const splits = SPLIT_KINDS.map((k) => kinds[k]).filter((s): s is KindStatus => !!s);
+  const splits = SPLIT_KIND_IDS.map((k) => kinds[k]).filter((s): s is KindStatus => !!s);
   const relevant = all.filter((s) => s.state !== 'crd-missing' || (splits.length > 0 && splits.every((x) => x.state === 'crd-missing') && splits.includes(s)));
   for (const state of SEVERITY) {
     const hit = relevant.find((s) => s.state === state);
     if (!hit) continue;
     if (state === 'ready') {
-      const count = (id: KindId) => (kinds[id]?.state === 'ready' ? Number(/^\d+/.exec(kinds[id]!.message)?.[0] ?? 0) : 0);
-      const ts = count('trafficsplits');
-      const hr = count('httproutes-gateway') + count('httproutes-policy');
-      return { state, message: `${ts} TrafficSplit${ts === 1 ? '' : 's'}, ${hr} HTTPRoute${hr === 1 ? '' : 's'}` };
+      const count = (id: KindId): number => {
+        const status = kinds[id];
+        return status?.state === 'ready' ? Number(/^\d+/.exec(status.message)?.[0] ?? 0) : 0;
+      };
+      // "2 TrafficSplits, 1 HTTPRoute": per split kind, summed over its API groups.
+      const message = SPLIT_KINDS.map((kind) => {
+        const n = KINDS[kind].cluster.reduce((sum, r) => sum + count(r.id), 0);
+        return `${n} ${n === 1 ? kind : KINDS[kind].plural}`;
+      }).join(', ');
+      return { state, message };
     }
     return { state, message: hit.message, ...(hit.nextStep ? { nextStep: hit.nextStep } : {}) };
   }
@@ -93,14 +98,14 @@ export class ClusterSession extends EventEmitter {
     this.state = { state: 'connecting', message: 'Connecting…', namespace: this.namespace, kinds: {}, ...(options.context ? { context: options.context } : {}), ...(this.server ? { server: this.server } : {}) };
   }
 
-  private get kinds(): KindId[] {
+  private get kinds(): readonly KindId[] {
     return this.options.kinds ?? KIND_IDS;
   }
 
   start(): void {
     this.options.log.info(`Connecting to ${this.server ?? '?'} (context ${this.options.context ?? '?'}, namespace ${this.namespace})`);
     for (const id of this.kinds) {
-      const spec = KINDS[id];
+      const spec = kindSpec(id);
       if (spec.group === '') this.startWatcher(id, 'v1');
       else this.setKindStatus({ kind: id, label: spec.label, state: 'connecting', message: `Discovering ${spec.label}…` });
     }
@@ -129,7 +134,7 @@ export class ClusterSession extends EventEmitter {
 
   /** Live splits in the namespace: TrafficSplits and HTTPRoutes of both groups. */
   splits(): K8sObject[] {
-    return SPLIT_KINDS.flatMap((k) => this.items(k));
+    return SPLIT_KIND_IDS.flatMap((k) => this.items(k));
   }
 
   facts(): ClusterFactsParams {
@@ -165,7 +170,7 @@ export class ClusterSession extends EventEmitter {
       const err = toClusterError(e, { verb: 'discover', resource: 'API groups', server: this.server });
       const delay = backoffDelay(this.discoveryAttempt++, this.options.backoff ?? DEFAULT_BACKOFF);
       for (const id of this.kinds) {
-        const spec = KINDS[id];
+        const spec = kindSpec(id);
         if (spec.group === '' || this.watchers.has(id)) continue;
         this.setKindStatus({ kind: id, label: spec.label, state: stateOfError(err), message: err.message, error: err, retryInMs: delay, ...(err.nextStep ? { nextStep: err.nextStep } : {}) });
       }
@@ -176,7 +181,7 @@ export class ClusterSession extends EventEmitter {
     this.discoveryAttempt = 0;
     let suspect = false;
     for (const id of this.kinds) {
-      const spec = KINDS[id];
+      const spec = kindSpec(id);
       if (spec.group === '') continue;
       const version = pickVersion(spec, served);
       const current = this.watchers.get(id);
@@ -214,7 +219,7 @@ export class ClusterSession extends EventEmitter {
   private readonly misses = new Map<KindId, number>();
 
   private startWatcher(id: KindId, version: string): void {
-    const w = new ResourceWatcher(this.options.kc, KINDS[id], this.namespace, version, {
+    const w = new ResourceWatcher(this.options.kc, kindSpec(id), this.namespace, version, {
       log: this.options.log,
       ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
       ...(this.options.watchTimeoutSeconds ? { watchTimeoutSeconds: this.options.watchTimeoutSeconds } : {}),

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { YamlFile } from '../service/document/file';
 import type { YamlPart } from '../service/document/part';
 import { ClusterError, describeError, planApply, type ApplyPlan, type ClusterLog, type KubeConfig } from '../cluster';
+import { kindNames } from '../service/model/kinds';
 
 /**
  * "Apply to cluster" in VS Code: dry run → diff (live vs. result) → modal confirmation → server-side apply.
@@ -83,12 +84,12 @@ interface Planned { part: YamlPart; plan: ApplyPlan }
 function documentsToApply(file: YamlFile, scope: 'split' | 'file', target: ApplyTarget, editor: vscode.TextEditor | undefined, doc: vscode.TextDocument): YamlPart[] | string {
   if (scope === 'file') {
     const parts = file.parts.filter((p) => p.isSplit);
-    return parts.length > 0 ? parts : 'Canary Lens: this file has no TrafficSplit or HTTPRoute to apply.';
+    return parts.length > 0 ? parts : `Canary Lens: this file has no ${kindNames('or')} to apply.`;
   }
   let part: YamlPart | undefined;
   if (target.part !== undefined) part = file.parts[target.part];
   else if (editor && editor.document === doc) part = file.partAt(editor.selection.active);
-  if (!part || !part.isSplit) return 'Canary Lens: put the cursor in a TrafficSplit or HTTPRoute document to apply it (or use Apply File to Cluster).';
+  if (!part || !part.isSplit) return `Canary Lens: put the cursor in a ${kindNames('or')} document to apply it (or use Apply File to Cluster).`;
   return [part];
 }
 
@@ -100,7 +101,7 @@ export async function runApply(deps: ApplyDeps, scope: 'split' | 'file', target:
   const editor = vscode.window.activeTextEditor;
   const doc = target.uri ? await vscode.workspace.openTextDocument(toUri(target.uri)) : editor?.document;
   if (!doc) {
-    void vscode.window.showInformationMessage('Canary Lens: open a YAML file with a TrafficSplit or HTTPRoute first.');
+    void vscode.window.showInformationMessage(`Canary Lens: open a YAML file with a ${kindNames('or')} first.`);
     return;
   }
   const conn = deps.connection();

@@ -4,6 +4,7 @@ import {
   LANGUAGE_ID, splitAtRequest, WEIGHTS_COMMAND,
   type SplitAtParams, type SplitSummary, type WeightCommandAction, type WeightCommandArgs,
 } from '../protocol/messages';
+import { kindNames } from '../service/model/kinds';
 
 /**
  * Palette commands (category Canary Lens) on the split under the cursor. The server does the work: it says which
@@ -45,7 +46,7 @@ async function run(client: LanguageClient | undefined, command: PaletteCommand):
   }
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== LANGUAGE_ID) {
-    void vscode.window.showInformationMessage('Canary Lens: put the cursor in a TrafficSplit or HTTPRoute in a YAML file first.');
+    void vscode.window.showInformationMessage(`Canary Lens: put the cursor in a ${kindNames('or')} in a YAML file first.`);
     return;
   }
   const c2p = client.code2ProtocolConverter;
@@ -53,7 +54,7 @@ async function run(client: LanguageClient | undefined, command: PaletteCommand):
   try {
     const split = await client.sendRequest(splitAtRequest, params);
     if (!split) {
-      void vscode.window.showInformationMessage('Canary Lens: there is no TrafficSplit or HTTPRoute rule with backends at the cursor.');
+      void vscode.window.showInformationMessage(`Canary Lens: there is no ${kindNames('or')} rule with backends at the cursor.`);
       return;
     }
     if (split.blocked) {

@@ -1,6 +1,7 @@
 import type { Sample } from './prometheus';
 import { bucketQuantile, parseLe, type Bucket } from './quantile';
 import { parseAuthority } from './queries';
+import { KINDS } from '../service/model/kinds';
 import type { BackendStats, LatencyMs, MetricFamily, SplitStats, StatsSplit } from './types';
 
 /**
@@ -131,9 +132,10 @@ export function rowMatches(split: StatsSplit, backend: { name: string; port?: nu
   if (row.apex !== split.apex || row.leaf !== backend.name) return false;
   if (split.apexPort !== undefined && row.apexPort !== undefined && row.apexPort !== String(split.apexPort)) return false;
   if (backend.port !== undefined && row.leafPort !== undefined && row.leafPort !== String(backend.port)) return false;
-  // The route family tells routes apart: an HTTPRoute split counts its own route only; a TrafficSplit every route of
-  // the parent (the mesh routes it through the parent Service whatever route object applies).
-  if (family === 'route' && split.kind === 'HTTPRoute' && (row.routeKind !== 'HTTPRoute' || row.routeName !== split.name)) return false;
+  // The route family tells routes apart: a kind with routes of its own there (HTTPRoute) counts its own route only;
+  // a TrafficSplit every route of the parent (the mesh routes it through the parent Service whatever route applies).
+  const routeKind = KINDS[split.kind].metrics.routeKind;
+  if (family === 'route' && routeKind !== undefined && (row.routeKind !== routeKind || row.routeName !== split.name)) return false;
   return true;
 }
 

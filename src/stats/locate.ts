@@ -13,8 +13,8 @@ import { displayUrl } from './prometheus';
  *   3. a port-forward to a Running pod labelled `component=prometheus` (Linkerd viz's Prometheus Deployment's pod
  *      template: `linkerd.io/extension: viz`, `component: prometheus`) in that namespace, port 9090, as the Linkerd CLI
  *      does: the pod's admin port is authorised only for Linkerd's own identities (prometheus-policy.yaml beside it),
- *      so the API server's service proxy is normally denied. The forward listens on 127.0.0.1:0; each TCP connection is one WebSocket
- *      `pods/portforward` stream through the API server (client-node's `PortForward`).
+ *      so the API server's service proxy is normally denied. The forward listens on 127.0.0.1:0; each TCP connection
+ *      is one WebSocket `pods/portforward` stream through the API server (client-node's `PortForward`).
  * Every failure is a named state with words and a next step. The URL itself is not probed here: the stats client
  * finds out on its first query ("Prometheus unreachable at URL"); a failing port-forward leaves its reason in
  * `lastError()` for that message.

@@ -1,7 +1,7 @@
 import type { MetricFamily } from './types';
 
 /**
- * PromQL for both Linkerd metric families (see types.ts), for ALL splits of a namespace at once: a regex over
+ * PromQL for both Linkerd metric families (`MetricFamily`), for ALL splits of a namespace at once: a regex over
  * the apexes, grouped by the labels that name apex and leaf. Per refresh and namespace there are exactly two queries
  * (requests, latency buckets) whatever the number of splits and backends; the three quantiles are computed from the
  * one bucket query with Prometheus' own interpolation (quantile.ts).

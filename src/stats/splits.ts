@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterLog, silentSink, type LogSink } from '../cluster/log';
-import type { K8sObject, KindId } from '../cluster/requests';
+import { SPLIT_KIND_IDS, type K8sObject } from '../cluster/requests';
 import { ClusterSession, overallState, type SessionState } from '../cluster/session';
 import type { KindStatus } from '../cluster/watcher';
 
@@ -13,8 +13,6 @@ import type { KindStatus } from '../cluster/watcher';
  *
  * This module brings in `@kubernetes/client-node`: eager bundles load it lazily.
  */
-
-export const SPLIT_KIND_IDS: readonly KindId[] = ['trafficsplits', 'httproutes-gateway', 'httproutes-policy'];
 
 export interface SplitListing {
   namespace: string;

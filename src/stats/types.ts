@@ -3,13 +3,9 @@
  * by `StatsSplit`, whatever they come from (the cluster layer, or manifests on disk for `canary-lens stats PATH`).
  */
 
-export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
+import type { MetricFamily, SplitKind } from '../service/model/kinds';
 
-/**
- * The two Linkerd proxy metric families: `authority` (`response_total`, `response_latency_ms`) and `route`
- * (`outbound_http_route_backend_*`), both in https://linkerd.io/2.19/reference/proxy-metrics/.
- */
-export type MetricFamily = 'authority' | 'route';
+export type { MetricFamily, SplitKind } from '../service/model/kinds';
 export type FamilySetting = 'auto' | MetricFamily;
 
 export const FAMILY_SETTINGS: readonly FamilySetting[] = ['auto', 'authority', 'route'];

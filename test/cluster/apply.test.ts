@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { ClusterError, ClusterLog, loadKubeconfig, MemoryLog, planApply, type ApplyOptions, type LoadedKubeconfig } from '../../src/cluster';
+import { positionAt } from '../support/text';
 import { startCluster, type Cluster } from './harness';
 
 const rejections: unknown[] = [];
@@ -33,7 +34,7 @@ function trafficSplit(name: string, w1: string | number, w2: string | number, o:
   ].join('\n');
 }
 
-const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length - 1;
+const lineOf = (text: string, offset: number) => positionAt(text, offset).line;
 const lineNumberOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
 
 describe('apply to cluster (real kube-apiserver)', () => {

@@ -9,9 +9,11 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
   buildClusterFacts, ClusterError, ClusterLog, fieldPath, fromStatus, kubeconfigPaths, KubeconfigWatcher, loadKubeconfig,
-  backoffDelay, KINDS, MemoryLog, overallState, parseManifest, pickVersion, REDACTED, Redactor, spanOf, stripNoise, toClusterError, toYaml,
+  backoffDelay, kindSpec, MemoryLog, overallState, parseManifest, pickVersion, REDACTED, Redactor, spanOf, stripNoise, toClusterError, toYaml,
   type KindStatus,
 } from '../../src/cluster';
+import { positionAt } from '../support/text';
+import { waitFor } from '../support/wait';
 
 const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));
@@ -157,7 +159,7 @@ describe('field paths to document spans', () => {
     '    - service: web-svc-3', // line 11: no weight
     '',
   ].join('\n');
-  const lineOf = (offset: number) => doc.slice(0, offset).split('\n').length - 1;
+  const lineOf = (offset: number) => positionAt(doc, offset).line;
 
   test('paths in every spelling', () => {
     assert.deepEqual(fieldPath('spec.backends[1].weight'), ['spec', 'backends', 1, 'weight']);
@@ -222,14 +224,14 @@ describe('facts and states', () => {
 
   test('versions: v1alpha2 then v1alpha1 for TrafficSplit; v1 then v1beta1; v1beta3..v1beta1 for policy HTTPRoutes', () => {
     const served = (entries: [string, string[]][]) => new Map(entries);
-    assert.equal(pickVersion(KINDS.trafficsplits, served([['split.smi-spec.io', ['v1alpha1', 'v1alpha2']]])), 'v1alpha2');
-    assert.equal(pickVersion(KINDS.trafficsplits, served([['split.smi-spec.io', ['v1alpha1']]])), 'v1alpha1');
-    assert.equal(pickVersion(KINDS.trafficsplits, served([['split.smi-spec.io', ['v1alpha4']]])), undefined, 'the upstream SMI CRD (v1alpha4 only) is not what Linkerd reads');
-    assert.equal(pickVersion(KINDS.trafficsplits, served([])), undefined);
-    assert.equal(pickVersion(KINDS['httproutes-gateway'], served([['gateway.networking.k8s.io', ['v1beta1', 'v1alpha2']]])), 'v1beta1');
-    assert.equal(pickVersion(KINDS['httproutes-gateway'], served([['gateway.networking.k8s.io', ['v1', 'v1beta1']]])), 'v1');
-    assert.equal(pickVersion(KINDS['httproutes-policy'], served([['policy.linkerd.io', ['v1beta1', 'v1beta2']]])), 'v1beta2');
-    assert.equal(pickVersion(KINDS.services, served([])), 'v1');
+    assert.equal(pickVersion(kindSpec('trafficsplits'), served([['split.smi-spec.io', ['v1alpha1', 'v1alpha2']]])), 'v1alpha2');
+    assert.equal(pickVersion(kindSpec('trafficsplits'), served([['split.smi-spec.io', ['v1alpha1']]])), 'v1alpha1');
+    assert.equal(pickVersion(kindSpec('trafficsplits'), served([['split.smi-spec.io', ['v1alpha4']]])), undefined, 'the upstream SMI CRD (v1alpha4 only) is not what Linkerd reads');
+    assert.equal(pickVersion(kindSpec('trafficsplits'), served([])), undefined);
+    assert.equal(pickVersion(kindSpec('httproutes-gateway'), served([['gateway.networking.k8s.io', ['v1beta1', 'v1alpha2']]])), 'v1beta1');
+    assert.equal(pickVersion(kindSpec('httproutes-gateway'), served([['gateway.networking.k8s.io', ['v1', 'v1beta1']]])), 'v1');
+    assert.equal(pickVersion(kindSpec('httproutes-policy'), served([['policy.linkerd.io', ['v1beta1', 'v1beta2']]])), 'v1beta2');
+    assert.equal(pickVersion(kindSpec('services'), served([])), 'v1');
   });
 
   test('backoff doubles up to the cap, with jitter', () => {
@@ -315,19 +317,11 @@ describe('kubeconfig', () => {
     try {
       await new Promise((r) => setTimeout(r, 300));
       writeFileSync(f, kubeconfigText({ token: 'tok-changed-123456' }));
-      await waitFor(() => seen.includes('watched'), 3000);
+      await waitFor('the change to the watched file', () => seen.includes('watched'), 3000, { intervalMs: 25 });
       writeFileSync(path.join(dir, 'later'), kubeconfigText());
-      await waitFor(() => seen.includes('later'), 3000);
+      await waitFor('the file created later', () => seen.includes('later'), 3000, { intervalMs: 25 });
     } finally {
       w.dispose();
     }
   });
 });
-
-async function waitFor(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -6,10 +6,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import {
-  ClusterLog, ClusterSession, KINDS, listNamespaces, loadKubeconfig, MemoryLog, ResourceWatcher, type KindStatus, type SessionOptions,
+  ClusterLog, ClusterSession, kindSpec, listNamespaces, loadKubeconfig, MemoryLog, ResourceWatcher, type KindStatus, type SessionOptions,
   type SessionState, type WatchChange,
 } from '../../src/cluster';
 import type { ClusterFactsParams } from '../../src/protocol/messages';
+import { waitFor } from '../support/wait';
 import { startCluster, type Cluster } from './harness';
 
 const rejections: unknown[] = [];
@@ -17,19 +18,6 @@ process.on('unhandledRejection', (e) => rejections.push(e));
 
 const NS = 'emojivoto';
 const FAST = { backoff: { initialMs: 200, maxMs: 2000 }, discoveryIntervalMs: 1000, factsDebounceMs: 100 } satisfies Partial<SessionOptions>;
-
-function waitFor<T>(what: string, probe: () => T | undefined, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const end = Date.now() + ms;
-    const tick = () => {
-      const v = probe();
-      if (v !== undefined && v !== false) return resolve(v);
-      if (Date.now() > end) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 describe('discovery (real kube-apiserver)', () => {
   let cluster: Cluster;
@@ -112,7 +100,7 @@ describe('discovery (real kube-apiserver)', () => {
   test('a watch resumed from an expired resourceVersion gets 410 Gone from the server and re-lists, staying ready', async () => {
     const loaded = loadKubeconfig({ setting: cluster.kubeconfig });
     const local = new MemoryLog();
-    const w = new ResourceWatcher(loaded.kc, KINDS.trafficsplits, NS, 'v1alpha2', { log: new ClusterLog(local, loaded.redactor), backoff: FAST.backoff });
+    const w = new ResourceWatcher(loaded.kc, kindSpec('trafficsplits'), NS, 'v1alpha2', { log: new ClusterLog(local, loaded.redactor), backoff: FAST.backoff });
     const statuses: KindStatus[] = [];
     w.on('status', (st) => statuses.push(st));
     w.start();

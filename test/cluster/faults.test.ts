@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   ClusterError, ClusterLog, ClusterSession, loadKubeconfig, MemoryLog, planApply, type SessionOptions, type SessionState,
 } from '../../src/cluster';
+import { waitFor } from '../support/wait';
 import { startCluster, type Cluster } from './harness';
 
 const rejections: unknown[] = [];
@@ -16,19 +17,6 @@ process.on('unhandledRejection', (e) => rejections.push(e));
 
 const NS = 'emojivoto';
 const FAST = { backoff: { initialMs: 200, maxMs: 2000 }, discoveryIntervalMs: 1000, factsDebounceMs: 100 } satisfies Partial<SessionOptions>;
-
-function waitFor<T>(what: string, probe: () => T | undefined | false, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const end = Date.now() + ms;
-    const tick = () => {
-      const v = probe();
-      if (v !== undefined && v !== false) return resolve(v);
-      if (Date.now() > end) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 describe('faults (real kube-apiserver)', () => {
   let cluster: Cluster;

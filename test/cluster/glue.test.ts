@@ -9,6 +9,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ClusterFactsParams } from '../../src/protocol/messages';
+import * as wait from '../support/wait';
 import { startCluster, type Cluster } from './harness';
 
 const rejections: unknown[] = [];
@@ -120,18 +121,9 @@ const commands = require('../../src/extension/clusterCommands') as typeof import
 
 const NS = 'emojivoto';
 
-function waitFor<T>(what: string, probe: () => T | undefined | false, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const end = Date.now() + ms;
-    const tick = () => {
-      const v = probe();
-      if (v !== undefined && v !== false) return resolve(v);
-      if (Date.now() > end) return reject(new Error(`timed out after ${ms} ms waiting for ${what}; status bar: ${ui.statusBar.text}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
+/** Waits for `probe`; a timeout says what the status bar showed. */
+const waitFor = <T>(what: string, probe: () => wait.Probed<T>, ms: number): Promise<T> =>
+  wait.waitFor(what, probe, ms, { detail: () => `; status bar: ${ui.statusBar.text}` });
 
 /** An open YAML editor with the cursor on `line`. */
 function openEditor(text: string, line: number, file = '/ws/canary.yaml') {

@@ -19,14 +19,16 @@
  * Tokens are random per run and are never written to the log. The processes run in their own process groups under a
  * small watchdog that ends them when the test process dies, even by SIGKILL; `stop()` and an exit handler end them too.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { freePorts } from '../support/ports';
+import { ServerProcess, trackDir, untrackDir } from '../support/processes';
+import { sleep } from '../support/wait';
 
 export interface Cluster {
   /** https://127.0.0.1:PORT */
@@ -128,13 +130,8 @@ function secs(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** A sleep that can be called off, so a grace period does not keep the test process alive after a clean exit. */
-function cancellableSleep(ms: number): { done: Promise<void>; cancel(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const done = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); });
-  return { done, cancel: () => clearTimeout(timer) };
-}
+/** How the servers' readiness is polled: every 250 ms; a timeout given in seconds. */
+const READY_POLL = { intervalMs: 250, formatMs: secs };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Build
@@ -185,197 +182,7 @@ export async function ensureKubeApiServer(log: (line: string) => void = defaultL
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Processes
-
-/**
- * A server process in its own process group under a bash watchdog: the watchdog starts the command, writes its pid,
- * and ends it when the test process (the watched pid) disappears. Killing the group ends both.
- */
-const WATCHDOG = `
-"$@" &
-c=$!
-echo "$c" > "$PIDFILE"
-trap 'kill -TERM "$c" 2>/dev/null; wait "$c"; exit $?' TERM INT HUP
-while kill -0 "$c" 2>/dev/null; do
-  if ! kill -0 "$WATCHED_PID" 2>/dev/null; then
-    kill -TERM "$c" 2>/dev/null; sleep 3; kill -KILL "$c" 2>/dev/null
-    [ -n "$CLEANUP_DIR" ] && rm -rf "$CLEANUP_DIR"
-    exit 1
-  fi
-  sleep 1 &
-  wait $!
-done
-wait "$c"
-`;
-
-class ServerProcess {
-  private child: ChildProcess | undefined;
-  private exited: Promise<number | null> | undefined;
-  exitCode: number | null | undefined;
-
-  constructor(
-    readonly name: string,
-    private readonly cmd: string,
-    private readonly args: string[],
-    readonly logFile: string,
-    private readonly pidFile: string,
-    private readonly cleanupDir: string,
-  ) {}
-
-  start(): void {
-    const fd = openSync(this.logFile, 'a');
-    try {
-      this.exitCode = undefined;
-      rmSync(this.pidFile, { force: true });
-      const child = spawn('bash', ['-c', WATCHDOG, this.name, this.cmd, ...this.args], {
-        detached: true, // own process group: kill(-pid) ends the watchdog and the server
-        stdio: ['ignore', fd, fd],
-        env: { ...process.env, PIDFILE: this.pidFile, WATCHED_PID: String(process.pid), CLEANUP_DIR: this.cleanupDir },
-      });
-      this.child = child;
-      this.exited = new Promise((resolve) => {
-        child.on('exit', (code, signal) => {
-          this.exitCode = code ?? (signal ? -1 : null);
-          resolve(this.exitCode);
-        });
-        child.on('error', () => {
-          this.exitCode = -1;
-          resolve(-1);
-        });
-      });
-      child.unref(); // never keeps the test process alive
-      liveGroups.add(child.pid!);
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.exitCode === undefined;
-  }
-
-  /** The server's own pid (not the watchdog's), once it has started. */
-  serverPid(): number | undefined {
-    if (!this.running) return undefined;
-    try {
-      const pid = Number(readFileSync(this.pidFile, 'utf8').trim());
-      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  rssMB(): number | undefined {
-    const pid = this.serverPid();
-    if (pid === undefined) return undefined;
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return m ? Math.round(Number(m[1]) / 1024) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async stop(graceMs = 10_000): Promise<void> {
-    const child = this.child;
-    if (!child || child.pid === undefined) return;
-    const pgid = child.pid;
-    if (this.running) {
-      try {
-        process.kill(-pgid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      const grace = cancellableSleep(graceMs);
-      const done = await Promise.race([this.exited!.then(() => true), grace.done.then(() => false)]);
-      grace.cancel();
-      if (!done) {
-        try {
-          process.kill(-pgid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-        await Promise.race([this.exited!, sleep(5_000)]);
-      }
-    }
-    // Whatever else is left in the group (the watchdog's sleep).
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-    liveGroups.delete(pgid);
-    this.child = undefined;
-  }
-
-  logTail(lines = 30): string {
-    try {
-      const text = readFileSync(this.logFile, 'utf8');
-      return text.split('\n').slice(-lines - 1).join('\n');
-    } catch {
-      return '(no log)';
-    }
-  }
-}
-
-// Process groups and temp dirs to clean up if the test process exits without stop().
-const liveGroups = new Set<number>();
-const liveDirs = new Set<string>();
-let exitHandlerInstalled = false;
-
-function cleanupSync(): void {
-  for (const pgid of liveGroups) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-  liveGroups.clear();
-  for (const dir of liveDirs) {
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      /* best effort */
-    }
-  }
-  liveDirs.clear();
-}
-
-function installExitHandler(): void {
-  if (exitHandlerInstalled) return;
-  exitHandlerInstalled = true;
-  process.on('exit', cleanupSync);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(sig, () => {
-      cleanupSync();
-      // Default behaviour again, then re-raise so the process still dies of the signal.
-      process.kill(process.pid, sig);
-    });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Network helpers
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
-  return [...ports];
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -414,25 +221,6 @@ function getStatus(url: string, token?: string, timeoutMs = 3000): Promise<{ sta
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.end();
   });
-}
-
-async function waitFor(
-  what: string,
-  probe: () => Promise<boolean>,
-  proc: ServerProcess,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.exitCode !== undefined) {
-      throw new Error(`${proc.name} exited (code ${proc.exitCode}) before ${what}; last lines of ${proc.logFile}:\n${proc.logTail(40)}`);
-    }
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${secs(timeoutMs)} waiting for ${what}; last lines of ${proc.logFile}:\n${proc.logTail(40)}`);
-    }
-    await sleep(250);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -504,13 +292,12 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
   const log = opts.log ?? defaultLog;
   const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
   const t0 = Date.now();
-  installExitHandler();
 
   const { binary, builtMs } = await ensureKubeApiServer(log);
   const tStart = Date.now();
 
   const dir = mkdtempSync(path.join(tmpdir(), 'canary-lens-cluster-'));
-  liveDirs.add(dir);
+  trackDir(dir);
   const processes: ServerProcess[] = [];
   let stopped = false;
 
@@ -519,7 +306,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     stopped = true;
     for (const p of [...processes].reverse()) await p.stop();
     rmSync(dir, { recursive: true, force: true });
-    liveDirs.delete(dir);
+    untrackDir(dir);
   };
 
   try {
@@ -529,10 +316,10 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     // --- etcd
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
     const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
-    const etcd = new ServerProcess(
-      'etcd',
-      which('etcd') ?? 'etcd',
-      [
+    const etcd = new ServerProcess({
+      name: 'etcd',
+      command: which('etcd') ?? 'etcd',
+      args: [
         '--name=default',
         `--data-dir=${path.join(dir, 'etcd')}`,
         `--listen-client-urls=${etcdUrl}`,
@@ -542,20 +329,20 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
         `--initial-cluster=default=${peerUrl}`,
         '--log-level=warn',
       ],
-      path.join(dir, 'etcd.log'),
-      path.join(dir, 'etcd.pid'),
-      dir,
-    );
+      logFile: path.join(dir, 'etcd.log'),
+      pidFile: path.join(dir, 'etcd.pid'),
+      cleanupDir: dir,
+    });
     processes.push(etcd);
     etcd.start();
-    await waitFor(
+    await etcd.waitUntil(
       `etcd ${etcdUrl}/health`,
       async () => {
         const r = await getStatus(`${etcdUrl}/health`);
         return r.status === 200 && r.body.includes('true');
       },
-      etcd,
       30_000,
+      READY_POLL,
     );
     const etcdReadyMs = Date.now() - tStart;
     log(`etcd ready on 127.0.0.1:${etcdClientPort} (${secs(etcdReadyMs)})`);
@@ -577,10 +364,10 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     }
 
     // --- kube-apiserver
-    const apiserver = new ServerProcess(
-      'kube-apiserver',
-      binary,
-      [
+    const apiserver = new ServerProcess({
+      name: 'kube-apiserver',
+      command: binary,
+      args: [
         `--etcd-servers=${etcdUrl}`,
         '--insecure-port=0',
         '--bind-address=127.0.0.1',
@@ -596,18 +383,18 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
         '--service-cluster-ip-range=10.96.0.0/16',
         '--profiling=false',
       ],
-      path.join(dir, 'kube-apiserver.log'),
-      path.join(dir, 'kube-apiserver.pid'),
-      dir,
-    );
+      logFile: path.join(dir, 'kube-apiserver.log'),
+      pidFile: path.join(dir, 'kube-apiserver.pid'),
+      cleanupDir: dir,
+    });
     processes.push(apiserver);
 
     const waitReady = async () => {
-      await waitFor(
+      await apiserver.waitUntil(
         `kube-apiserver ${server}/readyz`,
         async () => (await getStatus(`${server}/readyz`, adminToken)).status === 200,
-        apiserver,
         readyTimeoutMs,
+        READY_POLL,
       );
     };
     apiserver.start();

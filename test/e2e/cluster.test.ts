@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { startDemoEnvironment, type DemoEnvironment } from '../../tools/demo/environment';
+import { sleep, until } from '../support/wait';
 import { ARTIFACTS, startVSCode, type VSCode } from './vscode';
 import { REPO_ROOT, vsixPath } from './vsix';
 
@@ -37,20 +38,9 @@ const CONVERGE_WITHIN_MS = 30_000;
 
 const weights = (yaml: string): number[] => [...yaml.matchAll(/^\s*weight:\s*(-?\d+)/gm)].map((m) => Number(m[1]));
 const log = (line: string): void => void process.stderr.write(`[e2e cluster] ${line}\n`);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const runStarted = Date.now();
 const timings: Record<string, number | string> = {};
-
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last saw ${JSON.stringify(v)}`);
-    await sleep(everyMs);
-  }
-}
 
 /** Runs a step; on failure keeps a screenshot of the page and adds the notifications to the error. */
 async function step(vs: VSCode | undefined, name: string, fn: () => Promise<void>): Promise<void> {

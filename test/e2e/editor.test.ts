@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { until } from '../support/wait';
 import { ARTIFACTS, startVSCode, type VSCode } from './vscode';
 import { REPO_ROOT, vsixPath } from './vsix';
 
@@ -26,16 +27,6 @@ const weights = (yaml: string): number[] => [...yaml.matchAll(/^\s*weight:\s*(-?
 const runStarted = Date.now();
 const timings: Record<string, number | string> = {};
 let vs: VSCode;
-
-async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last saw ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Runs a step; on failure keeps a screenshot of what the page showed. */
 async function step(name: string, fn: () => Promise<void>): Promise<void> {
@@ -101,7 +92,7 @@ describe('Canary Lens in real VS Code (code-server)', { timeout: 20 * 60_000 }, 
       await vs.goTo(WEB_SVC_WEIGHT.line, WEB_SVC_WEIGHT.column);
       await vs.selectRight(3);
       await vs.type('-5');
-      await until('an error squiggle', () => vs.squiggles('error'), (n) => n >= 1);
+      await until('an error squiggle', () => vs.squiggles('error'), (n) => n >= 1, 30_000, 200);
       const p = await vs.waitForProblems({ errors: 1 });
       assert.equal(p.errors, 1);
       assert.match(await vs.visibleText(), /weight: -5 # the current version/);
@@ -111,7 +102,7 @@ describe('Canary Lens in real VS Code (code-server)', { timeout: 20 * 60_000 }, 
       await vs.goTo(WEB_SVC_WEIGHT.line, WEB_SVC_WEIGHT.column);
       await vs.selectRight(2);
       await vs.type('500');
-      await until('no error squiggle', () => vs.squiggles('error'), (n) => n === 0);
+      await until('no error squiggle', () => vs.squiggles('error'), (n) => n === 0, 30_000, 200);
       await vs.waitForProblems({ errors: 0 });
       await vs.waitForLenses({ text: 'web-svc 50% · web-svc-2 50%' });
       const saved = await vs.save(FILE);
@@ -155,7 +146,7 @@ describe('Canary Lens in real VS Code (code-server)', { timeout: 20 * 60_000 }, 
       for (const s of EMOJIVOTO_SERVICES) assert.ok(labels.includes(s), `${s} is offered; offered: ${JSON.stringify(labels)}`);
       // Picking one writes it in.
       await vs.type('web-svc-');
-      await until('the suggestions narrowed to web-svc-2', () => vs.completionLabelsShown(), (l) => l.length === 1 && l[0] === 'web-svc-2');
+      await until('the suggestions narrowed to web-svc-2', () => vs.completionLabelsShown(), (l) => l.length === 1 && l[0] === 'web-svc-2', 30_000, 200);
       await vs.press('Enter');
       await vs.waitForLenses({ text: 'web-svc 50% · web-svc-2 50%' });
       assert.match(await vs.visibleText(), /- service: web-svc-2\n/);

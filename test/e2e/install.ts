@@ -4,7 +4,7 @@
  * Node 20) from npm into a cache folder outside the work tree: `${CANARY_LENS_CACHE:-$HOME/.cache/canary-lens}/code-server`.
  *
  * A plain `npm i code-server` fails on these machines (its postinstall refuses root, a native module needs Kerberos
- * headers, @vscode/ripgrep downloads a binary), so this follows docs/real-parts.md section 1 step by step. Each step
+ * headers, @vscode/ripgrep downloads a binary), so `ensureCodeServer` installs it step by step. Each step
  * leaves a marker when it has finished, so an interrupted install resumes at the step that did not finish, and a
  * finished one costs a few file checks. A lock folder keeps two processes from installing at once.
  */

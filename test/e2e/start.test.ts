@@ -17,9 +17,11 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { freePort } from '../support/ports';
+import { killGroup } from '../support/processes';
+import { sleep } from '../support/wait';
 import { CHROMIUM } from './install';
 import { REPO_ROOT } from './vsix';
 
@@ -29,21 +31,8 @@ const PANEL_ICON = '.activitybar li.action-item[aria-label^="Canary Lens"], .act
 const PANEL_FRAME = 'iframe.webview[src*="purpose=webviewView"]';
 
 const log = (line: string): void => void process.stderr.write(`[e2e start] ${line}\n`);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** A sleep for races against an exit: it does not keep the test process alive once the race is won. */
 const timeout = (ms: number): Promise<undefined> => new Promise((r) => setTimeout(() => r(undefined), ms).unref());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function healthz(url: string): Promise<number> {
   return new Promise((resolve) => {
@@ -112,9 +101,7 @@ describe('npm start (the demo)', { timeout: 25 * 60_000 }, () => {
     await browser?.close().catch(() => undefined);
     // Whatever happened: nothing of the demo outlives the test.
     if (child?.pid !== undefined && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGINT');
-      } catch { /* gone */ }
+      killGroup(child.pid, 'SIGINT');
       await Promise.race([exited, timeout(30_000)]);
     }
     for (const p of stillRunning(started)) {

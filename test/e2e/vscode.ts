@@ -13,10 +13,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { freePort } from '../support/ports';
+import { endGroup, trackDir, trackGroup, untrackDir } from '../support/processes';
+import { sleep } from '../support/wait';
 import { CHROMIUM, ensureCodeServer, type InstallReport } from './install';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -138,18 +140,6 @@ export interface VSCode {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 function get(url: string): Promise<number> {
   return new Promise((resolve) => {
     const req = http.get(url, { timeout: 2000 }, (res) => {
@@ -162,57 +152,6 @@ function get(url: string): Promise<number> {
       resolve(0);
     });
   });
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Process groups and temporary folders this process has made; ended and removed on exit, whatever ends the process. */
-const groups = new Set<number>();
-const tmpDirs = new Set<string>();
-let exitHookInstalled = false;
-function onExitCleanUp(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  const cleanUp = (): void => {
-    for (const g of groups) killGroup(g, 'SIGKILL');
-    if (!process.env.CANARY_LENS_E2E_KEEP) for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
-  };
-  process.on('exit', cleanUp);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(sig, () => {
-      cleanUp();
-      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
-    });
-  }
-}
-function trackGroup(pid: number): void {
-  onExitCleanUp();
-  groups.add(pid);
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function endGroup(pid: number, graceMs = 3000): Promise<void> {
-  killGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
-  killGroup(pid, 'SIGKILL');
-  groups.delete(pid);
 }
 
 export interface CodeServerOptions {
@@ -285,8 +224,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const logDir = opts.logDir ?? ARTIFACTS;
   mkdirSync(logDir, { recursive: true });
   const tmp = mkdtempSync(path.join(tmpdir(), opts.tmpPrefix ?? 'canary-lens-e2e-'));
-  onExitCleanUp();
-  tmpDirs.add(tmp);
+  // Removed when the process exits, whatever the reason (kept for a look with CANARY_LENS_E2E_KEEP).
+  if (!process.env.CANARY_LENS_E2E_KEEP) trackDir(tmp);
   const dirs = {
     tmp,
     userData: path.join(tmp, 'user-data'),
@@ -378,7 +317,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     }
     if (!process.env.CANARY_LENS_E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
     else log(`kept ${tmp}`);
-    tmpDirs.delete(tmp);
+    untrackDir(tmp);
   };
 
   const url = `http://127.0.0.1:${port}/`;

@@ -11,7 +11,11 @@ import { after, before, describe, test } from 'node:test';
 import { splitAtRequest, WEIGHTS_COMMAND, type SplitSummary } from '../../src/protocol/messages';
 import type { PanelSource } from '../../src/extension/panel/source';
 import type { LiveStatsParams } from '../../src/protocol/messages';
+import { waitFor } from '../support/wait';
 import { NOW, snapshot, split } from './support';
+
+/** A message's name, whether sent as a string or as a typed message object. */
+const methodOf = (type: string | { method: string }): string => (typeof type === 'string' ? type : type.method);
 
 // ---------------------------------------------------------------------------------------------------------------
 // A small recording `vscode`.
@@ -148,17 +152,9 @@ const summary: SplitSummary = {
 const client = {
   isRunning: () => true,
   code2ProtocolConverter: { asUri: (u: Uri) => u.toString(), asPosition: (p: Position) => ({ line: p.line, character: p.character }) },
-  sendRequest: async (method: string, params: unknown) => { requests.push({ method, params }); return summary; },
-  sendNotification: async (method: string, params: unknown) => { notifications.push({ method, params }); },
+  sendRequest: async (type: string | { method: string }, params: unknown) => { requests.push({ method: methodOf(type), params }); return summary; },
+  sendNotification: async (type: string | { method: string }, params: unknown) => { notifications.push({ method: methodOf(type), params }); },
 };
-
-async function until(what: string, f: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('the panel in VS Code (stand-in)', () => {
   test('activation registers the view and nothing else; the provider is made on first resolve', async () => {
@@ -197,9 +193,9 @@ describe('the panel in VS Code (stand-in)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(queries, 0, 'hidden: nothing asked');
     view.show(true);
-    await until('the first refresh', () => queries >= 3);
-    await until('numbers in the panel', () => view.posted.some((m) => m.model.notices.length === 0 && m.model.splits.length === 1));
-    await until('a second refresh a second later', () => queries >= 5);
+    await waitFor('the first refresh', () => queries >= 3, 5000);
+    await waitFor('numbers in the panel', () => view.posted.some((m) => m.model.notices.length === 0 && m.model.splits.length === 1), 5000);
+    await waitFor('a second refresh a second later', () => queries >= 5, 5000);
     // Each refresh also reaches the language server, for the lenses and hovers.
     const live = notifications.filter((n) => n.method === 'canaryLens/liveStats').map((n) => n.params as LiveStatsParams);
     assert.ok(live.length >= 1);
@@ -234,7 +230,7 @@ describe('the panel in VS Code (stand-in)', () => {
     ] as const) {
       ui.commands.length = 0;
       view.send(m);
-      await until(JSON.stringify(m), () => ui.commands.length > 0);
+      await waitFor(JSON.stringify(m), () => ui.commands.length > 0, 5000);
       assert.deepEqual(ui.commands[0], expected);
     }
   });
@@ -245,7 +241,7 @@ describe('the panel in VS Code (stand-in)', () => {
     ui.commands.length = 0;
     ui.shown.length = 0;
     view.send({ type: 'split', op: 'open', key });
-    await until('the editor', () => ui.shown.length > 0);
+    await waitFor('the editor', () => ui.shown.length > 0, 5000);
     assert.equal(ui.shown[0]!.doc.uri.path, MANIFEST);
     assert.deepEqual(ui.shown[0]!.selection.start, new Position(3, 8));
     await new Promise((r) => setTimeout(r, 50));
@@ -261,7 +257,7 @@ describe('the panel in VS Code (stand-in)', () => {
       ui.commands.length = 0;
       requests.length = 0;
       view.send({ type: 'split', op, key });
-      await until(op, () => ui.commands.length > 0);
+      await waitFor(op, () => ui.commands.length > 0, 5000);
       assert.deepEqual(requests, [{ method: splitAtRequest.method, params: { textDocument: { uri: `file://${MANIFEST}` }, position: { line: 3, character: 8 } } }]);
       // The live canary is web-v2, which the file lists first: the target is found by name, not position.
       assert.deepEqual(ui.commands[0], [WEIGHTS_COMMAND, { uri: summary.uri, version: 3, part: 0, split: 0, fingerprint: '9:abc', action }]);
@@ -271,7 +267,7 @@ describe('the panel in VS Code (stand-in)', () => {
   test('apply: the apply command on that document part', async () => {
     ui.commands.length = 0;
     view.send({ type: 'split', op: 'apply', key });
-    await until('apply', () => ui.commands.length > 0);
+    await waitFor('apply', () => ui.commands.length > 0, 5000);
     assert.deepEqual(ui.commands[0], ['canaryLens.applyToCluster', { uri: summary.uri, part: 0 }]);
   });
 
@@ -281,7 +277,7 @@ describe('the panel in VS Code (stand-in)', () => {
     ui.commands.length = 0;
     ui.messages.length = 0;
     view.send({ type: 'split', op: 'shift', key });
-    await until('the message', () => ui.messages.length > 0);
+    await waitFor('the message', () => ui.messages.length > 0, 5000);
     assert.match(ui.messages[0]!, /no manifest of TrafficSplit web-split \(namespace emojivoto\) in this workspace/);
     assert.deepEqual(ui.commands, []);
     for (const [k, v] of saved) ui.files.set(k, v);

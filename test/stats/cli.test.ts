@@ -8,10 +8,11 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { builtFile } from '../support/built';
+import { freePort } from '../support/ports';
 import { splitsFromPaths } from '../../src/cli/stats';
 import { expectedFor } from './expected';
 import { buildHistory, EVAL, EVAL_RFC3339, toOpenMetrics, type History } from './history';
-import { freePort, startPrometheus, type RunningPrometheus } from './prometheus';
+import { startPrometheus, type RunningPrometheus } from './prometheus';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'stats');
 const EMOJIVOTO = path.join(FIXTURES, 'emojivoto.yaml');

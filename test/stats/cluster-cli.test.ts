@@ -29,9 +29,11 @@ import { splitsFromPaths } from '../../src/cli/stats';
 import { splitsFromObjects } from '../../src/stats/fromManifests';
 import { startCluster, type Cluster } from '../cluster/harness';
 import { builtFile } from '../support/built';
+import { freePort } from '../support/ports';
+import { waitFor } from '../support/wait';
 import { expectedFor } from './expected';
 import { buildHistory, EVAL_RFC3339, toOpenMetrics, type History } from './history';
-import { freePort, startPrometheus, type RunningPrometheus } from './prometheus';
+import { startPrometheus, type RunningPrometheus } from './prometheus';
 
 const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));
@@ -434,15 +436,3 @@ describe('canary-lens stats, cluster mode (built CLI, real kube-apiserver, backf
     }
   });
 });
-
-function waitFor(what: string, probe: () => boolean, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const end = Date.now() + ms;
-    const tick = () => {
-      if (probe()) return resolve();
-      if (Date.now() > end) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}

@@ -8,11 +8,12 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PrometheusClient, StatsPoller, StatsService, type FetchLike, type StatsSplit } from '../../src/stats';
 import { splitsFromPaths } from '../../src/cli/stats';
+import { freePort } from '../support/ports';
+import { sleep } from '../support/wait';
 import { buildHistory, EVAL, toOpenMetrics, WINDOW } from './history';
-import { freePort, startPrometheus, type RunningPrometheus } from './prometheus';
+import { startPrometheus, type RunningPrometheus } from './prometheus';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'stats');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A loopback HTTP server answering every request with `handler`. */
 async function stub(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; close: () => Promise<void> }> {

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { describe, test } from 'node:test';
 import { PrometheusClient, StatsService } from '../../src/stats';
+import { sleep } from '../support/wait';
 import { EVAL, T0 } from './history';
 import { startPrometheus } from './prometheus';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Prometheus harness', () => {
   test('backfilled mode: samples from 2024 are kept and answer at their time', async () => {

@@ -22,6 +22,7 @@ import {
 import { parseArgs } from '../../tools/simulator/main';
 import { SplitTraffic, type TrafficOptions } from '../../tools/simulator/traffic';
 import { REPO_ROOT, startCluster, type Cluster } from '../cluster/harness';
+import { sleep } from '../support/wait';
 import { buildHistory, MS_BUCKETS as HISTORY_MS_BUCKETS, SECONDS_BUCKETS as HISTORY_SECONDS_BUCKETS } from './history';
 import { startPrometheus, type RunningPrometheus } from './prometheus';
 
@@ -38,7 +39,6 @@ const TOLERANCE = 0.07;
 const CONVERGE_WITHIN_MS = 30_000;
 const POLL_MS = 2000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import {
   type LocateFailure, type LocateOptions, type LocateResult, type PrometheusLocation,
 } from '../../src/stats';
 import { startCluster, type Cluster } from '../cluster/harness';
-import { freePort } from './prometheus';
+import { freePort } from '../support/ports';
 
 const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));

@@ -15,12 +15,14 @@
  * The server runs in its own process group under a small bash watchdog that ends it when the test process dies,
  * even by SIGKILL; stop() and an exit handler end it too. Its temp dir (config, data, log) goes with stop().
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { freePort } from '../support/ports';
+import { ServerProcess, trackDir, untrackDir } from '../support/processes';
+import { sleep } from '../support/wait';
 
 export interface PrometheusTimings {
   /** apt-get install, when it had to run. */
@@ -139,61 +141,6 @@ function configYaml(opts: StartPrometheusOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
-// A server process in its own process group: the watchdog starts it, writes its pid, and ends it when the test
-// process (WATCHED_PID) is gone.
-const WATCHDOG = `
-"$@" &
-c=$!
-echo "$c" > "$PIDFILE"
-trap 'kill -TERM "$c" 2>/dev/null; wait "$c"; exit $?' TERM INT HUP
-while kill -0 "$c" 2>/dev/null; do
-  if ! kill -0 "$WATCHED_PID" 2>/dev/null; then
-    kill -TERM "$c" 2>/dev/null; sleep 3; kill -KILL "$c" 2>/dev/null
-    [ -n "$CLEANUP_DIR" ] && rm -rf "$CLEANUP_DIR"
-    exit 1
-  fi
-  sleep 1 &
-  wait $!
-done
-wait "$c"
-`;
-
-const liveGroups = new Set<number>();
-const liveDirs = new Set<string>();
-let exitHandler = false;
-
-function cleanupSync(): void {
-  for (const pgid of liveGroups) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-  liveGroups.clear();
-  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
-  liveDirs.clear();
-}
-
-function installExitHandler(): void {
-  if (exitHandler) return;
-  exitHandler = true;
-  process.on('exit', cleanupSync);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { timeout: timeoutMs }, (res) => {
@@ -208,26 +155,12 @@ function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number; body:
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Whether `p` settles within `ms` (the timer is cleared either way, so it never holds the process open). */
-async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
-  try {
-    return await Promise.race([p.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export async function startPrometheus(opts: StartPrometheusOptions = {}): Promise<RunningPrometheus> {
   const log = opts.log ?? defaultLog;
   const config = configYaml(opts); // refuses a target that is not loopback before anything starts
   const { installMs } = ensurePrometheus(log);
-  installExitHandler();
   const dir = mkdtempSync(path.join(tmpdir(), 'canary-lens-prom-'));
-  liveDirs.add(dir);
+  trackDir(dir);
   const dataDir = path.join(dir, 'data');
   const configFile = path.join(dir, 'prometheus.yml');
   const logFile = path.join(dir, 'prometheus.log');
@@ -245,85 +178,14 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
     '--log.level=warn',
   ];
 
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> | undefined;
-  let exitCode: number | null | undefined;
+  const server = new ServerProcess({ name: 'prometheus', command: 'prometheus', args, logFile, pidFile, cleanupDir: dir });
 
-  const spawnServer = (): void => {
-    const fd = openSync(logFile, 'a');
-    try {
-      exitCode = undefined;
-      rmSync(pidFile, { force: true });
-      const c = spawn('bash', ['-c', WATCHDOG, 'prometheus', 'prometheus', ...args], {
-        detached: true,
-        stdio: ['ignore', fd, fd],
-        env: { ...process.env, PIDFILE: pidFile, WATCHED_PID: String(process.pid), CLEANUP_DIR: dir },
-      });
-      child = c;
-      exited = new Promise((resolve) => {
-        c.on('exit', (code, signal) => {
-          exitCode = code ?? (signal ? -1 : null);
-          resolve();
-        });
-        c.on('error', () => {
-          exitCode = -1;
-          resolve();
-        });
-      });
-      c.unref();
-      liveGroups.add(c.pid!);
-    } finally {
-      closeSync(fd);
-    }
-  };
-
-  const logTail = (lines = 30): string => {
-    try {
-      return readFileSync(logFile, 'utf8').split('\n').slice(-lines - 1).join('\n');
-    } catch {
-      return '(no log)';
-    }
-  };
-
-  const waitReady = async (): Promise<number> => {
-    const started = Date.now();
-    const deadline = started + (opts.readyTimeoutMs ?? 60_000);
-    for (;;) {
-      if (exitCode !== undefined) throw new Error(`prometheus exited (${exitCode}) before it was ready:\n${logTail()}`);
-      const r = await httpGet(`${url}/-/ready`).catch(() => undefined);
-      if (r?.status === 200) return Date.now() - started;
-      if (Date.now() > deadline) throw new Error(`prometheus not ready after ${opts.readyTimeoutMs ?? 60_000} ms:\n${logTail()}`);
-      await sleep(50);
-    }
-  };
+  const waitReady = (): Promise<void> =>
+    server.waitUntil(`${url}/-/ready`, async () => (await httpGet(`${url}/-/ready`)).status === 200, opts.readyTimeoutMs ?? 60_000, { intervalMs: 50 });
 
   const stopServer = async (): Promise<void> => {
-    const c = child;
-    if (!c || c.pid === undefined) return;
-    const pgid = c.pid;
-    if (exitCode === undefined) {
-      try {
-        process.kill(-pgid, 'SIGTERM');
-      } catch {
-        /* gone */
-      }
-      const done = await within(exited!, 15_000);
-      if (!done) {
-        try {
-          process.kill(-pgid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-        await within(exited!, 5_000);
-      }
-    }
-    try {
-      process.kill(-pgid, 'SIGKILL'); // the watchdog's sleep, if left
-    } catch {
-      /* gone */
-    }
-    liveGroups.delete(pgid);
-    child = undefined;
+    if (!server.started) return;
+    await server.stop(15_000);
     // The port must be closed before a "down" test goes on.
     for (let i = 0; i < 100; i++) {
       if (!(await httpGet(`${url}/-/ready`, 500).then(() => true, () => false))) break;
@@ -332,13 +194,13 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
   };
 
   const started = Date.now();
-  spawnServer();
+  server.start();
   try {
     await waitReady();
   } catch (e) {
     await stopServer();
     rmSync(dir, { recursive: true, force: true });
-    liveDirs.delete(dir);
+    untrackDir(dir);
     throw e;
   }
   timings.readyMs = Date.now() - started;
@@ -352,20 +214,20 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
     timings,
     stopServer,
     async startServer() {
-      if (child) return;
-      spawnServer();
+      if (server.started) return;
+      server.start();
       await waitReady();
     },
     get running() {
-      return child !== undefined && exitCode === undefined;
+      return server.running;
     },
-    logTail,
+    logTail: (lines?: number) => server.logTail(lines),
     async stop() {
       if (stopped) return;
       stopped = true;
       await stopServer();
       if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-      liveDirs.delete(dir);
+      untrackDir(dir);
     },
   };
 }

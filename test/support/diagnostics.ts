@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { LanguageService } from '../../src/service/languageService';
 import type { ClusterFacts } from '../../src/service/workspace/workspaceIndex';
+import { offsetAt } from './text';
 
 /**
  * The README's severities ("What it checks") as LSP DiagnosticSeverity numbers: 1 error, 2 warning, 4 hint
@@ -60,19 +61,9 @@ export function serviceWith(files: Record<string, string>, cluster?: ClusterFact
   return ls;
 }
 
-/** Offset of a position in `text` (lines split on `\n` only: the fixtures have no CR). */
-function offsetOf(text: string, line: number, character: number): number {
-  const lines = text.split('\n');
-  assert.ok(line < lines.length, `line ${line} is past the end of the text`);
-  let offset = 0;
-  for (let i = 0; i < line; i++) offset += lines[i]!.length + 1;
-  assert.ok(character <= lines[line]!.length, `character ${character} is past the end of line ${line}`);
-  return offset + character;
-}
-
-/** The document text a range covers. */
+/** The document text a range covers (a range outside the text throws). */
 export function covered(text: string, range: Range): string {
-  return text.slice(offsetOf(text, range.start.line, range.start.character), offsetOf(text, range.end.line, range.end.character));
+  return text.slice(offsetAt(text, range.start, { strict: true }), offsetAt(text, range.end, { strict: true }));
 }
 
 interface Seen { code: string; text: string; line: number; character: number }

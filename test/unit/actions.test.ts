@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Position } from 'vscode-languageserver-types';
 import { LanguageService } from '../../src/service/languageService';
 import { applyTextEdits, editsOf } from '../support/edits';
+import { at } from '../support/text';
 
 const URI = 'file:///work/canary.yaml';
 const SERVICES_URI = 'file:///work/services.yaml';
@@ -37,15 +38,6 @@ function service(text: string, withServices = true): LanguageService {
   ls.setFile(URI, text);
   ls.index.indexSome(Infinity);
   return ls;
-}
-
-/** Position of the first occurrence of `needle` (plus `delta` characters) in `text`. */
-function at(text: string, needle: string, delta = 0): Position {
-  const i = text.indexOf(needle);
-  assert.ok(i >= 0, `"${needle}" is in the text`);
-  const before = text.slice(0, i + delta);
-  const line = before.split('\n').length - 1;
-  return { line, character: before.length - before.lastIndexOf('\n') - 1 };
 }
 
 function diagnostic(ls: LanguageService, code: string, nth = 0): Diagnostic {

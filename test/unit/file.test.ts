@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { YamlFile } from '../../src/service/document/file';
+// Positions computed independently of YamlFile.
+import { positionAt } from '../support/text';
 
 const DOCS = [
   'apiVersion: v1\nkind: Service\nmetadata:\n  name: web-svc\n',
@@ -10,13 +12,6 @@ const DOCS = [
   '---\r\nkind: Service\r\nmetadata:\r\n  name: crlf\r\n',
   '---\n',
 ];
-
-/** Position of an offset in plain text, computed independently of YamlFile. */
-function position(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
-}
 
 test('a fresh file splits at --- lines only', () => {
   const f = new YamlFile('u', 'a: 1\n---\nb: 2\n  ---\nc: "---"\n---x\n--- \nd: 4');
@@ -37,7 +32,7 @@ test('positions round-trip through parts, LF and CRLF', () => {
   for (let o = 0; o <= text.length; o++) {
     const p = f.positionAt(o);
     if (text[o - 1] === '\r' && text[o] === '\n') continue; // inside a CRLF pair: not a position an editor sends
-    assert.deepEqual(p, position(text, o), `offset ${o}`);
+    assert.deepEqual(p, positionAt(text, o), `offset ${o}`);
     assert.equal(f.offsetAt(p), o, `offset ${o}`);
   }
 });
@@ -53,7 +48,7 @@ test('incremental edits give the same parts as splitting the edited text afresh,
       const start = clean(e.a % (text.length + 1));
       const end = clean(Math.min(text.length, start + (e.b % 12)));
       const before = new Map(file.parts.map((p) => [p, p.text]));
-      const { fresh } = file.applyChanges([{ range: { start: position(text, start), end: position(text, end) }, text: e.text }], 1);
+      const { fresh } = file.applyChanges([{ range: { start: positionAt(text, start), end: positionAt(text, end) }, text: e.text }], 1);
       text = text.slice(0, start) + e.text + text.slice(end);
       const expected = new YamlFile('u', text);
       assert.deepEqual(file.parts.map((p) => p.text), expected.parts.map((p) => p.text));
@@ -74,7 +69,7 @@ test('an edit inside one document of many re-splits only its neighbourhood', () 
   const file = new YamlFile('u', text);
   const old = [...file.parts];
   const offset = text.indexOf('name: s500') + 'name: s'.length;
-  const { fresh, removed } = file.applyChanges([{ range: { start: position(text, offset), end: position(text, offset + 1) }, text: '9' }], 2);
+  const { fresh, removed } = file.applyChanges([{ range: { start: positionAt(text, offset), end: positionAt(text, offset + 1) }, text: '9' }], 2);
   assert.equal(removed.length, 1);
   assert.equal(fresh.length, 1);
   assert.equal(fresh[0]!.text, '---\nkind: Service\nmetadata:\n  name: s900\n');

@@ -9,6 +9,7 @@ import { DIAGNOSTIC_CODES } from '../../src/service/rules/codes';
 import {
   DOCUMENT_CODES, PRELUDE, SPEC_SEVERITY, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith, type Code,
 } from '../support/diagnostics';
+import { documents, httpRoute, trafficSplit, type RuleOptions } from '../support/manifests';
 
 const URI = 'file:///ws/split.yaml';
 const alone = (text: string) => serviceWith({ [URI]: text });
@@ -77,39 +78,13 @@ spec:
 // ---- schema ------------------------------------------------------------------------------------------------
 
 test('schema: unknown field at its key, missing field at the object, wrong type at the value', () => {
-  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-  namespace: emojivoto
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 900
-      weigth: 100
-    - weight: 100
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-          weight: 90
-        - name: web-svc-2
-          port: eighty
-      timeout: 10s
-`;
+  const text = PRELUDE + documents(
+    trafficSplit({ backends: [{ service: 'web-svc', weight: 900, weigth: 100 }, { weight: 100 }] }),
+    httpRoute({
+      apex: { name: 'web-apex', port: 80 },
+      rules: [{ backendRefs: [{ name: 'web-svc', port: 80, weight: 90 }, { name: 'web-svc-2', port: 'eighty' }], timeout: '10s' }],
+    }),
+  );
   // `port: eighty` is a port of the wrong type (schema), not a missing port.
   expectDiagnostics(alone(text), URI, [
     { code: 'schema', text: 'weigth', line: 15, character: 6, message: ['Unknown field "weigth"', 'did you mean "weight"'] },
@@ -120,47 +95,17 @@ spec:
 });
 
 test('schema near miss: valid documents of each version, with optional fields', () => {
-  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha1
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-  namespace: emojivoto
-  labels:
-    app: web
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 900m
-    - service: web-svc-2
-      weight: 100m
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - matches:
-        - path: {type: PathPrefix, value: /api}
-          headers:
-            - {name: x-canary, value: "true"}
-      timeouts:
-        request: 10s
-      backendRefs:
-        - name: web-svc
-          port: 80
-          weight: 90
-        - name: web-svc-2
-          port: 80
-          weight: 10
-`;
+  const text = PRELUDE + documents(
+    trafficSplit({ version: 'v1alpha1', metadata: { labels: { app: 'web' } }, backends: ['web-svc=900m', 'web-svc-2=100m'] }),
+    httpRoute({
+      apex: { name: 'web-apex', port: 80 },
+      rules: [{
+        matches: [{ path: '{type: PathPrefix, value: /api}', headers: ['{name: x-canary, value: "true"}'] }],
+        timeouts: { request: '10s' },
+        backendRefs: [{ name: 'web-svc', port: 80, weight: 90 }, { name: 'web-svc-2', port: 80, weight: 10 }],
+      }],
+    }),
+  );
   expectDiagnostics(alone(text), URI, [], { absent: ['schema'] });
 });
 
@@ -197,39 +142,11 @@ spec:
 // ---- unknown-api-version, old-api-version --------------------------------------------------------------------
 
 test('unknown-api-version: unserved versions at the value, a missing one at kind; the message lists served versions', () => {
-  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1beta1
-kind: TrafficSplit
-metadata:
-  name: a
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 1
----
-apiVersion: networking.x-k8s.io/v1alpha1
-kind: HTTPRoute
-metadata:
-  name: b
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
----
-kind: TrafficSplit
-metadata:
-  name: c
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 1
-`;
+  const text = PRELUDE + documents(
+    trafficSplit({ version: 'v1beta1', name: 'a', namespace: null, backends: ['web-svc=1'] }),
+    httpRoute({ apiVersion: 'networking.x-k8s.io/v1alpha1', name: 'b', namespace: null, backends: [{ name: 'web-svc', port: 80 }] }),
+    trafficSplit({ apiVersion: null, name: 'c', namespace: null, backends: ['web-svc=1'] }),
+  );
   expectDiagnostics(alone(text), URI, [
     { code: 'unknown-api-version', text: 'split.smi-spec.io/v1beta1', line: 5, character: 12, message: ['split.smi-spec.io/v1alpha1', 'split.smi-spec.io/v1alpha4'] },
     { code: 'unknown-api-version', text: 'networking.x-k8s.io/v1alpha1', line: 15, character: 12, message: ['gateway.networking.k8s.io/v1', 'policy.linkerd.io/v1beta3'] },
@@ -238,56 +155,21 @@ spec:
 });
 
 test('unknown-api-version near miss: served versions; trafficsplit-deprecated hint at the kind', () => {
-  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: a
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 1
----
-apiVersion: policy.linkerd.io/v1beta3
-kind: HTTPRoute
-metadata:
-  name: b
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-`;
+  const text = PRELUDE + documents(
+    trafficSplit({ name: 'a', namespace: null, backends: ['web-svc=1'] }),
+    httpRoute({ apiVersion: 'policy.linkerd.io/v1beta3', name: 'b', namespace: null, backends: [{ name: 'web-svc', port: 80 }] }),
+  );
   expectDiagnostics(alone(text), URI, [
     { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 6, character: 6, message: ['2.13', 'HTTPRoute'] },
   ], { absent: ['unknown-api-version', 'old-api-version', 'not-served-by-linkerd'], ignore: [] });
 });
 
 /** The emojivoto canary as an HTTPRoute under `apiVersion` (19 lines). */
-const canaryRoute = (apiVersion: string): string => `apiVersion: ${apiVersion}
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-          weight: 90
-        - name: web-svc-2
-          port: 80
-          weight: 10
-`;
+const canaryRoute = (apiVersion: string): string => httpRoute({
+  apiVersion,
+  apex: { name: 'web-apex', port: 80 },
+  backends: [{ name: 'web-svc', port: 80, weight: 90 }, { name: 'web-svc-2', port: 80, weight: 10 }],
+});
 
 test('old-api-version: gateway.networking.k8s.io/v1alpha2 is a warning at the value', () => {
   expectDiagnostics(alone(PRELUDE + canaryRoute('gateway.networking.k8s.io/v1alpha2')), URI, [
@@ -304,18 +186,10 @@ for (const apiVersion of ['gateway.networking.k8s.io/v1', 'gateway.networking.k8
 // ---- weight-invalid, weights-all-zero ---------------------------------------------------------------------
 
 /** A TrafficSplit whose backends are `backends` (each `service=weight`); the document starts at line 5. */
-const trafficSplit = (version: string, backends: string[]): string => PRELUDE + `apiVersion: split.smi-spec.io/${version}
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-  namespace: emojivoto
-spec:
-  service: web-apex
-  backends:
-${backends.map((b) => { const [s, w] = b.split('='); return `    - service: ${s}\n      weight: ${w}\n`; }).join('')}`;
+const split = (version: string, backends: string[]): string => PRELUDE + trafficSplit({ version, backends });
 
 test('weight-invalid v1alpha1: a quantity that does not parse, a negative one', () => {
-  const text = trafficSplit('v1alpha1', ['web-svc=abc', 'web-svc-2=-1', 'web-grpc=500m']);
+  const text = split('v1alpha1', ['web-svc=abc', 'web-svc-2=-1', 'web-grpc=500m']);
   expectDiagnostics(alone(text), URI, [
     { code: 'weight-invalid', text: 'abc', line: 14, character: 14, message: ['abc'] },
     { code: 'weight-invalid', text: '-1', line: 16, character: 14, message: ['negative'] },
@@ -323,12 +197,12 @@ test('weight-invalid v1alpha1: a quantity that does not parse, a negative one', 
 });
 
 test('weight-invalid near miss v1alpha1: milli, whole, quoted and decimal quantities', () => {
-  const text = trafficSplit('v1alpha1', ['web-svc=500m', 'web-svc-2=1', 'web-grpc="250m"', 'web-orphan=0.5']);
+  const text = split('v1alpha1', ['web-svc=500m', 'web-svc-2=1', 'web-grpc="250m"', 'web-orphan=0.5']);
   expectDiagnostics(alone(text), URI, [], { absent: ['weight-invalid', 'schema'] });
 });
 
 test('weight-invalid v1alpha2: fraction, quoted number, quantity and negative', () => {
-  const text = trafficSplit('v1alpha2', ['web-svc=1.5', 'web-svc-2="500"', 'web-grpc=500m', 'web-orphan=-1']);
+  const text = split('v1alpha2', ['web-svc=1.5', 'web-svc-2="500"', 'web-grpc=500m', 'web-orphan=-1']);
   expectDiagnostics(alone(text), URI, [
     { code: 'weight-invalid', text: '1.5', line: 14, character: 14, message: ['whole number'] },
     { code: 'weight-invalid', text: '"500"', line: 16, character: 14, message: ['string'] },
@@ -339,7 +213,7 @@ test('weight-invalid v1alpha2: fraction, quoted number, quantity and negative', 
 
 test('weight-invalid v1alpha3/v1alpha4 are integers too', () => {
   for (const version of ['v1alpha3', 'v1alpha4']) {
-    const text = trafficSplit(version, ['web-svc=500m', 'web-svc-2=2.5']);
+    const text = split(version, ['web-svc=500m', 'web-svc-2=2.5']);
     expectDiagnostics(alone(text), URI, [
       { code: 'weight-invalid', text: '500m', line: 14, character: 14 },
       { code: 'weight-invalid', text: '2.5', line: 16, character: 14 },
@@ -348,36 +222,17 @@ test('weight-invalid v1alpha3/v1alpha4 are integers too', () => {
 });
 
 test('weight-invalid near miss v1alpha2: whole numbers, zero among others', () => {
-  expectDiagnostics(alone(trafficSplit('v1alpha2', ['web-svc=500', 'web-svc-2=0', 'web-grpc=1000000000'])), URI, [],
+  expectDiagnostics(alone(split('v1alpha2', ['web-svc=500', 'web-svc-2=0', 'web-grpc=1000000000'])), URI, [],
     { absent: ['weight-invalid', 'weights-all-zero'] });
 });
 
 /** An HTTPRoute in emojivoto with a Service parent; its rules start at line 16. */
-const route = (apiVersion: string, rules: string): string => PRELUDE + `apiVersion: ${apiVersion}
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-  rules:
-${rules}`;
+const route = (apiVersion: string, rules: RuleOptions[]): string => PRELUDE + httpRoute({ apiVersion, rules });
 
 test('weight-invalid HTTPRoute: over 1000000, negative, fraction', () => {
-  const text = route('gateway.networking.k8s.io/v1', `    - backendRefs:
-        - name: web-svc
-          port: 80
-          weight: 1000001
-        - name: web-svc-2
-          port: 80
-          weight: -1
-        - name: web-grpc
-          port: 8080
-          weight: 2.5
-`);
+  const text = route('gateway.networking.k8s.io/v1', [{
+    backendRefs: [{ name: 'web-svc', port: 80, weight: 1000001 }, { name: 'web-svc-2', port: 80, weight: -1 }, { name: 'web-grpc', port: 8080, weight: 2.5 }],
+  }]);
   expectDiagnostics(alone(text), URI, [
     { code: 'weight-invalid', text: '1000001', line: 19, character: 18, message: ['1000000'] },
     { code: 'weight-invalid', text: '-1', line: 22, character: 18 },
@@ -386,42 +241,23 @@ test('weight-invalid HTTPRoute: over 1000000, negative, fraction', () => {
 });
 
 test('weight-invalid near miss HTTPRoute: 1000000, 0 and the default', () => {
-  const text = route('policy.linkerd.io/v1beta3', `    - backendRefs:
-        - name: web-svc
-          port: 80
-          weight: 1000000
-        - name: web-svc-2
-          port: 80
-          weight: 0
-        - name: web-grpc
-          port: 8080
-`);
+  const text = route('policy.linkerd.io/v1beta3', [{
+    backendRefs: [{ name: 'web-svc', port: 80, weight: 1000000 }, { name: 'web-svc-2', port: 80, weight: 0 }, { name: 'web-grpc', port: 8080 }],
+  }]);
   expectDiagnostics(alone(text), URI, [], { absent: ['weight-invalid', 'weights-all-zero'] });
 });
 
 test('weights-all-zero: a v1alpha1 split of 0m and 0, at the backends key', () => {
-  expectDiagnostics(alone(trafficSplit('v1alpha1', ['web-svc=0m', 'web-svc-2=0'])), URI, [
+  expectDiagnostics(alone(split('v1alpha1', ['web-svc=0m', 'web-svc-2=0'])), URI, [
     { code: 'weights-all-zero', text: 'backends', line: 12, character: 2, message: ['weight 0'] },
   ]);
 });
 
 test('weights-all-zero: per HTTPRoute rule; an omitted weight counts as 1', () => {
-  const text = route('gateway.networking.k8s.io/v1', `    - matches:
-        - path: {value: /api}
-      backendRefs:
-        - name: web-svc
-          port: 80
-          weight: 0
-        - name: web-svc-2
-          port: 80
-          weight: 0
-    - backendRefs:
-        - name: web-svc
-          port: 80
-          weight: 0
-        - name: web-svc-2
-          port: 80
-`);
+  const text = route('gateway.networking.k8s.io/v1', [
+    { matches: [{ path: '{value: /api}' }], backendRefs: [{ name: 'web-svc', port: 80, weight: 0 }, { name: 'web-svc-2', port: 80, weight: 0 }] },
+    { backendRefs: [{ name: 'web-svc', port: 80, weight: 0 }, { name: 'web-svc-2', port: 80 }] },
+  ]);
   expectDiagnostics(alone(text), URI, [
     { code: 'weights-all-zero', text: 'backendRefs', line: 18, character: 6, message: ['rule 1'] },
   ]);
@@ -430,36 +266,10 @@ test('weights-all-zero: per HTTPRoute rule; an omitted weight counts as 1', () =
 // ---- invalid-name ----------------------------------------------------------------------------------------
 
 test('invalid-name: dotted reference, unexpanded variable, uppercase, leading dash', () => {
-  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-  namespace: $NAMESPACE
-spec:
-  service: web-apex.emojivoto
-  backends:
-    - service: web-svc
-      weight: 1
-    - service: Web_Svc
-      weight: 1
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web.canary.v2
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex.emojivoto
-      kind: Service
-      group: core
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-        - name: -web-svc
-          port: 80
-`;
+  const text = PRELUDE + documents(
+    trafficSplit({ namespace: '$NAMESPACE', apex: 'web-apex.emojivoto', backends: ['web-svc=1', 'Web_Svc=1'] }),
+    httpRoute({ name: 'web.canary.v2', apex: 'web-apex.emojivoto', backends: [{ name: 'web-svc', port: 80 }, { name: '-web-svc', port: 80 }] }),
+  );
   expectDiagnostics(alone(text), URI, [
     { code: 'invalid-name', text: '$NAMESPACE', line: 9, character: 13, message: ['unexpanded'] },
     { code: 'invalid-name', text: 'web-apex.emojivoto', line: 11, character: 11, message: ['no dots'] },
@@ -471,52 +281,24 @@ spec:
 
 test('invalid-name: a 64-character label is too long, 63 is fine', () => {
   const long = 'a'.repeat(64);
-  expectDiagnostics(alone(trafficSplit('v1alpha2', [`${long}=1`, `${'b'.repeat(63)}=1`])), URI, [
+  expectDiagnostics(alone(split('v1alpha2', [`${long}=1`, `${'b'.repeat(63)}=1`])), URI, [
     { code: 'invalid-name', text: long, line: 13, character: 15, message: ['63'] },
   ]);
 });
 
 test('invalid-name near miss: dotted object names (DNS subdomains), digits and dashes in labels', () => {
-  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: web.canary.v2
-  namespace: team-2
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc-v2
-      weight: 1
-    - service: web2-v1
-      weight: 1
-`;
+  const text = PRELUDE + trafficSplit({ name: 'web.canary.v2', namespace: 'team-2', backends: ['web-svc-v2=1', 'web2-v1=1'] });
   expectDiagnostics(alone(text), URI, [], { absent: ['invalid-name'] });
 });
 
 // ---- no-parent, parent-not-service -------------------------------------------------------------------------
 
 test('no-parent: a missing parentRefs at spec, an empty one at its key', () => {
-  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: no-parents
-spec:
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
----
-apiVersion: policy.linkerd.io/v1beta3
-kind: HTTPRoute
-metadata:
-  name: empty-parents
-spec:
-  parentRefs: []
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-`;
+  const backends = [{ name: 'web-svc', port: 80 }];
+  const text = PRELUDE + documents(
+    httpRoute({ name: 'no-parents', namespace: null, apex: null, backends }),
+    httpRoute({ apiVersion: 'policy.linkerd.io/v1beta3', name: 'empty-parents', namespace: null, parentRefs: [], backends }),
+  );
   expectDiagnostics(alone(text), URI, [
     { code: 'no-parent', text: 'spec', line: 9, character: 0, message: ['parentRefs'] },
     { code: 'no-parent', text: 'parentRefs', line: 20, character: 2 },
@@ -524,55 +306,19 @@ spec:
 });
 
 test('no-parent near miss: a Gateway parent (no kind) attaches; no parent-not-service either', () => {
-  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: ingress
-spec:
-  parentRefs:
-    - name: public-gateway
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-`;
+  const text = PRELUDE + httpRoute({ name: 'ingress', namespace: null, parentRefs: [{ name: 'public-gateway' }], backends: [{ name: 'web-svc', port: 80 }] });
   expectDiagnostics(alone(text), URI, [], { absent: ['no-parent', 'parent-not-service'] });
 });
 
 test('parent-not-service: kind Service with an omitted or non-core group; policy.linkerd.io parentRef without kind', () => {
-  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-    - name: web-apex
-      kind: Service
-      group: gateway.networking.k8s.io
-    - name: public-gateway
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
----
-apiVersion: policy.linkerd.io/v1beta3
-kind: HTTPRoute
-metadata:
-  name: web-policy
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-    - name: web-apex
-      kind: Service
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-`;
+  const backends = [{ name: 'web-svc', port: 80 }];
+  const text = PRELUDE + documents(
+    httpRoute({
+      parentRefs: [{ name: 'web-apex', kind: 'Service' }, { name: 'web-apex', kind: 'Service', group: 'gateway.networking.k8s.io' }, { name: 'public-gateway' }],
+      backends,
+    }),
+    httpRoute({ apiVersion: 'policy.linkerd.io/v1beta3', name: 'web-policy', parentRefs: [{ name: 'web-apex' }, { name: 'web-apex', kind: 'Service' }], backends }),
+  );
   expectDiagnostics(alone(text), URI, [
     { code: 'parent-not-service', text: 'Service', line: 13, character: 12, message: ['gateway.networking.k8s.io', 'group: core'] },
     { code: 'parent-not-service', text: 'gateway.networking.k8s.io', line: 16, character: 13 },
@@ -582,60 +328,22 @@ spec:
 });
 
 test('parent-not-service near miss: group "" and core, in both API groups', () => {
-  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: ""
-    - name: web-apex
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
----
-apiVersion: policy.linkerd.io/v1beta3
-kind: HTTPRoute
-metadata:
-  name: web-policy
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-`;
+  const backends = [{ name: 'web-svc', port: 80 }];
+  const text = PRELUDE + documents(
+    httpRoute({ parentRefs: [{ name: 'web-apex', kind: 'Service', group: '' }, { name: 'web-apex', kind: 'Service', group: 'core', port: 80 }], backends }),
+    httpRoute({ apiVersion: 'policy.linkerd.io/v1beta3', name: 'web-policy', backends }),
+  );
   expectDiagnostics(alone(text), URI, [], { absent: ['parent-not-service', 'no-parent'] });
 });
 
 // ---- unreachable-rule ------------------------------------------------------------------------------------
 
 test('unreachable-rule: two catch-all rules, and a catch-all spelled out with its defaults', () => {
-  const text = route('gateway.networking.k8s.io/v1', `    - backendRefs:
-        - name: web-svc
-          port: 80
-    - backendRefs:
-        - name: web-svc-2
-          port: 80
-    - matches:
-        - path:
-            type: PathPrefix
-            value: /
-      backendRefs:
-        - name: web-svc-2
-          port: 80
-`);
+  const text = route('gateway.networking.k8s.io/v1', [
+    { backendRefs: [{ name: 'web-svc', port: 80 }] },
+    { backendRefs: [{ name: 'web-svc-2', port: 80 }] },
+    { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'web-svc-2', port: 80 }] },
+  ]);
   expectDiagnostics(alone(text), URI, [
     { code: 'unreachable-rule', text: 'backendRefs', line: 19, character: 6, message: ['Rule 2', 'rule 1'] },
     { code: 'unreachable-rule', text: 'matches', line: 22, character: 6, message: ['Rule 3', 'rule 1'] },
@@ -643,135 +351,66 @@ test('unreachable-rule: two catch-all rules, and a catch-all spelled out with it
 });
 
 test('unreachable-rule: equal matches in another order, defaults omitted vs explicit, header names in another case', () => {
-  const text = route('policy.linkerd.io/v1beta3', `    - matches:
-        - path: {type: PathPrefix, value: /api}
-          headers:
-            - {name: x-canary, value: "true"}
-            - {name: x-user, value: alice}
-        - method: GET
-      backendRefs:
-        - name: web-svc
-          port: 80
-    - matches:
-        - method: GET
-          path: {value: /}
-        - headers:
-            - {value: alice, name: x-user, type: Exact}
-            - {type: Exact, name: X-Canary, value: "true"}
-          path: {value: /api}
-      backendRefs:
-        - name: web-svc-2
-          port: 80
-`);
+  const text = route('policy.linkerd.io/v1beta3', [
+    {
+      matches: [
+        { path: '{type: PathPrefix, value: /api}', headers: ['{name: x-canary, value: "true"}', '{name: x-user, value: alice}'] },
+        { method: 'GET' },
+      ],
+      backendRefs: [{ name: 'web-svc', port: 80 }],
+    },
+    {
+      matches: [
+        { method: 'GET', path: '{value: /}' },
+        { headers: ['{value: alice, name: x-user, type: Exact}', '{type: Exact, name: X-Canary, value: "true"}'], path: '{value: /api}' },
+      ],
+      backendRefs: [{ name: 'web-svc-2', port: 80 }],
+    },
+  ]);
   expectDiagnostics(alone(text), URI, [
     { code: 'unreachable-rule', text: 'matches', line: 25, character: 6, message: ['Rule 2', 'rule 1'] },
   ]);
 });
 
 test('unreachable-rule: a match listed twice is the same set of matches', () => {
-  const text = route('gateway.networking.k8s.io/v1', `    - matches:
-        - path: {value: /api}
-      backendRefs:
-        - name: web-svc
-          port: 80
-    - matches:
-        - path: {value: /api}
-        - path: {type: PathPrefix, value: /api}
-      backendRefs:
-        - name: web-svc-2
-          port: 80
-`);
+  const text = route('gateway.networking.k8s.io/v1', [
+    { matches: [{ path: '{value: /api}' }], backendRefs: [{ name: 'web-svc', port: 80 }] },
+    { matches: [{ path: '{value: /api}' }, { path: '{type: PathPrefix, value: /api}' }], backendRefs: [{ name: 'web-svc-2', port: 80 }] },
+  ]);
   expectDiagnostics(alone(text), URI, [
     { code: 'unreachable-rule', text: 'matches', line: 21, character: 6 },
   ]);
 });
 
 test('unreachable-rule near miss: different path types, values, extra matches, query param names (case-sensitive)', () => {
-  const text = route('gateway.networking.k8s.io/v1', `    - matches:
-        - path: {type: Exact, value: /}
-      backendRefs:
-        - name: web-svc
-          port: 80
-    - matches:
-        - path: {value: /api}
-      backendRefs:
-        - name: web-svc
-          port: 80
-    - matches:
-        - path: {value: /api}
-        - headers:
-            - {name: x-canary, value: "true"}
-      backendRefs:
-        - name: web-svc-2
-          port: 80
-    - matches:
-        - path: {value: /api}
-          queryParams:
-            - {name: User, value: alice}
-      backendRefs:
-        - name: web-svc-2
-          port: 80
-    - matches:
-        - path: {value: /api}
-          queryParams:
-            - {name: user, value: alice}
-      backendRefs:
-        - name: web-svc-2
-          port: 80
-    - matches:
-        - path: {type: RegularExpression, value: /api}
-      backendRefs:
-        - name: web-svc-2
-          port: 80
-    - backendRefs:
-        - name: web-svc
-          port: 80
-`);
+  const stable = [{ name: 'web-svc', port: 80 }];
+  const canary = [{ name: 'web-svc-2', port: 80 }];
+  const text = route('gateway.networking.k8s.io/v1', [
+    { matches: [{ path: '{type: Exact, value: /}' }], backendRefs: stable },
+    { matches: [{ path: '{value: /api}' }], backendRefs: stable },
+    { matches: [{ path: '{value: /api}' }, { headers: ['{name: x-canary, value: "true"}'] }], backendRefs: canary },
+    { matches: [{ path: '{value: /api}', queryParams: ['{name: User, value: alice}'] }], backendRefs: canary },
+    { matches: [{ path: '{value: /api}', queryParams: ['{name: user, value: alice}'] }], backendRefs: canary },
+    { matches: [{ path: '{type: RegularExpression, value: /api}' }], backendRefs: canary },
+    { backendRefs: stable },
+  ]);
   expectDiagnostics(alone(text), URI, [], { absent: ['unreachable-rule'] });
 });
 
 // ---- duplicate-backend ------------------------------------------------------------------------------------
 
 test('duplicate-backend: at the second listing; an explicit namespace equal to the route\'s is the same backend', () => {
-  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-  namespace: emojivoto
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 500
-    - service: web-svc-2
-      weight: 250
-    - service: web-svc
-      weight: 250
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-        - name: web-svc
-          namespace: emojivoto
-          port: 80
-        - name: web-svc
-          port: 8080
-        - name: web-svc
-          group: core
-          kind: Service
-          port: 8080
-`;
+  const text = PRELUDE + documents(
+    trafficSplit({ backends: ['web-svc=500', 'web-svc-2=250', 'web-svc=250'] }),
+    httpRoute({
+      backends: [
+        { name: 'web-svc', port: 80 },
+        { name: 'web-svc', namespace: 'emojivoto', port: 80 },
+        { name: 'web-svc', port: 8080 },
+        { name: 'web-svc', group: 'core', kind: 'Service', port: 8080 },
+      ],
+    }),
+  );
   expectDiagnostics(alone(text), URI, [
     { code: 'duplicate-backend', text: 'web-svc', line: 17, character: 15, message: ['twice'] },
     { code: 'duplicate-backend', text: 'web-svc', line: 34, character: 16, message: ['web-svc:80'] },
@@ -780,44 +419,29 @@ spec:
 });
 
 test('duplicate-backend near miss: the same Service on another port, a ServiceImport of the same name, another rule', () => {
-  const text = route('gateway.networking.k8s.io/v1', `    - matches:
-        - path: {value: /api}
-      backendRefs:
-        - name: web-svc
-          port: 80
-        - name: web-svc
-          port: 8080
-        - name: web-svc
-          group: multicluster.x-k8s.io
-          kind: ServiceImport
-          port: 80
-    - backendRefs:
-        - name: web-svc
-          port: 80
-`);
+  const text = route('gateway.networking.k8s.io/v1', [
+    {
+      matches: [{ path: '{value: /api}' }],
+      backendRefs: [{ name: 'web-svc', port: 80 }, { name: 'web-svc', port: 8080 }, { name: 'web-svc', group: 'multicluster.x-k8s.io', kind: 'ServiceImport', port: 80 }],
+    },
+    { backendRefs: [{ name: 'web-svc', port: 80 }] },
+  ]);
   expectDiagnostics(alone(text), URI, [], { absent: ['duplicate-backend'] });
 });
 
 // ---- unknown-backend-kind, backend-ref-port-missing ------------------------------------------------------
 
 test('unknown-backend-kind at kind (else group); backend-ref-port-missing at the name of a core Service ref', () => {
-  const text = route('gateway.networking.k8s.io/v1', `    - backendRefs:
-        - name: web
-          group: apps
-          kind: Deployment
-        - name: web-bucket
-          group: example.com
-        - name: web-svc
-        - name: web-svc-2
-          group: core
-          kind: Service
-        - name: web-east
-          group: multicluster.x-k8s.io
-          kind: ServiceImport
-        - name: web-grpc
-          group: ""
-          port: 8080
-`);
+  const text = route('gateway.networking.k8s.io/v1', [{
+    backendRefs: [
+      { name: 'web', group: 'apps', kind: 'Deployment' },
+      { name: 'web-bucket', group: 'example.com' },
+      { name: 'web-svc' },
+      { name: 'web-svc-2', group: 'core', kind: 'Service' },
+      { name: 'web-east', group: 'multicluster.x-k8s.io', kind: 'ServiceImport' },
+      { name: 'web-grpc', group: '', port: 8080 },
+    ],
+  }]);
   expectDiagnostics(alone(text), URI, [
     { code: 'unknown-backend-kind', text: 'Deployment', line: 19, character: 16, message: ['Deployment'] },
     { code: 'unknown-backend-kind', text: 'example.com', line: 21, character: 17 },
@@ -827,68 +451,26 @@ test('unknown-backend-kind at kind (else group); backend-ref-port-missing at the
 });
 
 test('unknown-backend-kind / backend-ref-port-missing near miss: ServiceImport without port, Services with one', () => {
-  const text = route('policy.linkerd.io/v1beta3', `    - backendRefs:
-        - name: web-east
-          group: multicluster.x-k8s.io
-          kind: ServiceImport
-        - name: web-svc
-          kind: Service
-          port: 80
-        - name: web-svc-2
-          group: core
-          port: 80
-`);
+  const text = route('policy.linkerd.io/v1beta3', [{
+    backendRefs: [
+      { name: 'web-east', group: 'multicluster.x-k8s.io', kind: 'ServiceImport' },
+      { name: 'web-svc', kind: 'Service', port: 80 },
+      { name: 'web-svc-2', group: 'core', port: 80 },
+    ],
+  }]);
   expectDiagnostics(alone(text), URI, [], { absent: ['unknown-backend-kind', 'backend-ref-port-missing'] });
 });
 
 // ---- not-served-by-linkerd, trafficsplit-deprecated --------------------------------------------------------
 
 test('not-served-by-linkerd: v1alpha3/v1alpha4 at apiVersion, and matches on them at the key', () => {
-  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha3
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-  namespace: emojivoto
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 500
-    - service: web-svc-2
-      weight: 500
----
-apiVersion: split.smi-spec.io/v1alpha4
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts-matches
-  namespace: emojivoto
-spec:
-  service: web-apex
-  matches:
-    - kind: HTTPRouteGroup
-      name: canary-users
-  backends:
-    - service: web-svc
-      weight: 500
-    - service: web-svc-2
-      weight: 500
----
-apiVersion: split.smi-spec.io/v1alpha3
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts-v3-matches
-  namespace: emojivoto
-spec:
-  service: web-apex
-  matches:
-    - kind: HTTPRouteGroup
-      name: canary-users
-  backends:
-    - service: web-svc
-      weight: 500
-    - service: web-svc-2
-      weight: 500
-`;
+  const backends = ['web-svc=500', 'web-svc-2=500'];
+  const matches = [{ kind: 'HTTPRouteGroup', name: 'canary-users' }];
+  const text = PRELUDE + documents(
+    trafficSplit({ version: 'v1alpha3', backends }),
+    trafficSplit({ version: 'v1alpha4', name: 'web-svc-ts-matches', matches, backends }),
+    trafficSplit({ version: 'v1alpha3', name: 'web-svc-ts-v3-matches', matches, backends }),
+  );
   expectDiagnostics(alone(text), URI, [
     { code: 'not-served-by-linkerd', text: 'split.smi-spec.io/v1alpha3', line: 5, character: 12, message: ['v1alpha1', 'no matches for kind'] },
     { code: 'not-served-by-linkerd', text: 'split.smi-spec.io/v1alpha4', line: 18, character: 12 },
@@ -902,14 +484,11 @@ spec:
 });
 
 test('not-served-by-linkerd near miss: v1alpha1/v1alpha2, and HTTPRoute matches (Linkerd honours them)', () => {
-  const text = trafficSplit('v1alpha1', ['web-svc=900m', 'web-svc-2=100m']) + `---
-` + trafficSplit('v1alpha2', ['web-svc=900', 'web-svc-2=100']).slice(PRELUDE.length) + `---
-` + route('gateway.networking.k8s.io/v1', `    - matches:
-        - path: {value: /api}
-      backendRefs:
-        - name: web-svc
-          port: 80
-`).slice(PRELUDE.length);
+  const text = PRELUDE + documents(
+    trafficSplit({ version: 'v1alpha1', backends: ['web-svc=900m', 'web-svc-2=100m'] }),
+    trafficSplit({ version: 'v1alpha2', backends: ['web-svc=900', 'web-svc-2=100'] }),
+    httpRoute({ rules: [{ matches: [{ path: '{value: /api}' }], backendRefs: [{ name: 'web-svc', port: 80 }] }] }),
+  );
   expectDiagnostics(alone(text), URI, [], { absent: ['not-served-by-linkerd'] });
 });
 

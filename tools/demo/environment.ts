@@ -3,7 +3,7 @@ import { startPrometheus, type RunningPrometheus } from '../../test/stats/promet
 import { startSimulator, type RunningSimulator } from '../simulator';
 
 /**
- * The demo's cluster side (SPEC 10), also used by the end-to-end tests: a real kube-apiserver + etcd holding the
+ * The demo's cluster side, also used by the end-to-end tests: a real kube-apiserver + etcd holding the
  * emojivoto objects, the traffic simulator reading the live split weights from it (web-svc-2 a little worse than
  * web-svc), and Prometheus scraping the simulator every second. Everything on loopback; `stop()` ends it all.
  */

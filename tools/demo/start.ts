@@ -1,5 +1,5 @@
 /**
- * `npm start`: the demo of SPEC 10, in one command.
+ * `npm start`: the demo (README, "Commands"), in one command.
  *
  *   1. packages the extension (scripts/package.mjs → canary-lens-<version>.vsix),
  *   2. installs code-server 4.100.3 if needed (test/e2e/install.ts, into a cache folder outside the work tree),

@@ -1,6 +1,6 @@
 /**
  * Cumulative counters and classic histograms, rendered in the Prometheus text exposition format (0.0.4), plus the
- * label sets of the two Linkerd-proxy metric families (domain.md section 3) the simulator exports.
+ * label sets of the two Linkerd-proxy metric families (https://linkerd.io/2.19/reference/proxy-metrics/) the simulator exports.
  */
 import type { SimBackend, SimSplit } from './model';
 

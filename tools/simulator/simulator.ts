@@ -1,5 +1,5 @@
 /**
- * The traffic simulator (SPEC 10): watches the TrafficSplits and HTTPRoutes of a namespace in a kube-apiserver and
+ * The traffic simulator: watches the TrafficSplits and HTTPRoutes of a namespace in a kube-apiserver and
  * serves Linkerd-proxy metrics of both families for every split's backends at `/metrics` on a loopback port, with
  * requests spread by the live weights. A demo and test fixture: against a real cluster Canary Lens reads real
  * Linkerd metrics. See README.md beside this file for the config file and the annotations.

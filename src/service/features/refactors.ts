@@ -18,7 +18,7 @@ export function refactors(ctx: FeatureContext, range: Range, already: readonly C
   const out: CodeAction[] = [];
   const split = splitAtOffset(at.doc, at.part.offsetAt(range.start));
   if (split) out.push(...normalizeActions(ctx, at, split));
-  // A deprecated kind (TrafficSplit) gets its migrations; apiVersions.ts says which kinds are.
+  // A deprecated kind (TrafficSplit) gets its migrations; model/kinds.ts says which kinds are.
   if (at.doc.api?.deprecated) {
     const migrate = migrateAction(ctx, at);
     if (migrate) out.push(migrate);

@@ -18,7 +18,10 @@ import type { SplitDocument } from './split';
  */
 export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
 
-/** Linkerd's two metric families: `response_total` by authority, and `outbound_http_route_*` of Linkerd 2.17+. */
+/**
+ * The two Linkerd proxy metric families: `authority` (`response_total`, `response_latency_ms`) and `route`
+ * (`outbound_http_route_backend_*`, Linkerd 2.17+), both in https://linkerd.io/2.19/reference/proxy-metrics/.
+ */
 export type MetricFamily = 'authority' | 'route';
 
 /** What Canary Lens knows about one served apiVersion of a split kind. */
@@ -200,4 +203,11 @@ export function kindOfGroup(kind: string, group: string): KindEntry | undefined 
   if (!isSplitKind(kind)) return undefined;
   const entry: KindEntry = KINDS[kind];
   return entry.versions.some((v) => v.apiVersion.startsWith(`${group}/`)) ? entry : undefined;
+}
+
+/** The split kinds for messages: "TrafficSplit or HTTPRoute", "TrafficSplit and HTTPRoute". */
+export function kindNames(conjunction: 'or' | 'and'): string {
+  const names = [...SPLIT_KINDS];
+  const last = names.pop() ?? '';
+  return names.length > 0 ? `${names.join(', ')} ${conjunction} ${last}` : last;
 }
