@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver-types";
 import { LanguageService } from '../service/languageService';
-import { isYamlPath } from '../server/workspaceScan';
+import { isYamlPath } from '../protocol/messages';
 
 export interface FileReport { file: string; diagnostics: Diagnostic[] }
 

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { YamlFile } from '../service/document/file';
-import type { YamlPart } from '../service/document/part';
+import { ManifestFile as YamlFile, type ManifestDocument as YamlPart } from '../cluster/manifests';
 import { ClusterError, describeError, planApply, type ApplyPlan, type ClusterLog, type KubeConfig } from '../cluster';
 import { kindNames } from '../service/model/kinds';
 

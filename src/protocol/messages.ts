@@ -61,6 +61,11 @@ export interface ApplyToClusterArgs {
 export const LANGUAGE_ID = 'yaml';
 export const FILE_GLOB = '**/*.{yaml,yml}';
 
+/** A path FILE_GLOB matches (by its extension). */
+export function isYamlPath(p: string): boolean {
+  return /\.ya?ml$/i.test(p);
+}
+
 /**
  * Weight commands. The server executes this command (`workspace/executeCommand`) by sending
  * `workspace/applyEdit`; code lenses carry it. Not a palette command id: vscode-languageclient registers server

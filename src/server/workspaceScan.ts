@@ -1,13 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isYamlPath } from '../protocol/messages';
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
-
-export function isYamlPath(p: string): boolean {
-  return /\.ya?ml$/i.test(p);
-}
 
 /** Every YAML file under `root` (skipping node_modules, .git and files over 2 MB), as file URIs. */
 export async function* yamlFiles(root: string): AsyncGenerator<{ uri: string; path: string }> {

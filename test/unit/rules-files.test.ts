@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRELUDE, expectDiagnostics, serviceWith, type Want } from '../support/diagnostics';
+import { trafficSplit } from '../support/manifests';
 import { LanguageService } from '../../src/service/languageService';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples', 'emojivoto');
@@ -160,18 +161,7 @@ test('a flow-style (JSON) split document is diagnosed at the right characters', 
 
 test('CRLF line ends: the same lines and characters', () => {
   const uri = 'file:///ws/crlf.yaml';
-  const text = (PRELUDE + `apiVersion: split.smi-spec.io/v1alpha1
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 500m
-    - service: web-svc
-      weight: abc
-`).replace(/\n/g, '\r\n');
+  const text = (PRELUDE + trafficSplit({ version: 'v1alpha1', namespace: null, backends: ['web-svc=500m', 'web-svc=abc'] })).replace(/\n/g, '\r\n');
   expectDiagnostics(serviceWith({ [uri]: text }), uri, [
     { code: 'duplicate-backend', text: 'web-svc', line: 14, character: 15 },
     { code: 'weight-invalid', text: 'abc', line: 15, character: 14 },
@@ -180,7 +170,7 @@ spec:
 
 test('a Helm template file is skipped whole, and {{ in a comment is no template', () => {
   const ls = new LanguageService();
-  const split = 'apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata:\n  name: t\nspec:\n  service: a\n  backends:\n    - service: b\n      weight: -1\n';
+  const split = trafficSplit({ name: 't', namespace: null, apex: 'a', backends: ['b=-1'] });
   ls.setFile('file:///helm.yaml', `${split}---\nkind: ConfigMap\ndata:\n  x: {{ .Values.x }}\n`);
   assert.deepEqual(ls.diagnostics('file:///helm.yaml'), []);
   ls.setFile('file:///comment.yaml', `# render with {{ helm }} later\n${split}`);

@@ -6,21 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServiceFact } from '../../src/service/workspace/context';
 import { PRELUDE, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith } from '../support/diagnostics';
+import { documents, httpRoute, service, trafficSplit } from '../support/manifests';
 
 const URI = 'file:///ws/split.yaml';
 const SERVICES = 'file:///ws/services.yaml';
 const WORKLOADS = 'file:///ws/workloads.yaml';
 
-function serviceDoc(name: string, ns: string, ports: number[], selector?: string): string {
-  return `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-${selector ? `  selector:\n    app: ${selector}\n` : ''}  ports:
-${ports.map((p) => `    - port: ${p}\n`).join('')}`;
-}
+/** A Service `name` in `namespace` with these ports, selecting `app: <selector>`. */
+const serviceDoc = (name: string, namespace: string, ports: number[], selector?: string): string => service({ name, namespace, ports, selector });
 
 function workloadDoc(kind: string, name: string, app: string): string {
   return `apiVersion: apps/v1
@@ -63,37 +56,10 @@ const withContext = (text: string, more: Record<string, string> = {}) => service
 
 // ---- service-not-found -----------------------------------------------------------------------------------
 
-const MISSING = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-  namespace: emojivoto
-spec:
-  service: web-root
-  backends:
-    - service: web-svc
-      weight: 900
-    - service: web-svc-3
-      weight: 100
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-root
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-        - name: web-svc-4
-          port: 80
-`;
+const MISSING = PRELUDE + documents(
+  trafficSplit({ apex: 'web-root', backends: ['web-svc=900', 'web-svc-3=100'] }),
+  httpRoute({ apex: { name: 'web-root', port: 80 }, backends: [{ name: 'web-svc', port: 80 }, { name: 'web-svc-4', port: 80 }] }),
+);
 
 const MISSING_WANT = [
   { code: 'service-not-found', text: 'web-root', line: 11, character: 11, message: ['apex', 'emojivoto'] },
@@ -129,19 +95,10 @@ test('service-not-found waits for a complete index: not reported with complete =
   assert.deepEqual(ls.diagnostics(URI, false).filter((d) => d.code === 'service-not-found'), []);
 });
 
-const SPLIT = trafficSplit('web-svc=900', 'web-svc-2=100');
+/** The emojivoto TrafficSplit with these backends (each `service=weight`); the document starts at line 5. */
+const split = (...backends: string[]): string => PRELUDE + trafficSplit({ backends });
 
-function trafficSplit(...backends: string[]): string {
-  return PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-  namespace: emojivoto
-spec:
-  service: web-apex
-  backends:
-${backends.map((b) => { const [s, w] = b.split('='); return `    - service: ${s}\n      weight: ${w}\n`; }).join('')}`;
-}
+const SPLIT = split('web-svc=900', 'web-svc-2=100');
 
 const clusterService = (name: string, ports: number[] = [80]): ServiceFact => ({ type: 'Service', name, ns: 'emojivoto', ports: ports.map((port) => ({ port })) });
 
@@ -169,25 +126,10 @@ test('cluster facts feed port-mismatch too', () => {
 // ---- port-mismatch -------------------------------------------------------------------------------------------
 
 test("port-mismatch: a backend Service without the apex's port; a backendRef port its Service does not have", () => {
-  const text = trafficSplit('web-svc=900', 'web-grpc=100') + `---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 8080
-        - name: web-grpc
-          port: 8080
-`;
+  const text = documents(
+    split('web-svc=900', 'web-grpc=100'),
+    httpRoute({ apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 8080 }, { name: 'web-grpc', port: 8080 }] }),
+  );
   expectDiagnostics(withContext(text), URI, [
     { code: 'port-mismatch', text: 'web-grpc', line: 15, character: 15, message: ['no port 80', 'web-apex'] },
     { code: 'port-mismatch', text: '8080', line: 32, character: 16, message: ['no port 8080'] },
@@ -195,76 +137,34 @@ spec:
 });
 
 test('port-mismatch near miss: backendRef ports that exist, and backends that share the apex port', () => {
-  const text = SPLIT + `---
-apiVersion: policy.linkerd.io/v1beta3
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-        - name: web-grpc
-          port: 8080
-`;
+  const text = documents(
+    SPLIT,
+    httpRoute({
+      apiVersion: 'policy.linkerd.io/v1beta3',
+      apex: { name: 'web-apex', port: 80 },
+      backends: [{ name: 'web-svc', port: 80 }, { name: 'web-grpc', port: 8080 }],
+    }),
+  );
   expectDiagnostics(withContext(text), URI, [], { absent: ['port-mismatch'] });
 });
 
 // ---- apex as a backend -----------------------------------------------------------------------------------
 
 test('an apex that is also a backend is valid: no warning of any kind', () => {
-  const text = trafficSplit('web-apex=900', 'web-svc-2=100') + `---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-apex
-          port: 80
-          weight: 90
-        - name: web-svc-2
-          port: 80
-          weight: 10
-`;
+  const text = documents(
+    split('web-apex=900', 'web-svc-2=100'),
+    httpRoute({ apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-apex', port: 80, weight: 90 }, { name: 'web-svc-2', port: 80, weight: 10 }] }),
+  );
   expectDiagnostics(withContext(text), URI, [], { absent: ['backend-without-workload', 'port-mismatch', 'service-not-found', 'duplicate-backend'] });
 });
 
 // ---- backend-without-workload ---------------------------------------------------------------------------
 
 test("backend-without-workload: a backend whose selector matches no workload's pod labels", () => {
-  const text = trafficSplit('web-svc=500', 'web-orphan=500') + `---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-  rules:
-    - backendRefs:
-        - name: web-svc-2
-          port: 80
-        - name: web-orphan
-          port: 80
-`;
+  const text = documents(
+    split('web-svc=500', 'web-orphan=500'),
+    httpRoute({ backends: [{ name: 'web-svc-2', port: 80 }, { name: 'web-orphan', port: 80 }] }),
+  );
   expectDiagnostics(withContext(text), URI, [
     { code: 'backend-without-workload', text: 'web-orphan', line: 15, character: 15, message: ['app=web-orphan'] },
     { code: 'backend-without-workload', text: 'web-orphan', line: 32, character: 16 },
@@ -272,36 +172,19 @@ spec:
 });
 
 test('backend-without-workload near miss: no workloads of the namespace in view, a Service without selector', () => {
-  const text = trafficSplit('web-svc=500', 'web-orphan=250', 'web-plain=250');
+  const text = split('web-svc=500', 'web-orphan=250', 'web-plain=250');
   expectDiagnostics(serviceWith({ [SERVICES]: CONTEXT[SERVICES]!, [URI]: text }), URI, [], { absent: ['backend-without-workload'] });
-  expectDiagnostics(withContext(trafficSplit('web-svc=500', 'web-plain=500')), URI, [], { absent: ['backend-without-workload'] });
+  expectDiagnostics(withContext(split('web-svc=500', 'web-plain=500')), URI, [], { absent: ['backend-without-workload'] });
 });
 
 test('workloads in the split file itself count (a Deployment beside the split)', () => {
-  const text = trafficSplit('web-svc=500', 'web-orphan=500') + '---\n' + workloadDoc('Deployment', 'orphan', 'web-orphan');
+  const text = split('web-svc=500', 'web-orphan=500') + '---\n' + workloadDoc('Deployment', 'orphan', 'web-orphan');
   expectDiagnostics(withContext(text), URI, [], { absent: ['backend-without-workload'] });
 });
 
 // ---- cross-namespace-backend -------------------------------------------------------------------------------
 
-const CROSS = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-        - name: remote-svc
-          namespace: other
-          port: 80
-`;
+const CROSS = PRELUDE + httpRoute({ backends: [{ name: 'web-svc', port: 80 }, { name: 'remote-svc', namespace: 'other', port: 80 }] });
 
 const grant = (fromGroup: string, fromNs: string, to: string): string => `apiVersion: gateway.networking.k8s.io/v1beta1
 kind: ReferenceGrant
@@ -344,23 +227,11 @@ test('cross-namespace-backend near miss: a ReferenceGrant in another file allows
 });
 
 test("cross-namespace-backend near miss: the backend is in its Service parent's namespace", () => {
-  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: remote-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: remote-svc
-      namespace: other
-      kind: Service
-      group: core
-  rules:
-    - backendRefs:
-        - name: remote-svc
-          namespace: other
-          port: 80
-`;
+  const text = PRELUDE + httpRoute({
+    name: 'remote-canary',
+    apex: { name: 'remote-svc', namespace: 'other' },
+    backends: [{ name: 'remote-svc', namespace: 'other', port: 80 }],
+  });
   expectDiagnostics(withContext(text), URI, [], { absent: ['cross-namespace-backend', 'service-not-found'] });
 });
 
@@ -376,27 +247,10 @@ spec:
 ${spec}`;
 const OVERRIDES = '  dstOverrides:\n    - authority: web-svc.emojivoto.svc.cluster.local:80\n      weight: 1\n';
 
-const ROUTE_AND_SPLIT = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-          weight: 90
-        - name: web-svc-2
-          port: 80
-          weight: 10
----
-` + SPLIT.slice(PRELUDE.length);
+const ROUTE_AND_SPLIT = PRELUDE + documents(
+  httpRoute({ apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 80, weight: 90 }, { name: 'web-svc-2', port: 80, weight: 10 }] }),
+  trafficSplit({ backends: ['web-svc=900', 'web-svc-2=100'] }),
+);
 
 test("shadowed-by-serviceprofile: the HTTPRoute's apex has a ServiceProfile with dstOverrides (the TrafficSplit does not count)", () => {
   expectDiagnostics(withContext(ROUTE_AND_SPLIT, { [PROFILES]: profile('web-apex', OVERRIDES) }), URI, [
@@ -415,27 +269,11 @@ test('shadowed-by-serviceprofile near miss: a profile without dstOverrides, or f
 for (const apiVersion of ['gateway.networking.k8s.io/v1', 'policy.linkerd.io/v1beta3']) {
   for (const group of ['core', '""']) {
     test(`group: ${group} on parentRefs and backendRefs means a core Service (${apiVersion})`, () => {
-      const text = PRELUDE + `apiVersion: ${apiVersion}
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-root
-      kind: Service
-      group: ${group}
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-grpc
-          group: ${group}
-          kind: Service
-          port: 80
-        - name: web-svc-2
-          group: ${group}
-          kind: Service
-`;
+      const text = PRELUDE + httpRoute({
+        apiVersion,
+        parentRefs: [{ name: 'web-root', kind: 'Service', group, port: 80 }],
+        backends: [{ name: 'web-grpc', group, kind: 'Service', port: 80 }, { name: 'web-svc-2', group, kind: 'Service' }],
+      });
       // The parent is the apex (so it is looked up), the backendRefs are Services (so ports are checked and required).
       expectDiagnostics(withContext(text), URI, [
         { code: 'service-not-found', text: 'web-root', line: 12, character: 12, message: ['apex'] },
@@ -450,53 +288,21 @@ spec:
 // ---- backends that are not Services ----------------------------------------------------------------------
 
 test('a ServiceImport backend is not looked up as a Service (no service-not-found, port-mismatch or workload check)', () => {
-  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-        - name: web-east
-          group: multicluster.x-k8s.io
-          kind: ServiceImport
-          port: 80
-        - name: web-orphan
-          group: multicluster.x-k8s.io
-          kind: ServiceImport
-          port: 9999
-`;
+  const text = PRELUDE + httpRoute({
+    apex: { name: 'web-apex', port: 80 },
+    backends: [
+      { name: 'web-svc', port: 80 },
+      { name: 'web-east', group: 'multicluster.x-k8s.io', kind: 'ServiceImport', port: 80 },
+      { name: 'web-orphan', group: 'multicluster.x-k8s.io', kind: 'ServiceImport', port: 9999 },
+    ],
+  });
   expectDiagnostics(withContext(text), URI, [], { absent: ['service-not-found', 'port-mismatch', 'backend-without-workload'] });
 });
 
 test('cross-namespace-backend: a ServiceImport in another namespace needs a grant to ServiceImport, not to Service', () => {
-  const text = PRELUDE + `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web-canary
-  namespace: emojivoto
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-        - name: remote-east
-          namespace: other
-          group: multicluster.x-k8s.io
-          kind: ServiceImport
-`;
+  const text = PRELUDE + httpRoute({
+    backends: [{ name: 'web-svc', port: 80 }, { name: 'remote-east', namespace: 'other', group: 'multicluster.x-k8s.io', kind: 'ServiceImport' }],
+  });
   const GRANTS = 'file:///ws/grants.yaml';
   const toService = grant('gateway.networking.k8s.io', 'emojivoto', '    - group: ""\n      kind: Service\n');
   expectDiagnostics(withContext(text, { [GRANTS]: toService }), URI, [
