@@ -5,10 +5,20 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Position } from 'vscode-languageserver-types';
-import type { SplitKind } from '../service/model/kinds';
-import type { WeightAction } from '../service/model/weights';
 
-export type { SplitKind } from '../service/model/kinds';
+/**
+ * The kinds of split documents. The kind registry (`service/model/kinds.ts`) holds one entry per member: a new
+ * member is a compile error until the registry has its entry.
+ */
+export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
+
+/** A change of a split's weights (targets are backend indexes), as the weight arithmetic applies it. */
+export type WeightAction =
+  | { type: 'shift'; target: number; points: number } // points: signed, in percentage points (10 = +10% share to target)
+  | { type: 'promote'; target: number }
+  | { type: 'rollback'; target: number }
+  | { type: 'even' }
+  | { type: 'normalize'; total: number }; // e.g. 100 or 1000
 
 /** Settings the server reads (`canaryLens.*`), as the client sends them. */
 export interface ServerSettings {

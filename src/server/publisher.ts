@@ -68,7 +68,7 @@ export class Publisher {
     if (this.indexing) return;
     this.indexing = true;
     const slice = (): void => {
-      const done = this.ls.index.indexSome(performance.now() + SLICE_MS);
+      const done = this.ls.index.indexSome(performance.now() + SLICE_MS, () => performance.now());
       if (!done) { setImmediate(slice); return; }
       this.indexing = false;
       for (const uri of this.open) this.publish(uri, true);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { builtFile, REPO_ROOT } from '../support/built';
+import { trafficSplit } from '../support/manifests';
 
 const CLI = builtFile('cli.js');
 const FIX = 'test/fixtures/cli';
@@ -173,7 +174,7 @@ describe('canary-lens lint', () => {
     let dir: string;
     before(() => {
       dir = mkdtempSync(path.join(tmpdir(), 'canary-lens-cli-'));
-      const bad = (name: string): string => `apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata:\n  name: ${name}\nspec:\n  service: apex\n  backends:\n    - service: a\n      weight: -1\n`;
+      const bad = (name: string): string => trafficSplit({ name, namespace: null, apex: 'apex', backends: ['a=-1'] });
       mkdirSync(path.join(dir, 'nested', 'deeper'), { recursive: true });
       mkdirSync(path.join(dir, 'node_modules', 'pkg'), { recursive: true });
       mkdirSync(path.join(dir, '.git'), { recursive: true });

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { ClusterError, ClusterLog, loadKubeconfig, MemoryLog, planApply, type ApplyOptions, type LoadedKubeconfig } from '../../src/cluster';
+import { trafficSplit as split } from '../support/manifests';
 import { positionAt } from '../support/text';
 import { startCluster, type Cluster } from './harness';
 
@@ -16,22 +17,14 @@ process.on('unhandledRejection', (e) => rejections.push(e));
 
 const NS = 'emojivoto';
 
+/** The emojivoto split `name` with weights w1 (web-svc) and w2 (web-svc-2). */
 function trafficSplit(name: string, w1: string | number, w2: string | number, o: { namespace?: boolean; version?: string } = {}): string {
-  return [
-    `apiVersion: split.smi-spec.io/${o.version ?? 'v1alpha2'}`,
-    'kind: TrafficSplit',
-    'metadata:',
-    `  name: ${name}`,
-    ...(o.namespace === false ? [] : [`  namespace: ${NS}`]),
-    'spec:',
-    '  service: web-apex',
-    '  backends:',
-    '    - service: web-svc',
-    `      weight: ${w1}`,
-    '    - service: web-svc-2',
-    `      weight: ${w2}`,
-    '',
-  ].join('\n');
+  return split({
+    name,
+    namespace: o.namespace === false ? null : NS,
+    ...(o.version ? { version: o.version } : {}),
+    backends: [{ service: 'web-svc', weight: w1 }, { service: 'web-svc-2', weight: w2 }],
+  });
 }
 
 const lineOf = (text: string, offset: number) => positionAt(text, offset).line;

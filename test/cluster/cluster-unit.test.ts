@@ -12,6 +12,7 @@ import {
   backoffDelay, kindSpec, MemoryLog, overallState, parseManifest, pickVersion, REDACTED, Redactor, spanOf, stripNoise, toClusterError, toYaml,
   type KindStatus,
 } from '../../src/cluster';
+import { trafficSplit } from '../support/manifests';
 import { positionAt } from '../support/text';
 import { waitFor } from '../support/wait';
 
@@ -144,21 +145,8 @@ describe('errors from Status bodies', () => {
 });
 
 describe('field paths to document spans', () => {
-  const doc = [
-    'apiVersion: split.smi-spec.io/v1alpha2', // line 0
-    'kind: TrafficSplit',
-    'metadata:',
-    '  name: web-svc-ts',
-    'spec:',
-    '  service: web-apex', // line 5
-    '  backends:',
-    '    - service: web-svc',
-    '      weight: 500',
-    '    - service: web-svc-2',
-    '      weight: abc', // line 10
-    '    - service: web-svc-3', // line 11: no weight
-    '',
-  ].join('\n');
+  // Line 5 `  service: web-apex`, line 10 `      weight: abc`, line 11 `    - service: web-svc-3` (no weight).
+  const doc = trafficSplit({ namespace: null, backends: ['web-svc=500', 'web-svc-2=abc', 'web-svc-3'] });
   const lineOf = (offset: number) => positionAt(doc, offset).line;
 
   test('paths in every spelling', () => {

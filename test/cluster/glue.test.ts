@@ -9,6 +9,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ClusterFactsParams } from '../../src/protocol/messages';
+import { documents, trafficSplit } from '../support/manifests';
 import * as wait from '../support/wait';
 import { startCluster, type Cluster } from './harness';
 
@@ -133,24 +134,11 @@ function openEditor(text: string, line: number, file = '/ws/canary.yaml') {
   return document;
 }
 
-const SPLIT = (w1: number | string, w2: number | string) => [
-  'apiVersion: v1', // a Service first: the split is the second document
-  'kind: Service',
-  'metadata: {name: glue-extra}',
-  '---',
-  'apiVersion: split.smi-spec.io/v1alpha2',
-  'kind: TrafficSplit',
-  'metadata:',
-  '  name: glue-ts',
-  'spec:',
-  '  service: web-apex',
-  '  backends:',
-  '    - service: web-svc',
-  `      weight: ${w1}`,
-  '    - service: web-svc-2',
-  `      weight: ${w2}`,
-  '',
-].join('\n');
+/** A Service first, so the split glue-ts (web-svc w1, web-svc-2 w2) is the second document. */
+const SPLIT = (w1: number | string, w2: number | string) => documents(
+  'apiVersion: v1\nkind: Service\nmetadata: {name: glue-extra}\n',
+  trafficSplit({ name: 'glue-ts', namespace: null, backends: [{ service: 'web-svc', weight: w1 }, { service: 'web-svc-2', weight: w2 }] }),
+);
 
 describe('VS Code glue (real kube-apiserver, recording vscode stand-in)', () => {
   let cluster: Cluster;

@@ -60,7 +60,7 @@ function processes(): Map<number, Proc> {
       // The command name (field 2) is in parentheses and may hold spaces; the fields after it are plain.
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      all.set(Number(entry), { pid: Number(entry), ppid: Number(rest[1]), start: rest[19], cmd });
+      all.set(Number(entry), { pid: Number(entry), ppid: Number(rest[1]), start: rest[19] ?? '', cmd });
     } catch {
       // gone meanwhile
     }

@@ -12,6 +12,7 @@ import { findInText } from '../../src/extension/panel/manifest';
 import { parseWebviewMessage } from '../../src/extension/panel/model';
 import { ClusterPanelSource, type SessionLike } from '../../src/extension/panel/source';
 import { NOW, result, split, statsOf } from './support';
+import { positionAt } from '../support/text';
 
 describe('history', () => {
   const s = split('web-split', 'web-svc', [['v1', 90], ['v2', 10]]);
@@ -163,7 +164,7 @@ describe('finding the manifest of a live split', () => {
     'apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata:', '  name: route', '  namespace: emojivoto', 'spec:', '  rules:',
     '    - backendRefs: [{name: a}]', '    - backendRefs: [{name: b}]', '',
   ].join('\n');
-  const line = (offset: number) => text.slice(0, offset).split('\n').length;
+  const line = (offset: number) => positionAt(text, offset).line + 1;
 
   test('kind, name and namespace; a document without a namespace matches any', () => {
     const staging = findInText(text, { kind: 'TrafficSplit', name: 'web-split', namespace: 'staging' });

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { splitAtRequest, WEIGHTS_COMMAND, type SplitSummary } from '../../src/protocol/messages';
 import type { PanelSource } from '../../src/extension/panel/source';
 import type { LiveStatsParams } from '../../src/protocol/messages';
+import { trafficSplit } from '../support/manifests';
 import { waitFor } from '../support/wait';
 import { NOW, snapshot, split } from './support';
 
@@ -141,7 +142,7 @@ after(() => prometheus.close());
 const live = split('web-split', 'web-svc', [['web-v1', 90], ['web-v2', 10]]);
 const source: PanelSource = { snapshot: () => snapshot([live]), onDidChange: () => ({ dispose() {} }) };
 const MANIFEST = '/ws/web.yaml';
-ui.files.set(MANIFEST, 'apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata:\n  name: web-split\nspec:\n  service: web-svc\n  backends:\n    - service: web-v2\n      weight: 10\n    - service: web-v1\n      weight: 90\n');
+ui.files.set(MANIFEST, trafficSplit({ name: 'web-split', namespace: null, apex: 'web-svc', backends: ['web-v2=10', 'web-v1=90'] }));
 
 const requests: { method: string; params: unknown }[] = [];
 const notifications: { method: string; params: unknown }[] = [];

@@ -26,6 +26,7 @@ import {
 import { indexedNotification, type IndexedParams } from '../../src/protocol/messages';
 import { builtFile } from '../support/built';
 import { defaultClientCapabilities, fileUri, startServer, type LspClient, type PublishedDiagnostics } from '../support/lspClient';
+import { service as serviceDoc, trafficSplit } from '../support/manifests';
 import { offsetAt, positionAt, rangeInside, rangeOf } from '../support/text';
 
 const SERVER = builtFile('server.js');
@@ -36,23 +37,11 @@ function launch(): LspClient {
 
 /** A v1alpha2 TrafficSplit (only split documents: it defines no Service, so it never changes what others see). */
 function split(name: string, ns: string, apex: string, backends: [string, string][], eol = '\n'): string {
-  return [
-    'apiVersion: split.smi-spec.io/v1alpha2',
-    'kind: TrafficSplit',
-    'metadata:',
-    `  name: ${name}`,
-    `  namespace: ${ns}`,
-    'spec:',
-    `  service: ${apex}`,
-    '  backends:',
-    ...backends.flatMap(([svc, weight]) => [`    - service: ${svc}`, `      weight: ${weight}`]),
-    '',
-  ].join(eol);
+  return trafficSplit({ name, namespace: ns, apex, backends: backends.map(([service, weight]) => ({ service, weight })) }).replace(/\n/g, eol);
 }
 
-function service(name: string, ns: string, port = 80): string {
-  return `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector:\n    app: ${name}\n  ports:\n    - port: ${port}\n`;
-}
+/** A Service selecting `app: <name>`, with one port. */
+const service = (name: string, ns: string, port = 80): string => serviceDoc({ name, namespace: ns, selector: name, ports: [port] });
 
 const NEGATIVE = split('web-svc-ts', 'emojivoto', 'web-apex', [['web-svc', '-5'], ['web-svc-2', '500']]);
 

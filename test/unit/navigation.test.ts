@@ -2,32 +2,20 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Location } from 'vscode-languageserver-types';
 import { APEX, CANARY, SERVICES, SPLITS, at, example, marked, rangeIn, workspace } from '../fixtures/features/helpers';
+import { httpRoute } from '../support/manifests';
 
 const OTHER = 'file:///ws/other/route.yaml';
 const SERVICES_TEXT = example('emojivoto.yaml');
 const APEX_TEXT = example('web-apex.yaml');
 
 /** A route in another file: one backend in emojivoto (named across namespaces), one in its own namespace. */
-const OTHER_ROUTE = [
-  'apiVersion: policy.linkerd.io/v1beta3',
-  'kind: HTTPRoute',
-  'metadata:',
-  '  name: shop',
-  '  namespace: shop',
-  'spec:',
-  '  parentRefs:',
-  '    - name: web-svc',
-  '      kind: Service',
-  '      group: core',
-  '  rules:',
-  '    - backendRefs:',
-  '        - name: web-svc',
-  '          namespace: emojivoto',
-  '          port: 80',
-  '        - name: web-svc',
-  '          port: 80',
-  '',
-].join('\n');
+const OTHER_ROUTE = httpRoute({
+  apiVersion: 'policy.linkerd.io/v1beta3',
+  name: 'shop',
+  namespace: 'shop',
+  apex: 'web-svc',
+  backends: [{ name: 'web-svc', namespace: 'emojivoto', port: 80 }, { name: 'web-svc', port: 80 }],
+});
 
 const where = (locations: Location[]): string[] =>
   locations.map((l) => `${l.uri.replace('file:///ws/', '')}:${l.range.start.line}:${l.range.start.character}-${l.range.end.character}`);

@@ -6,6 +6,7 @@ import { parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { schemaFor, schemaVersions } from '../../src/service/model/schemas/index';
 import { servedVersions } from '../../src/service/model/kinds';
 import { schemaAt, validateAgainstSchema, type SchemaProblem } from '../../src/service/model/schemas/validate';
+import { httpRoute } from '../support/manifests';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples', 'emojivoto');
 
@@ -46,22 +47,9 @@ function expectAt(src: string, found: Found[], text: string, message: string, nt
 const TS = (version: string, spec: string): string =>
   `apiVersion: split.smi-spec.io/${version}\nkind: TrafficSplit\nmetadata:\n  name: web-svc-ts\n  namespace: emojivoto\nspec:\n${spec}`;
 
-const ROUTE = (apiVersion: string, rule: string): string => `apiVersion: ${apiVersion}
-kind: HTTPRoute
-metadata:
-  name: web-canary
-spec:
-  parentRefs:
-    - name: web-apex
-      kind: Service
-      group: core
-      port: 80
-  rules:
-    - backendRefs:
-        - name: web-svc
-          port: 80
-          weight: 90
-${rule}`;
+/** An HTTPRoute whose first rule has one backendRef, with `more` (YAML lines) after that backendRef. */
+const ROUTE = (apiVersion: string, more: string): string =>
+  httpRoute({ apiVersion, namespace: null, apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 80, weight: 90 }] }) + more;
 
 test('the emojivoto examples have no schema problems', () => {
   let validated = 0;

@@ -13,10 +13,12 @@ import type { SplitDocument } from './split';
  * cluster lists and watches the kind, and how Linkerd's metrics measure it. Rules, features, the cluster layer and
  * the stats module read these facts instead of branching on the kind.
  *
- * Adding a kind: a member of `SplitKind`, its entry in `KINDS` (the compiler asks for it), its adapter in
+ * Adding a kind: a member of `SplitKind` (in the protocol, which both sides share), its entry in `KINDS` (the compiler asks for it), its adapter in
  * `adapters/` and its schemas in `schemas/`.
  */
-export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
+import type { SplitKind } from '../../protocol/messages';
+
+export type { SplitKind } from '../../protocol/messages';
 
 /**
  * The two Linkerd proxy metric families: `authority` (`response_total`, `response_latency_ms`) and `route`

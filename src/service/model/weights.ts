@@ -23,12 +23,9 @@
  *   RangeError: these are caller bugs, since the caller converts and validates the YAML first.
  */
 
-export type WeightAction =
-  | { type: 'shift'; target: number; points: number } // points: signed, in percentage points (10 = +10% share to target)
-  | { type: 'promote'; target: number }
-  | { type: 'rollback'; target: number }
-  | { type: 'even' }
-  | { type: 'normalize'; total: number }; // e.g. 100 or 1000
+import type { WeightAction } from '../../protocol/messages';
+
+export type { WeightAction } from '../../protocol/messages';
 
 /** Total used when every weight is 0: shares are then expressed in percent. */
 export const DEFAULT_TOTAL = 100;

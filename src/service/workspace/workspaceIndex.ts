@@ -69,13 +69,16 @@ export class WorkspaceIndex {
     return this.queue.length === 0;
   }
 
-  /** Compute facts until `deadline` (ms, performance.now clock); returns true when nothing is left. */
-  indexSome(deadline: number): boolean {
+  /**
+   * Compute facts until `now()` reaches `deadline` (the caller's clock: the service has none of its own; without one,
+   * everything is indexed); returns true when nothing is left.
+   */
+  indexSome(deadline: number, now: () => number = () => -Infinity): boolean {
     let did = false;
     while (!this.isIndexed()) {
       factsOf(this.queue[this.next++]!); // a part since replaced by an edit costs one wasted scan, nothing more
       did = true;
-      if (performance.now() >= deadline) break;
+      if (now() >= deadline) break;
     }
     if (did) this.lookup = undefined;
     return this.isIndexed();

@@ -1,0 +1,176 @@
+/**
+ * Protocol between the Canary Lens client and server beyond standard LSP: defined once, imported by both, as
+ * typed message objects (the style of rust-analyzer's `editors/code/src/lsp_ext.ts`), so a handler and a sender
+ * cannot disagree on a message's parameters.
+ */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { Position } from 'vscode-languageserver-types';
+/**
+ * The kinds of split documents. The kind registry (`service/model/kinds.ts`) holds one entry per member: a new
+ * member is a compile error until the registry has its entry.
+ */
+export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
+/** A change of a split's weights (targets are backend indexes), as the weight arithmetic applies it. */
+export type WeightAction = {
+    type: 'shift';
+    target: number;
+    points: number;
+} | {
+    type: 'promote';
+    target: number;
+} | {
+    type: 'rollback';
+    target: number;
+} | {
+    type: 'even';
+} | {
+    type: 'normalize';
+    total: number;
+};
+/** Settings the server reads (`canaryLens.*`), as the client sends them. */
+export interface ServerSettings {
+    lens?: {
+        step?: number;
+    };
+    normalize?: {
+        total?: number;
+    };
+}
+/** Server → client: a file's context documents are all indexed and its complete diagnostics are published. */
+export interface IndexedParams {
+    uri: string;
+    documents: number;
+    millis: number;
+}
+export declare const indexedNotification: NotificationType<IndexedParams>;
+/** Client → server: what the connected cluster holds (Services, Endpoints, ServiceProfiles). */
+export interface ClusterServicePort {
+    name?: string;
+    port: number;
+    targetPort?: string | number;
+    protocol?: string;
+}
+export interface ClusterFactsParams {
+    /** Namespaces the lists are complete for; empty when disconnected. */
+    namespaces: string[];
+    services: {
+        name: string;
+        namespace: string;
+        ports: ClusterServicePort[];
+        selector?: Record<string, string>;
+        readyEndpoints?: number;
+    }[];
+    serviceProfiles: {
+        name: string;
+        namespace: string;
+        hasDstOverrides: boolean;
+    }[];
+    /**
+     * The cluster connection these facts come from (absent when there is none): for lenses that need a connection
+     * (`Apply to cluster`) even when the Service lists are not readable.
+     */
+    connection?: ClusterConnectionInfo;
+}
+export declare const clusterFactsNotification: NotificationType<ClusterFactsParams>;
+/** Which cluster the client is connected to, and how that is going (the client's session state). */
+export interface ClusterConnectionInfo {
+    context: string;
+    namespace: string;
+    state: 'connecting' | 'ready' | 'crd-missing' | 'forbidden' | 'unreachable' | 'unauthorized' | 'error';
+}
+/**
+ * Client command (a palette command too) that applies a split document to the cluster: server-side dry run, diff,
+ * confirmation, server-side apply. A lens passes one `ApplyToClusterArgs` (a `SplitRef` fits: `uri` and `part`);
+ * without arguments it takes the document under the cursor. `APPLY_FILE_TO_CLUSTER_COMMAND` applies every split
+ * document of the file.
+ */
+export declare const APPLY_TO_CLUSTER_COMMAND = "canaryLens.applyToCluster";
+export declare const APPLY_FILE_TO_CLUSTER_COMMAND = "canaryLens.applyFileToCluster";
+export interface ApplyToClusterArgs {
+    uri: string;
+    /** Index of the `---` part in the file; default: the part under the cursor. */
+    part?: number;
+}
+/** Language id and file patterns the server works on. */
+export declare const LANGUAGE_ID = "yaml";
+export declare const FILE_GLOB = "**/*.{yaml,yml}";
+/** A path FILE_GLOB matches (by its extension). */
+export declare function isYamlPath(p: string): boolean;
+/**
+ * Weight commands. The server executes this command (`workspace/executeCommand`) by sending
+ * `workspace/applyEdit`; code lenses carry it. Not a palette command id: vscode-languageclient registers server
+ * commands in VS Code itself, so the client's palette commands (`canaryLens.*`) must use other ids.
+ */
+export declare const WEIGHTS_COMMAND = "canary-lens.server.applyWeights";
+/** What a weight command does, as `applyWeightAction` takes it (targets are backend indexes). */
+export type WeightCommandAction = WeightAction;
+/** Identifies the split a command was computed for, so the server can refuse it when the text has changed since. */
+export interface SplitRef {
+    uri: string;
+    /** Document version the command was computed for. */
+    version: number;
+    /** Index of the `---` part in the file, and of the split in the part's document (HTTPRoute rule index). */
+    part: number;
+    split: number;
+    /** `<length>:<hash>` of the part's text. */
+    fingerprint: string;
+}
+export interface WeightCommandArgs extends SplitRef {
+    action: WeightCommandAction;
+}
+/** Client → server: the split under the cursor, for the palette commands; null when there is none. */
+export interface SplitAtParams {
+    textDocument: {
+        uri: string;
+    };
+    position: Position;
+}
+export interface SplitSummary extends SplitRef {
+    label: string;
+    backends: {
+        name: string;
+        share: number;
+        weight: string;
+    }[];
+    /** Index of the canary (the last backend). */
+    canary: number;
+    /** Points a shift moves (`canaryLens.lens.step`). */
+    step: number;
+    /** Why the weights cannot be edited (syntax or schema error, alias, invalid weight); absent when they can. */
+    blocked?: string;
+    /** The live numbers of the split (`canaryLens/liveStats`), when the client measures them. */
+    live?: string;
+}
+export type SplitAtResult = SplitSummary | null;
+export declare const splitAtRequest: RequestType<SplitAtParams, SplitAtResult, void>;
+/** What executing `WEIGHTS_COMMAND` returns: whether the edit was applied, else why not (also shown as a warning). */
+export interface WeightCommandResult {
+    applied: boolean;
+    reason?: string;
+}
+/**
+ * Client → server: the live numbers of each split the client measured, already formatted by the stats
+ * module so that lenses, hovers and the panel read the same. An empty list clears them.
+ */
+export interface LiveBackendStats {
+    name: string;
+    /** `94.1% · 1.4 rps` */
+    brief: string;
+    /** One line with success, RPS, P50/P95/P99 and observed vs desired share. */
+    detail: string;
+    /** Observed share off the desired one by more than 10 points. */
+    flagged: boolean;
+}
+export interface LiveSplitStats {
+    namespace: string;
+    kind: SplitKind;
+    name: string;
+    /** HTTPRoute rule index (0-based) when the route has several. */
+    rule?: number;
+    brief: string;
+    backends: LiveBackendStats[];
+}
+export interface LiveStatsParams {
+    splits: LiveSplitStats[];
+}
+export declare const liveStatsNotification: NotificationType<LiveStatsParams>;
