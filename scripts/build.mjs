@@ -1,7 +1,11 @@
 // Bundles the extension client, the language server and the CLI with esbuild. The cluster code (with
 // @kubernetes/client-node, ESM-only, bundled to CJS here) is a bundle of its own, dist/cluster.js, that the client
 // requires on first use, so activation never evaluates it.
+import { readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+
+/** The one version constant: package.json's, written into every bundle as CANARY_LENS_VERSION (src/protocol/version.ts). */
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 const common = {
@@ -13,6 +17,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
+  define: { CANARY_LENS_VERSION: JSON.stringify(version) },
 };
 
 const started = Date.now();

@@ -3,8 +3,8 @@ import { formatJson, formatSarif, formatText } from './formats';
 import { hasErrors, lint, UnreadablePathError } from './lint';
 import { runStats, STATS_USAGE, StatsUsageError } from './stats';
 import { kindNames } from '../service/model/kinds';
+import { VERSION } from '../protocol/version';
 
-const VERSION = '0.1.0';
 const USAGE = `usage: canary-lens lint [--format text|json|sarif] PATH...
   Checks ${kindNames('and')} manifests (folders are walked for *.yaml and *.yml).
   Exit code: 0 no errors, 1 errors found, 2 bad usage or unreadable path.

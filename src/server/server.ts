@@ -20,6 +20,7 @@ import { clusterFacts } from './clusterFacts';
 import { LENS_CAPABILITIES, lensClient, refreshLenses, registerWeightCommand, type LensClient } from './commands';
 import { Publisher } from './publisher';
 import { MAX_FILE_BYTES, yamlFiles } from './workspaceScan';
+import { VERSION } from '../protocol/version';
 
 /** The LSP glue: documents in, features out. All logic lives in the language service. */
 export function startServer(connection: Connection): void {
@@ -53,7 +54,7 @@ export function startServer(connection: Connection): void {
         referencesProvider: true,
         ...LENS_CAPABILITIES,
       },
-      serverInfo: { name: 'canary-lens', version: '0.1.0' },
+      serverInfo: { name: 'canary-lens', version: VERSION },
     };
   });
 

@@ -11,24 +11,9 @@ import { definition, references } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { WorkspaceIndex, type ClusterFacts } from './workspace/workspaceIndex';
 import { LiveStats } from './workspace/liveStats';
+import { DEFAULT_SETTINGS, type FeatureContext, type ServiceSettings } from './features/context';
 
-export interface ServiceSettings {
-  /** Points a lens shifts (setting `canaryLens.lens.step`). */
-  lensStep: number;
-  /** Total that "normalise weights" scales to. */
-  normalizeTotal: number;
-}
-
-export const DEFAULT_SETTINGS: ServiceSettings = { lensStep: 10, normalizeTotal: 100 };
-
-/** What every feature gets: the file, the index and the settings. */
-export interface FeatureContext {
-  file: YamlFile;
-  index: WorkspaceIndex;
-  settings: ServiceSettings;
-  /** Live numbers per split, when the client measures them. */
-  live: LiveStats;
-}
+export { DEFAULT_SETTINGS, type FeatureContext, type ServiceSettings } from './features/context';
 
 /**
  * The language service: files, the index and the features over them. No transport and no I/O; the LSP layer

@@ -22,7 +22,7 @@ function trafficSplit(name: string, w1: string | number, w2: string | number, o:
   return split({
     name,
     namespace: o.namespace === false ? null : NS,
-    ...(o.version ? { version: o.version } : {}),
+    version: o.version,
     backends: [{ service: 'web-svc', weight: w1 }, { service: 'web-svc-2', weight: w2 }],
   });
 }

@@ -11,8 +11,8 @@ import { liveSplits } from '../../src/extension/panel/liveSplits';
 import { findInText } from '../../src/extension/panel/manifest';
 import { parseWebviewMessage } from '../../src/extension/panel/model';
 import { ClusterPanelSource, type SessionLike } from '../../src/extension/panel/source';
-import { NOW, result, split, statsOf } from './support';
 import { positionAt } from '../support/text';
+import { NOW, result, split, statsOf } from './support';
 
 describe('history', () => {
   const s = split('web-split', 'web-svc', [['v1', 90], ['v2', 10]]);

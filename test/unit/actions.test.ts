@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Position } from 'vscode-languageserver-types';
 import { LanguageService } from '../../src/service/languageService';
 import { applyTextEdits, editsOf } from '../support/edits';
+import { documents, trafficSplit } from '../support/manifests';
 import { at } from '../support/text';
 
 const URI = 'file:///work/canary.yaml';
@@ -471,26 +472,14 @@ spec:
 });
 
 describe('create a stub Service', () => {
-  const MISSING = `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-  namespace: emojivoto
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 900
-    - service: web-svc-3
-      weight: 100
----
-apiVersion: gateway.networking.k8s.io/v1
+  // The route is the last document, without a final line break.
+  const MISSING = documents(trafficSplit({ backends: ['web-svc=900', 'web-svc-3=100'] }), `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: r, namespace: emojivoto}
 spec:
   parentRefs: [{name: web-apex, kind: Service, group: core, port: 80}]
   rules:
-    - backendRefs: [{name: web-svc-4, port: 8081, weight: 1}]`;
+    - backendRefs: [{name: web-svc-4, port: 8081, weight: 1}]`);
 
   test('after the document, with the apex port', () => {
     const ls = service(MISSING);

@@ -1,6 +1,6 @@
 import type { CodeAction, CodeActionKind, Diagnostic, Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { splitDocumentOf } from '../model/adapters';
-import type { FeatureContext } from '../languageService';
+import type { FeatureContext } from './context';
 import type { Split, SplitDocument } from '../model/split';
 import type { Span, YamlPart } from '../document/part';
 

@@ -1,7 +1,7 @@
 import type { CodeAction, Diagnostic, Range } from 'vscode-languageserver-types';
 import { SOURCE } from '../rules/codes';
 import { isDiagnosticCode } from '../rules/diagnostics';
-import type { FeatureContext } from '../languageService';
+import type { FeatureContext } from './context';
 import { quickFixes } from './quickFixes';
 import { refactors } from './refactors';
 

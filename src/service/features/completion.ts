@@ -5,7 +5,7 @@ import { splitDocumentOf } from '../model/adapters';
 import { API_VERSIONS, isSplitKind } from '../model/kinds';
 import { cursorAt, type Cursor } from '../document/cursor';
 import { apiVersionOf, kindOf, schemaVersion } from '../model/documentKind';
-import type { FeatureContext } from '../languageService';
+import type { FeatureContext } from './context';
 import { YamlPart } from '../document/part';
 import { definedAt, portDetail, portsText, typeLabel } from './present';
 import { targetAt, type ServiceRef, type Target } from '../workspace/refs';

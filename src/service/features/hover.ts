@@ -3,7 +3,7 @@ import { splitDocumentOf } from '../model/adapters';
 import { isSplitKind } from '../model/kinds';
 import { cursorAt } from '../document/cursor';
 import { apiVersionOf, kindOf, schemaVersion } from '../model/documentKind';
-import type { FeatureContext } from '../languageService';
+import type { FeatureContext } from './context';
 import type { SplitDocument } from '../model/split';
 import type { Span } from '../document/part';
 import { definedAt, portDetail, shareText, typeLabel } from './present';

@@ -2,7 +2,7 @@ import type { CodeLens, Command, Range } from 'vscode-languageserver-types';
 import {
   APPLY_TO_CLUSTER_COMMAND, WEIGHTS_COMMAND, type ApplyToClusterArgs, type SplitRef, type WeightCommandAction, type WeightCommandArgs,
 } from '../../protocol/messages';
-import type { FeatureContext } from '../languageService';
+import type { FeatureContext } from './context';
 import type { Split } from '../model/split';
 import { weightText } from './weightEdits';
 import {

@@ -1,7 +1,7 @@
 import type { Location, Position } from 'vscode-languageserver-types';
 import { splitDocumentOf } from '../model/adapters';
 import { factsOf, type ServiceFact } from '../workspace/context';
-import type { FeatureContext } from '../languageService';
+import type { FeatureContext } from './context';
 import type { YamlPart } from '../document/part';
 import { serviceRefs, targetAt, touches, uriOf } from '../workspace/refs';
 

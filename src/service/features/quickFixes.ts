@@ -2,7 +2,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 
 import { action, apexPorts, dataOf, intField, pointsAt, splitDocumentAt, stringField, type Located } from './actionSupport';
 import type { DiagnosticCode } from '../rules/codes';
 import { convertAction } from './refactors';
-import type { FeatureContext } from '../languageService';
+import type { FeatureContext } from './context';
 import { type Split } from '../model/split';
 import { serviceStubText } from './serviceStub';
 import { weightEdits } from './weightEdits';

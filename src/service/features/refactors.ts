@@ -2,7 +2,7 @@ import { CodeActionKind, type CodeAction, type CodeActionKind as Kind, type Rang
 import { action, splitAtOffset, splitDocumentAt, type Located } from './actionSupport';
 import { convertToHttpRouteEdit } from './convert';
 import { KINDS } from '../model/kinds';
-import type { FeatureContext } from '../languageService';
+import type { FeatureContext } from './context';
 import { totalUnits, type Split } from '../model/split';
 import { weightEdits, weightsRefusal } from './weightEdits';
 import { applyWeightAction } from '../model/weights';

@@ -1,6 +1,6 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import { splitDocumentOf } from '../model/adapters';
-import type { FeatureContext } from '../languageService';
+import type { FeatureContext } from './context';
 import type { Backend, Split, SplitDocument } from '../model/split';
 import type { Span, YamlPart } from '../document/part';
 import { shareOf, shortPercent, unitsText } from './present';

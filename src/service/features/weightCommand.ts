@@ -3,7 +3,7 @@ import type { SplitRef, SplitSummary, WeightCommandAction, WeightCommandArgs } f
 import { splitAtOffset } from './actionSupport';
 import { splitDocumentOf } from '../model/adapters';
 import { documentFindings } from '../rules/diagnostics';
-import type { FeatureContext } from '../languageService';
+import type { FeatureContext } from './context';
 import type { Split, SplitDocument } from '../model/split';
 import type { YamlPart } from '../document/part';
 import { shortPercent } from './present';
