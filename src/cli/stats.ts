@@ -12,6 +12,7 @@ import { LanguageService } from '../service/languageService';
 import { splitsFromObjects, splitsOfText, type ManifestSplit } from '../stats/fromManifests';
 import { readFiles } from './lint';
 import { kindNames } from '../service/model/kinds';
+import { CLI_WORDING } from './wording';
 
 /**
  * `canary-lens stats`: the stats module without VS Code, what `linkerd viz stat ts` was, for both Linkerd metric
@@ -217,14 +218,6 @@ function failure(stderrSoFar: string, what: string, state: string, message: stri
 }
 
 /** The cluster layer speaks of the extension (its setting, its retries); on the command line that is --kubeconfig, once. */
-function cliWords(text: string): string {
-  return text
-    .replace(/set canaryLens\.kubeconfig/g, 'pass --kubeconfig')
-    .replace(/canaryLens\.kubeconfig/g, '--kubeconfig')
-    // A single listing does not retry.
-    .replace(/; Canary Lens keeps retrying\./g, '.');
-}
-
 async function runClusterStats(opts: StatsOptions, client: PrometheusClient | undefined): Promise<StatsRun> {
   const m = await loadClusterModules();
   let loaded: ReturnType<typeof m.loadKubeconfig>;
@@ -232,22 +225,22 @@ async function runClusterStats(opts: StatsOptions, client: PrometheusClient | un
     loaded = m.loadKubeconfig({ ...(opts.kubeconfig !== undefined ? { setting: opts.kubeconfig } : {}) }, {
       ...(opts.context !== undefined ? { context: opts.context } : {}),
       ...(opts.namespaces[0] !== undefined ? { namespace: opts.namespaces[0] } : {}),
-    });
+    }, CLI_WORDING);
   } catch (e) {
     const err = m.toClusterError(e, { verb: 'load', resource: 'kubeconfig' });
-    return failure('', 'no usable kubeconfig', err.kind, cliWords(err.message), err.nextStep && cliWords(err.nextStep), (t) => redact(t));
+    return failure('', 'no usable kubeconfig', err.kind, err.message, err.nextStepIn(CLI_WORDING), (t) => redact(t));
   }
   const safe = (t: string) => loaded.redactor.redact(t);
   const namespaces = opts.namespaces.length > 0 ? [...new Set(opts.namespaces)] : [loaded.namespace];
 
   // The splits, one listing per namespace (in parallel).
   let stderr = '';
-  const listings = await Promise.all(namespaces.map((ns) => m.listSplitsOnce(loaded.kc, ns, { context: loaded.context })));
+  const listings = await Promise.all(namespaces.map((ns) => m.listSplitsOnce(loaded.kc, ns, { context: loaded.context, wording: CLI_WORDING })));
   const objects: K8sObject[] = [];
   for (const listing of listings) {
     const fatal = listing.kinds.find((k) => k.state === 'unreachable' || k.state === 'unauthorized');
     const what = `cannot read the splits of namespace ${listing.namespace} (context ${loaded.context}, ${loaded.server})`;
-    if (fatal) return failure(stderr, what, fatal.state === 'unreachable' ? 'cluster-unreachable' : fatal.state, fatal.message, fatal.nextStep && cliWords(fatal.nextStep), safe);
+    if (fatal) return failure(stderr, what, fatal.state === 'unreachable' ? 'cluster-unreachable' : fatal.state, fatal.message, fatal.nextStep, safe);
     if (!listing.kinds.some((k) => k.state === 'ready')) {
       const first = listing.kinds.find((k) => k.state !== 'crd-missing') ?? listing.kinds[0]!;
       const message = first.state === 'crd-missing' ? listing.kinds.map((k) => k.message).join('; ') : first.message;
@@ -265,7 +258,7 @@ async function runClusterStats(opts: StatsOptions, client: PrometheusClient | un
   }
 
   // Prometheus: --prometheus, else the viz namespace's annotation, else a port-forward to its pod.
-  const located = await m.locatePrometheus({ ...(client ? { setting: client.url } : {}), kc: loaded.kc, settingLabel: '--prometheus URL' });
+  const located = await m.locatePrometheus({ ...(client ? { setting: client.url } : {}), kc: loaded.kc, wording: CLI_WORDING });
   if (!m.isLocated(located)) return failure(stderr, 'Prometheus not found', located.state, located.message, located.nextStep, safe);
   try {
     const run = await measure(client ?? new PrometheusClient(located.url), splits, opts, stderr, {

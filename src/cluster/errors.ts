@@ -3,6 +3,7 @@
  * a message a person can read (no credentials: messages are built from the server's Status, never from headers)
  * and a next step.
  */
+import { wordRemedy, type Knob, type Wording } from './wording';
 
 export type ClusterErrorKind =
   | 'unreachable' // no connection, connection lost, timeout, 502/503/504
@@ -49,7 +50,12 @@ export interface ClusterErrorInit {
   causes?: FieldCause[];
   /** A 409 because the object changed since it was read (not a field-manager conflict). */
   stale?: boolean;
+  /** What to do next, in neutral words (`wordRemedy` words it for a front end). */
   nextStep?: string;
+  /** A setting or flag that fixes the problem instead. */
+  knob?: Knob;
+  /** Transient: a front end that retries by itself says so. */
+  transient?: boolean;
   /** The server's own message (redacted by the caller before it is logged). */
   serverMessage?: string;
   cause?: unknown;
@@ -70,6 +76,8 @@ export class ClusterError extends Error {
   readonly causes: FieldCause[];
   readonly stale: boolean;
   readonly nextStep?: string;
+  readonly knob?: Knob;
+  readonly transient?: boolean;
   readonly serverMessage?: string;
 
   constructor(readonly kind: ClusterErrorKind, message: string, init: ClusterErrorInit = {}) {
@@ -87,7 +95,14 @@ export class ClusterError extends Error {
     this.causes = init.causes ?? [];
     this.stale = init.stale ?? false;
     this.nextStep = init.nextStep;
+    this.knob = init.knob;
+    this.transient = init.transient;
     this.serverMessage = init.serverMessage;
+  }
+
+  /** The next step in a front end's words. */
+  nextStepIn(w: Wording): string | undefined {
+    return wordRemedy(this, w);
   }
 
   /** Copy with more causes' spans or another next step. */
@@ -95,7 +110,7 @@ export class ClusterError extends Error {
     return new ClusterError(this.kind, message, {
       status: this.status, reason: this.reason, verb: this.verb, resource: this.resource, group: this.group,
       namespace: this.namespace, objectName: this.objectName, user: this.user, managers: this.managers,
-      conflictFields: this.conflictFields, causes: this.causes, stale: this.stale, nextStep: this.nextStep,
+      conflictFields: this.conflictFields, causes: this.causes, stale: this.stale, nextStep: this.nextStep, knob: this.knob, transient: this.transient,
       serverMessage: this.serverMessage, ...init,
     });
   }
@@ -199,7 +214,8 @@ export function toClusterError(e: unknown, op: Operation): ClusterError {
     const where = op.server ? ` at ${op.server}` : '';
     return new ClusterError('unreachable', `Cannot reach the API server${where}: ${NETWORK_WORDS[net] ?? net.toLowerCase()}`, {
       reason: net,
-      nextStep: 'Check that the cluster is running and that the kubeconfig points at it; Canary Lens keeps retrying.',
+      nextStep: 'Check that the cluster is running and that the kubeconfig points at it',
+      transient: true,
       cause: e,
     });
   }
@@ -277,14 +293,15 @@ export function fromStatus(status: number, body: K8sStatus | undefined, op: Oper
     }
     case 502: case 503: case 504:
       return new ClusterError('unreachable', `The API server${op.server ? ` at ${op.server}` : ''} is unavailable (${status})`, {
-        ...base, nextStep: 'The API server is starting or overloaded; Canary Lens keeps retrying.',
+        ...base, nextStep: 'The API server is starting or overloaded', transient: true,
       });
     default:
       return new ClusterError('other', `${op.verb} ${resourceLabel(op.resource, op.group)} failed (${status}${body?.reason ? ` ${body.reason}` : ''}): ${serverMessage ?? ''}`.trim(), base);
   }
 }
 
-/** One line for a person: the message and the next step. */
-export function describeError(e: ClusterError): string {
-  return e.nextStep ? `${e.message}. ${e.nextStep}` : e.message;
+/** One line for a person, in a front end's words: the message and the next step. */
+export function describeError(e: ClusterError, w: Wording): string {
+  const next = e.nextStepIn(w);
+  return next ? `${e.message}. ${next}` : e.message;
 }

@@ -12,3 +12,4 @@ export { discoverApis, KIND_IDS, kindSpec, pickVersion, SPLIT_KIND_IDS, resource
 export { ClusterSession, overallState, type SessionOptions, type SessionState } from './session';
 export { backoffDelay, ResourceWatcher, type Backoff, type KindStatus, type WatchChange, type WatchState } from './watcher';
 export type { KubeConfig } from '@kubernetes/client-node';
+export { wordRemedy, type Knob, type Remedy, type Wording } from './wording';

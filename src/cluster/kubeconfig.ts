@@ -5,6 +5,7 @@ import { CoreV1Api, KubeConfig, type Cluster, type Context, type User } from '@k
 import { ClusterError, toClusterError } from './errors';
 import { Redactor } from './redact';
 import { withTimeout } from './requests';
+import type { Wording } from './wording';
 
 /** Where the kubeconfig comes from: the `canaryLens.kubeconfig` setting, else `KUBECONFIG`, else `~/.kube/config`. */
 export interface KubeconfigSource {
@@ -56,13 +57,14 @@ export function kubeconfigPaths(source: KubeconfigSource = {}): { paths: string[
 interface Merged { kc: KubeConfig; paths: string[]; contexts: ContextInfo[]; current: string; redactor: Redactor }
 
 /** Read and merge the kubeconfig files (first definition of a name wins, as with kubectl), selecting nothing. */
-export function readKubeconfig(source: KubeconfigSource = {}): Merged {
+export function readKubeconfig(source: KubeconfigSource, wording: Wording): Merged {
   const { paths, origin } = kubeconfigPaths(source);
   const existing = paths.filter((p) => fs.existsSync(p));
   if (existing.length === 0) {
-    const where = origin === 'setting' ? 'canaryLens.kubeconfig' : origin === 'KUBECONFIG' ? 'KUBECONFIG' : 'the default path';
+    const where = origin === 'setting' ? wording.knobName('kubeconfig') : origin === 'KUBECONFIG' ? 'KUBECONFIG' : 'the default path';
     throw new ClusterError('config', `No kubeconfig: ${paths.join(', ')} (from ${where}) does not exist`, {
-      nextStep: 'Create a kubeconfig (for example with your cloud CLI or `kubectl config`), or set canaryLens.kubeconfig.',
+      nextStep: 'Create a kubeconfig (for example with your cloud CLI or `kubectl config`)',
+      knob: 'kubeconfig',
     });
   }
   const clusters: Cluster[] = [];
@@ -99,8 +101,8 @@ export function readKubeconfig(source: KubeconfigSource = {}): Merged {
  * Load the kubeconfig and select a context and namespace. Throws a ClusterError of kind `config` when there is
  * nothing usable (no file, a broken file, no such context).
  */
-export function loadKubeconfig(source: KubeconfigSource = {}, selection: KubeconfigSelection = {}): LoadedKubeconfig {
-  const { kc, paths, contexts, current, redactor } = readKubeconfig(source);
+export function loadKubeconfig(source: KubeconfigSource, selection: KubeconfigSelection, wording: Wording): LoadedKubeconfig {
+  const { kc, paths, contexts, current, redactor } = readKubeconfig(source, wording);
   const wanted = selection.context || current;
   if (!wanted) {
     throw new ClusterError('config', contexts.length === 0 ? 'The kubeconfig has no contexts' : 'The kubeconfig has no current context', {

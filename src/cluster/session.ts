@@ -7,6 +7,7 @@ import type { ClusterLog } from './log';
 import { discoverApis, KIND_IDS, kindSpec, pickVersion, SPLIT_KIND_IDS, type K8sObject, type KindId, type ServedApis } from './requests';
 import { KINDS, SPLIT_KINDS } from '../service/model/kinds';
 import { backoffDelay, DEFAULT_BACKOFF, ResourceWatcher, stateOfError, type Backoff, type KindStatus, type WatchChange, type WatchState } from './watcher';
+import type { Wording } from './wording';
 
 /**
  * Everything the extension knows about one context + namespace: discovery of the served API versions, one watcher
@@ -28,6 +29,8 @@ export interface SessionOptions {
   kinds?: readonly KindId[];
   watchTimeoutSeconds?: number;
   requestTimeoutMs?: number;
+  /** The front end's words for next steps. */
+  wording: Wording;
 }
 
 export interface SessionState {
@@ -172,7 +175,7 @@ export class ClusterSession extends EventEmitter {
       for (const id of this.kinds) {
         const spec = kindSpec(id);
         if (spec.group === '' || this.watchers.has(id)) continue;
-        this.setKindStatus({ kind: id, label: spec.label, state: stateOfError(err), message: err.message, error: err, retryInMs: delay, ...(err.nextStep ? { nextStep: err.nextStep } : {}) });
+        this.setKindStatus({ kind: id, label: spec.label, state: stateOfError(err), message: err.message, error: err, retryInMs: delay, ...(err.nextStep ? { nextStep: err.nextStepIn(this.options.wording) } : {}) });
       }
       this.discoveryTimer = setTimeout(() => this.runDiscovery(), delay);
       return;
@@ -221,6 +224,7 @@ export class ClusterSession extends EventEmitter {
   private startWatcher(id: KindId, version: string): void {
     const w = new ResourceWatcher(this.options.kc, kindSpec(id), this.namespace, version, {
       log: this.options.log,
+      wording: this.options.wording,
       ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
       ...(this.options.watchTimeoutSeconds ? { watchTimeoutSeconds: this.options.watchTimeoutSeconds } : {}),
       ...(this.options.requestTimeoutMs ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),

@@ -3,6 +3,7 @@ import { CoreV1Api, CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes
 import { ClusterError, fromStatus, toClusterError, type K8sStatus, type Operation } from './errors';
 import type { ClusterLog } from './log';
 import { REQUEST_TIMEOUT_MS, resourcePath, withTimeout, type K8sObject, type KindSpec } from './requests';
+import type { Wording } from './wording';
 
 /**
  * One resource kind in one namespace, listed and then kept current with a watch. Errors never escape: they become
@@ -45,6 +46,8 @@ export interface WatcherOptions {
   /** Server-side watch timeout (the server closes the watch cleanly after it; the watcher resumes). */
   watchTimeoutSeconds?: number;
   requestTimeoutMs?: number;
+  /** The front end's words for next steps. */
+  wording: Wording;
 }
 
 type WatchOutcome = { type: 'closed' } | { type: 'gone' } | { type: 'error'; error: unknown };
@@ -182,7 +185,7 @@ export class ResourceWatcher extends EventEmitter {
         const state = stateOfError(err);
         // A missing CRD's own text already says what to install.
         const missing = state === 'crd-missing' && this.spec.missing;
-        this.setStatus({ state, message: missing || err.message, ...(!missing && err.nextStep ? { nextStep: err.nextStep } : {}), error: err, retryInMs: delay });
+        this.setStatus({ state, message: missing || err.message, ...(!missing && err.nextStep ? { nextStep: err.nextStepIn(this.options.wording) } : {}), error: err, retryInMs: delay });
         this.options.log.debug(`${this.spec.label}: retrying in ${delay} ms`);
         await this.sleep(delay);
       }

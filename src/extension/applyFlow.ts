@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ManifestFile as YamlFile, type ManifestDocument as YamlPart } from '../cluster/manifests';
 import { ClusterError, describeError, planApply, type ApplyPlan, type ClusterLog, type KubeConfig } from '../cluster';
 import { kindNames } from '../service/model/kinds';
+import { EXTENSION_WORDING } from './wording';
 
 /**
  * "Apply to cluster" in VS Code: dry run → diff (live vs. result) → modal confirmation → server-side apply.
@@ -228,7 +229,7 @@ function reportFailure(deps: ApplyDeps, doc: vscode.TextDocument, e: unknown, wh
     deps.diagnostics.set(doc.uri, diags);
   }
   deps.log.warn(`${what}: ${e.kind}: ${e.message}${e.serverMessage ? ` (server: ${e.serverMessage})` : ''}`);
-  const text = deps.safe(`Canary Lens: ${describeError(e)}`);
+  const text = deps.safe(`Canary Lens: ${describeError(e, EXTENSION_WORDING)}`);
   if (e.kind === 'conflict' && e.stale) void vscode.window.showWarningMessage(text);
   else void vscode.window.showErrorMessage(text);
 }

@@ -11,6 +11,7 @@ import {
 } from '../cluster';
 import { createClusterLog } from './log';
 import { ClusterStatusBar } from './statusBar';
+import { EXTENSION_WORDING } from './wording';
 
 /**
  * Entry of the lazily loaded cluster bundle (`dist/cluster.js`): the VS Code side of src/cluster. It holds the selection
@@ -54,7 +55,7 @@ export class ClusterController implements vscode.Disposable {
     this.redactor = redactor;
     this.safe = safe;
     this.statusBar = new ClusterStatusBar(safe);
-    this.panel = new ClusterPanelSource(safe, () => locatePrometheus(this.loaded ? { kc: this.loaded.kc } : {}));
+    this.panel = new ClusterPanelSource(safe, () => locatePrometheus({ ...(this.loaded ? { kc: this.loaded.kc } : {}), wording: EXTENSION_WORDING }));
     this.disposables.push(
       this.statusBar, this.diagnostics, this.content,
       vscode.workspace.registerTextDocumentContentProvider(APPLY_SCHEME, this.content),
@@ -116,21 +117,21 @@ export class ClusterController implements vscode.Disposable {
       const loaded = loadKubeconfig(source, {
         ...(context ? { context } : {}),
         ...((picked.namespace && picked.context === context) || (!picked.context && picked.namespace) ? { namespace: picked.namespace } : s.namespace ? { namespace: s.namespace } : {}),
-      });
+      }, EXTENSION_WORDING);
       this.redactor.addKubeconfig(loaded.kc);
       this.loaded = loaded;
       this.configError = undefined;
     } catch (e) {
       this.loaded = undefined;
       this.configError = e instanceof ClusterError ? e : new ClusterError('config', String(e));
-      this.log.warn(`Cluster: ${describeError(this.configError)}`);
+      this.log.warn(`Cluster: ${describeError(this.configError, EXTENSION_WORDING)}`);
       this.statusBar.showConfigError(this.configError);
       this.panel.setConfigError(this.configError);
       this.sendFacts(EMPTY_FACTS);
       return;
     }
     const loaded = this.loaded;
-    const session = new ClusterSession({ ...this.deps.sessionOptions, kc: loaded.kc, namespace: loaded.namespace, context: loaded.context, log: this.log });
+    const session = new ClusterSession({ ...this.deps.sessionOptions, kc: loaded.kc, namespace: loaded.namespace, context: loaded.context, log: this.log, wording: EXTENSION_WORDING });
     this.session = session;
     this.panel.setSession(session, loaded.context);
     const connection = (): ClusterConnectionInfo => ({ context: loaded.context, namespace: loaded.namespace, state: session.state.state });
@@ -157,10 +158,10 @@ export class ClusterController implements vscode.Disposable {
   async selectContext(): Promise<void> {
     let contexts;
     try {
-      contexts = readKubeconfig({ setting: this.kubeconfigSetting() }).contexts;
+      contexts = readKubeconfig({ setting: this.kubeconfigSetting() }, EXTENSION_WORDING).contexts;
     } catch (e) {
       const err = e instanceof ClusterError ? e : new ClusterError('config', String(e));
-      void vscode.window.showWarningMessage(this.safe(`Canary Lens: ${describeError(err)}`));
+      void vscode.window.showWarningMessage(this.safe(`Canary Lens: ${describeError(err, EXTENSION_WORDING)}`));
       return;
     }
     if (contexts.length === 0) {
@@ -184,7 +185,7 @@ export class ClusterController implements vscode.Disposable {
 
   async selectNamespace(): Promise<void> {
     if (!this.loaded) {
-      void vscode.window.showWarningMessage(this.safe(`Canary Lens: ${this.configError ? describeError(this.configError) : 'no cluster selected'}`));
+      void vscode.window.showWarningMessage(this.safe(`Canary Lens: ${this.configError ? describeError(this.configError, EXTENSION_WORDING) : 'no cluster selected'}`));
       return;
     }
     const loaded = this.loaded;
@@ -234,7 +235,7 @@ export class ClusterController implements vscode.Disposable {
     return {
       log: this.log, safe: this.safe, diagnostics: this.diagnostics, content: this.content,
       connection: () => (this.loaded ? { kc: this.loaded.kc, context: this.loaded.context, namespace: this.loaded.namespace } : undefined),
-      notConnected: () => `Canary Lens: ${this.configError ? describeError(this.configError) : 'no cluster selected'}`,
+      notConnected: () => `Canary Lens: ${this.configError ? describeError(this.configError, EXTENSION_WORDING) : 'no cluster selected'}`,
     };
   }
 

@@ -4,6 +4,7 @@ import { CoreV1Api, PortForward, type KubeConfig, type V1Pod } from '@kubernetes
 import { toClusterError, type ClusterError, type Operation } from '../cluster/errors';
 import { withTimeout } from '../cluster/requests';
 import { displayUrl } from './prometheus';
+import type { Wording } from '../cluster/wording';
 
 /**
  * Where Prometheus is, in order (as `linkerd viz` finds it: linkerd/linkerd2 viz/pkg/api/api.go `NewPrometheusClient`
@@ -63,8 +64,8 @@ export interface LocateOptions {
   kc?: KubeConfig;
   /** Open a port-forward when needed (default true). False: report where Prometheus runs as a state instead. */
   portForward?: boolean;
-  /** How next steps name the setting: `canaryLens.prometheus.url` (default) or the CLI's `--prometheus URL`. */
-  settingLabel?: string;
+  /** The front end's words: how next steps name the setting or flag (`canaryLens.prometheus.url`, `--prometheus URL`). */
+  wording: Wording;
   /** Per API request (default 10 s). */
   timeoutMs?: number;
 }
@@ -96,14 +97,9 @@ const noop = {
   dispose: async () => {},
 };
 
-/** `set canaryLens.prometheus.url`, or `pass --prometheus URL` for a command-line flag. */
-function useSetting(settingLabel: string): string {
-  return `${settingLabel.startsWith('-') ? 'pass' : 'set'} ${settingLabel}`;
-}
-
-function apiFailure(e: unknown, op: Operation, settingLabel: string): LocateFailure {
+function apiFailure(e: unknown, op: Operation, wording: Wording): LocateFailure {
   const err = toClusterError(e, op);
-  const instead = `or ${useSetting(settingLabel)}`;
+  const instead = `or ${wording.useKnob('prometheus')}`;
   if (err.kind === 'forbidden') {
     const where = err.namespace ? ` in namespace ${err.namespace}` : ' (cluster-wide)';
     return { state: 'forbidden', message: err.message, nextStep: `Ask for "${err.verb ?? op.verb}" on ${err.resource ?? op.resource}${where} to find Linkerd viz's Prometheus, ${instead}`, error: err };
@@ -129,18 +125,20 @@ function podIsReady(p: V1Pod): boolean {
 
 /** Finds Prometheus; see the module comment for the order. Never throws. */
 export async function locatePrometheus(options: LocateOptions): Promise<LocateResult> {
-  const settingLabel = options.settingLabel ?? 'canaryLens.prometheus.url';
+  const wording = options.wording;
+  const settingLabel = wording.knobName('prometheus');
+  const useSetting = (): string => wording.useKnob('prometheus');
   const setting = options.setting?.trim();
   if (setting) {
     const bad = checkUrl(setting);
     if (bad) {
-      return { state: 'prometheus-unreachable', message: `${settingLabel} ${bad}: ${JSON.stringify(setting)}`, nextStep: `${capital(useSetting(settingLabel))} to Prometheus' http(s) URL, such as http://127.0.0.1:9090` };
+      return { state: 'prometheus-unreachable', message: `${settingLabel} ${bad}: ${JSON.stringify(setting)}`, nextStep: `${capital(useSetting())} to Prometheus' http(s) URL, such as http://127.0.0.1:9090` };
     }
     return { url: setting, source: 'setting', ...noop };
   }
   const kc = options.kc;
   if (!kc) {
-    return { state: 'cluster-unreachable', message: 'No cluster connection to find Prometheus through', nextStep: `Choose a kubeconfig and context, or ${useSetting(settingLabel)}` };
+    return { state: 'cluster-unreachable', message: 'No cluster connection to find Prometheus through', nextStep: `Choose a kubeconfig and context, or ${useSetting()}` };
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
   const server = kc.getCurrentCluster()?.server;
@@ -157,13 +155,13 @@ export async function locatePrometheus(options: LocateOptions): Promise<LocateRe
       return {
         state: 'viz-not-installed',
         message: `Linkerd viz not installed: no namespace is labelled ${VIZ_LABEL_SELECTOR}`,
-        nextStep: `Install it (linkerd viz install | kubectl apply -f -) or ${useSetting(settingLabel)}`,
+        nextStep: `Install it (linkerd viz install | kubectl apply -f -) or ${useSetting()}`,
       };
     }
     vizNamespace = ns.metadata!.name!;
     annotation = ns.metadata?.annotations?.[EXTERNAL_PROMETHEUS_ANNOTATION]?.trim() || undefined;
   } catch (e) {
-    return apiFailure(e, { verb: 'list', resource: 'namespaces', server }, settingLabel);
+    return apiFailure(e, { verb: 'list', resource: 'namespaces', server }, wording);
   }
 
   // The user's own Prometheus.
@@ -173,7 +171,7 @@ export async function locatePrometheus(options: LocateOptions): Promise<LocateRe
       return {
         state: 'prometheus-unreachable',
         message: `The ${EXTERNAL_PROMETHEUS_ANNOTATION} annotation of namespace ${vizNamespace} ${bad}: ${JSON.stringify(annotation)}`,
-        nextStep: `Fix the annotation (kubectl annotate --overwrite ns ${vizNamespace} ${EXTERNAL_PROMETHEUS_ANNOTATION}=http://...), or ${useSetting(settingLabel)}`,
+        nextStep: `Fix the annotation (kubectl annotate --overwrite ns ${vizNamespace} ${EXTERNAL_PROMETHEUS_ANNOTATION}=http://...), or ${useSetting()}`,
       };
     }
     return { url: annotation, source: 'annotation', namespace: vizNamespace, ...noop };
@@ -184,7 +182,7 @@ export async function locatePrometheus(options: LocateOptions): Promise<LocateRe
   try {
     pods = (await core.listNamespacedPod({ namespace: vizNamespace, labelSelector: PROMETHEUS_POD_SELECTOR }, withTimeout(timeoutMs))).items;
   } catch (e) {
-    return apiFailure(e, { verb: 'list', resource: 'pods', namespace: vizNamespace, server }, settingLabel);
+    return apiFailure(e, { verb: 'list', resource: 'pods', namespace: vizNamespace, server }, wording);
   }
   const running = pods.filter(podIsRunning).sort((a, b) => Number(podIsReady(b)) - Number(podIsReady(a)) || a.metadata!.name!.localeCompare(b.metadata!.name!));
   const pod = running[0]?.metadata?.name;
@@ -193,14 +191,14 @@ export async function locatePrometheus(options: LocateOptions): Promise<LocateRe
     return {
       state: 'prometheus-pod-not-running',
       message: `Prometheus pod not running in ${vizNamespace} (${seen.length > 0 ? seen.join(', ') : `no pod labelled ${PROMETHEUS_POD_SELECTOR}`})`,
-      nextStep: `Check it (kubectl -n ${vizNamespace} get pods -l ${PROMETHEUS_POD_SELECTOR}); with your own Prometheus, set the ${EXTERNAL_PROMETHEUS_ANNOTATION} annotation on ${vizNamespace}, or ${useSetting(settingLabel)}`,
+      nextStep: `Check it (kubectl -n ${vizNamespace} get pods -l ${PROMETHEUS_POD_SELECTOR}); with your own Prometheus, set the ${EXTERNAL_PROMETHEUS_ANNOTATION} annotation on ${vizNamespace}, or ${useSetting()}`,
     };
   }
   if (options.portForward === false) {
     return {
       state: 'prometheus-unreachable',
       message: `Prometheus runs in pod ${vizNamespace}/${pod}, but port-forwarding is off`,
-      nextStep: `${capital(useSetting(settingLabel))} (for example after kubectl -n ${vizNamespace} port-forward ${pod} ${PROMETHEUS_PORT})`,
+      nextStep: `${capital(useSetting())} (for example after kubectl -n ${vizNamespace} port-forward ${pod} ${PROMETHEUS_PORT})`,
     };
   }
   try {
@@ -209,7 +207,7 @@ export async function locatePrometheus(options: LocateOptions): Promise<LocateRe
     return {
       state: 'prometheus-unreachable',
       message: `Cannot listen on 127.0.0.1 for a port-forward to ${vizNamespace}/${pod}: ${e instanceof Error ? e.message : String(e)}`,
-      nextStep: capital(useSetting(settingLabel)),
+      nextStep: capital(useSetting()),
     };
   }
 }

@@ -3,6 +3,7 @@ import { ClusterLog, silentSink, type LogSink } from '../cluster/log';
 import { SPLIT_KIND_IDS, type K8sObject } from '../cluster/requests';
 import { ClusterSession, overallState, type SessionState } from '../cluster/session';
 import type { KindStatus } from '../cluster/watcher';
+import type { Wording } from '../cluster/wording';
 
 /**
  * The split objects of a namespace, read once (for `canary-lens stats` without PATHs): the cluster layer's own
@@ -34,16 +35,19 @@ export interface ListSplitsOptions {
   /** For the whole listing (default 30 s). */
   timeoutMs?: number;
   log?: LogSink;
+  /** The front end's words for next steps. */
+  wording: Wording;
 }
 
 const STOP_AT_ONCE = new Set(['unreachable', 'unauthorized']);
 
 /** Reads the split objects of `namespace` once; never throws for cluster errors (they are in `kinds` and `state`). */
-export async function listSplitsOnce(kc: KubeConfig, namespace: string, options: ListSplitsOptions = {}): Promise<SplitListing> {
+export async function listSplitsOnce(kc: KubeConfig, namespace: string, options: ListSplitsOptions): Promise<SplitListing> {
   const session = new ClusterSession({
     kc,
     namespace,
     log: new ClusterLog(options.log ?? silentSink),
+    wording: options.wording,
     kinds: [...SPLIT_KIND_IDS],
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     // No second discovery while the lists run.

@@ -11,6 +11,7 @@ import { ClusterError, ClusterLog, loadKubeconfig, MemoryLog, planApply, type Ap
 import { trafficSplit as split } from '../support/manifests';
 import { positionAt } from '../support/text';
 import { startCluster, type Cluster } from './harness';
+import { EXTENSION_WORDING } from '../../src/extension/wording';
 
 const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));
@@ -51,8 +52,8 @@ describe('apply to cluster (real kube-apiserver)', () => {
     const t = Date.now();
     cluster = await startCluster();
     timings.clusterStartMs = Date.now() - t;
-    admin = loadKubeconfig({ setting: cluster.kubeconfig });
-    reader = loadKubeconfig({ setting: cluster.readerKubeconfig });
+    admin = loadKubeconfig({ setting: cluster.kubeconfig }, {}, EXTENSION_WORDING);
+    reader = loadKubeconfig({ setting: cluster.readerKubeconfig }, {}, EXTENSION_WORDING);
     // One log for everything, redacting with what both kubeconfigs hold (as the extension's redactor does).
     log = new ClusterLog(memory, admin.redactor.addKubeconfig(reader.kc));
     opts = () => ({ kc: admin.kc, selectedNamespace: NS, log });

@@ -15,6 +15,7 @@ import {
 import { trafficSplit } from '../support/manifests';
 import { positionAt } from '../support/text';
 import { waitFor } from '../support/wait';
+import { EXTENSION_WORDING } from '../../src/extension/wording';
 
 const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));
@@ -63,7 +64,7 @@ describe('redaction', () => {
       const file = path.join(dir, 'config');
       const key = Buffer.from(PEM).toString('base64');
       writeFileSync(file, kubeconfigText({ token: 'plain-opaque-token-1234', extraUsers: `- name: basic\n  user:\n    username: me\n    password: hunter2hunter2\n- name: cert\n  user:\n    client-key-data: ${key}\n` }));
-      const loaded = loadKubeconfig({ setting: file });
+      const loaded = loadKubeconfig({ setting: file }, {}, EXTENSION_WORDING);
       const mem = new MemoryLog();
       const log = new ClusterLog(mem, loaded.redactor);
       log.info('the token plain-opaque-token-1234 appeared bare');
@@ -281,20 +282,20 @@ describe('kubeconfig', () => {
     const b = path.join(dir, 'b');
     writeFileSync(a, kubeconfigText());
     writeFileSync(b, kubeconfigText({ server: 'https://other:6443', contexts: '- name: three\n  context: {cluster: c1, user: u1, namespace: prod}\n', current: 'three' }));
-    const l = loadKubeconfig({ setting: [a, b].join(path.delimiter) });
+    const l = loadKubeconfig({ setting: [a, b].join(path.delimiter) }, {}, EXTENSION_WORDING);
     assert.equal(l.context, 'one'); // the first file's current-context wins
     assert.equal(l.namespace, 'emojivoto');
     assert.equal(l.namespaceSource, 'context');
     assert.equal(l.server, 'https://127.0.0.1:6443'); // the first definition of c1 wins
     assert.deepEqual(l.contexts.map((c) => c.name), ['one', 'two', 'three']);
-    const two = loadKubeconfig({ setting: a }, { context: 'two' });
+    const two = loadKubeconfig({ setting: a }, { context: 'two' }, EXTENSION_WORDING);
     assert.deepEqual([two.context, two.namespace, two.namespaceSource], ['two', 'default', 'default']);
-    const sel = loadKubeconfig({ setting: a }, { context: 'two', namespace: 'canary' });
+    const sel = loadKubeconfig({ setting: a }, { context: 'two', namespace: 'canary' }, EXTENSION_WORDING);
     assert.deepEqual([sel.namespace, sel.namespaceSource], ['canary', 'selection']);
-    assert.throws(() => loadKubeconfig({ setting: path.join(dir, 'nope') }), (e: ClusterError) => e.kind === 'config' && /No kubeconfig/.test(e.message));
-    assert.throws(() => loadKubeconfig({ setting: a }, { context: 'zzz' }), (e: ClusterError) => e.kind === 'config' && /no context "zzz"/.test(e.message));
+    assert.throws(() => loadKubeconfig({ setting: path.join(dir, 'nope') }, {}, EXTENSION_WORDING), (e: ClusterError) => e.kind === 'config' && /No kubeconfig/.test(e.message));
+    assert.throws(() => loadKubeconfig({ setting: a }, { context: 'zzz' }, EXTENSION_WORDING), (e: ClusterError) => e.kind === 'config' && /no context "zzz"/.test(e.message));
     writeFileSync(path.join(dir, 'broken'), 'clusters: [\n');
-    assert.throws(() => loadKubeconfig({ setting: path.join(dir, 'broken') }), (e: ClusterError) => e.kind === 'config' && /Cannot read kubeconfig/.test(e.message));
+    assert.throws(() => loadKubeconfig({ setting: path.join(dir, 'broken') }, {}, EXTENSION_WORDING), (e: ClusterError) => e.kind === 'config' && /Cannot read kubeconfig/.test(e.message));
   });
 
   test('file changes are noticed (edit and creation)', async () => {

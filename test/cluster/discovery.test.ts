@@ -12,6 +12,7 @@ import {
 import type { ClusterFactsParams } from '../../src/protocol/messages';
 import { waitFor } from '../support/wait';
 import { startCluster, type Cluster } from './harness';
+import { EXTENSION_WORDING } from '../../src/extension/wording';
 
 const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));
@@ -41,8 +42,8 @@ describe('discovery (real kube-apiserver)', () => {
   });
 
   function session(kubeconfig: string, namespace = NS) {
-    const loaded = loadKubeconfig({ setting: kubeconfig }, { namespace });
-    const s = new ClusterSession({ kc: loaded.kc, namespace, context: loaded.context, log: new ClusterLog(memory, loaded.redactor), ...FAST });
+    const loaded = loadKubeconfig({ setting: kubeconfig }, { namespace }, EXTENSION_WORDING);
+    const s = new ClusterSession({ wording: EXTENSION_WORDING, kc: loaded.kc, namespace, context: loaded.context, log: new ClusterLog(memory, loaded.redactor), ...FAST });
     sessions.push(s);
     const states: SessionState[] = [];
     const changes: (WatchChange & { at: number })[] = [];
@@ -98,9 +99,9 @@ describe('discovery (real kube-apiserver)', () => {
   });
 
   test('a watch resumed from an expired resourceVersion gets 410 Gone from the server and re-lists, staying ready', async () => {
-    const loaded = loadKubeconfig({ setting: cluster.kubeconfig });
+    const loaded = loadKubeconfig({ setting: cluster.kubeconfig }, {}, EXTENSION_WORDING);
     const local = new MemoryLog();
-    const w = new ResourceWatcher(loaded.kc, kindSpec('trafficsplits'), NS, 'v1alpha2', { log: new ClusterLog(local, loaded.redactor), backoff: FAST.backoff });
+    const w = new ResourceWatcher(loaded.kc, kindSpec('trafficsplits'), NS, 'v1alpha2', { wording: EXTENSION_WORDING, log: new ClusterLog(local, loaded.redactor), backoff: FAST.backoff });
     const statuses: KindStatus[] = [];
     w.on('status', (st) => statuses.push(st));
     w.start();
@@ -159,17 +160,17 @@ describe('discovery (real kube-apiserver)', () => {
     const ns = await listNamespaces(mine.loaded.kc, [NS]);
     assert.deepEqual(ns.namespaces, [NS]);
     assert.equal(ns.forbidden?.kind, 'forbidden');
-    const all = await listNamespaces(loadKubeconfig({ setting: cluster.kubeconfig }).kc);
+    const all = await listNamespaces(loadKubeconfig({ setting: cluster.kubeconfig }, {}, EXTENSION_WORDING).kc);
     assert.ok(all.namespaces.includes(NS) && all.namespaces.includes('default'));
   });
 
   test('contexts: one kubeconfig with three contexts, switched by name', () => {
-    const loaded = loadKubeconfig({ setting: cluster.allContextsKubeconfig });
+    const loaded = loadKubeconfig({ setting: cluster.allContextsKubeconfig }, {}, EXTENSION_WORDING);
     assert.deepEqual(loaded.contexts.map((c) => c.name), ['canary-lens-test', 'canary-lens-reader', 'canary-lens-bad-token']);
     assert.equal(loaded.context, 'canary-lens-test');
     assert.equal(loaded.namespace, NS);
     assert.equal(loaded.namespaceSource, 'context');
-    const readerCtx = loadKubeconfig({ setting: cluster.allContextsKubeconfig }, { context: 'canary-lens-reader' });
+    const readerCtx = loadKubeconfig({ setting: cluster.allContextsKubeconfig }, { context: 'canary-lens-reader' }, EXTENSION_WORDING);
     assert.equal(readerCtx.user, 'canary-lens-reader');
     assert.equal(readerCtx.server, cluster.server);
   });

@@ -11,6 +11,7 @@ import {
 } from '../../src/cluster';
 import { waitFor } from '../support/wait';
 import { startCluster, type Cluster } from './harness';
+import { EXTENSION_WORDING } from '../../src/extension/wording';
 
 const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));
@@ -42,8 +43,8 @@ describe('faults (real kube-apiserver)', () => {
   });
 
   function session(kubeconfig: string) {
-    const loaded = loadKubeconfig({ setting: kubeconfig });
-    const s = new ClusterSession({ kc: loaded.kc, namespace: NS, context: loaded.context, log: new ClusterLog(memory, loaded.redactor), ...FAST });
+    const loaded = loadKubeconfig({ setting: kubeconfig }, {}, EXTENSION_WORDING);
+    const s = new ClusterSession({ wording: EXTENSION_WORDING, kc: loaded.kc, namespace: NS, context: loaded.context, log: new ClusterLog(memory, loaded.redactor), ...FAST });
     sessions.push(s);
     const states: (SessionState & { at: number })[] = [];
     s.on('state', (st) => states.push({ ...st, at: Date.now() }));
@@ -72,7 +73,7 @@ describe('faults (real kube-apiserver)', () => {
     assert.ok(whileDown.every((st) => st.state === 'unreachable'));
     // Apply while down: a typed error, not a hang.
     await assert.rejects(planApply('apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: x}\nspec: {service: a, backends: [{service: b, weight: 1}]}\n', {
-      kc: loadKubeconfig({ setting: cluster.kubeconfig }).kc, selectedNamespace: NS, log: new ClusterLog(memory),
+      kc: loadKubeconfig({ setting: cluster.kubeconfig }, {}, EXTENSION_WORDING).kc, selectedNamespace: NS, log: new ClusterLog(memory),
     }), (e: ClusterError) => e.kind === 'unreachable');
 
     const startAt = Date.now();
@@ -123,7 +124,7 @@ describe('faults (real kube-apiserver)', () => {
     assert.equal(s.state.kinds.trafficsplits!.message, 'TrafficSplit CRD not installed: install linkerd-smi');
     assert.deepEqual(s.items('trafficsplits'), []);
     // HTTPRoutes are still readable, so the session as a whole is usable; with only TrafficSplits asked for it is crd-missing.
-    const only = new ClusterSession({ kc: loadKubeconfig({ setting: cluster.kubeconfig }).kc, namespace: NS, log: new ClusterLog(memory), kinds: ['trafficsplits', 'services'], ...FAST });
+    const only = new ClusterSession({ wording: EXTENSION_WORDING, kc: loadKubeconfig({ setting: cluster.kubeconfig }, {}, EXTENSION_WORDING).kc, namespace: NS, log: new ClusterLog(memory), kinds: ['trafficsplits', 'services'], ...FAST });
     sessions.push(only);
     only.start();
     await waitFor('overall crd-missing', () => only.state.state === 'crd-missing', 10_000);
@@ -131,7 +132,7 @@ describe('faults (real kube-apiserver)', () => {
     assert.equal(only.state.message, 'TrafficSplit CRD not installed: install linkerd-smi');
     // Applying a TrafficSplit now says the same, before any write.
     await assert.rejects(planApply('apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: x}\nspec: {service: a, backends: [{service: b, weight: 1}]}\n', {
-      kc: loadKubeconfig({ setting: cluster.kubeconfig }).kc, selectedNamespace: NS, log: new ClusterLog(memory),
+      kc: loadKubeconfig({ setting: cluster.kubeconfig }, {}, EXTENSION_WORDING).kc, selectedNamespace: NS, log: new ClusterLog(memory),
     }), (e: ClusterError) => e.kind === 'crd-missing' && e.message === 'TrafficSplit CRD not installed: install linkerd-smi');
 
     // Installing linkerd-smi (the CRD) again: discovered without a restart.

@@ -22,10 +22,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { httpGet } from '../support/http';
 import { freePorts } from '../support/ports';
 import { ServerProcess, trackDir, untrackDir } from '../support/processes';
 import { sleep } from '../support/wait';
@@ -199,30 +199,6 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-function getStatus(url: string, token?: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const opts = {
-      host: u.hostname,
-      port: u.port,
-      path: u.pathname + u.search,
-      method: 'GET',
-      timeout: timeoutMs,
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-      rejectUnauthorized: false,
-    };
-    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(opts, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // kubeconfigs
 
@@ -338,7 +314,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     await etcd.waitUntil(
       `etcd ${etcdUrl}/health`,
       async () => {
-        const r = await getStatus(`${etcdUrl}/health`);
+        const r = await httpGet(`${etcdUrl}/health`);
         return r.status === 200 && r.body.includes('true');
       },
       30_000,
@@ -392,7 +368,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     const waitReady = async () => {
       await apiserver.waitUntil(
         `kube-apiserver ${server}/readyz`,
-        async () => (await getStatus(`${server}/readyz`, adminToken)).status === 200,
+        async () => (await httpGet(`${server}/readyz`, { token: adminToken })).status === 200,
         readyTimeoutMs,
         READY_POLL,
       );

@@ -16,13 +16,14 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { httpStatus } from '../support/http';
 import { freePort } from '../support/ports';
 import { killGroup } from '../support/processes';
 import { sleep } from '../support/wait';
 import { CHROMIUM } from './install';
+import { CHROMIUM_ARGS } from './vscode';
 import { REPO_ROOT } from './vsix';
 
 const SCREENSHOT = path.join(REPO_ROOT, '.test-artifacts', 'demo.png');
@@ -33,20 +34,6 @@ const PANEL_FRAME = 'iframe.webview[src*="purpose=webviewView"]';
 const log = (line: string): void => void process.stderr.write(`[e2e start] ${line}\n`);
 /** A sleep for races against an exit: it does not keep the test process alive once the race is won. */
 const timeout = (ms: number): Promise<undefined> => new Promise((r) => setTimeout(() => r(undefined), ms).unref());
-
-function healthz(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get(`${url}healthz`, { timeout: 5000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(0);
-    });
-  });
-}
 
 /** A process as /proc shows it: pid, parent, start time (so a reused pid is not mistaken for it) and command. */
 interface Proc { pid: number; ppid: number; start: string; cmd: string }
@@ -146,7 +133,7 @@ describe('npm start (the demo)', { timeout: 25 * 60_000 }, () => {
     log(`npm start ready in ${(readyMs / 1000).toFixed(1)} s`);
     assert.ok(output.includes(url), `the URL ${url} is printed:\n${output}`);
     assert.match(output, /Shift 10% → web-svc-2/, 'says what to try');
-    assert.equal(await healthz(url), 200, '/healthz answers');
+    assert.equal(await httpStatus(`${url}healthz`, 5000), 200, '/healthz answers');
     started = tree(pid);
     const names = started.map((p) => p.cmd).join('\n');
     for (const part of ['code-server', 'kube-apiserver', 'etcd', 'prometheus']) assert.ok(names.includes(part), `${part} runs under npm start`);
@@ -155,7 +142,7 @@ describe('npm start (the demo)', { timeout: 25 * 60_000 }, () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
       timeout: 60_000,
     });
     const page: Page = await browser.newPage({ viewport: { width: 1400, height: 860 } });

@@ -12,10 +12,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { httpStatus } from '../support/http';
 import { freePort } from '../support/ports';
 import { endGroup, trackDir, trackGroup, untrackDir } from '../support/processes';
 import { sleep } from '../support/wait';
@@ -24,28 +24,17 @@ import { CHROMIUM, ensureCodeServer, type InstallReport } from './install';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(REPO_ROOT, '.test-artifacts', 'e2e');
 
-/** The Chromium flags (CHROMIUM_ARGS below): no sandbox (root), no GPU, nothing that phones out. */
 /** A code lens: a link when it has a command, a span when it is a label (the separators are spans too). */
 const LENS = '.codelens-decoration > a, .codelens-decoration > span';
 
-const CHROMIUM_ARGS = [
+/** The Chromium flags: no sandbox (root), no GPU, nothing that phones out. */
+export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ];
 
-export interface VSCodeOptions {
-  /** The packaged extension to install. */
-  vsix: string;
-  /** A folder copied into the run's temporary folder and opened as the workspace. */
-  workspaceFrom: string;
-  /** The workspace folder's name in the copy (shows in the explorer). Default: the source folder's name. */
-  workspaceName?: string;
-  /** User settings on top of the harness's own. */
-  settings?: Record<string, unknown>;
-  /** Extra environment for code-server (and so the extension host), e.g. KUBECONFIG. */
-  env?: Record<string, string>;
-  /** Names this instance's log files in .test-artifacts/e2e/ (code-server-<label>.log, logs-<label>/). Default `vscode`. */
-  label?: string;
+/** What startCodeServer takes (the logs go to .test-artifacts/e2e/), and the browser's viewport. */
+export interface VSCodeOptions extends Pick<CodeServerOptions, 'vsix' | 'workspaceFrom' | 'workspaceName' | 'settings' | 'env' | 'label' | 'log'> {
   /** Browser viewport. Default 1400 x 900. */
   viewport?: { width: number; height: number };
   log?: (line: string) => void;
@@ -138,20 +127,6 @@ export interface VSCode {
   setSideBarWidth(width: number): Promise<void>;
   /** Ends Chromium and code-server and removes the temporary folder. Safe to call twice. */
   stop(): Promise<void>;
-}
-
-function get(url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(0);
-    });
-  });
 }
 
 export interface CodeServerOptions {
@@ -323,7 +298,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const url = `http://127.0.0.1:${port}/`;
   try {
     const upDeadline = Date.now() + 60_000;
-    while ((await get(`${url}healthz`)) !== 200) {
+    while ((await httpStatus(`${url}healthz`)) !== 200) {
       if (serverExit) throw new Error(`${serverExit}; see ${logFile}`);
       if (Date.now() > upDeadline) throw new Error(`code-server did not answer ${url}healthz within 60 s`);
       await sleep(100);

@@ -4,13 +4,12 @@
  * and the exit codes (0 ok, 1 flagged, 2 usage or connection errors).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { builtFile } from '../support/built';
+import { builtFile, runCli } from '../support/built';
 import { freePort } from '../support/ports';
 import { splitsFromPaths } from '../../src/cli/stats';
-import { expectedFor } from './expected';
+import { close, expectedFor, type JsonRow } from './expected';
 import { buildHistory, EVAL, EVAL_RFC3339, toOpenMetrics, type History } from './history';
 import { startPrometheus, type RunningPrometheus } from './prometheus';
 
@@ -19,27 +18,7 @@ const EMOJIVOTO = path.join(FIXTURES, 'emojivoto.yaml');
 const BOOKS = path.join(FIXTURES, 'books.yaml');
 const QUIET = path.join(FIXTURES, 'quiet.yaml');
 
-interface Run { code: number; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [builtFile('cli.js'), ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-interface JsonRow {
-  namespace: string; kind: string; name: string; rule?: number; apex: string; leaf: string; weight: string;
-  success: number | null; rps: number | null; latency_ms_p50: number | null; latency_ms_p95: number | null; latency_ms_p99: number | null;
-  desired_share: number | null; observed_share: number | null;
-}
-
-function close(actual: number | null, expected: number | null, what: string): void {
-  if (actual === null || expected === null) assert.equal(actual, expected, what);
-  else assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
-}
+const cli = (args: string[]) => runCli(args);
 
 describe('canary-lens stats (built CLI) against a backfilled Prometheus', () => {
   let prom: RunningPrometheus;

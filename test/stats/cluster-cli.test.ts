@@ -16,7 +16,7 @@
  * Linkerd viz not installed, a user that may not list namespaces, a namespace whose splits it may not read.
  */
 import { strict as assert } from 'node:assert';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { IncomingMessage } from 'node:http';
@@ -28,12 +28,13 @@ import { PrometheusClient, startPortForward, type StatsSplit } from '../../src/s
 import { splitsFromPaths } from '../../src/cli/stats';
 import { splitsFromObjects } from '../../src/stats/fromManifests';
 import { startCluster, type Cluster } from '../cluster/harness';
-import { builtFile } from '../support/built';
+import { builtFile, runCli, type CliRun } from '../support/built';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
-import { expectedFor } from './expected';
+import { close, expectedFor, type JsonRow } from './expected';
 import { buildHistory, EVAL_RFC3339, toOpenMetrics, type History } from './history';
 import { startPrometheus, type RunningPrometheus } from './prometheus';
+import { EXTENSION_WORDING } from '../../src/extension/wording';
 
 const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));
@@ -43,29 +44,11 @@ const VIZ = 'linkerd-viz';
 const NODE = 'fake-kubelet';
 const POD = 'prometheus-5c9f7b-abcde';
 
-interface Run { code: number; stdout: string; stderr: string; ms: number }
-
-function cli(args: string[]): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const env = { ...process.env };
-    delete env.KUBECONFIG;
-    execFile(process.execPath, [builtFile('cli.js'), ...args], { timeout: 60_000, env }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
-
-interface JsonRow {
-  namespace: string; kind: string; name: string; rule?: number; apex: string; leaf: string; weight: string;
-  success: number | null; rps: number | null; latency_ms_p50: number | null; latency_ms_p95: number | null; latency_ms_p99: number | null;
-  desired_share: number | null; observed_share: number | null;
-}
-
-function close(actual: number | null, expected: number | null, what: string): void {
-  if (actual === null || expected === null) assert.equal(actual, expected, what);
-  else assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
+/** The built CLI, without the caller's KUBECONFIG. */
+function cli(args: string[]) {
+  const env = { ...process.env };
+  delete env.KUBECONFIG;
+  return runCli(args, { env });
 }
 
 const rowKey = (r: Pick<JsonRow, 'namespace' | 'name' | 'rule' | 'leaf'>) => `${r.namespace}/${r.name}#${r.rule ?? 0}/${r.leaf}`;
@@ -170,7 +153,7 @@ describe('canary-lens stats, cluster mode (built CLI, real kube-apiserver, backf
   let kubelet: FakeKubelet | undefined;
   let closedPort: number;
   const timings: Record<string, number> = {};
-  const runs: Run[] = [];
+  const runs: CliRun[] = [];
   const stateMessages: string[] = [];
 
   const kubectl = async (args: string[], input?: string) => {
@@ -410,7 +393,7 @@ describe('canary-lens stats, cluster mode (built CLI, real kube-apiserver, backf
 
   test('the port-forward itself: concurrent connections, the kubelet\'s error channel in lastError(), dispose() closes everything', async () => {
     assert.ok(kubelet, 'the previous test started the stand-in kubelet');
-    const kc = loadKubeconfig({ setting: cluster.kubeconfig }).kc;
+    const kc = loadKubeconfig({ setting: cluster.kubeconfig }, {}, EXTENSION_WORDING).kc;
     const before = kubelet.upgrades.length;
     const good = await startPortForward(kc, VIZ, POD, 9090);
     try {

@@ -8,8 +8,22 @@
  *            +Inf bucket answers the previous bound); route family × 1000
  *   shares   observed = backend RPS / Σ RPS of the split's backends; desired = weight / Σ weights
  */
+import assert from 'node:assert/strict';
 import type { StatsSplit } from '../../src/stats';
 import { EVAL, T0, WINDOW_SECONDS, type History, type HistogramSeries, type Labels } from './history';
+
+/** A row of `canary-lens stats --format json`. */
+export interface JsonRow {
+  namespace: string; kind: string; name: string; rule?: number; apex: string; leaf: string; weight: string;
+  success: number | null; rps: number | null; latency_ms_p50: number | null; latency_ms_p95: number | null; latency_ms_p99: number | null;
+  desired_share: number | null; observed_share: number | null;
+}
+
+/** Asserts `actual` equals `expected` within 1e-9 relative (or that both are null). */
+export function close(actual: number | null, expected: number | null, what: string): void {
+  if (actual === null || expected === null) assert.equal(actual, expected, what);
+  else assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
+}
 
 export interface ExpectedBackend {
   leaf: string;

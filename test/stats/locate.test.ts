@@ -19,6 +19,8 @@ import {
 } from '../../src/stats';
 import { startCluster, type Cluster } from '../cluster/harness';
 import { freePort } from '../support/ports';
+import { EXTENSION_WORDING } from '../../src/extension/wording';
+import { CLI_WORDING } from '../../src/cli/wording';
 
 const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));
@@ -39,10 +41,11 @@ describe('locatePrometheus (real kube-apiserver)', () => {
   let cluster: Cluster;
   const located: PrometheusLocation[] = [];
   const timings: Record<string, number> = {};
-  const kc = (file: string) => loadKubeconfig({ setting: file }).kc;
-  const locate = async (options: LocateOptions) => {
+  const kc = (file: string) => loadKubeconfig({ setting: file }, {}, EXTENSION_WORDING).kc;
+  // The extension's words unless a test passes the CLI's.
+  const locate = async (options: Omit<LocateOptions, 'wording'> & { wording?: LocateOptions['wording'] }) => {
     const t = Date.now();
-    const r = await locatePrometheus(options);
+    const r = await locatePrometheus({ wording: EXTENSION_WORDING, ...options });
     timings.slowestLocateMs = Math.max(timings.slowestLocateMs ?? 0, Date.now() - t);
     if (isLocated(r)) located.push(r);
     return r;
@@ -87,7 +90,7 @@ describe('locatePrometheus (real kube-apiserver)', () => {
     const bad = note('prometheus-unreachable (bad setting)', failed(await locate({ setting: 'ftp://p.example', kc: kc(cluster.kubeconfig) })));
     assert.equal(bad.state, 'prometheus-unreachable');
     assert.equal(bad.message, 'canaryLens.prometheus.url is not an http or https URL: "ftp://p.example"');
-    const cli = failed(await locate({ setting: 'nonsense', settingLabel: '--prometheus URL' }));
+    const cli = failed(await locate({ setting: 'nonsense', wording: CLI_WORDING }));
     assert.match(cli.message, /^--prometheus URL is not a URL/);
   });
 
@@ -105,7 +108,7 @@ describe('locatePrometheus (real kube-apiserver)', () => {
     assert.equal(r.state, 'viz-not-installed');
     assert.equal(r.message, 'Linkerd viz not installed: no namespace is labelled linkerd.io/extension=viz');
     assert.equal(r.nextStep, 'Install it (linkerd viz install | kubectl apply -f -) or set canaryLens.prometheus.url');
-    const cli = failed(await locate({ kc: kc(cluster.kubeconfig), settingLabel: '--prometheus URL' }));
+    const cli = failed(await locate({ kc: kc(cluster.kubeconfig), wording: CLI_WORDING }));
     assert.equal(cli.nextStep, 'Install it (linkerd viz install | kubectl apply -f -) or pass --prometheus URL');
   });
 

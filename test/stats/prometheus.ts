@@ -17,9 +17,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { httpGet } from '../support/http';
 import { freePort } from '../support/ports';
 import { ServerProcess, trackDir, untrackDir } from '../support/processes';
 import { sleep } from '../support/wait';
@@ -141,20 +141,6 @@ function configYaml(opts: StartPrometheusOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
-function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { timeout: timeoutMs }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
-
 export async function startPrometheus(opts: StartPrometheusOptions = {}): Promise<RunningPrometheus> {
   const log = opts.log ?? defaultLog;
   const config = configYaml(opts); // refuses a target that is not loopback before anything starts
@@ -181,14 +167,14 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
   const server = new ServerProcess({ name: 'prometheus', command: 'prometheus', args, logFile, pidFile, cleanupDir: dir });
 
   const waitReady = (): Promise<void> =>
-    server.waitUntil(`${url}/-/ready`, async () => (await httpGet(`${url}/-/ready`)).status === 200, opts.readyTimeoutMs ?? 60_000, { intervalMs: 50 });
+    server.waitUntil(`${url}/-/ready`, async () => (await httpGet(`${url}/-/ready`, { timeoutMs: 2000 })).status === 200, opts.readyTimeoutMs ?? 60_000, { intervalMs: 50 });
 
   const stopServer = async (): Promise<void> => {
     if (!server.started) return;
     await server.stop(15_000);
     // The port must be closed before a "down" test goes on.
     for (let i = 0; i < 100; i++) {
-      if (!(await httpGet(`${url}/-/ready`, 500).then(() => true, () => false))) break;
+      if (!(await httpGet(`${url}/-/ready`, { timeoutMs: 500 }).then(() => true, () => false))) break;
       await sleep(50);
     }
   };

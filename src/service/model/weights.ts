@@ -111,9 +111,8 @@ export function largestRemainder(exact: readonly number[], total: number): numbe
   // e/sum first: total/sum can overflow to Infinity when the exact values are tiny.
   const rescale = Math.abs(sum - total) > snapTolerance(total);
   const quotas = exact.map((e) => snap(rescale ? Math.min((e / sum) * total, total) : e));
-  const floors = quotas.map(Math.floor);
-  const remainders = quotas.map((q, i) => q - floors[i]);
-  return distribute(floors, total, (a, b) => remainders[b] - remainders[a]);
+  const parts = quotas.map((q) => ({ floor: Math.floor(q), key: q - Math.floor(q) }));
+  return distribute(parts, total, (a, b) => b - a);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,10 +164,11 @@ export function parseQuantity(text: string | number): Quantity | { error: string
     const e = Number(exponent.slice(1));
     if (!Number.isSafeInteger(e) || Math.abs(e) > 400) return { error: `exponent out of range in "${s}"` };
     exp10 += e;
-  } else if (suffix in BINARY_EXP) {
-    exp2 = BINARY_EXP[suffix];
   } else {
-    exp10 += DECIMAL_EXP[suffix];
+    // The regex admits only the suffixes of these two tables.
+    const binary = BINARY_EXP[suffix];
+    if (binary !== undefined) exp2 = binary;
+    else exp10 += DECIMAL_EXP[suffix] ?? 0;
   }
   if (mantissa > 0n && exp10 > 30) return { error: `weight "${s}" is too large` };
   mantissa <<= BigInt(exp2);
@@ -221,6 +221,7 @@ function snap(x: number): number {
 
 function shift(weights: readonly number[], target: number, points: number, T: number): number[] {
   const cur = weights[target]; // 0 when all weights are 0, i.e. share 0
+  if (cur === undefined) throw new RangeError(`target ${target} is not a backend index (0..${weights.length - 1})`);
   // (cur·100 + d·T)/100 keeps integer steps exact, so half-way cases are recognised.
   const x = Math.min(Math.max(snap((cur * 100 + points * T) / 100), 0), T);
   return withTarget(weights, target, roundStep(cur, x), T);
@@ -263,36 +264,39 @@ function apportion(weights: readonly number[], total: number): number[] {
   const ws = weights.some((w) => w > 0) ? weights.map(BigInt) : weights.map(() => 1n);
   const sum = ws.reduce((a, b) => a + b, 0n);
   const t = BigInt(total);
-  const floors = ws.map((w) => Number((w * t) / sum));
-  const rems = ws.map((w) => (w * t) % sum);
-  return distribute(floors, total, (a, b) => {
-    const ra = rems[a];
-    const rb = rems[b];
-    return ra > rb ? -1 : ra < rb ? 1 : 0;
-  });
+  const parts = ws.map((w) => ({ floor: Number((w * t) / sum), key: (w * t) % sum }));
+  return distribute(parts, total, (ra, rb) => (ra > rb ? -1 : ra < rb ? 1 : 0));
 }
 
 /**
- * Add the units missing from Σfloors to entries in `byPriority` order (stable sort: ties keep
- * the lower index first). The deficit is below n for proper quotas; round-robin covers the rest.
+ * Add the units missing from Σfloors to entries in the order of their keys by `byPriority`
+ * (stable sort: ties keep the lower index first). The deficit is below n for proper quotas;
+ * round-robin covers the rest. Callers never pass an empty `parts`.
  */
-function distribute(floors: number[], total: number, byPriority: (a: number, b: number) => number): number[] {
-  const n = floors.length;
-  const out = [...floors];
-  const order = out.map((_, i) => i).sort((a, b) => byPriority(a, b) || a - b);
-  let deficit = total - out.reduce((a, b) => a + b, 0);
+function distribute<K>(
+  parts: readonly { floor: number; key: K }[],
+  total: number,
+  byPriority: (a: K, b: K) => number,
+): number[] {
+  const n = parts.length;
+  const ranked = parts
+    .map((p, index) => ({ index, key: p.key, value: p.floor }))
+    .sort((a, b) => byPriority(a.key, b.key) || a.index - b.index);
+  let deficit = total - ranked.reduce((a, r) => a + r.value, 0);
   if (!Number.isSafeInteger(deficit)) throw new RangeError(`cannot round to ${total}: quotas are out of range`);
   for (let k = 0; deficit > 0; k++, deficit--) {
-    const i = order[k % n];
-    out[i] += 1;
+    const r = ranked[k % n];
+    if (r) r.value += 1;
   }
   // Only reachable through float noise in largestRemainder: take back from the smallest remainders.
   for (let k = n - 1; deficit < 0; k = (k - 1 + n) % n) {
-    const i = order[k];
-    if (out[i] > 0) {
-      out[i] -= 1;
+    const r = ranked[k];
+    if (r && r.value > 0) {
+      r.value -= 1;
       deficit++;
     }
   }
+  const out = parts.map((p) => p.floor);
+  for (const r of ranked) out[r.index] = r.value;
   return out;
 }
