@@ -11,7 +11,7 @@ import type { PrometheusLocation } from '../stats/locate';
 import { LanguageService } from '../service/languageService';
 import { splitsFromObjects, splitsOfText, type ManifestSplit } from '../stats/fromManifests';
 import { readFiles } from './lint';
-import { kindNames } from '../service/model/kinds';
+import { kindNames, KINDS, SPLIT_KINDS } from '../service/model/kinds';
 import { CLI_WORDING } from './wording';
 
 /**
@@ -244,7 +244,7 @@ async function runClusterStats(opts: StatsOptions, client: PrometheusClient | un
     if (!listing.kinds.some((k) => k.state === 'ready')) {
       const first = listing.kinds.find((k) => k.state !== 'crd-missing') ?? listing.kinds[0]!;
       const message = first.state === 'crd-missing' ? listing.kinds.map((k) => k.message).join('; ') : first.message;
-      return failure(stderr, what, first.state, message, first.state === 'crd-missing' ? 'Install linkerd-smi (TrafficSplit) or the Gateway API CRDs (HTTPRoute).' : first.nextStep, safe);
+      return failure(stderr, what, first.state, message, first.state === 'crd-missing' ? `Install ${SPLIT_KINDS.map((k) => `${KINDS[k].install} (${k})`).join(' or ')}.` : first.nextStep, safe);
     }
     for (const k of listing.kinds) {
       if (k.state !== 'ready' && k.state !== 'crd-missing') stderr += safe(`canary-lens: ${k.label} in ${listing.namespace} not read [${k.state}]: ${k.message}\n`);

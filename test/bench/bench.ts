@@ -46,6 +46,7 @@ import { parseAllDocuments } from 'yaml';
 import type { CompletionItem, CompletionList } from 'vscode-languageserver-protocol/node';
 import { indexedNotification } from '../../src/protocol/messages';
 import { fileUri, startServer, type LspClient, type PublishedDiagnostics } from '../support/lspClient';
+import { sleep } from '../support/wait';
 import { generateBenchManifest, type BenchManifest } from './generate';
 import { ensureBenchTools, type BenchTools } from './setup';
 
@@ -415,7 +416,6 @@ function timed<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const log = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
 

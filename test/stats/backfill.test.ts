@@ -12,21 +12,12 @@ import {
   type FetchLike, type SplitStats, type StatsSplit,
 } from '../../src/stats';
 import { splitsFromPaths } from '../../src/cli/stats';
-import { expectedFor, type ExpectedBackend } from './expected';
+import { close, expectedFor, type ExpectedBackend } from './expected';
 import { buildHistory, EVAL, toOpenMetrics, WINDOW, type History } from './history';
 import { probeOpenMetrics, PROBES } from './probes';
 import { startPrometheus, type RunningPrometheus } from './prometheus';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'stats');
-
-/** Equal within 1e-9 relative (or both null). */
-function close(actual: number | null, expected: number | null, what: string): void {
-  if (expected === null || actual === null) {
-    assert.equal(actual, expected, what);
-    return;
-  }
-  assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
-}
 
 function assertSplit(got: SplitStats, want: ExpectedBackend[]): void {
   const id = `${got.split.kind} ${got.split.name}${got.split.rule ? ` rule ${got.split.rule}` : ''}`;

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { builtFile, runCli } from '../support/built';
 import { freePort } from '../support/ports';
 import { splitsFromPaths } from '../../src/cli/stats';
-import { close, expectedFor, type JsonRow } from './expected';
+import { closeRow, expectedFor, type JsonRow } from './expected';
 import { buildHistory, EVAL, EVAL_RFC3339, toOpenMetrics, type History } from './history';
 import { startPrometheus, type RunningPrometheus } from './prometheus';
 
@@ -50,13 +50,7 @@ describe('canary-lens stats (built CLI) against a backfilled Prometheus', () => 
         assert.equal(row.namespace, split.namespace);
         assert.equal(row.kind, split.kind);
         assert.equal(row.apex, split.apex);
-        close(row.success, want.success, `${where} success`);
-        close(row.rps, want.rps, `${where} rps`);
-        close(row.latency_ms_p50, want.p50, `${where} p50`);
-        close(row.latency_ms_p95, want.p95, `${where} p95`);
-        close(row.latency_ms_p99, want.p99, `${where} p99`);
-        close(row.desired_share, want.desired, `${where} desired`);
-        close(row.observed_share, want.observed, `${where} observed`);
+        closeRow(row, want, where);
         n++;
       }
     }

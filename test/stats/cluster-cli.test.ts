@@ -31,7 +31,7 @@ import { startCluster, type Cluster } from '../cluster/harness';
 import { builtFile, runCli, type CliRun } from '../support/built';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
-import { close, expectedFor, type JsonRow } from './expected';
+import { closeRow, expectedFor, type JsonRow } from './expected';
 import { buildHistory, EVAL_RFC3339, toOpenMetrics, type History } from './history';
 import { startPrometheus, type RunningPrometheus } from './prometheus';
 import { EXTENSION_WORDING } from '../../src/extension/wording';
@@ -184,13 +184,7 @@ describe('canary-lens stats, cluster mode (built CLI, real kube-apiserver, backf
         const where = `${split.namespace}/${split.name}/${want.leaf}`;
         assert.equal(row.kind, split.kind, where);
         assert.equal(row.apex, split.apex, where);
-        close(row.success, want.success, `${where} success`);
-        close(row.rps, want.rps, `${where} rps`);
-        close(row.latency_ms_p50, want.p50, `${where} p50`);
-        close(row.latency_ms_p95, want.p95, `${where} p95`);
-        close(row.latency_ms_p99, want.p99, `${where} p99`);
-        close(row.desired_share, want.desired, `${where} desired`);
-        close(row.observed_share, want.observed, `${where} observed`);
+        closeRow(row, want, where);
         n++;
       }
     }

@@ -38,6 +38,17 @@ export interface ExpectedBackend {
   observed: number | null;
 }
 
+/** Asserts the numbers of a `--format json` row equal the hand computation for its backend (`close` each). */
+export function closeRow(row: JsonRow, want: ExpectedBackend, where: string): void {
+  close(row.success, want.success, `${where} success`);
+  close(row.rps, want.rps, `${where} rps`);
+  close(row.latency_ms_p50, want.p50, `${where} p50`);
+  close(row.latency_ms_p95, want.p95, `${where} p95`);
+  close(row.latency_ms_p99, want.p99, `${where} p99`);
+  close(row.desired_share, want.desired, `${where} desired`);
+  close(row.observed_share, want.observed, `${where} observed`);
+}
+
 type Family = 'authority' | 'route';
 
 function seriesMatches(l: Labels, split: StatsSplit, leaf: string, family: Family): boolean {

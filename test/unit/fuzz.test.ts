@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { LanguageService } from '../../src/service/languageService';
-import { linesOf, offsetAt, positionAt, rangeInside } from '../support/text';
+import { lineStarts, linesOf, offsetAt, positionAt, rangeInside } from '../support/text';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const COUNT = Number(process.env.FUZZ_COUNT ?? 10_000);
@@ -240,11 +240,6 @@ const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'namespace', 'spec', 'se
 
 type Mutation = (text: string, rng: Rng) => string;
 
-const lineStartOffsets = (text: string): number[] => {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-};
 const at = (text: string, offset: number, insert: string, removeCount = 0): string => text.slice(0, offset) + insert + text.slice(offset + removeCount);
 /** A random `key: value` value span (or undefined when the text has none). */
 function valueSpan(text: string, rng: Rng, key?: string): { start: number; end: number } | undefined {
@@ -285,7 +280,7 @@ const MUTATIONS: Record<string, { weight: number; apply: Mutation }> = {
       return out;
     },
   },
-  insertToken: { weight: 10, apply: (t, r) => at(t, r.chance(0.5) ? r.pick(lineStartOffsets(t)) : r.int(t.length + 1), r.pick(TOKENS)) },
+  insertToken: { weight: 10, apply: (t, r) => at(t, r.chance(0.5) ? r.pick(lineStarts(t)) : r.int(t.length + 1), r.pick(TOKENS)) },
   oddValue: { weight: 10, apply: (t, r) => replaceValue(t, r, r.pick(ODD_VALUES), r.chance(0.6) ? 'weight' : undefined) },
   renameKey: {
     weight: 5,
@@ -300,7 +295,7 @@ const MUTATIONS: Record<string, { weight: number; apply: Mutation }> = {
   duplicateLine: {
     weight: 6,
     apply: (t, r) => {
-      const starts = lineStartOffsets(t);
+      const starts = lineStarts(t);
       const i = r.int(starts.length);
       const line = t.slice(starts[i], starts[i + 1] ?? t.length);
       return at(t, starts[i]!, line.endsWith('\n') ? line : `${line}\n`);
@@ -316,7 +311,7 @@ const MUTATIONS: Record<string, { weight: number; apply: Mutation }> = {
       return lines.join('\n');
     },
   },
-  separator: { weight: 8, apply: (t, r) => at(t, r.pick(lineStartOffsets(t)), r.pick(['---\n', '---', '--- \n', '---\r\n', '...\n---\n', '--- !!map\n'])) },
+  separator: { weight: 8, apply: (t, r) => at(t, r.pick(lineStarts(t)), r.pick(['---\n', '---', '--- \n', '---\r\n', '...\n---\n', '--- !!map\n'])) },
   crlf: { weight: 6, apply: (t, r) => (r.chance(0.7) ? t.replace(/\n/g, '\r\n') : t.replace(/\n/g, () => (r.chance(0.3) ? '\r\n' : r.chance(0.1) ? '\r' : '\n'))) },
   tabs: { weight: 5, apply: (t, r) => t.replace(/^( +)/gm, (m) => (r.chance(0.3) ? '\t'.repeat(Math.max(1, m.length >> 1)) : r.chance(0.2) ? `\t${m}` : m)) },
   unicode: {

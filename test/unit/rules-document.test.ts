@@ -52,16 +52,7 @@ spec:
 });
 
 test('yaml-syntax near miss: the same file, well formed', () => {
-  const text = PRELUDE + `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 1
----
+  const text = PRELUDE + trafficSplit({ namespace: null, backends: ['web-svc=1'] }) + `---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata:

@@ -129,16 +129,7 @@ metadata:
 spec:
   matches: 7
 ---
-apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: web-svc-ts
-spec:
-  service: web-apex
-  backends:
-    - service: web-svc
-      weight: 1.5
-`;
+` + trafficSplit({ namespace: null, backends: ['web-svc=1.5'] });
   expectDiagnostics(serviceWith({ [uri]: text }), uri, [
     { code: 'weight-invalid', text: '1.5', line: 37, character: 14 },
     { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 30, character: 6 },

@@ -81,6 +81,8 @@ export interface KindEntry<K extends SplitKind = SplitKind> {
   /** The kind and apiVersion Linkerd recommends instead, when the "convert" refactor rewrites this kind into it. */
   convertsTo?: { kind: SplitKind; apiVersion: string };
   cluster: readonly ClusterResource[];
+  /** What to install to get the kind's CRD, for messages ("linkerd-smi"). */
+  install: string;
   metrics: {
     /**
      * The family Linkerd measures the kind in: linkerd-smi turns a TrafficSplit into ServiceProfile dstOverrides,
@@ -147,6 +149,7 @@ export const KINDS: { readonly [K in SplitKind]: KindEntry<K> } = {
       id: 'trafficsplits', group: SMI, plural: 'trafficsplits', versions: ['v1alpha2', 'v1alpha1'],
       label: 'TrafficSplits', missing: 'TrafficSplit CRD not installed: install linkerd-smi',
     }],
+    install: 'linkerd-smi',
     metrics: { family: 'authority' },
   },
   HTTPRoute: {
@@ -174,6 +177,7 @@ export const KINDS: { readonly [K in SplitKind]: KindEntry<K> } = {
         missing: 'Linkerd HTTPRoute CRD not installed: install the Linkerd CRDs (linkerd install --crds)',
       },
     ],
+    install: 'the Gateway API CRDs',
     metrics: { family: 'route', routeKind: 'HTTPRoute' },
   },
 };

@@ -1,0 +1,44 @@
+// ESLint flat config: typescript-eslint's type-checked rules over src/, test/, tools/ and scripts/*.ts (types from the
+// per-package tsconfig.json files through the project service), plain JS rules for the .mjs scripts, and the import
+// walls between the packages under src/ (eslint-rules/boundaries.mjs).
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+import boundaries from './eslint-rules/boundaries.mjs';
+
+/** The Node globals the plain JS files use (the `globals` package is not a dependency). */
+const nodeGlobals = Object.fromEntries(
+  ['process', 'console', 'URL', 'Buffer', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'].map((g) => [g, 'readonly']),
+);
+
+export default defineConfig(
+  {
+    ignores: [
+      'dist/', 'out/', 'node_modules/', '.test-artifacts/', '**/*.vsix',
+      // A stray committed copy of tsc's emitted declaration (out/types/protocol/messages.d.ts); messages.ts is the source.
+      'src/protocol/messages.d.ts',
+    ],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    plugins: { boundaries },
+    rules: {
+      'boundaries/packages': 'error',
+      // node:test's test()/describe()/it() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: nodeGlobals },
+  },
+);
