@@ -17,7 +17,7 @@ export function formatText(reports: readonly FileReport[]): string {
     for (const d of r.diagnostics) {
       const sev = severityName(d);
       count[sev]++;
-      lines.push(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${sev} ${d.message} [${String(d.code)}]`);
+      lines.push(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${sev} ${typeof d.message === 'string' ? d.message : d.message.value} [${String(d.code)}]`);
     }
   }
   const files = reports.filter((r) => r.diagnostics.length > 0).length;

@@ -131,7 +131,7 @@ export function startServer(connection: Connection): void {
 
   connection.onDidCloseTextDocument(({ textDocument }) => {
     open.delete(textDocument.uri);
-    connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+    void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
     void reloadFromDisk(textDocument.uri);
   });
 

@@ -5,7 +5,7 @@
 #
 # Idempotent: when the cached binary exists and answers `--version`, nothing is built. A cold build takes 6-9 minutes,
 # peaks at about 1.3 GB of memory and needs about 2.1 GB of disk; the source tree is removed after a successful build.
-# See ../../../shared/docs/real-parts.md section 3 for the recipe this follows.
+# The recipe: Debian's `kubernetes` source package, built offline with Debian's Go (the steps below).
 #
 # The apt source is read from the machine's own apt configuration at run time; /etc/apt is never modified (the deb-src
 # list, its indexes and the downloaded source live in private folders under the cache folder).

@@ -306,7 +306,7 @@ export function buildPanelModel(input: ModelInput): PanelModel {
   if (cluster.state === 'no-kubeconfig' || cluster.state === 'kubeconfig-error') return base;
 
   const byKey = new Map<string, SplitStats>();
-  for (const s of stats?.splits ?? []) byKey.set(splitKey(s.split as LiveSplit), s);
+  for (const s of stats?.splits ?? []) byKey.set(splitKey(s.split), s);
   for (const split of cluster.splits) {
     const key = splitKey(split);
     const st = byKey.get(key);

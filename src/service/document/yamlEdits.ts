@@ -68,7 +68,7 @@ function pairEnd(pair: Pair<unknown, unknown>): number | undefined {
  */
 export function insertPair(part: YamlPart, map: YAMLMap, key: string, value: string, after?: Pair<unknown, unknown>): TextEdit | undefined {
   const text = part.text;
-  const pairs = map.items as Pair<unknown, unknown>[];
+  const pairs = map.items;
   const anchor = after ?? pairs[pairs.length - 1];
   if (map.flow) {
     if (!anchor) {

@@ -28,13 +28,13 @@ export function seqAt(map: unknown, key: string): YAMLSeq | undefined {
 }
 
 export function keySpan(map: unknown, key: string): Span | undefined {
-  return spanOf(pairOf(map, key)?.key as Node | undefined);
+  return spanOf(pairOf(map, key)?.key);
 }
 
 /** The span of a pair's value, or of its key when the value is empty. */
 export function valueOrKeySpan(map: unknown, key: string): Span | undefined {
   const pair = pairOf(map, key);
-  return spanOf(pair?.value ?? undefined) ?? spanOf(pair?.key as Node | undefined);
+  return spanOf(pair?.value ?? undefined) ?? spanOf(pair?.key);
 }
 
 /** A scalar value as a string (numbers too: `name: 123` is still a name), located at its value. */

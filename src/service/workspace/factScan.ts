@@ -42,7 +42,7 @@ export function scanParsed(doc: Document.Parsed, wanted: Wanted): Scanned {
       out.set(path, { value: String(node.value), span: { start: node.range[0], end: node.range[1] } });
     }
   };
-  walk(doc.contents as Node | null, '');
+  walk(doc.contents, '');
   return out;
 }
 

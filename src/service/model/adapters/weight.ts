@@ -38,7 +38,7 @@ export function readWeight(doc: Document.Parsed, node: Node | null | undefined, 
 
 function safeResolve(doc: Document.Parsed, node: Node): Node | undefined {
   try {
-    return isAlias(node) ? (node.resolve(doc) as Node | undefined) : node;
+    return isAlias(node) ? node.resolve(doc) : node;
   } catch {
     return undefined; // an alias to a missing anchor is a yaml-syntax error already
   }
