@@ -14,7 +14,7 @@ import { documents, httpRoute, trafficSplit, type RuleOptions } from '../support
 const URI = 'file:///ws/split.yaml';
 const alone = (text: string) => serviceWith({ [URI]: text });
 
-test('codes.ts holds the 20 codes of the README's table with their severities', () => {
+test('codes.ts holds the 20 codes of the README table with their severities', () => {
   const numeric = { error: 1, warning: 2, hint: 4 } as const;
   const actual = Object.fromEntries(Object.entries(DIAGNOSTIC_CODES).map(([code, v]) => [code, numeric[v.severity]]));
   assert.deepEqual(actual, { ...SPEC_SEVERITY });
