@@ -44,11 +44,12 @@ export interface SessionState {
   kinds: Partial<Record<KindId, KindStatus>>;
 }
 
-export declare interface ClusterSession {
-  on(event: 'state', listener: (s: SessionState) => void): this;
-  on(event: 'facts', listener: (f: ClusterFactsParams) => void): this;
-  on(event: 'change', listener: (c: WatchChange) => void): this;
-}
+/** The events a session emits, with their listeners' arguments. */
+export type ClusterSessionEvents = {
+  state: [s: SessionState];
+  facts: [f: ClusterFactsParams];
+  change: [c: WatchChange];
+};
 
 /** Order of importance: the first state any relevant kind is in wins. */
 const SEVERITY: WatchState[] = ['unauthorized', 'unreachable', 'forbidden', 'error', 'connecting', 'crd-missing', 'ready'];
@@ -79,7 +80,7 @@ export function overallState(kinds: Partial<Record<KindId, KindStatus>>): Pick<S
   return { state: 'connecting', message: 'Connecting…' };
 }
 
-export class ClusterSession extends EventEmitter {
+export class ClusterSession extends EventEmitter<ClusterSessionEvents> {
   private readonly watchers = new Map<KindId, ResourceWatcher>();
   private readonly statuses: Partial<Record<KindId, KindStatus>> = {};
   private disposed = false;

@@ -67,13 +67,14 @@ export function backoffDelay(attempt: number, b: Backoff): number {
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 
-export declare interface ResourceWatcher {
-  on(event: 'status', listener: (s: KindStatus) => void): this;
-  on(event: 'change', listener: (c: WatchChange) => void): this;
-  on(event: 'missing', listener: () => void): this;
-}
+/** The events a watcher emits, with their listeners' arguments. */
+export type ResourceWatcherEvents = {
+  status: [s: KindStatus];
+  change: [c: WatchChange];
+  missing: [];
+};
 
-export class ResourceWatcher extends EventEmitter {
+export class ResourceWatcher extends EventEmitter<ResourceWatcherEvents> {
   readonly items = new Map<string, K8sObject>();
   /** True once a list has succeeded (items are meaningful). */
   synced = false;

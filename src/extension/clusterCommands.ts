@@ -32,6 +32,7 @@ export function registerClusterCommands(
       const started = Date.now();
       // A separate bundle, required only now: esbuild leaves a require of a computed path alone.
       const file = context.asAbsolutePath('dist/cluster.js');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a computed path, loaded on first use (see above)
       const mod = require(file) as ClusterModule;
       const controller = mod.createClusterController({ context, channel: log, client });
       context.subscriptions.push(controller);

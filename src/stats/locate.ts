@@ -223,7 +223,7 @@ interface ForwardSocket {
 
 /** Words for a failed WebSocket upgrade (`Unexpected server response: 403`) or a network error. */
 export function portForwardReason(e: unknown, namespace: string, pod: string): string {
-  const message = e instanceof Error ? e.message : e && typeof e === 'object' && 'message' in e ? String((e as { message: unknown }).message) : String(e);
+  const message = e instanceof Error ? e.message : e && typeof e === 'object' && 'message' in e ? String(e.message) : String(e);
   const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
   switch (status) {
     case '401': return 'the API server rejected the credentials (401)';
@@ -269,8 +269,8 @@ export async function startPortForward(kc: KubeConfig, namespace: string, pod: s
         link.close();
       }
     });
-    forward.portForward(namespace, pod, [port], socket, errors, socket).then((ws) => {
-      link = ws as unknown as ForwardSocket;
+    forward.portForward(namespace, pod, [port], socket, errors, socket).then((ws: unknown) => {
+      link = ws as ForwardSocket;
       if (closed || socket.destroyed) {
         link.close();
         return;

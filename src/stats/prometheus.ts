@@ -83,7 +83,7 @@ export function displayUrl(base: string): string {
 function reasonOf(e: unknown, timeoutMs: number): string {
   if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) return `no answer within ${timeoutMs / 1000} s`;
   const cause = e instanceof Error ? (e as Error & { cause?: unknown }).cause : undefined;
-  const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
+  const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : undefined;
   const message = cause instanceof Error ? cause.message : e instanceof Error ? e.message : String(e);
   return code && !message.includes(code) ? `${code} ${message}` : message;
 }

@@ -197,7 +197,7 @@ describe('facts and states', () => {
         { metadata: { name: 'web-svc', namespace: 'emojivoto' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }], selector: { app: 'web-svc' } } },
         { metadata: { name: 'web-apex', namespace: 'emojivoto' }, spec: { ports: [{ port: 80 }], selector: {} } },
       ],
-      endpoints: [{ metadata: { name: 'web-svc' }, subsets: [{ addresses: [{}, {}], notReadyAddresses: [{}] }, { addresses: [{}] }] } as never],
+      endpoints: [{ metadata: { name: 'web-svc' }, subsets: [{ addresses: [{}, {}], notReadyAddresses: [{}] }, { addresses: [{}] }] }],
       serviceProfiles: [{ metadata: { name: 'web-apex.emojivoto.svc.cluster.local' }, spec: { dstOverrides: [{ authority: 'x', weight: 1 }] } }],
     });
     assert.deepEqual(facts, {

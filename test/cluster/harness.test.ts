@@ -80,7 +80,7 @@ describe('real-cluster harness', { timeout: FIRST_BUILD_TIMEOUT_MS + 10 * 60_000
   it('serves the same stored split under v1alpha2 and v1alpha1 (conversion None)', async () => {
     const v2 = await cluster.kubectl(['get', 'trafficsplits.v1alpha2.split.smi-spec.io', 'web-svc-ts', '-o', 'json']);
     assert.equal(v2.code, 0, v2.stderr);
-    const o2 = JSON.parse(v2.stdout);
+    const o2 = JSON.parse(v2.stdout) as { apiVersion: string; spec: { backends: unknown } };
     assert.equal(o2.apiVersion, 'split.smi-spec.io/v1alpha2');
     assert.deepEqual(o2.spec.backends, [
       { service: 'web-svc', weight: 500 },
@@ -88,7 +88,7 @@ describe('real-cluster harness', { timeout: FIRST_BUILD_TIMEOUT_MS + 10 * 60_000
     ]);
     const v1 = await cluster.kubectl(['get', 'trafficsplits.v1alpha1.split.smi-spec.io', 'web-svc-ts', '-o', 'json']);
     assert.equal(v1.code, 0, v1.stderr);
-    const o1 = JSON.parse(v1.stdout);
+    const o1 = JSON.parse(v1.stdout) as { apiVersion: string; spec: { backends: Array<{ weight: unknown }> } };
     assert.equal(o1.apiVersion, 'split.smi-spec.io/v1alpha1');
     // No conversion happens: the stored JSON number comes back unchanged under v1alpha1, where the schema would also
     // allow a quantity string. A client reading v1alpha1 must read 500 as the quantity 500 (= 500000m), not 500m.
@@ -109,7 +109,7 @@ describe('real-cluster harness', { timeout: FIRST_BUILD_TIMEOUT_MS + 10 * 60_000
       ].join('\n'),
     });
     assert.equal(put.code, 0, put.stderr);
-    const back = JSON.parse((await cluster.kubectl(['get', 'trafficsplits.v1alpha2.split.smi-spec.io', 'milli-ts', '-o', 'json'])).stdout);
+    const back = JSON.parse((await cluster.kubectl(['get', 'trafficsplits.v1alpha2.split.smi-spec.io', 'milli-ts', '-o', 'json'])).stdout) as { spec: { backends: Array<{ weight: unknown }> } };
     assert.deepEqual(
       back.spec.backends.map((b: { weight: unknown }) => b.weight),
       ['500m', '500m'],
@@ -139,19 +139,19 @@ describe('real-cluster harness', { timeout: FIRST_BUILD_TIMEOUT_MS + 10 * 60_000
     assert.equal(ready['web-svc'], 1);
     assert.equal(ready['web-svc-2'], 1);
     assert.equal(ready['web-apex'], undefined, 'no controller makes Endpoints: web-apex has none');
-    const ts = JSON.parse((await cluster.kubectl(['get', 'ts', 'web-svc-ts', '-o', 'json', '--show-managed-fields'])).stdout);
-    const managers = (ts.metadata.managedFields as Array<{ manager: string; operation: string }>).map((f) => `${f.manager}/${f.operation}`);
+    const ts = JSON.parse((await cluster.kubectl(['get', 'ts', 'web-svc-ts', '-o', 'json', '--show-managed-fields'])).stdout) as { metadata: { managedFields: Array<{ manager: string; operation: string }> } };
+    const managers = ts.metadata.managedFields.map((f) => `${f.manager}/${f.operation}`);
     assert.deepEqual(managers, [`${HARNESS_FIELD_MANAGER}/Apply`]);
   });
 
   it('serves both HTTPRoute groups, with defaults and without CEL', async () => {
     const r = await cluster.kubectl(['apply', '--server-side', '--field-manager=harness-test', '-f', path.join(EMOJIVOTO_DIR, 'web-httproute.yaml')]);
     assert.equal(r.code, 0, r.stderr);
-    const v1beta1 = JSON.parse((await cluster.kubectl(['get', 'httproutes.v1beta1.gateway.networking.k8s.io', 'web-canary', '-o', 'json'])).stdout);
+    const v1beta1 = JSON.parse((await cluster.kubectl(['get', 'httproutes.v1beta1.gateway.networking.k8s.io', 'web-canary', '-o', 'json'])).stdout) as { apiVersion: string; spec: { rules: Array<{ matches: unknown; backendRefs: unknown[] }> } };
     assert.equal(v1beta1.apiVersion, 'gateway.networking.k8s.io/v1beta1');
     const rule = v1beta1.spec.rules[0];
-    assert.deepEqual(rule.matches, [{ path: { type: 'PathPrefix', value: '/' } }], 'default match');
-    assert.deepEqual(rule.backendRefs[0], { kind: 'Service', name: 'web-svc', port: 80, weight: 90 }, 'defaults kind (not group: no empty-string default on 1.20)');
+    assert.deepEqual(rule?.matches, [{ path: { type: 'PathPrefix', value: '/' } }], 'default match');
+    assert.deepEqual(rule?.backendRefs[0], { kind: 'Service', name: 'web-svc', port: 80, weight: 90 }, 'defaults kind (not group: no empty-string default on 1.20)');
     const bad = await cluster.kubectl(['apply', '--server-side', '--field-manager=harness-test', '-f', '-'], {
       input: 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: bad-route}\nspec:\n  rules:\n  - backendRefs: [{name: web-svc, port: 80, weight: -1}]\n',
     });
@@ -163,9 +163,9 @@ describe('real-cluster harness', { timeout: FIRST_BUILD_TIMEOUT_MS + 10 * 60_000
       input: 'apiVersion: policy.linkerd.io/v1beta3\nkind: HTTPRoute\nmetadata: {name: policy-route}\nspec:\n  parentRefs: [{name: web-apex}]\n  rules:\n  - backendRefs: [{name: web-svc, port: 80}]\n',
     });
     assert.equal(policy.code, 0, policy.stderr);
-    const p = JSON.parse((await cluster.kubectl(['get', 'httproutes.v1beta1.policy.linkerd.io', 'policy-route', '-o', 'json'])).stdout);
+    const p = JSON.parse((await cluster.kubectl(['get', 'httproutes.v1beta1.policy.linkerd.io', 'policy-route', '-o', 'json'])).stdout) as { spec: { parentRefs: unknown; rules: Array<{ backendRefs: Array<{ weight: unknown }> }> } };
     assert.deepEqual(p.spec.parentRefs, [{ group: 'policy.linkerd.io', kind: 'Gateway', name: 'web-apex' }]);
-    assert.equal(p.spec.rules[0].backendRefs[0].weight, 1);
+    assert.equal(p.spec.rules[0]?.backendRefs[0]?.weight, 1);
     assert.equal((await cluster.kubectl(['delete', 'httproutes.policy.linkerd.io', 'policy-route'])).code, 0);
 
     const sp = await cluster.kubectl(['get', 'serviceprofiles', '-o', 'name']);

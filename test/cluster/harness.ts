@@ -168,8 +168,8 @@ export async function ensureKubeApiServer(log: (line: string) => void = defaultL
     };
     const out = { s: '' };
     const err = { s: '' };
-    child.stdout!.on('data', (b: Buffer) => onData(b, out));
-    child.stderr!.on('data', (b: Buffer) => onData(b, err));
+    child.stdout.on('data', (b: Buffer) => onData(b, out));
+    child.stderr.on('data', (b: Buffer) => onData(b, err));
     child.on('error', reject);
     child.on('close', (c) => resolve(c ?? 1));
   });
@@ -400,7 +400,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
       runKubectl(args, o.kubeconfig ?? kubeconfig, kubectlCache, o.input, o.timeoutMs ?? 120_000);
     // Runs kubectl until it succeeds; retries only errors that mean "discovery does not know the new CRD kinds yet".
     const must = async (what: string, args: string[]) => {
-      let last = { code: 0, stdout: '', stderr: '' };
+      let last: Awaited<ReturnType<Cluster['kubectl']>>;
       for (let attempt = 1; ; attempt++) {
         last = await kubectl(args);
         if (last.code === 0) return last;

@@ -87,7 +87,7 @@ async function panelBackends(frame: FrameLocator, split: string): Promise<PanelB
 }
 
 function secs(k: string): string {
-  return typeof timings[k] === 'number' ? `${((timings[k] as number) / 1000).toFixed(1)} s` : 'n/a';
+  return typeof timings[k] === 'number' ? `${(timings[k] / 1000).toFixed(1)} s` : 'n/a';
 }
 
 after(() => {
@@ -218,7 +218,7 @@ describe('Canary Lens in real VS Code with the demo cluster', { timeout: 15 * 60
       const frame = await v.openPanel();
       await v.setSideBarWidth(450);
       let readings = 0;
-      let last: PanelBackendRead[] = [];
+      let last: PanelBackendRead[];
       const converged = (bs: PanelBackendRead[]): boolean => Object.entries(NEW_SHARES).every(([name, share]) => {
         const b = bs.find((x) => x.name === name);
         return b !== undefined && b.observed !== null && Math.abs(b.observed - share) <= TOLERANCE_POINTS && b.desired !== null && Math.abs(b.desired - share) < 0.05;

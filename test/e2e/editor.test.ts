@@ -59,7 +59,7 @@ describe('Canary Lens in real VS Code (code-server)', { timeout: 20 * 60_000 }, 
     await vs?.stop();
     timings.wholeRunMs = Date.now() - runStarted;
     writeFileSync(path.join(ARTIFACTS, 'timings.json'), JSON.stringify(timings, null, 2) + '\n');
-    const s = (k: string): string => (typeof timings[k] === 'number' ? `${((timings[k] as number) / 1000).toFixed(1)} s` : 'n/a');
+    const s = (k: string): string => (typeof timings[k] === 'number' ? `${(timings[k] / 1000).toFixed(1)} s` : 'n/a');
     console.log([
       'e2e timings:',
       `  install (code-server + Debian packages): ${timings.install ?? 'n/a'}`,

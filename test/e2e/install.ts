@@ -45,7 +45,7 @@ const defaultLog: Log = (line) => process.stderr.write(`[e2e install] ${line}\n`
 
 function run(cmd: string, args: string[], opts: SpawnSyncOptions & { log: Log }): void {
   const { log, ...rest } = opts;
-  log(`$ ${[cmd, ...args].join(' ')}${rest.cwd ? `   (in ${rest.cwd})` : ''}`);
+  log(`$ ${[cmd, ...args].join(' ')}${rest.cwd ? `   (in ${String(rest.cwd)})` : ''}`);
   // Output goes to stderr so that the progress shows under the test runner too, whose stdout is the report.
   const r = spawnSync(cmd, args, { stdio: ['ignore', process.stderr, process.stderr], ...rest });
   if (r.error) throw new Error(`${cmd} could not run: ${r.error.message}`);

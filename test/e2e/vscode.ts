@@ -477,8 +477,8 @@ function makeVSCode(page: Page, url: string, workspace: string, timings: Timings
     },
 
     async visibleText() {
-      const lines = await editor.locator('.view-lines .view-line').evaluateAll((els) =>
-        els.map((el) => ({ top: parseFloat((el as unknown as { style: { top: string } }).style.top) || 0, text: el.textContent ?? '' })),
+      const lines = await editor.locator('.view-lines .view-line').evaluateAll((els: Array<{ style: { top: string }; textContent: string | null }>) =>
+        els.map((el) => ({ top: parseFloat(el.style.top) || 0, text: el.textContent ?? '' })),
       );
       return lines.sort((a, b) => a.top - b.top).map((l) => l.text.replace(/\u00a0/g, ' ')).join('\n');
     },

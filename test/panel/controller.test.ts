@@ -163,7 +163,7 @@ describe('the panel controller', () => {
     await settle();
     const down = posts.at(-1)!;
     assert.equal(down.notices[0]?.state, 'prometheus-unreachable');
-    assert.match(down.notices[0]!.title, /Prometheus unreachable at http:\/\/prom\.test:9090/);
+    assert.match(down.notices[0].title, /Prometheus unreachable at http:\/\/prom\.test:9090/);
     assert.equal(down.splits[0]!.backends[0]!.success, null);
     prom.down = false;
     timers.fire();

@@ -16,12 +16,16 @@ import { buildPanelModel, type PanelModel, type PanelNotice } from '../../src/ex
 import { renderPanelHtml } from '../../src/extension/panel/render';
 import { buildWebviewBundle, demo, FOUND, HOSTILE, modelOf, NOW, REPO_ROOT, result, snapshot, split, statsOf } from './support';
 
-// The page's globals, for the callbacks that run in Chromium (the project compiles without the DOM library).
-/* eslint-disable @typescript-eslint/no-explicit-any */
-declare const window: any;
-declare const document: any;
+// The page's globals, for the callbacks that run in Chromium (the project compiles without the DOM library): the few
+// members those callbacks use.
+interface PageElement { dataset: Record<string, string | undefined>; textContent: string | null; matches(selector: string): boolean }
+declare const window: { postMessage(message: unknown, targetOrigin: string): void };
+declare const document: {
+  activeElement: PageElement | null;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): { length: number };
+};
 declare function getComputedStyle(element: unknown): { outlineStyle: string; outlineWidth: string; outlineColor: string };
-type HTMLElement = { dataset: Record<string, string | undefined> };
 
 const LIMIT = 150 * 1024;
 const CHROMIUM = '/usr/bin/chromium';
@@ -137,7 +141,7 @@ describe('the panel in Chromium', { skip: existsSync(CHROMIUM) ? false : `${CHRO
   const errors: string[] = [];
   const posted = () => p.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted.splice(0));
   const post = (model: PanelModel) => p.evaluate((m) => window.postMessage({ type: 'model', model: m }, '*'), model);
-  const focused = () => p.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.focus ?? null);
+  const focused = () => p.evaluate(() => document.activeElement?.dataset.focus ?? null);
 
   test('loads under the CSP, renders the first model and says it is ready', async () => {
     p.on('pageerror', (e) => errors.push(e.message));
@@ -160,7 +164,7 @@ describe('the panel in Chromium', { skip: existsSync(CHROMIUM) ? false : `${CHRO
     }
     assert.equal(await focused(), target, `reached in ${seen} presses`);
     const ring = await p.evaluate(() => {
-      const s = getComputedStyle(document.activeElement!);
+      const s = getComputedStyle(document.activeElement);
       return { style: s.outlineStyle, width: s.outlineWidth, color: s.outlineColor, visible: document.activeElement!.matches(':focus-visible') };
     });
     assert.deepEqual(ring, { style: 'solid', width: '2px', color: 'rgb(0, 120, 212)', visible: true });

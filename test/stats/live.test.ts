@@ -86,7 +86,7 @@ describe('traffic simulator (no cluster)', () => {
       assert.equal(got.reduce((a, b) => a + b, 0), n, 'exactly n requests per tick');
       got.forEach((c, i) => (totals[i]! += c));
       const sent = totals[0]! + totals[1]!;
-      assert.ok(Math.abs(totals[0]! - sent * 0.25) <= 1 && Math.abs(totals[1]! - sent * 0.75) <= 1, `tick ${tick}: ${totals}`);
+      assert.ok(Math.abs(totals[0]! - sent * 0.25) <= 1 && Math.abs(totals[1]! - sent * 0.75) <= 1, `tick ${tick}: ${totals.join(',')}`);
     }
     assert.equal(totals[2], 0);
     assert.deepEqual(allocate(5, [0, 0], []), [0, 0]);
@@ -249,17 +249,22 @@ describe('live: simulator + Prometheus + kube-apiserver', { timeout: 600_000 }, 
 
   /** The emojivoto TrafficSplit as the API server has it now. */
   const trafficSplit = async (): Promise<StatsSplit> => {
-    const o = JSON.parse(await kubectl(['-n', NS, 'get', 'trafficsplits.v1alpha2.split.smi-spec.io', 'web-svc-ts', '-o', 'json']));
+    const o = JSON.parse(await kubectl(['-n', NS, 'get', 'trafficsplits.v1alpha2.split.smi-spec.io', 'web-svc-ts', '-o', 'json'])) as { metadata: { name: string }; spec: { service: string; backends: Array<{ service: string; weight: number }> } };
     return { namespace: NS, kind: 'TrafficSplit', name: o.metadata.name, apex: o.spec.service, backends: o.spec.backends.map((b: { service: string; weight: number }) => ({ name: b.service, weight: Number(b.weight) })) };
   };
 
   /** The test's HTTPRoute as the API server has it now (one rule, one Service parent). */
   const httpRoute = async (): Promise<StatsSplit> => {
-    const o = JSON.parse(await kubectl(['-n', NS, 'get', 'httproutes.v1.gateway.networking.k8s.io', 'web-canary-live', '-o', 'json']));
-    const parent = o.spec.parentRefs[0];
+    const o = JSON.parse(await kubectl(['-n', NS, 'get', 'httproutes.v1.gateway.networking.k8s.io', 'web-canary-live', '-o', 'json'])) as {
+      metadata: { name: string };
+      spec: { parentRefs: Array<{ name: string; port?: number }>; rules: Array<{ backendRefs: Array<{ name: string; weight?: number; port: number }> }> };
+    };
+    const [parent] = o.spec.parentRefs;
+    const [rule] = o.spec.rules;
+    assert.ok(parent && rule, 'the HTTPRoute has a parent and a rule');
     return {
       namespace: NS, kind: 'HTTPRoute', name: o.metadata.name, apex: parent.name, apexPort: parent.port,
-      backends: o.spec.rules[0].backendRefs.map((b: { name: string; weight?: number; port: number }) => ({ name: b.name, weight: b.weight ?? 1, port: b.port })),
+      backends: rule.backendRefs.map((b: { name: string; weight?: number; port: number }) => ({ name: b.name, weight: b.weight ?? 1, port: b.port })),
     };
   };
 

@@ -92,7 +92,7 @@ export function expectDiagnostics(
     assert.ok(typeof d.message === 'string' && d.message.length > 0, `message of ${d.code}`);
   }
   for (const code of options.absent ?? []) {
-    const found = all.filter((d) => d.code === code).map((d) => `${d.range.start.line}:${d.range.start.character} ${d.message}`);
+    const found = all.filter((d) => d.code === code).map((d) => `${d.range.start.line}:${d.range.start.character} ${typeof d.message === 'string' ? d.message : d.message.value}`);
     assert.deepEqual(found, [], `${code} must not be reported in ${uri}`);
     nearMissed.add(code);
   }
@@ -103,7 +103,7 @@ export function expectDiagnostics(
     .map((d) => ({ code: String(d.code), text: covered(text, d.range), line: d.range.start.line, character: d.range.start.character }))
     .sort(order);
   const expected: Seen[] = want.map((w) => ({ code: w.code, text: w.text, line: w.line, character: w.character })).sort(order);
-  assert.deepEqual(seen, expected, `diagnostics of ${uri}:\n${kept.map((d) => `  ${d.code} ${JSON.stringify(d.range)} ${d.message}`).join('\n')}`);
+  assert.deepEqual(seen, expected, `diagnostics of ${uri}:\n${kept.map((d) => `  ${d.code} ${JSON.stringify(d.range)} ${typeof d.message === 'string' ? d.message : d.message.value}`).join('\n')}`);
   for (const w of want) {
     triggered.add(w.code);
     if (!w.message) continue;

@@ -358,7 +358,7 @@ export function startServer(command: string, args: string[], opts: StartOptions 
     const set = map.get(key);
     if (!set) return;
     for (const w of [...set]) {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = w.accept(value);
       } catch (error) {

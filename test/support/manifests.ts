@@ -231,7 +231,7 @@ function mapping(fields: Fields, indent: number): string[] {
       if (v.length === 0) lines.push(`${pad}${key}: []`);
       else lines.push(`${pad}${key}:`, ...list(v, indent + 2));
     } else if (Object.values(v).every((x) => x === undefined)) lines.push(`${pad}${key}: {}`);
-    else lines.push(`${pad}${key}:`, ...mapping(v as Fields, indent + 2));
+    else lines.push(`${pad}${key}:`, ...mapping(v, indent + 2));
   }
   return lines;
 }
@@ -242,7 +242,7 @@ function list(items: readonly Value[], indent: number): string[] {
   return items.flatMap((item) => {
     if (isScalar(item)) return [`${pad}- ${scalar(item)}`];
     if (isList(item)) throw new Error('a list directly in a list: write it as a flow-style string');
-    const [first, ...rest] = mapping(item as Fields, indent + 2);
+    const [first, ...rest] = mapping(item, indent + 2);
     if (first === undefined) return [`${pad}- {}`];
     return [`${pad}- ${first.slice(indent + 2)}`, ...rest];
   });

@@ -288,7 +288,7 @@ const MUTATIONS: Record<string, { weight: number; apply: Mutation }> = {
       const keys = [...t.matchAll(/^([ \t-]*)([A-Za-z]+):/gm)];
       if (!keys.length) return t;
       const m = r.pick(keys);
-      const start = m.index! + m[1]!.length;
+      const start = m.index + m[1]!.length;
       return at(t, start, r.pick(KEYS), m[2]!.length);
     },
   },
@@ -456,7 +456,7 @@ function runCase(ls: LanguageService, c: Case, rng: Rng): Timing {
   const text = c.text;
   const lines = linesOf(text);
   let step = 'setFile';
-  let elapsed = 0;
+  let elapsed: number;
   const times: string[] = [];
   let edit = '';
   let last = performance.now();
@@ -521,7 +521,7 @@ function runCase(ls: LanguageService, c: Case, rng: Rng): Timing {
     const file = path.join(tmpdir(), `canary-lens-fuzz-${c.seed}-${c.index}.yaml`);
     writeFileSync(file, text);
     const message = e instanceof Error ? e.stack ?? e.message : String(e);
-    throw new Error(`fuzz case ${c.index} (seed ${c.seed}, mutations ${c.mutations.join('+')}) failed in ${step}; text saved to ${file}${edit ? `; edit ${edit}` : ''}\n${message}`);
+    throw new Error(`fuzz case ${c.index} (seed ${c.seed}, mutations ${c.mutations.join('+')}) failed in ${step}; text saved to ${file}${edit ? `; edit ${edit}` : ''}\n${message}`, { cause: e });
   } finally {
     ls.removeFile(uri);
   }
@@ -672,7 +672,7 @@ test('a weight beyond 2^53 is weight-invalid, and code actions on it do not thro
   const text = EXAMPLES[5]!.replace('weight: 500 # the current version', 'weight: 99999999999999999999');
   ls.setFile('file:///fuzz/big-weight.yaml', text);
   const diagnostics = ls.diagnostics('file:///fuzz/big-weight.yaml');
-  assert.ok(diagnostics.some((d) => d.code === 'weight-invalid' && String(d.message).includes('too large')));
+  assert.ok(diagnostics.some((d) => d.code === 'weight-invalid' && (typeof d.message === 'string' ? d.message : d.message.value).includes('too large')));
   const line = linesOf(text).findIndex((l) => l.includes('9999'));
   assert.doesNotThrow(() => ls.codeActions('file:///fuzz/big-weight.yaml', { start: { line, character: 0 }, end: { line, character: 0 } }, diagnostics));
 });

@@ -37,7 +37,7 @@ function lenses(ls: LanguageService): Shown[] {
     if (l.command.command !== '') {
       assert.equal(l.command.command, WEIGHTS_COMMAND);
       assert.equal(l.command.arguments?.length, 1);
-      shown.args = l.command.arguments![0] as WeightCommandArgs;
+      shown.args = l.command.arguments[0] as WeightCommandArgs;
       if (l.command.tooltip) shown.tooltip = l.command.tooltip;
     }
     return shown;

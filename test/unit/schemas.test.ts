@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { schemaFor, schemaVersions } from '../../src/service/model/schemas/index';
 import { servedVersions } from '../../src/service/model/kinds';
 import { schemaAt, validateAgainstSchema, type SchemaProblem } from '../../src/service/model/schemas/validate';
@@ -19,7 +19,7 @@ function problems(src: string): Found[] {
     if (!('contents' in doc)) continue;
     const js = doc.toJS() as { apiVersion?: string; kind?: string } | null;
     if (js?.kind !== 'TrafficSplit' && js?.kind !== 'HTTPRoute') continue;
-    for (const p of validateAgainstSchema(doc as Document.Parsed, js.apiVersion ?? '', js.kind)) {
+    for (const p of validateAgainstSchema(doc, js.apiVersion ?? '', js.kind)) {
       out.push({ ...p, text: src.slice(p.start, p.end) });
     }
   }

@@ -73,11 +73,11 @@ describe('applyWeightAction: walkthrough and edge tables', () => {
     ['single even', [7], even, [7]],
     ['single normalize', [7], normalize(100), [100]],
     // 16 backends (HTTPRoute maximum per rule).
-    ['16 x 100 shift +10 to last', Array(16).fill(100), shift(15, 10), [...Array(5).fill(90), ...Array(10).fill(89), 260]],
-    ['16 x 100 promote 3', Array(16).fill(100), promote(3), [0, 0, 0, 1600, ...Array(12).fill(0)]],
-    ['16 x 100 rollback 0', Array(16).fill(100), rollback(0), [0, ...Array(10).fill(107), ...Array(5).fill(106)]],
-    ['16 all-zero even', Array(16).fill(0), even, [...Array(4).fill(7), ...Array(12).fill(6)]],
-    ['16 over 1000 even', [1000, ...Array(15).fill(0)], even, [...Array(8).fill(63), ...Array(8).fill(62)]],
+    ['16 x 100 shift +10 to last', Array<number>(16).fill(100), shift(15, 10), [...Array<number>(5).fill(90), ...Array<number>(10).fill(89), 260]],
+    ['16 x 100 promote 3', Array<number>(16).fill(100), promote(3), [0, 0, 0, 1600, ...Array<number>(12).fill(0)]],
+    ['16 x 100 rollback 0', Array<number>(16).fill(100), rollback(0), [0, ...Array<number>(10).fill(107), ...Array<number>(5).fill(106)]],
+    ['16 all-zero even', Array<number>(16).fill(0), even, [...Array<number>(4).fill(7), ...Array<number>(12).fill(6)]],
+    ['16 over 1000 even', [1000, ...Array<number>(15).fill(0)], even, [...Array<number>(8).fill(63), ...Array<number>(8).fill(62)]],
     ['empty split', [], even, []],
   ];
   for (const [name, weights, action, expected] of cases) {

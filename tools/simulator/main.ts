@@ -6,7 +6,7 @@
  *
  * Serves http://127.0.0.1:P/metrics until SIGINT/SIGTERM. Exit codes: 0 after a signal, 2 for usage/config errors.
  */
-import { ConfigError, type Distribution, type Family } from './model';
+import { ConfigError, type Family } from './model';
 import { startSimulator, type SimulatorOptions } from './simulator';
 
 const USAGE = `usage: node --import tsx tools/simulator/main.ts --namespace NS [--kubeconfig K] [--context C] [--port P]
@@ -52,7 +52,7 @@ export function parseArgs(argv: readonly string[]): SimulatorOptions {
       case '--distribution': {
         const d = value();
         if (d !== 'proportional' && d !== 'random') throw new UsageError('--distribution must be proportional or random');
-        opts.distribution = d as Distribution;
+        opts.distribution = d;
         break;
       }
       case '--families': {

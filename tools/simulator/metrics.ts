@@ -64,7 +64,7 @@ export class Registry {
   /** Creates the series at 0 if it does not exist yet. */
   counter(name: string, labels: Labels): Counter {
     let family = this.counters.get(name);
-    if (!family) this.counters.set(name, (family = new Map()));
+    if (!family) this.counters.set(name, (family = new Map<string, Counter>()));
     const key = labelText(labels);
     let c = family.get(key);
     if (!c) family.set(key, (c = { labels, value: 0 }));
@@ -77,7 +77,7 @@ export class Registry {
 
   histogram(name: string, labels: Labels, les: readonly number[]): Histogram {
     let family = this.histograms.get(name);
-    if (!family) this.histograms.set(name, (family = new Map()));
+    if (!family) this.histograms.set(name, (family = new Map<string, Histogram>()));
     const key = labelText(labels);
     let h = family.get(key);
     if (!h) family.set(key, (h = { labels, les, buckets: les.map(() => 0), count: 0, sum: 0 }));

@@ -340,7 +340,7 @@ export function validateConfig(raw: unknown, what = 'config'): SimConfig {
   if (r.source !== undefined) {
     const s = record(r.source);
     if (!s || Object.values(s).some((v) => typeof v !== 'string')) throw new ConfigError(`${what}.source must map namespace/deployment/pod to strings`);
-    out.source = s as SimConfig['source'];
+    out.source = s;
   }
   if (r.defaults !== undefined) out.defaults = checkOverrides(r.defaults, `${what}.defaults`);
   if (r.backends !== undefined) {

@@ -13,8 +13,8 @@ import type { NoticeAction, PanelBackend, PanelModel, PanelNotice, PanelSplit, S
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** HTML-escapes text for element content and double-quoted attribute values. */
-export function esc(value: unknown): string {
-  return (value === null || value === undefined ? '' : String(value)).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+export function esc(value: string | number | boolean | null | undefined): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
 const DASH = '-';

@@ -42,6 +42,7 @@ export function stringAt(map: unknown, key: string): Located<string> | undefined
   const v = pairOf(map, key)?.value;
   const span = spanOf(v);
   if (!span || !isScalar(v) || v.value === null || typeof v.value === 'object') return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar's value: string, number, boolean or bigint
   return { value: String(v.value), span };
 }
 
@@ -64,6 +65,7 @@ export function stringMap(map: unknown): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const item of map.items) {
     if (isPair(item) && isScalar(item.key) && isScalar(item.value) && item.value.value !== null) {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar's value: string, number, boolean or bigint
       out[String(item.key.value)] = String(item.value.value);
     }
   }

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
 import type { Span } from '../document/part';
 
 /**
@@ -39,6 +39,7 @@ export function scanParsed(doc: Document.Parsed, wanted: Wanted): Scanned {
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => { if (leadsTo(wanted, `${path}/#${i}`)) walk(item, `${path}/#${i}`); });
     } else if (isScalar(node) && wants(wanted, path) && node.value !== null && typeof node.value !== 'object' && node.range) {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar's value: string, number, boolean or bigint
       out.set(path, { value: String(node.value), span: { start: node.range[0], end: node.range[1] } });
     }
   };
