@@ -152,7 +152,10 @@ export class ClusterController implements vscode.Disposable {
     const key = JSON.stringify(facts);
     if (key === this.sentFacts) return;
     this.sentFacts = key;
-    client.sendNotification(clusterFactsNotification, facts).catch((e: unknown) => this.log.warn(`Could not send cluster facts: ${String(e)}`));
+    // By name, not by the typed object: this bundle (dist/cluster.js) has its own copy of vscode-jsonrpc, whose
+    // parameter-structure objects the client's copy (dist/client.js) does not recognise.
+    const params: ClusterFactsParams = facts;
+    client.sendNotification(clusterFactsNotification.method, params).catch((e: unknown) => this.log.warn(`Could not send cluster facts: ${String(e)}`));
   }
 
   async selectContext(): Promise<void> {
