@@ -204,13 +204,6 @@ export function servedVersions(kind: string): string[] {
   return isSplitKind(kind) ? KINDS[kind].versions.map((a) => a.apiVersion) : [];
 }
 
-/** The registry entry of a kind and group (`split.smi-spec.io`), when that pair is a split. */
-export function kindOfGroup(kind: string, group: string): KindEntry | undefined {
-  if (!isSplitKind(kind)) return undefined;
-  const entry: KindEntry = KINDS[kind];
-  return entry.versions.some((v) => v.apiVersion.startsWith(`${group}/`)) ? entry : undefined;
-}
-
 /** The split kinds for messages: "TrafficSplit or HTTPRoute", "TrafficSplit and HTTPRoute". */
 export function kindNames(conjunction: 'or' | 'and'): string {
   const names = [...SPLIT_KINDS];
