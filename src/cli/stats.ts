@@ -1,6 +1,6 @@
 // The stats modules one by one, not the index: the index also exports ./locate and ./splits, which bring in
 // @kubernetes/client-node; cluster mode loads those lazily (loadClusterModules) so that `lint` and PATH mode start fast.
-import { TABLE_COLUMNS, formatShare, renderTable, statsRows, tableCells } from '../stats/format';
+import { TABLE_COLUMNS, flagText, renderTable, statsRows, tableRows } from '../stats/format';
 import { PrometheusClient, PrometheusError, displayUrl } from '../stats/prometheus';
 import { WindowError, windowSeconds } from '../stats/queries';
 import { StatsService } from '../stats/statsService';
@@ -179,10 +179,9 @@ async function measure(client: PrometheusClient, splits: StatsSplit[], opts: Sta
   for (const ns of Object.keys(noFamily(result))) stderr += `canary-lens: no Linkerd metrics for the apexes of namespace ${ns}\n`;
 
   const rows = statsRows(result.splits);
-  const stdout = opts.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : renderTable(TABLE_COLUMNS, rows.map(tableCells));
+  const stdout = opts.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : renderTable(TABLE_COLUMNS, tableRows(rows));
   for (const s of result.splits.filter((x) => x.flagged)) {
-    const off = s.backends.filter((b) => b.flagged).map((b) => `${b.name} ${formatShare(b.observedShare)} observed vs ${formatShare(b.desiredShare)} desired`);
-    stderr += `canary-lens: ${s.split.kind} ${s.split.name}${s.split.rule ? ` rule ${s.split.rule}` : ''}: observed shares are more than 10 points off the weights (${off.join(', ')})\n`;
+    stderr += `canary-lens: ${s.split.kind} ${s.split.name}${s.split.rule ? ` rule ${s.split.rule}` : ''}: the mesh is not honouring the weights (${s.family ?? 'no'} metrics): ${s.backends.filter((b) => b.flagged).map(flagText).join('; ')}\n`;
   }
   return { code: result.splits.some((s) => s.flagged) ? 1 : 0, stdout, stderr };
 }

@@ -1,6 +1,7 @@
 /** Live split stats: PromQL for both Linkerd families, a Prometheus client, Linkerd's arithmetic. No VS Code API. */
 export * from './types';
 export * from './queries';
+export * from './series';
 export * from './quantile';
 export * from './prometheus';
 export * from './compute';

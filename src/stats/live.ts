@@ -1,5 +1,5 @@
 import type { LiveStatsParams } from '../protocol/messages';
-import { formatBrief, formatLatency, formatShare, formatSuccess } from './format';
+import { flagText, formatBrief, formatLatency, formatRate, formatShare, formatSuccess } from './format';
 import type { StatsResult } from './types';
 
 /** A refresh's numbers as the language server shows them in lenses and hovers (formatted once, here). */
@@ -14,7 +14,7 @@ export function toLiveStats(result: StatsResult): LiveStatsParams {
       backends: s.backends.map((b) => ({
         name: b.name,
         brief: formatBrief(b.success, b.rps),
-        detail: `success ${formatSuccess(b.success)} · ${b.rps === null ? '-' : `${b.rps.toFixed(1)} rps`} · P50 ${formatLatency(b.latencyMs.p50)} · P95 ${formatLatency(b.latencyMs.p95)} · P99 ${formatLatency(b.latencyMs.p99)} · observed ${formatShare(b.observedShare)} vs desired ${formatShare(b.desiredShare)}`,
+        detail: `success ${formatSuccess(b.success)} · ${b.rps === null ? '-' : `${b.rps.toFixed(1)} rps`} · P50 ${formatLatency(b.latencyMs.p50)} · P95 ${formatLatency(b.latencyMs.p95)} · P99 ${formatLatency(b.latencyMs.p99)} · ${b.timeouts === null ? '' : `timeouts ${formatRate(b.timeouts)} · `}observed ${formatShare(b.observedShare)} vs desired ${formatShare(b.desiredShare)}${s.family ? ` (${s.family} metrics)` : ''}${b.flagged ? ` · ⚠ ${flagText(b)}` : ''}`,
         flagged: b.flagged,
       })),
     })),

@@ -1,6 +1,4 @@
 import { parseSampleValue } from './quantile';
-import { detectionQuery } from './queries';
-import type { MetricFamily } from './types';
 
 /**
  * A small client of the Prometheus HTTP API: instant queries (`/api/v1/query`, POST so that long regexes fit) with
@@ -155,18 +153,4 @@ export class PrometheusClient {
     }
     return b.data;
   }
-}
-
-/**
- * Which families have request series for these apexes of a namespace at `time` (Unix seconds; default now): one
- * cheap `count()` query per call, whatever the number of apexes. `auto` prefers the route family (Linkerd 2.17+)
- * when both exist.
- */
-export async function detectFamilies(client: PrometheusClient, namespace: string, apexes: readonly string[], time?: number): Promise<Set<MetricFamily>> {
-  const samples = await client.query(detectionQuery(namespace, apexes), time);
-  const found = new Set<MetricFamily>();
-  for (const s of samples) {
-    if ((s.metric.family === 'route' || s.metric.family === 'authority') && s.value > 0) found.add(s.metric.family);
-  }
-  return found;
 }

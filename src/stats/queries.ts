@@ -1,3 +1,4 @@
+import { SERIES, SERIES_TAG_LABEL, type SeriesRow } from './series';
 import type { MetricFamily } from './types';
 
 /**
@@ -9,17 +10,6 @@ import type { MetricFamily } from './types';
  * The shapes follow Linkerd's: `sum(increase(...[W]))` for counts and `sum(irate(..._bucket[W])) by (le, ...)` for
  * latency (linkerd/linkerd2 viz/metrics-api/stat_summary.go and viz/cmd/stat-outbound.go).
  */
-
-export const AUTHORITY_REQUESTS = 'response_total';
-export const AUTHORITY_LATENCY = 'response_latency_ms_bucket';
-export const ROUTE_REQUESTS = 'outbound_http_route_backend_response_statuses_total';
-export const ROUTE_LATENCY = 'outbound_http_route_backend_response_duration_seconds_bucket';
-
-/** Labels the queries group by (apex/leaf identity, plus what classifies a request). */
-export const AUTHORITY_REQUEST_GROUPING = ['authority', 'dst_service', 'classification', 'tls'] as const;
-export const AUTHORITY_LATENCY_GROUPING = ['le', 'authority', 'dst_service'] as const;
-export const ROUTE_REQUEST_GROUPING = ['parent_name', 'parent_port', 'backend_name', 'backend_port', 'route_name', 'route_kind', 'http_status', 'error'] as const;
-export const ROUTE_LATENCY_GROUPING = ['le', 'parent_name', 'parent_port', 'backend_name', 'backend_port', 'route_name', 'route_kind'] as const;
 
 export class WindowError extends Error {}
 
@@ -61,49 +51,38 @@ export function authorityRegex(namespace: string, apexes: readonly string[]): st
   return `(${alternation(apexes)})\\.${regexEscape(namespace)}\\.svc([.:].*)?`;
 }
 
-function authoritySelector(metric: string, namespace: string, apexes: readonly string[]): string {
-  return `${metric}{direction="outbound", authority=~${promString(authorityRegex(namespace, apexes))}}`;
-}
-
-function routeSelector(metric: string, namespace: string, apexes: readonly string[]): string {
+function selector(row: SeriesRow, metric: string, namespace: string, apexes: readonly string[]): string {
+  if (row.family === 'authority') return `${metric}{direction="outbound", authority=~${promString(authorityRegex(namespace, apexes))}}`;
   return `${metric}{parent_kind="Service", parent_namespace=${promString(namespace)}, parent_name=~${promString(alternation(apexes))}}`;
 }
 
-export interface FamilyQueries {
-  family: MetricFamily;
-  /** Requests in the window, by apex, leaf and classification. */
+function tagged(row: SeriesRow, expr: string): string {
+  return `label_replace(${expr}, "${SERIES_TAG_LABEL}", "${row.tag}", "__name__", ".*")`;
+}
+
+export interface NamespaceQueries {
+  /** Requests in the window of every series row, by apex, leaf and classification, tagged with the row. */
   requests: string;
-  /** Per-second bucket rates (irate) by le, apex and leaf: the three quantiles come from this one result. */
+  /** Per-second bucket rates (irate) of every histogram row, by le, apex and leaf: the quantiles come from this. */
   latency: string;
 }
 
-/** The two queries of a family for every apex of a namespace. `apexes` must not be empty. */
-export function familyQueries(family: MetricFamily, namespace: string, apexes: readonly string[], window: string): FamilyQueries {
+/**
+ * The two queries of a refresh for every apex of a namespace, over the series of `families` (both for `auto`: each
+ * split then takes the family that has its series). `apexes` must not be empty.
+ */
+export function namespaceQueries(families: readonly MetricFamily[], namespace: string, apexes: readonly string[], window: string): NamespaceQueries {
   windowSeconds(window);
   const list = apexList(apexes);
   if (list.length === 0) throw new Error('no apex to query');
-  if (family === 'authority') {
-    return {
-      family,
-      requests: `sum by (${AUTHORITY_REQUEST_GROUPING.join(', ')}) (increase(${authoritySelector(AUTHORITY_REQUESTS, namespace, list)}[${window}]))`,
-      latency: `sum by (${AUTHORITY_LATENCY_GROUPING.join(', ')}) (irate(${authoritySelector(AUTHORITY_LATENCY, namespace, list)}[${window}]))`,
-    };
-  }
-  return {
-    family,
-    requests: `sum by (${ROUTE_REQUEST_GROUPING.join(', ')}) (increase(${routeSelector(ROUTE_REQUESTS, namespace, list)}[${window}]))`,
-    latency: `sum by (${ROUTE_LATENCY_GROUPING.join(', ')}) (irate(${routeSelector(ROUTE_LATENCY, namespace, list)}[${window}]))`,
-  };
-}
-
-/**
- * One cheap query telling which families have series for these apexes at the evaluation instant: a sample labelled
- * `family="route"` and/or `family="authority"` (a count each), or nothing.
- */
-export function detectionQuery(namespace: string, apexes: readonly string[]): string {
-  const list = apexList(apexes);
-  const tag = (family: MetricFamily, selector: string): string => `label_replace(count(${selector}), "family", "${family}", "__name__", ".*")`;
-  return `${tag('route', routeSelector(ROUTE_REQUESTS, namespace, list))} or ${tag('authority', authoritySelector(AUTHORITY_REQUESTS, namespace, list))}`;
+  const rows = SERIES.filter((r) => families.includes(r.family));
+  if (rows.length === 0) throw new Error('no metric family to query');
+  const requests = rows.map((r) =>
+    tagged(r, `sum by (${r.counterGrouping.join(', ')}) (increase(${selector(r, r.counter, namespace, list)}[${window}]))`));
+  const latency = rows.flatMap((r) => (r.buckets && r.bucketGrouping
+    ? [tagged(r, `sum by (${r.bucketGrouping.join(', ')}) (irate(${selector(r, r.buckets, namespace, list)}[${window}]))`)]
+    : []));
+  return { requests: requests.join(' or '), latency: latency.join(' or ') };
 }
 
 /** `web-apex.emojivoto.svc.cluster.local:80` → `{ apex: 'web-apex', port: '80' }` when it is in `namespace`. */

@@ -1,17 +1,18 @@
-import { authorityBucketRows, authorityRequestRows, computeSplit, routeBucketRows, routeRequestRows } from './compute';
-import { detectFamilies, PrometheusClient, PrometheusError, PrometheusHttpError, PrometheusUnreachableError, displayUrl } from './prometheus';
-import { familyQueries, windowSeconds, WindowError } from './queries';
+import { bucketRows, computeSplit, countRows } from './compute';
+import { PrometheusClient, PrometheusError, PrometheusHttpError, PrometheusUnreachableError, displayUrl } from './prometheus';
+import { namespaceQueries, windowSeconds, WindowError } from './queries';
 import { DEFAULT_STATS_SETTINGS, type MetricFamily, type SplitStats, type StatsResult, type StatsSettings, type StatsSplit, type StatsState } from './types';
 
+const ALL_FAMILIES: readonly MetricFamily[] = ['authority', 'route'];
+
 /**
- * Live stats for a set of splits: per namespace one detection query (only while the family is not known) and then
- * two queries (requests, latency buckets) for all of its splits together. The caller decides when to refresh
- * (StatsPoller below, or once for the CLI).
+ * Live stats for a set of splits: per namespace two queries (counts, latency buckets) for all of its splits together,
+ * over every series of the families in play (both for `auto`). Each split then takes the family that measures it,
+ * from the series that came back: no detection query, and a namespace halfway from TrafficSplit to HTTPRoute is
+ * measured right on both sides. The caller decides when to refresh (StatsPoller below, or once for the CLI).
  */
 export class StatsService {
   private settings: StatsSettings;
-  /** Family found by `auto` per namespace; forgotten when the namespace's results come back empty. */
-  private readonly detected = new Map<string, MetricFamily>();
 
   constructor(readonly client: PrometheusClient, settings: Partial<StatsSettings> = {}) {
     this.settings = { ...DEFAULT_STATS_SETTINGS, ...settings };
@@ -21,19 +22,12 @@ export class StatsService {
     return { ...this.settings };
   }
 
-  /** New settings (a changed family setting forgets what `auto` detected). */
   configure(settings: Partial<StatsSettings>): void {
-    if (settings.family !== undefined && settings.family !== this.settings.family) this.detected.clear();
     this.settings = { ...this.settings, ...settings };
   }
 
-  /** Forget detected families (e.g. after a Prometheus URL or context change). */
-  reset(): void {
-    this.detected.clear();
-  }
-
   async refresh(splits: readonly StatsSplit[]): Promise<StatsResult> {
-    const { window } = this.settings;
+    const { window, family: setting } = this.settings;
     const evaluatedAt = this.settings.at ?? Math.round(Date.now()) / 1000;
     let queries = 0;
     const query = async (promql: string) => {
@@ -41,7 +35,7 @@ export class StatsService {
       return this.client.query(promql, evaluatedAt);
     };
     const base = { window, evaluatedAt };
-    const families: Record<string, MetricFamily> = {};
+    const families: Record<string, MetricFamily[]> = {};
     let windowSec: number;
     try {
       windowSec = windowSeconds(window);
@@ -60,25 +54,17 @@ export class StatsService {
     const computed = new Map<StatsSplit, SplitStats>();
     try {
       for (const [namespace, list] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
-        const apexes = list.map((s) => s.apex);
-        let family: MetricFamily | undefined = this.settings.family === 'auto' ? this.detected.get(namespace) : this.settings.family;
-        if (!family) {
-          queries++;
-          const found = await detectFamilies(this.client, namespace, apexes, evaluatedAt);
-          family = found.has('route') ? 'route' : found.has('authority') ? 'authority' : undefined;
-          if (family) this.detected.set(namespace, family);
+        const q = namespaceQueries(setting === 'auto' ? ALL_FAMILIES : [setting], namespace, list.map((s) => s.apex), window);
+        const [countSamples, bucketSamples] = await Promise.all([query(q.requests), query(q.latency)]);
+        const counts = countRows(countSamples, namespace);
+        const buckets = bucketRows(bucketSamples, namespace);
+        const used = new Set<MetricFamily>();
+        for (const split of list) {
+          const stats = computeSplit(split, counts, buckets, windowSec, setting);
+          if (stats.family) used.add(stats.family);
+          computed.set(split, stats);
         }
-        if (!family) {
-          for (const split of list) computed.set(split, { ...computeSplit(split, 'authority', [], [], windowSec), family: null });
-          continue;
-        }
-        families[namespace] = family;
-        const q = familyQueries(family, namespace, apexes, window);
-        const [requestSamples, bucketSamples] = await Promise.all([query(q.requests), query(q.latency)]);
-        const requests = family === 'authority' ? authorityRequestRows(requestSamples, namespace) : routeRequestRows(requestSamples);
-        const buckets = family === 'authority' ? authorityBucketRows(bucketSamples, namespace) : routeBucketRows(bucketSamples);
-        if (requestSamples.length === 0 && this.settings.family === 'auto') this.detected.delete(namespace);
-        for (const split of list) computed.set(split, computeSplit(split, family, requests, buckets, windowSec));
+        if (used.size > 0) families[namespace] = [...used].sort();
       }
     } catch (e) {
       return { ...base, queries, families, splits: [], state: stateOfError(e, this.client) };
@@ -115,6 +101,9 @@ export class StatsPoller {
   private active = false;
   private generation = 0;
   private inFlight: Promise<void> | undefined;
+  /** Generation of the tick in flight, if any; a kick while it runs waits for it (no two ticks at once). */
+  private ticking: number | undefined;
+  private kicked = false;
 
   constructor(
     private readonly tick: () => Promise<unknown>,
@@ -129,8 +118,20 @@ export class StatsPoller {
   start(): void {
     if (this.active) return;
     this.active = true;
+    this.kicked = false;
     const generation = ++this.generation;
     this.run(generation);
+  }
+
+  /** Ticks now, or as soon as the tick in flight has finished; the interval counts from that tick. */
+  kick(): void {
+    if (!this.active) return;
+    if (this.ticking === this.generation) {
+      this.kicked = true;
+      return;
+    }
+    if (this.handle !== undefined) this.timers.clearTimeout(this.handle);
+    this.run(this.generation);
   }
 
   stop(): void {
@@ -153,11 +154,19 @@ export class StatsPoller {
   private run(generation: number): void {
     if (!this.active || generation !== this.generation) return;
     this.handle = undefined;
+    this.ticking = generation;
     this.inFlight = this.tick().then(
       () => undefined,
       () => undefined,
     ).then(() => {
-      if (this.active && generation === this.generation) this.handle = this.timers.setTimeout(() => this.run(generation), this.intervalMs);
+      if (this.ticking === generation) this.ticking = undefined;
+      if (!this.active || generation !== this.generation) return;
+      if (this.kicked) {
+        this.kicked = false;
+        this.run(generation);
+      } else {
+        this.handle = this.timers.setTimeout(() => this.run(generation), this.intervalMs);
+      }
     });
   }
 }

@@ -52,8 +52,10 @@ export interface BackendStats {
   desiredShare: number | null;
   /** backend RPS / split RPS; null when the split has no requests in the window. */
   observedShare: number | null;
-  /** |observed - desired| > 10 points. */
+  /** The mesh is not honouring the weight: see `flag`. */
   flagged: boolean;
+  /** Why: `share` = |observed - desired| > 10 points; `no-series` = weight but not one request while the split has traffic. */
+  flag?: BackendFlag;
   /** Requests in the window (Linkerd's whole counts) classified as success / failure. */
   successCount: number;
   failureCount: number;
@@ -62,17 +64,43 @@ export interface BackendStats {
   /** (s + f) / window seconds; null when the backend has no series at all. */
   rps: number | null;
   latencyMs: LatencyMs;
+  /** Requests that timed out (`error` RESPONSE_HEADERS_TIMEOUT or REQUEST_TIMEOUT), route family only. */
+  timeoutCount: number;
+  /** timeouts / (s + f); null when s + f is 0 or in the authority family (it has no timeout classification). */
+  timeouts: number | null;
   /** True when Prometheus returned any request series for this backend. */
+  hasData: boolean;
+}
+
+export type BackendFlag = 'share' | 'no-series';
+
+/**
+ * The route's own numbers, as `linkerd viz stat-outbound`'s route row: counted per route, after retries (the backend
+ * numbers count each try, before retries). Route family only.
+ */
+export interface RouteStats {
+  successCount: number;
+  failureCount: number;
+  success: number | null;
+  rps: number | null;
+  latencyMs: LatencyMs;
+  timeoutCount: number;
+  timeouts: number | null;
+  retryCount: number;
+  /** retries / (s + f + retries); null when there was nothing. */
+  retries: number | null;
   hasData: boolean;
 }
 
 export interface SplitStats {
   split: StatsSplit;
-  /** The family the numbers come from; null when no family has series for the namespace. */
+  /** The family that measures this split (its kind's when it has series there); null when no family has its series. */
   family: MetricFamily | null;
   /** Σ of the backends' RPS (0 when none has data). */
   rps: number;
   backends: BackendStats[];
+  /** Route-level numbers (after retries); null outside the route family. */
+  route: RouteStats | null;
   /** Any backend flagged. */
   flagged: boolean;
   /** The split had requests in the window. */
@@ -89,8 +117,8 @@ export type StatsState =
 export interface StatsResult {
   state: StatsState;
   splits: SplitStats[];
-  /** Family used per namespace (absent for a namespace where none was detected). */
-  families: Record<string, MetricFamily>;
+  /** Families that measured at least one split, per namespace (absent for a namespace where none did). */
+  families: Record<string, MetricFamily[]>;
   /** Evaluation instant, Unix seconds (the `--at` time, or the time of the refresh). */
   evaluatedAt: number;
   window: string;

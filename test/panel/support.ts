@@ -29,6 +29,7 @@ export interface BackendNumbers {
   p50?: number | null;
   p95?: number | null;
   p99?: number | null;
+  timeouts?: number | null;
 }
 
 /** SplitStats for a live split with the given numbers per backend (desired shares and flags computed as the stats module does). */
@@ -43,16 +44,17 @@ export function statsOf(s: LiveSplit, numbers: BackendNumbers[]): SplitStats {
       flagged: desired !== null && observed !== null && Math.abs(observed - desired) > 0.1,
       successCount: 0, failureCount: 0, success: n.success ?? null, rps: n.rps ?? null,
       latencyMs: { p50: n.p50 ?? null, p95: n.p95 ?? null, p99: n.p99 ?? null }, hasData: n.rps !== undefined && n.rps !== null,
+      timeoutCount: 0, timeouts: n.timeouts ?? null,
     };
   });
   const rps = backends.reduce((a, b) => a + (b.rps ?? 0), 0);
-  return { split: s, family: 'route', rps, backends, flagged: backends.some((b) => b.flagged), hasTraffic: rps > 0 };
+  return { split: s, family: 'route', rps, backends, route: null, flagged: backends.some((b) => b.flagged), hasTraffic: rps > 0 };
 }
 
 export function result(splits: SplitStats[], at = NOW, state?: StatsState): StatsResult {
   return {
     state: state ?? (splits.some((s) => s.hasTraffic) ? { kind: 'ok' } : { kind: 'no-traffic', message: 'no requests to these splits in the last 1m' }),
-    splits, families: { emojivoto: 'route' }, evaluatedAt: at, window: '1m', queries: 2,
+    splits, families: { emojivoto: ['route'] }, evaluatedAt: at, window: '1m', queries: 2,
   };
 }
 

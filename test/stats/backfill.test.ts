@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  bucketQuantile, familyQueries, parseLe, PrometheusClient, StatsService,
-  type FetchLike, type SplitStats, type StatsSplit,
+  bucketQuantile, namespaceQueries, parseLe, PrometheusClient, StatsService,
+  type FetchLike, type MetricFamily, type SplitStats, type StatsSplit,
 } from '../../src/stats';
 import { splitsFromPaths } from '../../src/cli/stats';
-import { close, expectedFor, type ExpectedBackend } from './expected';
+import { SPLIT_KINDS } from '../../src/service/model/kinds';
+import { close, expectedFor, expectedRouteFor, type ExpectedBackend } from './expected';
 import { buildHistory, EVAL, toOpenMetrics, WINDOW, type History } from './history';
 import { probeOpenMetrics, PROBES } from './probes';
 import { startPrometheus, type RunningPrometheus } from './prometheus';
@@ -35,7 +36,16 @@ function assertSplit(got: SplitStats, want: ExpectedBackend[]): void {
     close(b.latencyMs.p99, w.p99, `${where} p99`);
     close(b.observedShare, w.observed, `${where} observed share`);
     close(b.desiredShare, w.desired, `${where} desired share`);
+    close(b.timeouts, w.timeouts, `${where} timeouts`);
+    assert.equal(b.hasData, w.hasData, `${where} has series`);
   });
+}
+
+/** The family each split must be measured in: its kind's (TrafficSplit authority, routes route) where it has series. */
+function familyOf(split: StatsSplit): MetricFamily {
+  if (split.namespace === 'books') return 'route'; // Linkerd 2.17+ only: even its TrafficSplit has route series alone
+  if (split.namespace === 'emojivoto') return 'authority';
+  return split.kind === 'TrafficSplit' ? 'authority' : 'route';
 }
 
 function countingFetch(): { fetch: FetchLike; count: () => number; bodies: string[] } {
@@ -62,7 +72,7 @@ describe('stats against a backfilled Prometheus', () => {
     history = buildHistory();
     const om = toOpenMetrics(history).replace(/# EOF\n$/, `${probeOpenMetrics()}\n# EOF\n`);
     prom = await startPrometheus({ openMetrics: om });
-    splits = (await splitsFromPaths([path.join(FIXTURES, 'emojivoto.yaml'), path.join(FIXTURES, 'books.yaml')])).splits;
+    splits = (await splitsFromPaths(['emojivoto.yaml', 'books.yaml', 'mixed.yaml'].map((f) => path.join(FIXTURES, f)))).splits;
   });
 
   after(async () => {
@@ -82,6 +92,10 @@ describe('stats against a backfilled Prometheus', () => {
         'books/HTTPRoute/ratings#1 ratings:9080 → ratings-v2=1',
         'books/HTTPRoute/ratings#2 ratings:9080 → ratings-v1=1,ratings-v3=0',
         'books/TrafficSplit/details-ts details → details-v1=50,details-v2=50',
+        'mixed/TrafficSplit/web-ts web-apex → web-v1=500,web-v2=500',
+        'mixed/TrafficSplit/api-ts api-apex → api-v1=500,api-v2=500',
+        'mixed/HTTPRoute/shop-route shop:8080 → shop-v1=80,shop-v2=20',
+        'mixed/GRPCRoute/emoji-grpc emoji-svc:8080 → emoji-v1=50,emoji-v2=50',
       ],
     );
   });
@@ -90,15 +104,30 @@ describe('stats against a backfilled Prometheus', () => {
     const service = new StatsService(new PrometheusClient(prom.url), { family: 'auto', window: WINDOW, at: EVAL });
     const result = await service.refresh(splits);
     assert.equal(result.state.kind, 'ok', JSON.stringify(result.state));
-    assert.deepEqual(result.families, { books: 'route', emojivoto: 'authority' });
+    assert.deepEqual(result.families, { books: ['route'], emojivoto: ['authority'], mixed: ['authority', 'route'] });
     assert.equal(result.evaluatedAt, EVAL);
     report.push('| split | leaf | success (module / hand) | RPS (module / hand) | P50 ms | P95 ms | P99 ms | observed share | desired |', '|---|---|---|---|---|---|---|---|---|');
     for (const split of splits) {
       const got = result.splits.find((s) => s.split === split)!;
-      const family = split.namespace === 'books' ? 'route' : 'authority';
-      assert.equal(got.family, family);
+      const family = familyOf(split);
+      assert.equal(got.family, family, `${split.name} family`);
       const want = expectedFor(history, split, family);
       assertSplit(got, want);
+      if (split.namespace === 'mixed' && family === 'route') {
+        const r = expectedRouteFor(history, split);
+        const where = `${split.name} route`;
+        assert.ok(got.route?.hasData, where);
+        close(got.route.success, r.success, `${where} success`);
+        close(got.route.rps, r.rps, `${where} rps`);
+        close(got.route.timeouts, r.timeouts, `${where} timeouts`);
+        close(got.route.retries, r.retries, `${where} retries`);
+        close(got.route.latencyMs.p50, r.p50, `${where} p50`);
+        close(got.route.latencyMs.p99, r.p99, `${where} p99`);
+        assert.ok((r.retries ?? 0) > 0 && (r.timeouts ?? 0) > 0, `${where}: the history has retries and timeouts`);
+        report.push(`| ${split.name} | [route] | ${fmt(got.route.success)} / ${fmt(r.success)} | ${fmt(got.route.rps)} / ${fmt(r.rps)} | timeouts ${fmt(got.route.timeouts)} / ${fmt(r.timeouts)} | retries ${fmt(got.route.retries)} / ${fmt(r.retries)} | | | |`);
+      } else if (family === 'authority') {
+        assert.equal(got.route, null, `${split.name}: no route numbers in the authority family`);
+      }
       got.backends.forEach((b, i) => {
         const w = want[i]!;
         report.push(`| ${split.name}${split.rule ? `#${split.rule}` : ''} | ${b.name} | ${fmt(b.success)} / ${fmt(w.success)} | ${fmt(b.rps)} / ${fmt(w.rps)} | ${fmt(b.latencyMs.p50)} / ${fmt(w.p50)} | ${fmt(b.latencyMs.p95)} / ${fmt(w.p95)} | ${fmt(b.latencyMs.p99)} / ${fmt(w.p99)} | ${fmt(b.observedShare)} / ${fmt(w.observed)} | ${fmt(b.desiredShare)} |`);
@@ -125,22 +154,38 @@ describe('stats against a backfilled Prometheus', () => {
     }
     // 404 is a success in the route family, 5xx and errors are failures.
     assert.ok(backend('reviews-canary', 'reviews-v1').success === 1);
-    // Flags: web-svc-ts is off by far more than 10 points; details-ts is exactly 10 points off (not flagged).
-    assert.deepEqual(result.splits.filter((s) => s.flagged).map((s) => s.split.name), ['web-svc-ts']);
+    // Flags: web-svc-ts is off by far more than 10 points; details-ts is exactly 10 points off (not flagged);
+    // api-ts's api-v2 has weight and no series at all.
+    assert.deepEqual(result.splits.filter((s) => s.flagged).map((s) => s.split.name), ['web-svc-ts', 'api-ts']);
+    const apiV2 = backend('api-ts', 'api-v2');
+    assert.deepEqual([apiV2.hasData, apiV2.observedShare, apiV2.flagged, apiV2.flag], [false, 0, true, 'no-series']);
+    assert.equal(backend('web-svc-ts', 'web-svc-2').flag, 'share');
+    // The mixed namespace: each split in its kind's family although both families have series for it.
+    const byName = (name: string) => result.splits.find((s) => s.split.name === name)!;
+    assert.deepEqual(['web-ts', 'api-ts', 'shop-route', 'emoji-grpc'].map((n) => [n, byName(n).family, byName(n).hasTraffic]),
+      [['web-ts', 'authority', true], ['api-ts', 'authority', true], ['shop-route', 'route', true], ['emoji-grpc', 'route', true]]);
+    // gRPC: NOT_FOUND and UNAVAILABLE are failures (grpc_status), a timeout is a failure and a timeout.
+    const e1 = backend('emoji-grpc', 'emoji-v1');
+    assert.ok(e1.failureCount > 0 && e1.timeoutCount > 0 && (e1.timeouts ?? 0) > 0);
     assert.equal(backend('details-ts', 'details-v1').observedShare, 0.6);
     // reviews-v1 traffic through reviews-header is not reviews-canary's.
     assert.notEqual(backend('reviews-canary', 'reviews-v1').successCount, backend('reviews-canary', 'reviews-v1').successCount + backend('reviews-header', 'reviews-v1').successCount);
   });
 
-  test('forced families: authority finds nothing in books, route nothing in emojivoto; each family alone gives the same numbers', async () => {
+  test('forced families: each split in one family alone gives that family\'s numbers (or none)', async () => {
     for (const family of ['authority', 'route'] as const) {
       const service = new StatsService(new PrometheusClient(prom.url), { family, window: WINDOW, at: EVAL });
       const result = await service.refresh(splits);
       for (const s of result.splits) {
-        const own = (s.split.namespace === 'books' ? 'route' : 'authority') === family;
-        assert.equal(s.hasTraffic, own, `${family} ${s.split.name}`);
-        if (own) assertSplit(s, expectedFor(history, s.split, family));
+        const want = expectedFor(history, s.split, family);
+        const any = want.some((b) => b.hasData);
+        assert.equal(s.family, any ? family : null, `${family} ${s.split.name}`);
+        assert.equal(s.hasTraffic, want.some((b) => b.successCount + b.failureCount > 0), `${family} ${s.split.name} traffic`);
+        if (any) assertSplit(s, want);
       }
+      const names = result.splits.filter((s) => s.family === family).map((s) => s.split.name);
+      // Each family sees the mixed namespace's splits of the other kind too, with other numbers.
+      assert.ok(names.includes(family === 'authority' ? 'shop-route' : 'web-ts'), `${family}: ${names.join(', ')}`);
     }
   });
 
@@ -150,19 +195,19 @@ describe('stats against a backfilled Prometheus', () => {
     const result = await service.refresh(splits);
     let compared = 0;
     let none = 0;
-    for (const family of ['authority', 'route'] as const) {
-      const ns = family === 'route' ? 'books' : 'emojivoto';
+    for (const ns of ['books', 'emojivoto', 'mixed']) {
       const mine = result.splits.filter((s) => s.split.namespace === ns);
-      const { latency } = familyQueries(family, ns, mine.map((s) => s.split.apex), WINDOW);
+      const { latency } = namespaceQueries(['authority', 'route'], ns, mine.map((s) => s.split.apex), WINDOW);
       for (const q of [0.5, 0.95, 0.99] as const) {
         const theirs = await client.query(`histogram_quantile(${q}, ${latency})`, EVAL);
         for (const s of mine) {
+          const family = s.family;
           for (const b of s.backends) {
             // The Prometheus groups of this backend (a TrafficSplit under the route family sums several routes: skipped).
             const groups = theirs.filter((x) => (family === 'authority'
-              ? (x.metric.authority ?? '').startsWith(`${s.split.apex}.${ns}.svc.`) && x.metric.dst_service === b.name
-              : x.metric.parent_name === s.split.apex && x.metric.backend_name === b.name
-                && (s.split.kind === 'TrafficSplit' || (x.metric.route_kind === 'HTTPRoute' && x.metric.route_name === s.split.name))));
+              ? x.metric.lens_series === 'authority' && (x.metric.authority ?? '').startsWith(`${s.split.apex}.${ns}.svc.`) && x.metric.dst_service === b.name
+              : x.metric.lens_series !== 'authority' && x.metric.parent_name === s.split.apex && x.metric.backend_name === b.name
+                && (s.split.kind === 'TrafficSplit' || (x.metric.route_kind === s.split.kind && x.metric.route_name === s.split.name))));
             const ours = q === 0.5 ? b.latencyMs.p50 : q === 0.95 ? b.latencyMs.p95 : b.latencyMs.p99;
             const where = `${family} ${s.split.name}/${b.name} q=${q}`;
             if (groups.length === 0) {
@@ -197,14 +242,14 @@ describe('stats against a backfilled Prometheus', () => {
     }
   });
 
-  test('query count: 50 splits of 4 backends cost the same queries per refresh as 1 split', async () => {
-    const one: StatsSplit[] = [splits[0]!];
-    const fifty: StatsSplit[] = Array.from({ length: 50 }, (_, i) => ({
-      namespace: 'emojivoto',
-      kind: i % 2 ? 'HTTPRoute' : 'TrafficSplit',
-      name: `split-${i}`,
+  test('query count: 1, 10 and 100 splits of mixed kinds in a namespace cost the same two queries per refresh', async () => {
+    const kinds = SPLIT_KINDS;
+    const many = (n: number): StatsSplit[] => Array.from({ length: n }, (_, i) => ({
+      namespace: 'mixed',
+      kind: kinds[i % kinds.length]!,
+      name: i === 0 ? 'web-ts' : `split-${i}`,
       apex: i === 0 ? 'web-apex' : `apex-${i}`,
-      backends: Array.from({ length: 4 }, (_, k) => ({ name: i === 0 && k < 2 ? ['web-svc', 'web-svc-2'][k]! : `apex-${i}-v${k}`, weight: 25 })),
+      backends: Array.from({ length: 4 }, (_, k) => ({ name: i === 0 && k < 2 ? ['web-v1', 'web-v2'][k]! : `apex-${i}-v${k}`, weight: 25 })),
     }));
     const measure = async (set: StatsSplit[], family: 'auto' | 'authority' | 'route') => {
       const counter = countingFetch();
@@ -216,17 +261,22 @@ describe('stats against a backfilled Prometheus', () => {
       assert.equal(second.queries, counter.count() - afterFirst);
       return { first: first.queries, second: second.queries, ok: second.state.kind, bodies: counter.bodies };
     };
+    const counts: string[] = [];
     for (const family of ['auto', 'authority', 'route'] as const) {
-      const a = await measure(one, family);
-      const b = await measure(fifty, family);
-      assert.deepEqual([b.first, b.second], [a.first, a.second], `${family}: 50 splits vs 1`);
+      const row: number[] = [];
+      for (const n of [1, 10, 100]) {
+        const m = await measure(many(n), family);
+        assert.deepEqual([m.first, m.second], [2, 2], `${family}: ${n} splits`);
+        row.push(m.second);
+      }
+      counts.push(`${family}: ${row.join(' / ')}`);
     }
-    const auto = await measure(fifty, 'auto');
-    assert.deepEqual([auto.first, auto.second], [3, 2], 'auto: detection + requests + buckets, then requests + buckets');
+    report.push(`queries per refresh with 1 / 10 / 100 splits of mixed kinds: ${counts.join('; ')}`);
+    const auto = await measure(many(100), 'auto');
     assert.equal(auto.ok, 'ok');
-    // The two queries name every apex once.
+    // The counts query names every apex once, in one regex per series row.
     const requests = decodeURIComponent(auto.bodies[auto.bodies.length - 2]!.replace(/\+/g, ' '));
-    for (let i = 1; i < 50; i++) assert.ok(requests.includes(`apex-${i}|`) || requests.includes(`apex-${i})`), `apex-${i} in the query`);
+    for (let i = 1; i < 100; i++) assert.ok(requests.includes(`apex-${i}|`) || requests.includes(`apex-${i})`) || requests.includes(`apex-${i}"`), `apex-${i} in the query`);
   });
 
   test('a namespace without metrics is "no traffic"; so is an instant before the history', async () => {
@@ -234,7 +284,7 @@ describe('stats against a backfilled Prometheus', () => {
     const service = new StatsService(new PrometheusClient(prom.url), { window: WINDOW, at: EVAL });
     const r = await service.refresh(quiet);
     assert.equal(r.state.kind, 'no-traffic');
-    assert.equal(r.queries, 1, 'only the detection query');
+    assert.equal(r.queries, 2, 'counts and buckets, with no rows');
     assert.equal(r.splits[0]!.family, null);
     assert.ok(r.splits[0]!.backends.every((b) => b.rps === null && b.success === null && b.observedShare === null && !b.flagged));
     const early = new StatsService(new PrometheusClient(prom.url), { window: WINDOW, at: EVAL - 3600 });
@@ -242,6 +292,6 @@ describe('stats against a backfilled Prometheus', () => {
     const forced = new StatsService(new PrometheusClient(prom.url), { family: 'authority', window: WINDOW, at: EVAL - 3600 });
     const f = await forced.refresh(splits);
     assert.equal(f.state.kind, 'no-traffic');
-    assert.equal(f.queries, 4, 'two queries per namespace, with no rows');
+    assert.equal(f.queries, 6, 'two queries per namespace, with no rows');
   });
 });

@@ -36,6 +36,55 @@ export interface ExpectedBackend {
   p99: number | null;
   desired: number | null;
   observed: number | null;
+  timeouts: number | null;
+  hasData: boolean;
+}
+
+/** The route's own numbers (after retries), by hand, as stat-outbound computes its route row. */
+export interface ExpectedRoute {
+  success: number | null;
+  rps: number | null;
+  timeouts: number | null;
+  retries: number | null;
+  p50: number | null;
+  p99: number | null;
+}
+
+export function expectedRouteFor(h: History, split: StatsSplit): ExpectedRoute {
+  let s = 0;
+  let f = 0;
+  let t = 0;
+  let r = 0;
+  let seen = false;
+  const delta = (c: History['counters'][number]) => c.values[at(EVAL, c.step)]! - c.values[at(EVAL - WINDOW_SECONDS, c.step)]!;
+  for (const c of h.counters) {
+    if (!seriesMatches(c.labels, split, undefined, 'route') || c.labels.backend_name !== undefined) continue;
+    if (/^outbound_(http|grpc)_route_retry_requests_total$/.test(c.name)) r += delta(c);
+    if (!/^outbound_(http|grpc)_route_request_statuses_total$/.test(c.name)) continue;
+    seen = true;
+    const n = delta(c);
+    if (failedSeries(c.name, c.labels, 'route')) f += n;
+    else s += n;
+    if (isTimeoutSeries(c.labels)) t += n;
+  }
+  const perLe = new Map<string, number>();
+  for (const x of h.histograms) {
+    if (!/^outbound_(http|grpc)_route_request_duration_seconds$/.test(x.name) || !seriesMatches(x.labels, split, undefined, 'route')) continue;
+    lastIntervalRates(x).forEach((v, k) => perLe.set(x.les[k]!, (perLe.get(x.les[k]!) ?? 0) + v));
+  }
+  const buckets = [...perLe].map(([le, cum]) => ({ le: le === '+Inf' ? Infinity : Number(le), cum }));
+  const q = (p: number) => {
+    const v = buckets.length === 0 ? null : handQuantile(p, buckets);
+    return v === null ? null : v * 1000;
+  };
+  return {
+    success: s + f > 0 ? s / (s + f) : null,
+    rps: seen ? (s + f) / WINDOW_SECONDS : null,
+    timeouts: s + f > 0 ? t / (s + f) : null,
+    retries: s + f + r > 0 ? r / (s + f + r) : null,
+    p50: q(0.5),
+    p99: q(0.99),
+  };
 }
 
 /** Asserts the numbers of a `--format json` row equal the hand computation for its backend (`close` each). */
@@ -51,14 +100,33 @@ export function closeRow(row: JsonRow, want: ExpectedBackend, where: string): vo
 
 type Family = 'authority' | 'route';
 
-function seriesMatches(l: Labels, split: StatsSplit, leaf: string, family: Family): boolean {
+/** Kinds whose route-family series are their own route's (route_kind = the kind, route_name = the object's name). */
+const OWN_ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute']);
+
+function seriesMatches(l: Labels, split: StatsSplit, leaf: string | undefined, family: Family): boolean {
   if (family === 'authority') {
-    return l.direction === 'outbound' && (l.authority ?? '').startsWith(`${split.apex}.${split.namespace}.svc.`) && l.dst_service === leaf;
+    if (l.direction !== 'outbound' || !(l.authority ?? '').startsWith(`${split.apex}.${split.namespace}.svc.`) || l.dst_service !== leaf) return false;
+    const port = /:(\d+)$/.exec(l.authority ?? '')?.[1];
+    return split.apexPort === undefined || port === undefined || port === String(split.apexPort);
   }
-  if (l.parent_kind !== 'Service' || l.parent_namespace !== split.namespace || l.parent_name !== split.apex || l.backend_name !== leaf) return false;
-  if (split.kind === 'HTTPRoute' && (l.route_kind !== 'HTTPRoute' || l.route_name !== split.name)) return false;
+  if (l.parent_kind !== 'Service' || l.parent_namespace !== split.namespace || l.parent_name !== split.apex) return false;
+  if (leaf !== undefined && l.backend_name !== leaf) return false;
+  if (split.apexPort !== undefined && l.parent_port !== undefined && l.parent_port !== String(split.apexPort)) return false;
+  if (OWN_ROUTE_KINDS.has(split.kind) && (l.route_kind !== split.kind || l.route_name !== split.name)) return false;
   return true;
 }
+
+const ROUTE_BACKEND_COUNTER = /^outbound_(http|grpc)_route_backend_response_statuses_total$/;
+const ROUTE_BACKEND_HISTOGRAM = /^outbound_(http|grpc)_route_backend_response_duration_seconds$/;
+
+/** stat-outbound's classification, written out: HTTP 5xx or an error; gRPC not OK or an error. */
+function failedSeries(name: string, l: Labels, family: Family): boolean {
+  if (family === 'authority') return l.classification === 'failure';
+  if (name.startsWith('outbound_grpc_')) return l.grpc_status !== 'OK' || (l.error ?? '') !== '';
+  return (l.http_status ?? '').startsWith('5') || (l.error ?? '') !== '';
+}
+
+const isTimeoutSeries = (l: Labels) => l.error === 'RESPONSE_HEADERS_TIMEOUT' || l.error === 'REQUEST_TIMEOUT';
 
 const at = (t: number, step: number) => (t - T0) / step;
 
@@ -86,22 +154,21 @@ export function expectedFor(h: History, split: StatsSplit, family: Family): Expe
   const rows = split.backends.map((b) => {
     let s = 0;
     let f = 0;
+    let t = 0;
     let seen = false;
     for (const c of h.counters) {
-      const name = family === 'authority' ? 'response_total' : 'outbound_http_route_backend_response_statuses_total';
-      if (c.name !== name || !seriesMatches(c.labels, split, b.name, family)) continue;
+      const mine = family === 'authority' ? c.name === 'response_total' : ROUTE_BACKEND_COUNTER.test(c.name);
+      if (!mine || !seriesMatches(c.labels, split, b.name, family)) continue;
       seen = true;
       const n = c.values[at(EVAL, c.step)]! - c.values[at(EVAL - WINDOW_SECONDS, c.step)]!;
-      const failed = family === 'authority'
-        ? c.labels.classification === 'failure'
-        : (c.labels.http_status ?? '').startsWith('5') || (c.labels.error ?? '') !== '';
-      if (failed) f += n;
+      if (failedSeries(c.name, c.labels, family)) f += n;
       else s += n;
+      if (family === 'route' && isTimeoutSeries(c.labels)) t += n;
     }
     const perLe = new Map<string, number>();
     for (const x of h.histograms) {
-      const name = family === 'authority' ? 'response_latency_ms' : 'outbound_http_route_backend_response_duration_seconds';
-      if (x.name !== name || !seriesMatches(x.labels, split, b.name, family)) continue;
+      const mine = family === 'authority' ? x.name === 'response_latency_ms' : ROUTE_BACKEND_HISTOGRAM.test(x.name);
+      if (!mine || !seriesMatches(x.labels, split, b.name, family)) continue;
       lastIntervalRates(x).forEach((r, k) => perLe.set(x.les[k]!, (perLe.get(x.les[k]!) ?? 0) + r));
     }
     const buckets = [...perLe].map(([le, cum]) => ({ le: le === '+Inf' ? Infinity : Number(le), cum }));
@@ -117,6 +184,8 @@ export function expectedFor(h: History, split: StatsSplit, family: Family): Expe
       failureCount: f,
       success: s + f > 0 ? s / (s + f) : null,
       rps: seen ? (s + f) / WINDOW_SECONDS : null,
+      timeouts: family === 'route' && s + f > 0 ? t / (s + f) : null,
+      hasData: seen,
       p50: q(0.5),
       p95: q(0.95),
       p99: q(0.99),

@@ -14,6 +14,14 @@
  *                     ratings-v1 / ratings-v3 (series that never increase: 0.0rps, `-` success and latency)
  *     details-ts      TrafficSplit measured by the route family: every route of parent details (default + one
  *                     HTTPRoute), observed exactly 60/40 against 50/50: 10 points, not flagged
+ *   mixed (a namespace halfway from TrafficSplit to routes, proxies of both generations)   manifests: test/fixtures/stats/mixed.yaml
+ *     web-ts       TrafficSplit  web-apex → web-v1 500 / web-v2 500: authority series, plus route series of a newer
+ *                  proxy for web-v1 only (route_kind default): the authority family must measure it, not flagged
+ *     api-ts       TrafficSplit  api-apex → api-v1 500 / api-v2 500: api-v2 has no series at all: flagged (no-series)
+ *     shop-route   HTTPRoute     shop:8080 → shop-v1 80 / shop-v2 20: route series with 503s and timeouts, route-level
+ *                  statuses and retries; authority series too (with other numbers): the route family must measure it
+ *     emoji-grpc   GRPCRoute     emoji-svc:8080 → emoji-v1 50 / emoji-v2 50: outbound_grpc_route_* with OK,
+ *                  UNAVAILABLE and REQUEST_TIMEOUT; route-level statuses and retries
  *   plus noise each query must filter out: inbound series, other namespaces, a Gateway parent, a longer apex name.
  */
 
@@ -136,6 +144,8 @@ interface AuthorityFlow {
   /** Source pod (several pods → several series for one leaf). */
   pod: string;
   direction?: 'outbound' | 'inbound';
+  /** Port in the authority (default 80). */
+  port?: string;
   success: (i: number) => number;
   failure: (i: number) => number;
   profile: Profile;
@@ -149,7 +159,7 @@ function msMidpoint(k: number): number {
 
 function authoritySeries(f: AuthorityFlow, out: History): void {
   const base: Labels = {
-    authority: `${f.apex}.${f.namespace}.svc.cluster.local:80`,
+    authority: `${f.apex}.${f.namespace}.svc.cluster.local:${f.port ?? '80'}`,
     direction: f.direction ?? 'outbound',
     dst_namespace: f.namespace,
     dst_service: f.leaf,
@@ -182,15 +192,33 @@ function msProfile(mass: Record<string, number>): number[] {
 // ----------------------------------------------------------------------------------------------------------------
 // Route family (Linkerd 2.17+): outbound_http_route_backend_response_statuses_total, ..._duration_seconds
 
+export type RouteProtocol = 'http' | 'grpc';
+
 interface RouteFlow {
   parentNamespace: string;
   parent: string;
   parentKind?: string;
+  parentPort?: string;
   routeName: string;
   routeKind: string;
   backend: string;
   pod: string;
   outcomes: Outcome[];
+  profile: Profile;
+  protocol?: RouteProtocol;
+}
+
+/** Route-level series of one route (after retries): request statuses, retries, request durations. */
+interface RouteLevelFlow {
+  parentNamespace: string;
+  parent: string;
+  parentPort: string;
+  routeName: string;
+  routeKind: string;
+  pod: string;
+  protocol: RouteProtocol;
+  outcomes: Outcome[];
+  retries: (i: number) => number;
   profile: Profile;
 }
 
@@ -206,7 +234,7 @@ function routeSeries(f: RouteFlow, out: History): void {
     parent_kind: f.parentKind ?? 'Service',
     parent_namespace: f.parentNamespace,
     parent_name: f.parent,
-    parent_port: '9080',
+    parent_port: f.parentPort ?? '9080',
     parent_section_name: '',
     route_group: f.routeKind === 'default' ? '' : 'gateway.networking.k8s.io',
     route_kind: f.routeKind,
@@ -216,22 +244,50 @@ function routeSeries(f: RouteFlow, out: History): void {
     backend_kind: 'Service',
     backend_namespace: f.parentNamespace,
     backend_name: f.backend,
-    backend_port: '9080',
+    backend_port: f.parentPort ?? '9080',
     backend_section_name: '',
     namespace: f.parentNamespace,
     deployment: 'productpage',
     pod: f.pod,
     job: 'linkerd-proxy',
   };
+  const p = f.protocol ?? 'http';
   for (const o of f.outcomes) {
     if (o.flat || everIncreases(o.perStep, ROUTE_STEP)) {
-      out.counters.push(counter('outbound_http_route_backend_response_statuses_total', { ...base, ...o.labels }, ROUTE_STEP, o.perStep));
+      out.counters.push(counter(`outbound_${p}_route_backend_response_statuses_total`, { ...base, ...o.labels }, ROUTE_STEP, o.perStep));
     }
   }
   const all = total(f.outcomes);
   if (everIncreases(all, ROUTE_STEP) || f.outcomes.some((o) => o.flat)) {
-    out.histograms.push(histogram('outbound_http_route_backend_response_duration_seconds', base, ROUTE_STEP, SECONDS_BUCKETS, all, f.profile, secondsMidpoint));
+    out.histograms.push(histogram(`outbound_${p}_route_backend_response_duration_seconds`, base, ROUTE_STEP, SECONDS_BUCKETS, all, f.profile, secondsMidpoint));
   }
+}
+
+/** The route's own series, labelled like linkerd2-proxy's route metrics (parent, route, hostname; no backend). */
+function routeLevelSeries(f: RouteLevelFlow, out: History): void {
+  const base: Labels = {
+    parent_group: '',
+    parent_kind: 'Service',
+    parent_namespace: f.parentNamespace,
+    parent_name: f.parent,
+    parent_port: f.parentPort,
+    parent_section_name: '',
+    route_group: 'gateway.networking.k8s.io',
+    route_kind: f.routeKind,
+    route_namespace: f.parentNamespace,
+    route_name: f.routeName,
+    hostname: '',
+    namespace: f.parentNamespace,
+    deployment: 'web',
+    pod: f.pod,
+    job: 'linkerd-proxy',
+  };
+  const prefix = `outbound_${f.protocol}_route`;
+  for (const o of f.outcomes) {
+    if (everIncreases(o.perStep, ROUTE_STEP)) out.counters.push(counter(`${prefix}_request_statuses_total`, { ...base, ...o.labels }, ROUTE_STEP, o.perStep));
+  }
+  out.counters.push(counter(`${prefix}_retry_requests_total`, base, ROUTE_STEP, f.retries));
+  out.histograms.push(histogram(`${prefix}_request_duration_seconds`, base, ROUTE_STEP, SECONDS_BUCKETS, total(f.outcomes), f.profile, secondsMidpoint));
 }
 
 function secondsProfile(mass: Record<string, number>): number[] {
@@ -353,7 +409,60 @@ export function buildHistory(): History {
   // Noise: a Gateway parent of the same name, the same Service name in another namespace.
   routeSeries({ parentNamespace: books, parent: 'reviews', parentKind: 'Gateway', routeName: 'reviews-canary', routeKind: 'HTTPRoute', backend: 'reviews-v2', pod: 'gw-1', outcomes: [ok(() => 50)], profile: () => secondsProfile({ '10': 1 }) }, h);
   routeSeries({ parentNamespace: 'other', parent: 'reviews', routeName: 'reviews-canary', routeKind: 'HTTPRoute', backend: 'reviews-v2', pod: 'x-1', outcomes: [ok(() => 50)], profile: () => secondsProfile({ '10': 1 }) }, h);
+  mixedNamespace(h);
   return h;
+}
+
+/** The namespace of the header's `mixed` list: both families, HTTP and gRPC routes, a backend the mesh never serves. */
+function mixedNamespace(h: History): void {
+  const ns = 'mixed';
+  const ok = (perStep: (i: number) => number, status = '200'): Outcome => ({ labels: { http_status: status, error: '' }, perStep });
+  const grpc = (perStep: (i: number) => number, status: string, error = ''): Outcome => ({ labels: { grpc_status: status, error }, perStep });
+  // web-ts: linkerd-smi's dstOverrides show in the authority family only; a newer proxy's default route sees web-v1.
+  authoritySeries({ namespace: ns, apex: 'web-apex', leaf: 'web-v1', pod: 'bot-1', success: () => 5, failure: (i) => (i % 3 === 0 ? 1 : 0), profile: () => msProfile({ '5': 2, '10': 1 }) }, h);
+  authoritySeries({ namespace: ns, apex: 'web-apex', leaf: 'web-v2', pod: 'bot-1', success: () => 4, failure: () => 1, profile: () => msProfile({ '10': 1, '20': 1 }) }, h);
+  routeSeries({
+    parentNamespace: ns, parent: 'web-apex', parentPort: '80', routeName: 'default', routeKind: 'default', backend: 'web-v1', pod: 'bot-2',
+    outcomes: [ok(() => 40)], profile: () => secondsProfile({ '0.005': 1 }),
+  }, h);
+  // api-ts: api-v2 has weight 500 and not one series.
+  authoritySeries({ namespace: ns, apex: 'api-apex', leaf: 'api-v1', pod: 'bot-1', success: () => 6, failure: () => 0, profile: () => msProfile({ '3': 1, '4': 1 }) }, h);
+  // shop-route (HTTPRoute): backends before retries, the route after; the authority family sees other numbers.
+  routeSeries({
+    parentNamespace: ns, parent: 'shop', parentPort: '8080', routeName: 'shop-route', routeKind: 'HTTPRoute', backend: 'shop-v1', pod: 'web-1',
+    outcomes: [ok(() => 8), ok((i) => (i % 2 === 0 ? 1 : 0), '503'), { labels: { error: 'RESPONSE_HEADERS_TIMEOUT' }, perStep: (i) => (i % 4 === 0 ? 1 : 0) }],
+    profile: alternate(secondsProfile({ '0.01': 3, '0.025': 1 }), secondsProfile({ '0.005': 1, '0.01': 2 })),
+  }, h);
+  routeSeries({
+    parentNamespace: ns, parent: 'shop', parentPort: '8080', routeName: 'shop-route', routeKind: 'HTTPRoute', backend: 'shop-v2', pod: 'web-1',
+    outcomes: [ok(() => 2), { labels: { error: 'REQUEST_TIMEOUT' }, perStep: (i) => (i % 3 === 0 ? 1 : 0) }, { labels: { error: 'FAIL_FAST' }, perStep: (i) => (i % 6 === 0 ? 1 : 0) }],
+    profile: () => secondsProfile({ '0.05': 1, '0.1': 1 }),
+  }, h);
+  routeLevelSeries({
+    parentNamespace: ns, parent: 'shop', parentPort: '8080', routeName: 'shop-route', routeKind: 'HTTPRoute', pod: 'web-1', protocol: 'http',
+    outcomes: [ok(() => 10), ok((i) => (i % 4 === 0 ? 1 : 0), '503'), { labels: { error: 'REQUEST_TIMEOUT' }, perStep: (i) => (i % 6 === 0 ? 1 : 0) }],
+    retries: (i) => 1 + (i % 2),
+    profile: () => secondsProfile({ '0.01': 2, '0.1': 1 }),
+  }, h);
+  authoritySeries({ namespace: ns, apex: 'shop', port: '8080', leaf: 'shop-v1', pod: 'web-1', success: () => 1, failure: () => 0, profile: () => msProfile({ '1': 1 }) }, h);
+  authoritySeries({ namespace: ns, apex: 'shop', port: '8080', leaf: 'shop-v2', pod: 'web-1', success: () => 9, failure: () => 0, profile: () => msProfile({ '1': 1 }) }, h);
+  // emoji-grpc (GRPCRoute): success is grpc_status OK and no error, whatever the HTTP status.
+  routeSeries({
+    parentNamespace: ns, parent: 'emoji-svc', parentPort: '8080', routeName: 'emoji-grpc', routeKind: 'GRPCRoute', backend: 'emoji-v1', pod: 'web-1', protocol: 'grpc',
+    outcomes: [grpc(() => 6, 'OK'), grpc((i) => (i % 2), 'UNAVAILABLE'), grpc((i) => (i % 5 === 0 ? 1 : 0), 'UNKNOWN', 'REQUEST_TIMEOUT')],
+    profile: () => secondsProfile({ '0.005': 2, '0.01': 1 }),
+  }, h);
+  routeSeries({
+    parentNamespace: ns, parent: 'emoji-svc', parentPort: '8080', routeName: 'emoji-grpc', routeKind: 'GRPCRoute', backend: 'emoji-v2', pod: 'web-1', protocol: 'grpc',
+    outcomes: [grpc(() => 5, 'OK'), grpc(() => 1, 'NOT_FOUND')],
+    profile: () => secondsProfile({ '0.025': 1, '0.05': 1 }),
+  }, h);
+  routeLevelSeries({
+    parentNamespace: ns, parent: 'emoji-svc', parentPort: '8080', routeName: 'emoji-grpc', routeKind: 'GRPCRoute', pod: 'web-1', protocol: 'grpc',
+    outcomes: [grpc(() => 11, 'OK'), grpc((i) => (i % 3 === 0 ? 1 : 0), 'UNAVAILABLE'), grpc((i) => (i % 5 === 0 ? 1 : 0), 'UNKNOWN', 'RESPONSE_HEADERS_TIMEOUT')],
+    retries: (i) => (i % 2),
+    profile: () => secondsProfile({ '0.01': 1, '0.05': 1 }),
+  }, h);
 }
 
 // ----------------------------------------------------------------------------------------------------------------

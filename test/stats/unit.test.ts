@@ -5,37 +5,45 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  bucketQuantile, computeSplit, detectionQuery, familyQueries, formatBrief, formatLatency, formatRps, formatShare,
-  formatSuccess, parseAuthority, parseLe, parseSampleValue, renderTable, roundCount, routeFailure, StatsPoller,
-  truncCount, windowSeconds, type PollerTimers, type RequestRow, type StatsSplit,
+  bucketQuantile, chooseFamily, computeSplit, countRows, formatBrief, formatLatency, formatRps, formatShare,
+  formatSuccess, isFailure, isTimeout, namespaceQueries, parseAuthority, parseLe, parseSampleValue, renderTable, roundCount,
+  SERIES_TAG_LABEL, statsRows, StatsPoller, tableRows, truncCount, windowSeconds, type CountRow, type PollerTimers, type StatsSplit,
 } from '../../src/stats';
 import { parseAt, parseStatsArgs, StatsUsageError } from '../../src/cli/stats';
 import { handQuantile } from './expected';
 
 describe('queries', () => {
-  test('authority family: one request query and one bucket query for every apex of the namespace', () => {
-    const q = familyQueries('authority', 'emojivoto', ['web-apex', 'emoji-svc', 'web-apex'], '1m');
-    assert.equal(q.requests, 'sum by (authority, dst_service, classification, tls) (increase(response_total{direction="outbound", authority=~"(emoji-svc|web-apex)\\\\.emojivoto\\\\.svc([.:].*)?"}[1m]))');
-    assert.equal(q.latency, 'sum by (le, authority, dst_service) (irate(response_latency_ms_bucket{direction="outbound", authority=~"(emoji-svc|web-apex)\\\\.emojivoto\\\\.svc([.:].*)?"}[1m]))');
+  test('authority family: one counts query and one bucket query for every apex of the namespace, tagged', () => {
+    const q = namespaceQueries(['authority'], 'emojivoto', ['web-apex', 'emoji-svc', 'web-apex'], '1m');
+    assert.equal(q.requests, 'label_replace(sum by (authority, dst_service, classification, tls) (increase(response_total{direction="outbound", authority=~"(emoji-svc|web-apex)\\\\.emojivoto\\\\.svc([.:].*)?"}[1m])), "lens_series", "authority", "__name__", ".*")');
+    assert.equal(q.latency, 'label_replace(sum by (le, authority, dst_service) (irate(response_latency_ms_bucket{direction="outbound", authority=~"(emoji-svc|web-apex)\\\\.emojivoto\\\\.svc([.:].*)?"}[1m])), "lens_series", "authority", "__name__", ".*")');
   });
 
-  test('route family (Linkerd 2.17+): Service parents of the namespace, grouped by parent, backend and route', () => {
-    const q = familyQueries('route', 'books', ['reviews', 'ratings'], '30s');
-    assert.equal(q.requests, 'sum by (parent_name, parent_port, backend_name, backend_port, route_name, route_kind, http_status, error) (increase(outbound_http_route_backend_response_statuses_total{parent_kind="Service", parent_namespace="books", parent_name=~"ratings|reviews"}[30s]))');
-    assert.equal(q.latency, 'sum by (le, parent_name, parent_port, backend_name, backend_port, route_name, route_kind) (irate(outbound_http_route_backend_response_duration_seconds_bucket{parent_kind="Service", parent_namespace="books", parent_name=~"ratings|reviews"}[30s]))');
+  test('route family (Linkerd 2.17+): HTTP and gRPC, per backend, per route and retries, as stat-outbound groups them', () => {
+    const q = namespaceQueries(['route'], 'books', ['reviews', 'ratings'], '30s');
+    const sel = '{parent_kind="Service", parent_namespace="books", parent_name=~"ratings|reviews"}';
+    const parts = q.requests.split(' or ');
+    assert.deepEqual(parts, [
+      `label_replace(sum by (parent_name, parent_port, backend_name, backend_port, route_name, route_kind, http_status, error) (increase(outbound_http_route_backend_response_statuses_total${sel}[30s])), "lens_series", "http-backend", "__name__", ".*")`,
+      `label_replace(sum by (parent_name, parent_port, route_name, route_kind, http_status, error) (increase(outbound_http_route_request_statuses_total${sel}[30s])), "lens_series", "http-route", "__name__", ".*")`,
+      `label_replace(sum by (parent_name, parent_port, route_name, route_kind) (increase(outbound_http_route_retry_requests_total${sel}[30s])), "lens_series", "http-retry", "__name__", ".*")`,
+      `label_replace(sum by (parent_name, parent_port, backend_name, backend_port, route_name, route_kind, grpc_status, error) (increase(outbound_grpc_route_backend_response_statuses_total${sel}[30s])), "lens_series", "grpc-backend", "__name__", ".*")`,
+      `label_replace(sum by (parent_name, parent_port, route_name, route_kind, grpc_status, error) (increase(outbound_grpc_route_request_statuses_total${sel}[30s])), "lens_series", "grpc-route", "__name__", ".*")`,
+      `label_replace(sum by (parent_name, parent_port, route_name, route_kind) (increase(outbound_grpc_route_retry_requests_total${sel}[30s])), "lens_series", "grpc-retry", "__name__", ".*")`,
+    ]);
+    assert.equal(q.latency.split(' or ').length, 4, 'backend and route durations of HTTP and gRPC (retries have no histogram)');
+    assert.ok(q.latency.includes(`irate(outbound_grpc_route_backend_response_duration_seconds_bucket${sel}[30s])`));
   });
 
-  test('detection: one count per family, tagged', () => {
-    assert.equal(
-      detectionQuery('books', ['reviews']),
-      'label_replace(count(outbound_http_route_backend_response_statuses_total{parent_kind="Service", parent_namespace="books", parent_name=~"reviews"}), "family", "route", "__name__", ".*")'
-        + ' or label_replace(count(response_total{direction="outbound", authority=~"(reviews)\\\\.books\\\\.svc([.:].*)?"}), "family", "authority", "__name__", ".*")',
-    );
+  test('auto asks both families in the same two queries', () => {
+    const q = namespaceQueries(['authority', 'route'], 'mixed', ['a'], '1m');
+    assert.equal(q.requests.split(' or ').length, 7);
+    assert.equal(q.latency.split(' or ').length, 5);
   });
 
   test('the query text does not grow with backends and is independent of split order', () => {
-    const a = familyQueries('route', 'ns', ['b', 'a'], '1m');
-    const b = familyQueries('route', 'ns', ['a', 'b', 'a'], '1m');
+    const a = namespaceQueries(['route'], 'ns', ['b', 'a'], '1m');
+    const b = namespaceQueries(['route'], 'ns', ['a', 'b', 'a'], '1m');
     assert.deepEqual(a, b);
   });
 
@@ -63,11 +71,38 @@ describe('arithmetic', () => {
     assert.deepEqual([2.5, 59.99999, 0.2, NaN, -1].map(truncCount), [2, 59, 0, 0, 0]);
   });
 
-  test('route failures: 5xx or a non-empty error', () => {
-    assert.equal(routeFailure({ http_status: '503' }), true);
-    assert.equal(routeFailure({ http_status: '404' }), false);
-    assert.equal(routeFailure({ error: 'REQUEST_TIMEOUT' }), true);
-    assert.equal(routeFailure({ http_status: '200', error: '' }), false);
+  test('route failures: HTTP 5xx or an error; gRPC a status other than OK or an error; a missing label is empty', () => {
+    assert.equal(isFailure('http', { http_status: '503' }), true);
+    assert.equal(isFailure('http', { http_status: '404' }), false);
+    assert.equal(isFailure('http', { error: 'REQUEST_TIMEOUT' }), true);
+    assert.equal(isFailure('http', { http_status: '200', error: '' }), false);
+    assert.equal(isFailure('http', { http_status: '200' }), false, 'Prometheus dropped error=""');
+    assert.equal(isFailure('grpc', { grpc_status: 'OK' }), false);
+    assert.equal(isFailure('grpc', { grpc_status: 'OK', http_status: '500' }), false, 'gRPC: the HTTP status does not decide');
+    assert.equal(isFailure('grpc', { grpc_status: 'NOT_FOUND' }), true);
+    assert.equal(isFailure('grpc', { grpc_status: 'OK', error: 'RESET' }), true);
+    assert.equal(isFailure('grpc', {}), true, 'no grpc_status is not OK');
+    assert.deepEqual(['REQUEST_TIMEOUT', 'RESPONSE_HEADERS_TIMEOUT', 'RESPONSE_STREAM_TIMEOUT', 'FAIL_FAST', undefined].map((error) => isTimeout(error ? { error } : {})), [true, true, false, false, false]);
+  });
+
+  test('rows of the counts query: tag, identity and classification', () => {
+    const tag = (t: string, m: Record<string, string>) => ({ metric: { [SERIES_TAG_LABEL]: t, ...m }, value: 5.7 });
+    const rows = countRows([
+      tag('authority', { authority: 'web.ns.svc.cluster.local:80', dst_service: 'w1', classification: 'success' }),
+      tag('authority', { authority: 'web.ns.svc.cluster.local:80', dst_service: 'w1' }),
+      tag('grpc-backend', { parent_name: 'e', backend_name: 'e1', route_kind: 'GRPCRoute', route_name: 'r', grpc_status: 'UNKNOWN', error: 'REQUEST_TIMEOUT' }),
+      tag('http-route', { parent_name: 'e', route_kind: 'HTTPRoute', route_name: 'r', http_status: '200' }),
+      tag('http-retry', { parent_name: 'e', route_kind: 'HTTPRoute', route_name: 'r' }),
+      tag('nonsense', { parent_name: 'e' }),
+      tag('authority', { authority: 'web.other.svc.cluster.local:80', dst_service: 'w1', classification: 'success' }),
+    ], 'ns');
+    assert.deepEqual(rows.map((r) => [r.family, r.level, r.leaf ?? '-', r.success, r.failure, r.timeouts, r.retries]), [
+      ['authority', 'backend', 'w1', 6, 0, 0, 0],
+      ['authority', 'backend', 'w1', 0, 0, 0, 0],
+      ['route', 'backend', 'e1', 0, 5, 5, 0],
+      ['route', 'route', '-', 5, 0, 0, 0],
+      ['route', 'retry', '-', 0, 0, 0, 5],
+    ]);
   });
 
   test('sample values and le labels as Prometheus writes them', () => {
@@ -109,49 +144,100 @@ describe('shares and flags', () => {
     namespace: 'ns', kind: 'TrafficSplit', name: 'ts', apex: 'apex',
     backends: [{ name: 'a', weight: 90 }, { name: 'b', weight: 10 }, { name: 'c', weight: 0 }],
   };
-  const rows = (a: number, b: number): RequestRow[] => [
-    { apex: 'apex', leaf: 'a', success: a, failure: 0 },
-    { apex: 'apex', leaf: 'b', success: b, failure: 0 },
-  ];
+  const row = (r: Partial<CountRow> & { leaf?: string; success: number }): CountRow =>
+    ({ family: 'authority', level: 'backend', apex: 'apex', failure: 0, timeouts: 0, retries: 0, ...r });
+  const rows = (a: number, b: number): CountRow[] => [row({ leaf: 'a', success: a }), row({ leaf: 'b', success: b })];
 
   test('observed = backend RPS / split RPS; flagged only past 10 points', () => {
-    const exact = computeSplit(split, 'authority', rows(80, 20), [], 60);
+    const exact = computeSplit(split, rows(80, 20), [], 60);
     assert.deepEqual(exact.backends.map((b) => [b.observedShare, b.desiredShare, b.flagged]), [[0.8, 0.9, false], [0.2, 0.1, false], [0, 0, false]]);
-    const off = computeSplit(split, 'authority', rows(79, 21), [], 60);
-    assert.deepEqual(off.backends.map((b) => b.flagged), [true, true, false]);
+    const off = computeSplit(split, rows(79, 21), [], 60);
+    assert.deepEqual(off.backends.map((b) => [b.flagged, b.flag]), [[true, 'share'], [true, 'share'], [false, undefined]]);
     assert.equal(off.flagged, true);
     assert.ok(Math.abs(off.rps - 100 / 60) < 1e-12);
   });
 
+  test('a backend with weight and no series while its siblings serve: observed 0, flagged (no-series), even under 10 points', () => {
+    const s: StatsSplit = { ...split, backends: [{ name: 'a', weight: 95 }, { name: 'b', weight: 5 }] };
+    const r = computeSplit(s, [row({ leaf: 'a', success: 100 })], [], 60);
+    assert.deepEqual(r.backends.map((b) => [b.observedShare, b.hasData, b.flagged, b.flag]), [[1, true, false, undefined], [0, false, true, 'no-series']]);
+    assert.equal(r.flagged, true);
+  });
+
   test('no requests: no observed share, no flag; no weights: no desired share', () => {
-    const none = computeSplit(split, 'authority', [], [], 60);
+    const none = computeSplit(split, [], [], 60);
     assert.deepEqual(none.backends.map((b) => [b.rps, b.success, b.observedShare, b.flagged]), [[null, null, null, false], [null, null, null, false], [null, null, null, false]]);
     assert.equal(none.hasTraffic, false);
-    const zero = computeSplit({ ...split, backends: [{ name: 'a', weight: 0 }] }, 'authority', rows(1, 0), [], 60);
+    assert.equal(none.family, null);
+    const zero = computeSplit({ ...split, backends: [{ name: 'a', weight: 0 }] }, rows(1, 0), [], 60);
     assert.equal(zero.backends[0]!.desiredShare, null);
     assert.equal(zero.backends[0]!.flagged, false);
   });
 
   test('ports narrow the rows when both sides name one', () => {
     const s: StatsSplit = { ...split, apexPort: 80, backends: [{ name: 'a', weight: 1, port: 8080 }] };
-    const r: RequestRow[] = [
-      { apex: 'apex', apexPort: '80', leaf: 'a', leafPort: '8080', success: 1, failure: 0 },
-      { apex: 'apex', apexPort: '81', leaf: 'a', leafPort: '8080', success: 10, failure: 0 },
-      { apex: 'apex', apexPort: '80', leaf: 'a', leafPort: '9090', success: 100, failure: 0 },
-      { apex: 'apex', leaf: 'a', success: 1000, failure: 0 },
+    const r: CountRow[] = [
+      row({ family: 'route', apexPort: '80', leaf: 'a', leafPort: '8080', success: 1 }),
+      row({ family: 'route', apexPort: '81', leaf: 'a', leafPort: '8080', success: 10 }),
+      row({ family: 'route', apexPort: '80', leaf: 'a', leafPort: '9090', success: 100 }),
+      row({ family: 'route', leaf: 'a', success: 1000 }),
     ];
-    assert.equal(computeSplit(s, 'route', r, [], 60).backends[0]!.successCount, 1001);
+    assert.equal(computeSplit(s, r, [], 60).backends[0]!.successCount, 1001);
   });
 
-  test('route family: an HTTPRoute counts its own route, a TrafficSplit every route of the parent', () => {
-    const r: RequestRow[] = [
-      { apex: 'apex', leaf: 'a', routeName: 'r1', routeKind: 'HTTPRoute', success: 1, failure: 0 },
-      { apex: 'apex', leaf: 'a', routeName: 'r2', routeKind: 'HTTPRoute', success: 10, failure: 0 },
-      { apex: 'apex', leaf: 'a', routeName: 'default', routeKind: 'default', success: 100, failure: 0 },
+  test('route family: a route kind counts its own route, a TrafficSplit every route of the parent', () => {
+    const r: CountRow[] = [
+      row({ family: 'route', leaf: 'a', routeName: 'r1', routeKind: 'HTTPRoute', success: 1 }),
+      row({ family: 'route', leaf: 'a', routeName: 'r2', routeKind: 'HTTPRoute', success: 10 }),
+      row({ family: 'route', leaf: 'a', routeName: 'default', routeKind: 'default', success: 100 }),
+      row({ family: 'route', leaf: 'a', routeName: 'r1', routeKind: 'GRPCRoute', success: 1000 }),
     ];
     const one = { ...split, backends: [{ name: 'a', weight: 1 }] };
-    assert.equal(computeSplit({ ...one, kind: 'HTTPRoute', name: 'r1' }, 'route', r, [], 60).backends[0]!.successCount, 1);
-    assert.equal(computeSplit(one, 'route', r, [], 60).backends[0]!.successCount, 111);
+    assert.equal(computeSplit({ ...one, kind: 'HTTPRoute', name: 'r1' }, r, [], 60).backends[0]!.successCount, 1);
+    assert.equal(computeSplit({ ...one, kind: 'GRPCRoute', name: 'r1' }, r, [], 60).backends[0]!.successCount, 1000);
+    assert.equal(computeSplit(one, r, [], 60).backends[0]!.successCount, 1111);
+  });
+
+  test('the family per split: its kind\'s when it has series, else the other; a forced family only', () => {
+    const both: CountRow[] = [
+      row({ family: 'authority', leaf: 'a', success: 3 }),
+      row({ family: 'route', leaf: 'a', routeName: 'r1', routeKind: 'HTTPRoute', success: 7 }),
+    ];
+    const ts = { ...split, backends: [{ name: 'a', weight: 1 }] };
+    const hr = { ...ts, kind: 'HTTPRoute' as const, name: 'r1' };
+    assert.equal(chooseFamily(ts, both, 'auto'), 'authority');
+    assert.equal(chooseFamily(hr, both, 'auto'), 'route');
+    assert.equal(chooseFamily(hr, both.slice(0, 1), 'auto'), 'authority', 'an older proxy: only the authority family');
+    assert.equal(chooseFamily(hr, both.slice(0, 1), 'route'), null);
+    assert.equal(chooseFamily({ ...hr, name: 'other' }, both.slice(1), 'auto'), null, 'another route\'s series are not this one\'s');
+    assert.equal(computeSplit(hr, both, [], 60).backends[0]!.successCount, 7);
+    assert.equal(computeSplit(ts, both, [], 60).backends[0]!.successCount, 3);
+  });
+
+  test('timeouts per backend and retries per route, as stat-outbound computes them', () => {
+    const hr: StatsSplit = { ...split, kind: 'HTTPRoute', name: 'r', backends: [{ name: 'a', weight: 1 }] };
+    const r: CountRow[] = [
+      row({ family: 'route', leaf: 'a', routeKind: 'HTTPRoute', routeName: 'r', success: 8, failure: 2, timeouts: 1 }),
+      row({ family: 'route', level: 'route', routeKind: 'HTTPRoute', routeName: 'r', success: 9, failure: 1, timeouts: 1 }),
+      row({ family: 'route', level: 'retry', routeKind: 'HTTPRoute', routeName: 'r', success: 0, retries: 2 }),
+    ];
+    const got = computeSplit(hr, r, [], 60);
+    assert.equal(got.backends[0]!.timeouts, 0.1);
+    assert.deepEqual([got.route?.success, got.route?.timeouts, got.route?.retries], [0.9, 0.1, 2 / 12]);
+    assert.equal(computeSplit(split, rows(1, 1), [], 60).route, null, 'authority: no route numbers');
+    assert.equal(computeSplit(split, rows(1, 1), [], 60).backends[0]!.timeouts, null, 'authority: no timeouts');
+  });
+
+  test('CLI rows: a route row first (after retries), then the backends', () => {
+    const hr: StatsSplit = { ...split, kind: 'HTTPRoute', name: 'r', backends: [{ name: 'a', weight: 1 }] };
+    const got = computeSplit(hr, [
+      row({ family: 'route', leaf: 'a', routeKind: 'HTTPRoute', routeName: 'r', success: 60 }),
+      row({ family: 'route', level: 'route', routeKind: 'HTTPRoute', routeName: 'r', success: 60 }),
+      row({ family: 'route', level: 'retry', routeKind: 'HTTPRoute', routeName: 'r', success: 0, retries: 20 }),
+    ], [], 60);
+    const table = tableRows(statsRows([got]));
+    assert.deepEqual(table.map((r) => [r[2], r[11], r[12], r[13]]), [['[route]', '0.00%', '25.00%', 'route'], ['a', '0.00%', '-', 'route']]);
+    assert.equal(statsRows([got])[0]!.route?.retries, 0.25);
   });
 });
 

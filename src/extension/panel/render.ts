@@ -168,7 +168,10 @@ function splitActions(s: PanelSplit, step: number): string {
 }
 
 function flagText(b: PanelBackend): string {
-  return `observed ${wholePercent(b.observedShare)} vs desired ${wholePercent(b.desiredShare)}: the mesh is not honouring this split`;
+  const shares = `observed ${wholePercent(b.observedShare)} vs desired ${wholePercent(b.desiredShare)}`;
+  return b.flag === 'no-series'
+    ? `${shares}: not one request reached ${b.name} while the split serves traffic; the mesh is not honouring this split`
+    : `${shares}: the mesh is not honouring this split`;
 }
 
 function renderBackend(s: PanelSplit, b: PanelBackend, model: PanelModel): string {
@@ -181,6 +184,8 @@ function renderBackend(s: PanelSplit, b: PanelBackend, model: PanelModel): strin
     ['P50', 'latency P50', formatMs(b.latencyMs.p50)],
     ['P95', 'latency P95', formatMs(b.latencyMs.p95)],
     ['P99', 'latency P99', formatMs(b.latencyMs.p99)],
+    // Only the route family classifies timeouts (stat-outbound's TIMEOUTS, per backend: before retries).
+    ...(s.family === 'route' ? [['timeouts', 'timeouts (before retries)', formatSuccessRate(b.timeouts)] as [string, string, string]] : []),
   ];
   return `<li class="cl-backend${b.flagged ? ' cl-backend--flagged' : ''}">`
     + `<div class="cl-backend-head"><span class="cl-backend-name">${esc(b.name)}</span>`
@@ -199,6 +204,9 @@ function renderSplit(s: PanelSplit, index: number, model: PanelModel): string {
     `apex <code>${esc(s.apex)}</code>${s.apexNamespace ? ` in ${esc(s.apexNamespace)}` : ''}`,
     `namespace ${esc(s.namespace)}`,
     s.hasTraffic === false ? 'no traffic' : s.rps !== null ? esc(formatRpsValue(s.rps)) : '',
+    s.family ? `<span class="cl-family" data-family="${esc(s.family)}">${esc(s.family)} metrics</span>` : '',
+    // The route's own numbers count after retries (stat-outbound's route row); the backends' before.
+    s.route?.hasData ? `route (after retries): success ${esc(formatSuccessRate(s.route.success))}, timeouts ${esc(formatSuccessRate(s.route.timeouts))}, retries <span class="cl-retries">${esc(formatSuccessRate(s.route.retries))}</span>` : '',
   ].filter(Boolean).join(' · ');
   const flagged = s.backends.filter((b) => b.flagged).length;
   return `<article class="cl-split${s.flagged ? ' cl-split--flagged' : ''}" aria-labelledby="${id}" data-split="${esc(s.key)}">`
