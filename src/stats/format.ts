@@ -55,8 +55,9 @@ export interface StatsRow {
   route: RouteRow | null;
 }
 
+/** Null outside the route family, and when the route's own series are not there (proxies before 2.17's route metrics). */
 function routeRow(r: RouteStats | null): RouteRow | null {
-  if (!r) return null;
+  if (!r?.hasData) return null;
   return {
     success: r.success, rps: r.rps,
     latency_ms_p50: r.latencyMs.p50, latency_ms_p95: r.latencyMs.p95, latency_ms_p99: r.latencyMs.p99,

@@ -17,6 +17,8 @@ export interface JsonRow {
   namespace: string; kind: string; name: string; rule?: number; apex: string; leaf: string; weight: string;
   success: number | null; rps: number | null; latency_ms_p50: number | null; latency_ms_p95: number | null; latency_ms_p99: number | null;
   desired_share: number | null; observed_share: number | null;
+  timeouts: number | null; family: string | null; flagged: boolean; flag?: string;
+  route: { success: number | null; rps: number | null; timeouts: number | null; retries: number | null } | null;
 }
 
 /** Asserts `actual` equals `expected` within 1e-9 relative (or that both are null). */
