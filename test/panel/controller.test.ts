@@ -66,9 +66,8 @@ function fakePrometheus(state: { down: boolean; queries: string[]; urls: string[
     state.urls.push(url);
     if (state.down) throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
     let result: unknown[] = [];
-    if (query.includes('label_replace')) result = [{ metric: { family: 'route' }, value: [NOW, '4'] }];
-    else if (query.includes('response_statuses_total')) {
-      const m = (backend: string, status: string) => ({ parent_name: 'web-svc', backend_name: backend, route_name: 'default', route_kind: 'default', http_status: status });
+    if (query.includes('outbound_http_route_backend_response_statuses_total')) {
+      const m = (backend: string, status: string) => ({ lens_series: 'http-backend', parent_name: 'web-svc', backend_name: backend, route_name: 'default', route_kind: 'default', http_status: status });
       result = [
         { metric: m('web-v1', '200'), value: [NOW, '90'] },
         { metric: m('web-v2', '200'), value: [NOW, '5'] },
@@ -121,8 +120,8 @@ describe('the panel controller', () => {
     assert.equal(posts[0]?.notices[0]?.state, 'stats-loading');
     await settle();
     assert.equal(c.polling, true);
-    // Detection, then requests and latency: three queries the first time, two after.
-    assert.equal(prom.queries.length, 3);
+    // Counts and latency buckets, for every family at once: two queries per refresh.
+    assert.equal(prom.queries.length, 2);
     const model = posts.at(-1)!;
     assert.deepEqual(model.notices, []);
     const web = model.splits[0]!;
@@ -137,7 +136,7 @@ describe('the panel controller', () => {
 
     timers.fire();
     await settle();
-    assert.equal(prom.queries.length, 5);
+    assert.equal(prom.queries.length, 4);
 
     c.setVisible(false);
     assert.equal(c.polling, false);
@@ -145,12 +144,12 @@ describe('the panel controller', () => {
     const posted = posts.length;
     timers.fire();
     await settle();
-    assert.equal(prom.queries.length, 5);
+    assert.equal(prom.queries.length, 4);
     assert.equal(posts.length, posted);
 
     c.setVisible(true);
     await settle();
-    assert.equal(prom.queries.length, 7);
+    assert.equal(prom.queries.length, 6);
     c.dispose();
   });
 

@@ -128,8 +128,8 @@ before(async () => {
     req.on('end', () => {
       queries++;
       const query = new URLSearchParams(body).get('query') ?? '';
-      const result = query.includes('label_replace') ? [{ metric: { family: 'route' }, value: [NOW, '1'] }]
-        : query.includes('statuses_total') ? [{ metric: { parent_name: 'web-svc', backend_name: 'web-v2', http_status: '200' }, value: [NOW, '60'] }] : [];
+      const result = query.includes('outbound_http_route_backend_response_statuses_total')
+        ? [{ metric: { lens_series: 'http-backend', parent_name: 'web-svc', backend_name: 'web-v2', http_status: '200' }, value: [NOW, '60'] }] : [];
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
     });

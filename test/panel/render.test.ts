@@ -146,7 +146,7 @@ describe('states, each in words with a next step', () => {
     {
       name: 'no splits in the namespace', state: 'no-splits',
       model: modelOf({ cluster: snapshot([]) }),
-      words: /No TrafficSplit or HTTPRoute in namespace emojivoto/, next: /Next step:.*Apply to cluster.*namespace/, buttons: ['selectNamespace'],
+      words: /No TrafficSplit, HTTPRoute or GRPCRoute in namespace emojivoto/, next: /Next step:.*Apply to cluster.*namespace/, buttons: ['selectNamespace'],
     },
     {
       name: 'Prometheus not configured', state: 'prometheus-not-configured',
@@ -253,10 +253,12 @@ describe('splits', () => {
   test('success rate, RPS and P50/P95/P99; `-` where there is no data', () => {
     const metrics = (html: string) => [...html.matchAll(/<dt title="[^"]*">([^<]*)<\/dt><dd aria-label="[^"]*">([^<]*)<\/dd>/g)].map((m) => `${m[1]} ${m[2]}`);
     assert.deepEqual(metrics(web!), [
-      'success 99.12%', 'RPS 1.1 rps', 'P50 3 ms', 'P95 9 ms', 'P99 20 ms',
-      'success 94.12%', 'RPS 0.4 rps', 'P50 4 ms', 'P95 14 ms', 'P99 48 ms',
+      // Measured by the route family (test/panel/support.ts): timeouts too, `-` when none were classified.
+      'success 99.12%', 'RPS 1.1 rps', 'P50 3 ms', 'P95 9 ms', 'P99 20 ms', 'timeouts -',
+      'success 94.12%', 'RPS 0.4 rps', 'P50 4 ms', 'P95 14 ms', 'P99 48 ms', 'timeouts -',
     ]);
-    assert.deepEqual(metrics(route!), Array(2).fill(['success -', 'RPS -', 'P50 -', 'P95 -', 'P99 -']).flat());
+    assert.match(web!, /<span class="cl-family" data-family="route">route metrics<\/span>/);
+    assert.deepEqual(metrics(route!), Array(2).fill(['success -', 'RPS -', 'P50 -', 'P95 -', 'P99 -', 'timeouts -']).flat());
     assert.match(route!, /<dd aria-label="latency P99 no data">-<\/dd>/);
     // Observed share unknown: a dash and no fill.
     assert.match(route!, /aria-label="emoji-v1: observed share \(traffic\) -"><rect class="cl-bar-track"[^>]*\/><\/svg><span class="cl-bar-value">-<\/span>/);
