@@ -16,7 +16,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { PrometheusClient, StatsService, type FamilySetting, type SplitStats, type StatsResult, type StatsSplit } from '../../src/stats';
 import {
   allocate, ANNOTATIONS, ConfigError, DEFAULT_BACKEND, httpRouteSplitsOf, loadConfigFile, logNormal, METRICS, MS_BUCKETS, mulberry32,
-  quantityMilli, Registry, resolveSplit, SECONDS_BUCKETS, startSimulator, trafficSplitOf, validateConfig,
+  quantityMilli, Registry, resolveSplit, routeMetrics, SECONDS_BUCKETS, startSimulator, trafficSplitOf, validateConfig,
   type RunningSimulator, type SimSplit,
 } from '../../tools/simulator';
 import { parseArgs } from '../../tools/simulator/main';
@@ -50,6 +50,7 @@ function simSplit(weights: number[]): SimSplit {
   return {
     key: 'TrafficSplit/t', kind: 'TrafficSplit', name: 't', namespace: NS, apex: apex(),
     route: { group: '', kind: 'default', name: 'http', namespace: NS },
+    protocol: 'http',
     backends: weights.map((w, i) => ({ name: `b${i}`, namespace: NS, port: 80, weight: w })),
     annotations: {},
   };
@@ -115,13 +116,46 @@ describe('traffic simulator (no cluster)', () => {
     assert.ok(Math.abs(b.get('b1')!.success + b.get('b1')!.failure - 450) <= 1);
 
     const registry = new Registry();
-    const random = new SplitTraffic(split, resolveSplit({ rps: 100 }, split), trafficOptions(registry, { families: ['route'], distribution: 'random' }), 0, 0);
+    const random = new SplitTraffic(split, resolveSplit({ rps: 100 }, split), trafficOptions(registry, { families: ['authority'], distribution: 'random' }), 0, 0);
     for (let now = 1000; now <= 100_000; now += 1000) random.tick(now);
     const r0 = random.sent.get('b0')!.success + random.sent.get('b0')!.failure;
     const r1 = random.sent.get('b1')!.success + random.sent.get('b1')!.failure;
     assert.equal(r0 + r1, 10_000);
     assert.ok(Math.abs(r0 / (r0 + r1) - 0.25) < 0.02, `random share ${r0 / (r0 + r1)}`);
-    assert.ok(!registry.render().includes('response_total{'), 'families: route only → no authority series');
+    assert.ok(registry.render().includes('response_total{'), 'a TrafficSplit: authority series');
+    assert.ok(!registry.render().includes('outbound_http_route'), 'a TrafficSplit (ServiceProfile dstOverrides): no route series');
+    const routeOnly = new Registry();
+    const route: SimSplit = { ...split, key: 'HTTPRoute/x', kind: 'HTTPRoute', route: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'r', namespace: NS } };
+    new SplitTraffic(route, resolveSplit({ rps: 10 }, route), trafficOptions(routeOnly, { families: ['route'] }), 0, 0).tick(5000);
+    assert.ok(!routeOnly.render().includes('response_total{'), 'families: route only → no authority series');
+    assert.ok(routeOnly.render().includes('outbound_http_route_backend_response_statuses_total{'));
+  });
+
+  test('retries, timeouts and a backend the mesh never serves: per backend each try, per route each request', () => {
+    const registry = new Registry();
+    const split: SimSplit = {
+      ...simSplit([50, 50]), key: 'GRPCRoute/g', kind: 'GRPCRoute', protocol: 'grpc',
+      route: { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'g', namespace: NS },
+    };
+    const config = validateConfig({ rps: 100, splits: { 'GRPCRoute/t': { retries: 2, backends: { b0: { errorRate: 0.3, timeoutRate: 0.1 }, b1: { served: false } } } } });
+    const resolved = resolveSplit(config, split);
+    assert.equal(resolved.retries, 2);
+    const t = new SplitTraffic(split, resolved, trafficOptions(registry), 0, 0);
+    for (let now = 1000; now <= 20_000; now += 1000) t.tick(now);
+    const text = registry.render();
+    const sum = (re: RegExp) => [...text.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
+    const tries = sum(/^outbound_grpc_route_backend_response_statuses_total\{[^}]*backend_name="b0"[^}]*\} (\d+)$/gm);
+    const requests = sum(/^outbound_grpc_route_request_statuses_total\{[^}]*\} (\d+)$/gm);
+    const retries = sum(/^outbound_grpc_route_retry_requests_total\{[^}]*\} (\d+)$/gm);
+    assert.equal(requests, 2000, 'every request once per route, all on b0');
+    assert.equal(tries, requests + retries, 'each try once per backend');
+    assert.ok(retries > 300 && retries < 1200, `retries ${retries}`);
+    assert.match(text, /^outbound_grpc_route_backend_response_statuses_total\{[^}]*grpc_status="UNKNOWN",error="RESPONSE_HEADERS_TIMEOUT"\} [1-9]\d*$/m);
+    assert.match(text, /^outbound_grpc_route_backend_response_statuses_total\{[^}]*grpc_status="UNAVAILABLE",error=""\} [1-9]\d*$/m);
+    assert.doesNotMatch(text, /backend_name="b1"|dst_service="b1"/, 'an unserved backend has no series');
+    assert.doesNotMatch(text, /http_status=/, 'gRPC: grpc_status, not http_status');
+    assert.throws(() => validateConfig({ splits: { x: { retries: -1 } } }), /retries must be a whole number/);
+    assert.throws(() => validateConfig({ backends: { x: { served: 'no' } } }), /served must be true or false/);
   });
 
   test('TrafficSplits and HTTPRoutes become simulated splits (quantities, default weights, ports, parents)', () => {
@@ -167,7 +201,7 @@ describe('traffic simulator (no cluster)', () => {
     assert.equal(config.rps, 10);
     const split = { ...simSplit([1, 1]), backends: [{ name: 'web-svc', namespace: NS, port: 80, weight: 1 }, { name: 'web-svc-2', namespace: NS, port: 80, weight: 1 }, { name: 'other', namespace: NS, port: 80, weight: 1 }] };
     let r = resolveSplit(config, split);
-    assert.deepEqual(r.backends.get('web-svc-2'), { errorRate: 0.1, latencyMs: { p50: 30, p99: 120 }, failureStatus: 500 });
+    assert.deepEqual(r.backends.get('web-svc-2'), { errorRate: 0.1, latencyMs: { p50: 30, p99: 120 }, failureStatus: 500, timeoutRate: 0, served: true });
     assert.deepEqual(r.backends.get('other'), { ...DEFAULT_BACKEND, errorRate: 0.02, latencyMs: { p50: 3, p99: 12 } });
     r = resolveSplit({ ...config, splits: { t: { rps: 4, backends: { 'web-svc-2': { errorRate: 0.5 } } } } }, {
       ...split,
@@ -179,9 +213,9 @@ describe('traffic simulator (no cluster)', () => {
       },
     });
     assert.equal(r.rps, 4);
-    assert.deepEqual(r.backends.get('web-svc'), { errorRate: 0.2, latencyMs: { p50: 7, p99: 70 }, failureStatus: 500 });
+    assert.deepEqual(r.backends.get('web-svc'), { errorRate: 0.2, latencyMs: { p50: 7, p99: 70 }, failureStatus: 500, timeoutRate: 0, served: true });
     assert.equal(r.backends.get('web-svc-2')!.errorRate, 0.2, 'the split-wide annotation beats the config');
-    assert.deepEqual(r.backends.get('other'), { errorRate: 0.2, latencyMs: { p50: 3, p99: 12 }, failureStatus: 503 });
+    assert.deepEqual(r.backends.get('other'), { errorRate: 0.2, latencyMs: { p50: 3, p99: 12 }, failureStatus: 503, timeoutRate: 0, served: true });
     assert.equal(r.problems.length, 1);
     assert.match(r.problems[0]!, /sim-error-rate\.other must be a number between 0 and 1/);
     assert.equal(resolveSplit({}, { ...split, annotations: { [ANNOTATIONS.rps]: '2.5' } }).rps, 2.5);
@@ -195,7 +229,8 @@ describe('traffic simulator (no cluster)', () => {
     const registry = new Registry();
     const ts = simSplit([1, 1]);
     const route: SimSplit = { ...simSplit([1]), key: 'HTTPRoute/x', kind: 'HTTPRoute', route: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'r', namespace: NS } };
-    for (const s of [ts, route]) new SplitTraffic(s, resolveSplit({}, s), trafficOptions(registry), 0, 0).tick(5000);
+    const grpc: SimSplit = { ...route, key: 'GRPCRoute/x', kind: 'GRPCRoute', protocol: 'grpc', route: { ...route.route, kind: 'GRPCRoute' } };
+    for (const s of [ts, route, grpc]) new SplitTraffic(s, resolveSplit({}, s), trafficOptions(registry), 0, 0).tick(5000);
     const exposed = exposedLabelNames(registry.render());
     const history = buildHistory();
     const expected = new Map<string, Set<string>>();
@@ -207,6 +242,15 @@ describe('traffic simulator (no cluster)', () => {
     expected.set(METRICS.routeRequests, new Set(routeCounter));
     for (const name of [METRICS.authorityRequests, METRICS.routeRequests, ...[METRICS.authorityLatency, METRICS.routeLatency].flatMap((n) => [`${n}_bucket`, `${n}_sum`, `${n}_count`])]) {
       assert.deepEqual([...(exposed.get(name) ?? [])].sort(), [...expected.get(name)!].sort(), name);
+    }
+    // gRPC and the route-level series: the simulator's label names are among those of the history (which adds
+    // error-only outcomes and route-level statuses the simulator does not always produce).
+    const grpcM = routeMetrics('grpc');
+    const httpM = routeMetrics('http');
+    for (const name of [grpcM.backendStatuses, grpcM.routeStatuses, grpcM.retries, httpM.routeStatuses, httpM.retries, `${grpcM.backendDuration}_count`, `${httpM.routeDuration}_count`]) {
+      const got = [...(exposed.get(name) ?? [])];
+      assert.ok(got.length > 0, `${name} exported`);
+      for (const labels of got) assert.ok(expected.get(name)?.has(labels), `${name}: ${labels} not in the history's ${[...(expected.get(name) ?? [])].join(' | ')}`);
     }
     assert.deepEqual([...MS_BUCKETS.map(String), '+Inf'], HISTORY_MS_BUCKETS);
     assert.deepEqual([...SECONDS_BUCKETS.map(String), '+Inf'], HISTORY_SECONDS_BUCKETS);
@@ -354,24 +398,25 @@ describe('live: simulator + Prometheus + kube-apiserver', { timeout: 600_000 }, 
     if (process.env.CANARY_LENS_SIM_LOG) process.stderr.write(`[live] simulator log:\n  ${simLog.join('\n  ')}\n`);
   });
 
-  test('the simulator serves both families for web-svc-ts from the live split, loopback only', async () => {
+  test('the simulator serves web-svc-ts from the live split in the authority family only (linkerd-smi), loopback only', async () => {
     assert.match(sim!.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const splits = sim!.splits();
     assert.deepEqual(splits.map((s) => [s.key, s.backends.map((b) => [b.name, b.weight])]), [['TrafficSplit/web-svc-ts', [['web-svc', 500], ['web-svc-2', 500]]]]);
     const text = await (await fetch(`${sim!.url}/metrics`)).text();
     assert.match(text, /^response_total\{direction="outbound",authority="web-apex\.emojivoto\.svc\.cluster\.local:80",dst_namespace="emojivoto",dst_service="web-svc-2",.*classification="failure",status_code="500"\} \d+$/m);
-    assert.match(text, /^outbound_http_route_backend_response_statuses_total\{parent_group="",parent_kind="Service",parent_namespace="emojivoto",parent_name="web-apex",parent_port="80",.*route_kind="default",.*backend_name="web-svc",backend_port="80",.*http_status="200",error=""\} \d+$/m);
+    assert.doesNotMatch(text, /^outbound_http_route_backend_response_statuses_total\{[^}]*parent_name="web-apex"/m);
     assert.match(text, /^response_latency_ms_bucket\{.*dst_service="web-svc",.*le="\+Inf"\} \d+$/m);
-    assert.match(text, /^outbound_http_route_backend_response_duration_seconds_count\{.*backend_name="web-svc-2",.*\} \d+$/m);
     assert.equal((await fetch(`${sim!.url}/nope`)).status, 404);
   });
 
-  test('emojivoto 500/500: observed shares near 50/50 in both families, with the configured error rates and latencies', async (t) => {
+  test('emojivoto 500/500: observed shares near 50/50 in the authority family, with the configured error rates and latencies', async (t) => {
     await fullWindow(WINDOW_SECONDS);
     const split = await trafficSplit();
     const auto = await service('auto').refresh([split]);
-    assert.equal(auto.families[NS], 'route', 'auto prefers the route family when both exist');
-    for (const family of ['authority', 'route'] as const) {
+    assert.deepEqual(auto.families[NS], ['authority'], 'a TrafficSplit is measured where linkerd-smi traffic shows');
+    const forced = await service('route').refresh([split]);
+    assert.deepEqual([forced.state.kind, forced.splits[0]!.family], ['no-traffic', null], 'no route series for a TrafficSplit');
+    for (const family of ['auto', 'authority'] as const) {
       const r = await service(family).refresh([split]);
       assert.equal(r.state.kind, 'ok', JSON.stringify(r.state));
       const s = r.splits[0]!;
@@ -396,7 +441,7 @@ describe('live: simulator + Prometheus + kube-apiserver', { timeout: 600_000 }, 
     assert.deepEqual(split.backends.map((b) => b.weight), [250, 750]);
     await converge(t, 'TrafficSplit 250/750', startedAt, split, [0.25, 0.75], [
       { name: `authority ${WINDOW}`, service: service('authority'), assert: true },
-      { name: `route ${WINDOW}`, service: service('route'), assert: false },
+      { name: `auto ${WINDOW}`, service: service('auto'), assert: false },
       { name: `authority ${WIDE_WINDOW}`, service: service('authority', WIDE_WINDOW), assert: false },
     ]);
     const seen = sim!.splits().find((s) => s.key === 'TrafficSplit/web-svc-ts')!;
@@ -433,6 +478,12 @@ describe('live: simulator + Prometheus + kube-apiserver', { timeout: 600_000 }, 
     t.diagnostic(`route: ${shareLine(route)}; web-svc p50 ${stable.latencyMs.p50?.toFixed(1)} ms`);
     assert.ok(Math.abs(stable.success! - 0.7) <= 0.13, `route web-svc success ${stable.success}`);
     assert.ok(stable.latencyMs.p50! >= 50 && stable.latencyMs.p50! <= 500, `route web-svc p50 ${stable.latencyMs.p50}`);
+    // The config retries a failed request once: the route's numbers (after retries) beat the backends' (each try).
+    assert.ok((route.route?.retries ?? 0) > 0.05, `route retries ${route.route?.retries}`);
+    assert.ok((route.route?.success ?? 0) > (stable.success ?? 1), `route success ${route.route?.success} after retries vs web-svc ${stable.success}`);
+    // Both families have series for the route; auto measures it in the route family.
+    const auto = (await service('auto').refresh([split])).splits[0]!;
+    assert.equal(auto.family, 'route');
 
     const patchedAt = Date.now();
     await kubectl(['-n', NS, 'patch', 'httproutes.v1.gateway.networking.k8s.io', 'web-canary-live', '--type', 'merge', '-p', JSON.stringify({

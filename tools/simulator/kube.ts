@@ -19,6 +19,7 @@ export const KINDS = {
   trafficsplits: { label: 'TrafficSplits', group: 'split.smi-spec.io', versions: ['v1alpha2', 'v1alpha1'], plural: 'trafficsplits' },
   httproutesGateway: { label: 'HTTPRoutes (gateway.networking.k8s.io)', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], plural: 'httproutes' },
   httproutesPolicy: { label: 'HTTPRoutes (policy.linkerd.io)', group: 'policy.linkerd.io', versions: ['v1beta3', 'v1beta2', 'v1beta1'], plural: 'httproutes' },
+  grpcroutesGateway: { label: 'GRPCRoutes (gateway.networking.k8s.io)', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha2'], plural: 'grpcroutes' },
   services: { label: 'Services', group: '', versions: ['v1'], plural: 'services' },
 } satisfies Record<string, KindSpec>;
 

@@ -2,7 +2,7 @@
  * Cumulative counters and classic histograms, rendered in the Prometheus text exposition format (0.0.4), plus the
  * label sets of the two Linkerd-proxy metric families (https://linkerd.io/2.19/reference/proxy-metrics/) the simulator exports.
  */
-import type { SimBackend, SimSplit } from './model';
+import type { Protocol, SimBackend, SimSplit } from './model';
 
 export type Labels = Record<string, string>;
 
@@ -18,12 +18,34 @@ export const METRICS = {
   routeLatency: 'outbound_http_route_backend_response_duration_seconds',
 } as const;
 
+/**
+ * The route family's metrics of one protocol, as linkerd2-proxy names them (linkerd/app/outbound/src/http.rs
+ * registers `route` under the `http` / `grpc` prefixes; http/logical/policy/route/metrics.rs adds `backend`,
+ * `request` and `retry`): per backend (each try), per route (each request, after retries), and the retries.
+ */
+export function routeMetrics(protocol: Protocol) {
+  const prefix = `outbound_${protocol}_route`;
+  return {
+    backendStatuses: `${prefix}_backend_response_statuses_total`,
+    backendDuration: `${prefix}_backend_response_duration_seconds`,
+    routeStatuses: `${prefix}_request_statuses_total`,
+    routeDuration: `${prefix}_request_duration_seconds`,
+    retries: `${prefix}_retry_requests_total`,
+  };
+}
+
 const HELP: Record<string, string> = {
   [METRICS.authorityRequests]: 'Total count of HTTP responses.',
   [METRICS.authorityLatency]: 'Elapsed times between a request\'s headers being received and its response stream completing.',
-  [METRICS.routeRequests]: 'Completed responses, by route backend, status and error.',
-  [METRICS.routeLatency]: 'The time between request initialization and response completion, by route backend.',
 };
+for (const p of ['http', 'grpc'] as const) {
+  const m = routeMetrics(p);
+  HELP[m.backendStatuses] = 'Completed responses, by route backend, status and error.';
+  HELP[m.backendDuration] = 'The time between request initialization and response completion, by route backend.';
+  HELP[m.routeStatuses] = 'Completed requests, by route, status and error (after retries).';
+  HELP[m.routeDuration] = 'The time between request initialization and response completion, by route.';
+  HELP[m.retries] = 'Retry requests emitted, by route.';
+}
 
 function escapeValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -156,6 +178,24 @@ export function authorityLabels(split: SimSplit, backend: SimBackend, source: So
   };
 }
 
+/** The route's own labels (parent, route, hostname): route-level statuses, durations and retries. */
+export function routeLevelLabels(split: SimSplit, source: Source): Labels {
+  return {
+    parent_group: '',
+    parent_kind: 'Service',
+    parent_namespace: split.apex.namespace,
+    parent_name: split.apex.name,
+    parent_port: String(split.apex.port),
+    parent_section_name: split.apex.sectionName,
+    route_group: split.route.group,
+    route_kind: split.route.kind,
+    route_namespace: split.route.namespace,
+    route_name: split.route.name,
+    hostname: '',
+    ...sourceLabels(source),
+  };
+}
+
 /** Route family, without http_status/error: the labels of the duration histogram. */
 export function routeLabels(split: SimSplit, backend: SimBackend, source: Source): Labels {
   return {
@@ -184,7 +224,19 @@ export function authorityOutcome(base: Labels, failed: boolean, status: number):
   return { ...base, classification: failed ? 'failure' : 'success', status_code: String(status) };
 }
 
-/** The counter labels of one outcome in the route family (`error=""`: Prometheus drops the empty label). */
-export function routeOutcome(base: Labels, status: number): Labels {
-  return { ...base, http_status: String(status), error: '' };
+/** How one try ended: a response with a status, or an error of the proxy's (no status). */
+export type Outcome = { kind: 'response'; failed: boolean; status: number } | { kind: 'error'; error: string };
+
+/**
+ * The counter labels of one outcome in the route family, as route/metrics/labels.rs encodes them: HTTP `http_status`
+ * (absent on an error) and `error`; gRPC `grpc_status` (`UNKNOWN` when there is none) and `error`. `error=""` and
+ * `http_status=""` are exported empty: Prometheus drops the empty label.
+ */
+export function routeOutcome(base: Labels, outcome: Outcome, protocol: Protocol = 'http'): Labels {
+  const error = outcome.kind === 'error' ? outcome.error : '';
+  if (protocol === 'grpc') {
+    const grpc = outcome.kind === 'error' ? 'UNKNOWN' : outcome.failed ? 'UNAVAILABLE' : 'OK';
+    return { ...base, grpc_status: grpc, error };
+  }
+  return { ...base, http_status: outcome.kind === 'error' ? '' : String(outcome.status), error };
 }

@@ -4,7 +4,9 @@
  * annotations on the split). Pure functions: no I/O.
  */
 
-export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
+export type SplitKind = 'TrafficSplit' | 'HTTPRoute' | 'GRPCRoute';
+/** How responses are classified in the route family: `http_status`, or `grpc_status` (outbound_grpc_route_*). */
+export type Protocol = 'http' | 'grpc';
 export type Family = 'authority' | 'route';
 export type Distribution = 'proportional' | 'random';
 
@@ -21,17 +23,28 @@ export interface BackendSettings {
   latencyMs: LatencyMs;
   /** HTTP status of a failed request (5xx). */
   failureStatus: number;
+  /** Fraction of requests that end in a timeout (`error="RESPONSE_HEADERS_TIMEOUT"`, no status), on top of errorRate. */
+  timeoutRate: number;
+  /**
+   * false: the mesh never sends this backend a request, whatever its weight (its share goes to the others): a split
+   * Linkerd does not honour. No series are exported for it.
+   */
+  served: boolean;
 }
 
 export interface BackendOverrides {
   errorRate?: number;
   latencyMs?: Partial<LatencyMs>;
   failureStatus?: number;
+  timeoutRate?: number;
+  served?: boolean;
 }
 
 export interface SplitOverrides {
   /** Requests per second for this split (all backends together). */
   rps?: number;
+  /** Retries of a failed request (route family: each try counts per backend, the request once per route). */
+  retries?: number;
   /** Settings for every backend of this split. */
   defaults?: BackendOverrides;
   backends?: Record<string, BackendOverrides>;
@@ -49,8 +62,9 @@ export interface SplitOverrides {
  *   defaults: { errorRate: 0.02, latencyMs: { p50: 3, p99: 12 }, failureStatus: 500 }
  *   backends:                     # by backend Service name, for every split using it
  *     web-svc-2: { errorRate: 0.1, latencyMs: { p50: 30, p99: 120 } }
- *   splits:                       # by split name: TrafficSplit `NAME` or `HTTPRoute/NAME`
+ *   splits:                       # by split name: TrafficSplit `NAME`, `HTTPRoute/NAME` or `GRPCRoute/NAME`
  *     web-svc-ts: { rps: 20, backends: { web-svc: { errorRate: 0 } } }
+ *     GRPCRoute/emoji: { retries: 2, backends: { emoji-v2: { timeoutRate: 0.05, served: false } } }
  */
 export interface SimConfig {
   rps?: number;
@@ -65,7 +79,7 @@ export interface SimConfig {
 }
 
 export const DEFAULT_RPS = 10;
-export const DEFAULT_BACKEND: BackendSettings = { errorRate: 0.02, latencyMs: { p50: 3, p99: 12 }, failureStatus: 500 };
+export const DEFAULT_BACKEND: BackendSettings = { errorRate: 0.02, latencyMs: { p50: 3, p99: 12 }, failureStatus: 500, timeoutRate: 0, served: true };
 
 /** Annotation keys on a TrafficSplit or HTTPRoute (`<backend>` is the backend Service name). */
 export const ANNOTATION_PREFIX = 'canary-lens.dev/';
@@ -104,6 +118,7 @@ export interface SimSplit {
   apex: { name: string; namespace: string; port: number; sectionName: string };
   /** The route labels of the route family. */
   route: { group: string; kind: string; name: string; namespace: string };
+  protocol: Protocol;
   backends: SimBackend[];
   annotations: Record<string, string>;
 }
@@ -180,17 +195,23 @@ export function trafficSplitOf(obj: K8sObject, services: ServicePorts): SimSplit
     apex: { name: apex, namespace, port, sectionName: '' },
     // What a Linkerd 2.17+ proxy reports when no HTTPRoute applies: the policy controller's default route.
     route: { group: '', kind: 'default', name: 'http', namespace },
+    protocol: 'http',
     backends,
     annotations: { ...(obj.metadata?.annotations ?? {}) },
   };
 }
 
-/**
- * The simulated splits of an HTTPRoute: one per rule with backendRefs and per parentRef of kind Service (group ""
- * or "core"). Backends that are not core Services are skipped; weight defaults to 1; a backend port defaults to the
- * parent's port. Only parents in `namespace` count (the simulator measures one namespace).
- */
+/** The simulated splits of an HTTPRoute (see routeSplitsOf). */
 export function httpRouteSplitsOf(obj: K8sObject, services: ServicePorts): SimSplit[] {
+  return routeSplitsOf(obj, services, 'HTTPRoute');
+}
+
+/**
+ * The simulated splits of an HTTPRoute or GRPCRoute: one per rule with backendRefs and per parentRef of kind Service
+ * (group "" or "core"). Backends that are not core Services are skipped; weight defaults to 1; a backend port
+ * defaults to the parent's port. Only parents in `namespace` count (the simulator measures one namespace).
+ */
+export function routeSplitsOf(obj: K8sObject, services: ServicePorts, kind: 'HTTPRoute' | 'GRPCRoute'): SimSplit[] {
   const name = obj.metadata?.name;
   const namespace = obj.metadata?.namespace;
   const spec = record(obj.spec);
@@ -226,13 +247,14 @@ export function httpRouteSplitsOf(obj: K8sObject, services: ServicePorts): SimSp
       }
       if (backends.length === 0) continue;
       out.push({
-        key: `HTTPRoute/${group}/${name}/${ruleIndex}/${parent.parentIndex}`,
-        kind: 'HTTPRoute',
+        key: `${kind}/${group}/${name}/${ruleIndex}/${parent.parentIndex}`,
+        kind,
         name,
         namespace,
         rule: ruleIndex,
         apex: { name: parent.name, namespace: parent.namespace, port: parent.port, sectionName: parent.sectionName },
-        route: { group, kind: 'HTTPRoute', name, namespace },
+        route: { group, kind, name, namespace },
+        protocol: kind === 'GRPCRoute' ? 'grpc' : 'http',
         backends,
         annotations: { ...(obj.metadata?.annotations ?? {}) },
       });
@@ -292,6 +314,8 @@ export function parseLatencyAnnotation(text: string, what: string): Partial<Late
   return out;
 }
 
+const BACKEND_KEYS = ['errorRate', 'latencyMs', 'failureStatus', 'timeoutRate', 'served'];
+
 function checkOverrides(o: unknown, what: string): BackendOverrides {
   const r = record(o);
   if (o !== undefined && !r) throw new ConfigError(`${what} must be a mapping`);
@@ -299,6 +323,11 @@ function checkOverrides(o: unknown, what: string): BackendOverrides {
   const out: BackendOverrides = {};
   if (r.errorRate !== undefined) out.errorRate = rate(r.errorRate, `${what}.errorRate`);
   if (r.failureStatus !== undefined) out.failureStatus = status5xx(r.failureStatus, `${what}.failureStatus`);
+  if (r.timeoutRate !== undefined) out.timeoutRate = rate(r.timeoutRate, `${what}.timeoutRate`);
+  if (r.served !== undefined) {
+    if (typeof r.served !== 'boolean') throw new ConfigError(`${what}.served must be true or false`);
+    out.served = r.served;
+  }
   if (r.latencyMs !== undefined) {
     const l = record(r.latencyMs);
     if (!l) throw new ConfigError(`${what}.latencyMs must be a mapping with p50 and/or p99`);
@@ -307,7 +336,7 @@ function checkOverrides(o: unknown, what: string): BackendOverrides {
     if (l.p99 !== undefined) out.latencyMs.p99 = positive(l.p99, `${what}.latencyMs.p99`);
   }
   for (const k of Object.keys(r)) {
-    if (!['errorRate', 'latencyMs', 'failureStatus'].includes(k)) throw new ConfigError(`${what}: unknown key ${k} (errorRate, latencyMs, failureStatus)`);
+    if (!BACKEND_KEYS.includes(k)) throw new ConfigError(`${what}: unknown key ${k} (${BACKEND_KEYS.join(', ')})`);
   }
   return out;
 }
@@ -355,9 +384,13 @@ export function validateConfig(raw: unknown, what = 'config'): SimConfig {
     for (const [k, v] of Object.entries(s)) {
       const sr = record(v);
       if (!sr) throw new ConfigError(`${what}.splits.${k} must be a mapping`);
-      for (const key of Object.keys(sr)) if (!['rps', 'defaults', 'backends'].includes(key)) throw new ConfigError(`${what}.splits.${k}: unknown key ${key} (rps, defaults, backends)`);
+      for (const key of Object.keys(sr)) if (!['rps', 'retries', 'defaults', 'backends'].includes(key)) throw new ConfigError(`${what}.splits.${k}: unknown key ${key} (rps, retries, defaults, backends)`);
       const so: SplitOverrides = {};
       if (sr.rps !== undefined) so.rps = positive(sr.rps, `${what}.splits.${k}.rps`, true);
+      if (sr.retries !== undefined) {
+        if (typeof sr.retries !== 'number' || !Number.isInteger(sr.retries) || sr.retries < 0) throw new ConfigError(`${what}.splits.${k}.retries must be a whole number >= 0`);
+        so.retries = sr.retries;
+      }
       if (sr.defaults !== undefined) so.defaults = checkOverrides(sr.defaults, `${what}.splits.${k}.defaults`);
       if (sr.backends !== undefined) {
         const b = record(sr.backends);
@@ -382,7 +415,7 @@ export function mergeConfigs(...configs: SimConfig[]): SimConfig {
     for (const [n, b] of Object.entries(c.backends ?? {})) (out.backends ??= {})[n] = mergeOverrides(out.backends?.[n], b);
     for (const [n, s] of Object.entries(c.splits ?? {})) {
       const prev = out.splits?.[n] ?? {};
-      const next: SplitOverrides = { ...prev, ...(s.rps !== undefined ? { rps: s.rps } : {}) };
+      const next: SplitOverrides = { ...prev, ...(s.rps !== undefined ? { rps: s.rps } : {}), ...(s.retries !== undefined ? { retries: s.retries } : {}) };
       if (s.defaults) next.defaults = mergeOverrides(prev.defaults, s.defaults);
       for (const [bn, b] of Object.entries(s.backends ?? {})) (next.backends = { ...next.backends })[bn] = mergeOverrides(prev.backends?.[bn], b);
       (out.splits ??= {})[n] = next;
@@ -402,13 +435,15 @@ function apply(base: BackendSettings, o: BackendOverrides | undefined): BackendS
   return {
     errorRate: o.errorRate ?? base.errorRate,
     failureStatus: o.failureStatus ?? base.failureStatus,
+    timeoutRate: o.timeoutRate ?? base.timeoutRate,
+    served: o.served ?? base.served,
     latencyMs: { p50: o.latencyMs?.p50 ?? base.latencyMs.p50, p99: o.latencyMs?.p99 ?? base.latencyMs.p99 },
   };
 }
 
-/** Names a split goes by in `splits:` of the config: TrafficSplit `NAME` (or `TrafficSplit/NAME`), `HTTPRoute/NAME`. */
+/** Names a split goes by in `splits:` of the config: TrafficSplit `NAME` (or `TrafficSplit/NAME`), `HTTPRoute/NAME`, `GRPCRoute/NAME`. */
 export function splitConfigNames(split: SimSplit): string[] {
-  return split.kind === 'TrafficSplit' ? [split.name, `TrafficSplit/${split.name}`] : [`HTTPRoute/${split.name}`];
+  return split.kind === 'TrafficSplit' ? [split.name, `TrafficSplit/${split.name}`] : [`${split.kind}/${split.name}`];
 }
 
 function splitOverrides(config: SimConfig, split: SimSplit): SplitOverrides | undefined {
@@ -440,6 +475,8 @@ export function annotationOverrides(annotations: Record<string, string>, backend
 
 export interface ResolvedSplit {
   rps: number;
+  /** Retries of a failed request. */
+  retries: number;
   backends: Map<string, BackendSettings>;
   /** Bad annotation values (ignored; the rest of the settings still apply). */
   problems: string[];
@@ -474,5 +511,5 @@ export function resolveSplit(config: SimConfig, split: SimSplit): ResolvedSplit 
     }
     backends.set(b.name, s);
   }
-  return { rps, backends, problems };
+  return { rps, retries: so?.retries ?? 0, backends, problems };
 }

@@ -16,7 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { KINDS, KindWatcher, loadKubeConfig, type Backoff } from './kube';
 import { Registry, type Source } from './metrics';
 import {
-  ConfigError, DEFAULT_RPS, httpRouteSplitsOf, mergeConfigs, resolveSplit, servicePorts, trafficSplitOf, validateConfig,
+  ConfigError, DEFAULT_RPS, httpRouteSplitsOf, mergeConfigs, routeSplitsOf, resolveSplit, servicePorts, trafficSplitOf, validateConfig,
   type BackendOverrides, type Distribution, type Family, type ServicePorts, type SimConfig, type SimSplit,
 } from './model';
 import { SplitTraffic } from './traffic';
@@ -145,6 +145,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     for (const w of [watchers.httproutesGateway, watchers.httproutesPolicy]) {
       for (const r of w.items.values()) splits.push(...httpRouteSplitsOf(r, services));
     }
+    for (const r of watchers.grpcroutesGateway.items.values()) splits.push(...routeSplitsOf(r, services, 'GRPCRoute'));
     const now = Date.now();
     const seen = new Set<string>();
     for (const split of splits) {
@@ -176,6 +177,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     trafficsplits: mk(KINDS.trafficsplits),
     httproutesGateway: mk(KINDS.httproutesGateway),
     httproutesPolicy: mk(KINDS.httproutesPolicy),
+    grpcroutesGateway: mk(KINDS.grpcroutesGateway),
     services: mk(KINDS.services),
   };
 

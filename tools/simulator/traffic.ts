@@ -1,13 +1,23 @@
 /**
  * Request generation: a split sends `rps` requests per second (time-based: the tick turns elapsed time into a number
  * of requests, carrying fractions), spread over its backends by the LIVE weights, each request failing with the
- * backend's error rate and taking a log-normal latency given by its p50 and p99. Every request is counted in both
- * metric families (as a Linkerd 2.17+ proxy does; older proxies export only the authority family).
+ * backend's error rate (or timing out at its timeout rate) and taking a log-normal latency given by its p50 and p99.
+ * A failed try is retried up to the split's `retries` on the same backend. The families a split is seen in follow
+ * its kind: a TrafficSplit only in the authority family (linkerd-smi turns it into ServiceProfile dstOverrides, which
+ * the route metrics never see: linkerd/linkerd-smi pkg/adaptor/controller.go), a route in both (a Linkerd 2.17+ proxy
+ * exports both; older proxies only the authority family). The `families` option narrows that further.
  */
 import {
-  authorityLabels, authorityOutcome, METRICS, MS_BUCKETS, routeLabels, routeOutcome, SECONDS_BUCKETS, type Registry, type Source,
+  authorityLabels, authorityOutcome, MS_BUCKETS, METRICS, routeLabels, routeLevelLabels, routeMetrics, routeOutcome, SECONDS_BUCKETS,
+  type Outcome, type Registry, type Source,
 } from './metrics';
 import type { BackendSettings, Distribution, Family, ResolvedSplit, SimSplit } from './model';
+
+/** The families a split's traffic shows in (see the header), narrowed by the `families` option. */
+export function familiesOf(split: SimSplit, allowed: readonly Family[]): Family[] {
+  const own: Family[] = split.kind === 'TrafficSplit' ? ['authority'] : ['authority', 'route'];
+  return own.filter((f) => allowed.includes(f));
+}
 
 /** mulberry32: a small, fast, seedable PRNG with uniform output in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -142,8 +152,13 @@ export class SplitTraffic {
     return changed;
   }
 
+  /** The weights the mesh acts on: a backend that is not served gets nothing, whatever its weight. */
   get weights(): number[] {
-    return this.split.backends.map((b) => b.weight);
+    return this.split.backends.map((b) => (this.resolved.backends.get(b.name)?.served === false ? 0 : b.weight));
+  }
+
+  private has(family: Family): boolean {
+    return familiesOf(this.split, this.opts.families).includes(family);
   }
 
   /** Series of every backend and outcome exist at 0 before the first request. */
@@ -154,21 +169,30 @@ export class SplitTraffic {
       this.owed = this.split.backends.map(() => 0);
     }
     const { registry } = this.opts;
+    const m = routeMetrics(this.split.protocol);
     for (const b of this.split.backends) {
       const settings = this.resolved.backends.get(b.name)!;
-      if (this.opts.families.includes('authority')) {
+      // A backend the mesh never serves has no series at all.
+      if (!settings.served) continue;
+      if (this.has('authority')) {
         const base = authorityLabels(this.split, b, this.opts.source, this.opts.clusterDomain);
         registry.counter(METRICS.authorityRequests, authorityOutcome(base, false, 200));
         registry.counter(METRICS.authorityRequests, authorityOutcome(base, true, settings.failureStatus));
         registry.histogram(METRICS.authorityLatency, base, MS_BUCKETS);
       }
-      if (this.opts.families.includes('route')) {
+      if (this.has('route')) {
         const base = routeLabels(this.split, b, this.opts.source);
-        registry.counter(METRICS.routeRequests, routeOutcome(base, 200));
-        registry.counter(METRICS.routeRequests, routeOutcome(base, settings.failureStatus));
-        registry.histogram(METRICS.routeLatency, base, SECONDS_BUCKETS);
+        registry.counter(m.backendStatuses, routeOutcome(base, { kind: 'response', failed: false, status: 200 }, this.split.protocol));
+        registry.counter(m.backendStatuses, routeOutcome(base, { kind: 'response', failed: true, status: settings.failureStatus }, this.split.protocol));
+        registry.histogram(m.backendDuration, base, SECONDS_BUCKETS);
       }
       if (!this.sent.has(b.name)) this.sent.set(b.name, { success: 0, failure: 0 });
+    }
+    if (this.has('route')) {
+      const base = routeLevelLabels(this.split, this.opts.source);
+      registry.counter(m.routeStatuses, routeOutcome(base, { kind: 'response', failed: false, status: 200 }, this.split.protocol));
+      registry.counter(m.retries, base);
+      registry.histogram(m.routeDuration, base, SECONDS_BUCKETS);
     }
   }
 
@@ -193,23 +217,46 @@ export class SplitTraffic {
     return n;
   }
 
-  private request(backend: SimSplit['backends'][number], s: BackendSettings): void {
+  /** One try: fails at the error rate (its 5xx), else times out at the timeout rate; a latency either way. */
+  private attempt(s: BackendSettings): { outcome: Outcome; ms: number } {
     const failed = this.rng() < s.errorRate;
     const ms = logNormal(this.rng, s.latencyMs.p50, s.latencyMs.p99);
-    const status = failed ? s.failureStatus : 200;
+    if (!failed && s.timeoutRate > 0 && this.rng() < s.timeoutRate) return { outcome: { kind: 'error', error: 'RESPONSE_HEADERS_TIMEOUT' }, ms };
+    return { outcome: { kind: 'response', failed, status: failed ? s.failureStatus : 200 }, ms };
+  }
+
+  /** One request: its tries on the backend (each counted per backend), then the request once per route. */
+  private request(backend: SimSplit['backends'][number], s: BackendSettings): void {
     const { registry } = this.opts;
-    if (this.opts.families.includes('authority')) {
-      const base = authorityLabels(this.split, backend, this.opts.source, this.opts.clusterDomain);
-      registry.inc(METRICS.authorityRequests, authorityOutcome(base, failed, status));
-      registry.observe(METRICS.authorityLatency, base, MS_BUCKETS, ms);
+    const m = routeMetrics(this.split.protocol);
+    let total = 0;
+    let last: Outcome = { kind: 'response', failed: false, status: 200 };
+    for (let tries = 0; ; tries++) {
+      const { outcome, ms } = this.attempt(s);
+      total += ms;
+      last = outcome;
+      const failed = outcome.kind === 'error' || outcome.failed;
+      if (this.has('authority')) {
+        const base = authorityLabels(this.split, backend, this.opts.source, this.opts.clusterDomain);
+        // The proxy answers a timeout with a 504 of its own.
+        registry.inc(METRICS.authorityRequests, authorityOutcome(base, failed, outcome.kind === 'error' ? 504 : outcome.status));
+        registry.observe(METRICS.authorityLatency, base, MS_BUCKETS, ms);
+      }
+      if (this.has('route')) {
+        const base = routeLabels(this.split, backend, this.opts.source);
+        registry.inc(m.backendStatuses, routeOutcome(base, outcome, this.split.protocol));
+        registry.observe(m.backendDuration, base, SECONDS_BUCKETS, ms / 1000);
+      }
+      const sent = this.sent.get(backend.name)!;
+      if (failed) sent.failure++;
+      else sent.success++;
+      if (!failed || tries >= this.resolved.retries) break;
+      if (this.has('route')) registry.inc(m.retries, routeLevelLabels(this.split, this.opts.source));
     }
-    if (this.opts.families.includes('route')) {
-      const base = routeLabels(this.split, backend, this.opts.source);
-      registry.inc(METRICS.routeRequests, routeOutcome(base, status));
-      registry.observe(METRICS.routeLatency, base, SECONDS_BUCKETS, ms / 1000);
+    if (this.has('route')) {
+      const base = routeLevelLabels(this.split, this.opts.source);
+      registry.inc(m.routeStatuses, routeOutcome(base, last, this.split.protocol));
+      registry.observe(m.routeDuration, base, SECONDS_BUCKETS, total / 1000);
     }
-    const sent = this.sent.get(backend.name)!;
-    if (failed) sent.failure++;
-    else sent.success++;
   }
 }
