@@ -5,6 +5,7 @@
 export { FIELD_MANAGER, fieldPath, parseManifest, planApply, spanOf, stripNoise, toYaml, type ApplyOptions, type ApplyOutcome, type ApplyPlan } from './apply';
 export { ClusterError, describeError, fromStatus, isClusterError, toClusterError, type ClusterErrorKind, type FieldCause, type Operation } from './errors';
 export { buildClusterFacts, readyEndpointCount } from './facts';
+export { describeRouteProblem, POLICY_CONTROLLER_NAME, routeNextStep, routeStatusOf } from './routeStatus';
 export { KubeconfigWatcher, kubeconfigPaths, listNamespaces, loadKubeconfig, readKubeconfig, type ContextInfo, type KubeconfigSelection, type KubeconfigSource, type LoadedKubeconfig } from './kubeconfig';
 export { ClusterLog, MemoryLog, silentSink, type LogLevel, type LogSink } from './log';
 export { redact, Redactor, REDACTED } from './redact';

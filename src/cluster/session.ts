@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterFactsParams } from '../protocol/messages';
+import type { ClusterFactsParams, ClusterRouteStatus } from '../protocol/messages';
 import { toClusterError } from './errors';
 import { buildClusterFacts } from './facts';
 import type { ClusterLog } from './log';
 import { discoverApis, KIND_IDS, kindSpec, pickVersion, SPLIT_KIND_IDS, type K8sObject, type KindId, type ServedApis } from './requests';
+import { routeStatusOf } from './routeStatus';
 import { KINDS, SPLIT_KINDS } from '../service/model/kinds';
 import { backoffDelay, DEFAULT_BACKOFF, ResourceWatcher, stateOfError, type Backoff, type KindStatus, type WatchChange, type WatchState } from './watcher';
 import type { Wording } from './wording';
@@ -141,6 +142,14 @@ export class ClusterSession extends EventEmitter<ClusterSessionEvents> {
     return SPLIT_KIND_IDS.flatMap((k) => this.items(k));
   }
 
+  /** Linkerd's verdict on every split object read (`unknown` where its policy controller wrote nothing). */
+  routeStatuses(): ClusterRouteStatus[] {
+    return SPLIT_KIND_IDS.flatMap((id) => {
+      const { split, group } = kindSpec(id);
+      return split ? this.items(id).map((o) => routeStatusOf(o, split, group, this.namespace)) : [];
+    });
+  }
+
   facts(): ClusterFactsParams {
     const synced = (id: KindId) => {
       const w = this.watchers.get(id);
@@ -155,6 +164,7 @@ export class ClusterSession extends EventEmitter<ClusterSessionEvents> {
       ...(services ? { services: services.items.values() } : {}),
       ...(endpoints ? { endpoints: endpoints.items.values() } : {}),
       ...(profiles ? { serviceProfiles: profiles.items.values() } : {}),
+      routeStatuses: this.routeStatuses(),
     });
   }
 
@@ -234,7 +244,8 @@ export class ClusterSession extends EventEmitter<ClusterSessionEvents> {
     w.on('status', (s) => this.setKindStatus(s));
     w.on('change', (c) => {
       this.emit('change', c);
-      if (id === 'services' || id === 'endpoints' || id === 'serviceprofiles') this.emitFactsSoon();
+      // Split objects too: a route's status is a fact (unchanged facts are not sent again).
+      if (id === 'services' || id === 'endpoints' || id === 'serviceprofiles' || SPLIT_KIND_IDS.includes(id)) this.emitFactsSoon();
     });
     // The type went away (404 on list): re-read discovery now, at most every 2 s.
     w.on('missing', () => {

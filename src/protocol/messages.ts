@@ -10,7 +10,7 @@ import type { Position } from 'vscode-languageserver-types';
  * The kinds of split documents. The kind registry (`service/model/kinds.ts`) holds one entry per member: a new
  * member is a compile error until the registry has its entry.
  */
-export type SplitKind = 'TrafficSplit' | 'HTTPRoute';
+export type SplitKind = 'TrafficSplit' | 'HTTPRoute' | 'GRPCRoute';
 
 /** A change of a split's weights (targets are backend indexes), as the weight arithmetic applies it. */
 export type WeightAction =
@@ -31,12 +31,18 @@ export interface IndexedParams { uri: string; documents: number; millis: number 
 export const indexedNotification = new NotificationType<IndexedParams>('canaryLens/indexed');
 
 /** Client → server: what the connected cluster holds (Services, Endpoints, ServiceProfiles). */
-export interface ClusterServicePort { name?: string; port: number; targetPort?: string | number; protocol?: string }
+export interface ClusterServicePort { name?: string; port: number; targetPort?: string | number; protocol?: string; appProtocol?: string }
 export interface ClusterFactsParams {
   /** Namespaces the lists are complete for; empty when disconnected. */
   namespaces: string[];
-  services: { name: string; namespace: string; ports: ClusterServicePort[]; selector?: Record<string, string>; readyEndpoints?: number }[];
+  services: {
+    name: string; namespace: string; ports: ClusterServicePort[]; selector?: Record<string, string>; readyEndpoints?: number;
+    /** The `mirror.linkerd.io/` labels (Linkerd multicluster's marks on the Services it creates), when there are any. */
+    labels?: Record<string, string>;
+  }[];
   serviceProfiles: { name: string; namespace: string; hasDstOverrides: boolean }[];
+  /** What Linkerd's policy controller wrote in each route's status; a route without a Linkerd entry is absent. */
+  routeStatuses?: ClusterRouteStatus[];
   /**
    * The cluster connection these facts come from (absent when there is none): for lenses that need a connection
    * (`Apply to cluster`) even when the Service lists are not readable.
@@ -45,6 +51,35 @@ export interface ClusterFactsParams {
 }
 
 export const clusterFactsNotification = new NotificationType<ClusterFactsParams>('canaryLens/clusterFacts');
+
+/**
+ * Linkerd's verdict on one route, from the `status.parents[]` entries its policy controller writes
+ * (`controllerName: linkerd.io/policy-controller`). `unknown`: no such entry yet (the controller has not seen the
+ * route, or is not running); `accepted`: every entry has Accepted and ResolvedRefs True; `problem`: see `problems`.
+ */
+export interface ClusterRouteStatus {
+  kind: SplitKind;
+  /** API group of the object (`gateway.networking.k8s.io`, `policy.linkerd.io`). */
+  group: string;
+  namespace: string;
+  name: string;
+  state: 'unknown' | 'accepted' | 'problem';
+  problems: RouteProblem[];
+}
+
+/** One condition of one parent entry that is not True. */
+export interface RouteProblem {
+  /** `Accepted` False: Linkerd skips the route for that parent; `ResolvedRefs` False: it serves it, a backend fails. */
+  condition: 'Accepted' | 'ResolvedRefs';
+  /** The controller's reason (`NoMatchingParent`, `RouteReasonConflicted`, `BackendNotFound`, `InvalidKind`, …). */
+  reason: string;
+  /** The controller's message ('' when it wrote none). */
+  message: string;
+  /** What to do about it, in neutral words. */
+  nextStep: string;
+  /** The parentRef the entry is for, as the controller wrote it (group `core` read as ""). */
+  parent: { group: string; kind: string; namespace?: string; name: string; port?: number };
+}
 
 /** Which cluster the client is connected to, and how that is going (the client's session state). */
 export interface ClusterConnectionInfo {
@@ -119,6 +154,15 @@ export interface SplitSummary extends SplitRef {
 export type SplitAtResult = SplitSummary | null;
 export const splitAtRequest = new RequestType<SplitAtParams, SplitAtResult, void>('canaryLens/splitAt');
 
+/**
+ * Client → server: the split objects the given documents define (those with lenses), so that the client measures
+ * the splits visible editors show. Keyed as `canaryLens/liveStats` matches them: namespace (`default` when the
+ * document names none), kind and name. A document the server does not know defines none.
+ */
+export interface DocumentSplitsParams { textDocuments: { uri: string }[] }
+export interface SplitObjectRef { namespace: string; kind: SplitKind; name: string }
+export const documentSplitsRequest = new RequestType<DocumentSplitsParams, SplitObjectRef[], void>('canaryLens/documentSplits');
+
 /** What executing `WEIGHTS_COMMAND` returns: whether the edit was applied, else why not (also shown as a warning). */
 export interface WeightCommandResult { applied: boolean; reason?: string }
 
@@ -128,7 +172,7 @@ export interface WeightCommandResult { applied: boolean; reason?: string }
  */
 export interface LiveBackendStats {
   name: string;
-  /** `94.1% · 1.4 rps` */
+  /** `observed 26.0% · 94.1% · 1.4 rps` (no observed share without traffic) */
   brief: string;
   /** One line with success, RPS, P50/P95/P99 and observed vs desired share. */
   detail: string;

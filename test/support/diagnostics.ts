@@ -32,8 +32,11 @@ export const SPEC_SEVERITY = {
   'parent-not-service': 2,
   'cross-namespace-backend': 2,
   'not-served-by-linkerd': 2,
+  'filter-not-implemented': 2,
   'shadowed-by-serviceprofile': 2,
   'trafficsplit-deprecated': 4,
+  'route-not-accepted': 1,
+  'route-refs-unresolved': 2,
 } as const;
 
 export type Code = keyof typeof SPEC_SEVERITY;
@@ -118,13 +121,16 @@ export function expectDiagnostics(
 export const DOCUMENT_CODES: readonly Code[] = [
   'yaml-syntax', 'schema', 'unknown-api-version', 'old-api-version', 'weight-invalid', 'weights-all-zero', 'invalid-name',
   'no-parent', 'unreachable-rule', 'duplicate-backend', 'unknown-backend-kind', 'backend-ref-port-missing',
-  'parent-not-service', 'not-served-by-linkerd', 'trafficsplit-deprecated',
+  'parent-not-service', 'not-served-by-linkerd', 'filter-not-implemented', 'trafficsplit-deprecated',
 ];
 
 /** Codes whose rules read the workspace index and the cluster facts. */
 export const WORKSPACE_CODES: readonly Code[] = [
   'service-not-found', 'port-mismatch', 'backend-without-workload', 'cross-namespace-backend', 'shadowed-by-serviceprofile',
 ];
+
+/** Codes whose rules read what Linkerd wrote in the cluster objects' status (test/unit/rules-routeStatus.test.ts). */
+export const CLUSTER_STATUS_CODES: readonly Code[] = ['route-not-accepted', 'route-refs-unresolved'];
 
 /** Each of `codes` fired in some case of this file, and was shown absent in some near miss. */
 export function assertCovered(codes: readonly Code[]): void {

@@ -1,9 +1,11 @@
-import type { LatencyMs, SplitKind, SplitStats, StatsResult } from '../../stats/types';
+import type { BackendFlag, LatencyMs, MetricFamily, RouteStats, SplitKind, SplitStats, StatsResult } from '../../stats/types';
 import { HISTORY_SECONDS, splitKey, type SparkPoint, type StatsHistory } from './history';
 import type { LiveSplit } from './liveSplits';
 import type { LocateFailure, PrometheusLocation } from '../../stats/locate';
 import { displayUrl } from '../../stats/prometheus';
 import type { ClusterSnapshot } from './source';
+import { describeRouteProblem } from '../../cluster/routeStatus';
+import { kindNames } from '../../service/model/kinds';
 
 /**
  * What the side panel shows, as plain data: the states (each in words with a next step and its buttons) and the
@@ -22,6 +24,8 @@ export type NoticeState =
   | 'forbidden'
   | 'crd-missing'
   | 'cluster-error'
+  | 'route-not-accepted'
+  | 'route-refs-unresolved'
   | 'no-splits'
   | 'prometheus-not-configured'
   | 'prometheus-locating'
@@ -63,9 +67,13 @@ export interface PanelBackend {
   desiredShare: number | null;
   observedShare: number | null;
   flagged: boolean;
+  /** Why it is flagged (`share`: more than 10 points off; `no-series`: weight, yet not one request). */
+  flag?: BackendFlag;
   success: number | null;
   rps: number | null;
   latencyMs: LatencyMs;
+  /** Timeouts / requests (route family, before retries); null otherwise. */
+  timeouts: number | null;
   history: SparkPoint[];
 }
 
@@ -86,6 +94,10 @@ export interface PanelSplit {
   /** null: no stats for this split (yet). */
   hasTraffic: boolean | null;
   rps: number | null;
+  /** The family that measured it; null when none has its series (or no stats yet). */
+  family: MetricFamily | null;
+  /** The route's own numbers (after retries: success, timeouts, retries); null outside the route family. */
+  route: RouteStats | null;
 }
 
 export interface PanelModel {
@@ -187,6 +199,26 @@ function clusterNotice(c: ClusterSnapshot): PanelNotice | undefined {
   }
 }
 
+/**
+ * One notice per condition Linkerd's policy controller set to False on a route: Accepted False means Linkerd skips the
+ * route for that parent; ResolvedRefs False that it serves it but cannot reach a backend (see src/cluster/routeStatus.ts).
+ */
+function routeNotices(c: ClusterSnapshot): PanelNotice[] {
+  return (c.routeProblems ?? []).flatMap((r) => r.problems.map((p): PanelNotice => {
+    const accepted = p.condition === 'Accepted';
+    return {
+      state: accepted ? 'route-not-accepted' : 'route-refs-unresolved',
+      severity: accepted ? 'error' : 'warning',
+      title: describeRouteProblem(r, p),
+      detail: accepted
+        ? `Linkerd ignores this ${r.kind} for ${p.parent.kind || 'parent'} ${p.parent.name}: its traffic is not split by it.`
+        : `Linkerd serves this ${r.kind}, but requests sent to the backend it cannot resolve fail.`,
+      nextStep: p.nextStep,
+      actions: [],
+    };
+  }));
+}
+
 function prometheusNotice(p: PrometheusStatus): PanelNotice | undefined {
   const setUrl = OPEN_SETTING(PROMETHEUS_URL, 'Set Prometheus URL');
   const retry: NoticeAction = { command: 'refresh', label: 'Retry' };
@@ -262,9 +294,11 @@ function backendsOf(split: LiveSplit, stats: SplitStats | undefined, history: St
       desiredShare: total > 0 ? b.weight / total : null,
       observedShare: st?.observedShare ?? null,
       flagged: st?.flagged ?? false,
+      ...(st?.flag ? { flag: st.flag } : {}),
       success: st?.success ?? null,
       rps: st?.rps ?? null,
       latencyMs: st?.latencyMs ?? { p50: null, p95: null, p99: null },
+      timeouts: st?.timeouts ?? null,
       history: history?.get(key, b.name) ?? [],
     };
   });
@@ -304,6 +338,7 @@ export function buildPanelModel(input: ModelInput): PanelModel {
   const cn = clusterNotice(cluster);
   if (cn) base.notices.push(cn);
   if (cluster.state === 'no-kubeconfig' || cluster.state === 'kubeconfig-error') return base;
+  base.notices.push(...routeNotices(cluster));
 
   const byKey = new Map<string, SplitStats>();
   for (const s of stats?.splits ?? []) byKey.set(splitKey(s.split), s);
@@ -325,12 +360,14 @@ export function buildPanelModel(input: ModelInput): PanelModel {
       flagged: backends.some((b) => b.flagged),
       hasTraffic: fresh ? fresh.hasTraffic : null,
       rps: fresh && fresh.backends.some((b) => b.rps !== null) ? fresh.rps : null,
+      family: fresh?.family ?? null,
+      route: fresh?.route ?? null,
     });
   }
 
   if (cluster.state === 'ready' && cluster.splits.length === 0) {
     base.notices.push({
-      state: 'no-splits', severity: 'info', title: `No TrafficSplit or HTTPRoute in namespace ${cluster.namespace ?? '(default)'}`,
+      state: 'no-splits', severity: 'info', title: `No ${kindNames('or')} in namespace ${cluster.namespace ?? '(default)'}`,
       detail: cluster.message,
       nextStep: 'Apply a split from its manifest (the "Apply to cluster" lens), or choose the namespace your splits live in.',
       actions: [SELECT_NAMESPACE],
@@ -352,7 +389,7 @@ export function buildPanelModel(input: ModelInput): PanelModel {
   if (sn) base.notices.push(sn);
   if (stats) {
     base.updatedAt = stats.evaluatedAt;
-    const families = [...new Set(Object.values(stats.families))];
+    const families = [...new Set(Object.values(stats.families).flat())].sort();
     if (families.length > 0) base.family = families.join(', ');
   }
   return base;

@@ -1,6 +1,7 @@
 import type { LiveObject, LiveSplit } from './liveSplits';
 import { liveSplits } from './liveSplits';
 import type { LocateResult } from '../../stats/locate';
+import type { ClusterRouteStatus } from '../../protocol/messages';
 
 /**
  * What the side panel needs from the cluster layer, kept small so that the cluster glue can implement it in a few
@@ -31,6 +32,8 @@ export interface ClusterSnapshot {
   forbidden?: { verb?: string; resource?: string; user?: string };
   /** The live splits of the namespace (kept while the cluster is away: the last known ones). */
   splits: LiveSplit[];
+  /** Routes Linkerd's policy controller did not accept or resolve (from their status), messages redacted. */
+  routeProblems?: ClusterRouteStatus[];
 }
 
 export interface Disposable {
@@ -64,6 +67,8 @@ export interface SessionLike {
     kinds: Partial<Record<string, { state: string; error?: { verb?: string; resource?: string; group?: string; user?: string } } | undefined>>;
   };
   splits(): LiveObject[];
+  /** Linkerd's verdict on each split object (the cluster layer's `routeStatusOf`). */
+  routeStatuses?(): ClusterRouteStatus[];
   on(event: 'state' | 'change', listener: (...args: unknown[]) => void): unknown;
   removeListener(event: 'state' | 'change', listener: (...args: unknown[]) => void): unknown;
 }
@@ -145,6 +150,15 @@ export class ClusterPanelSource implements PanelSource {
       ...(s.server ? { server: safe(s.server) } : {}),
       ...(refused ? { forbidden: { ...(refused.verb ? { verb: refused.verb } : {}), ...(refused.resource ? { resource: refused.group ? `${refused.resource}.${refused.group}` : refused.resource } : {}), ...(refused.user ? { user: safe(refused.user) } : {}) } } : {}),
       splits: liveSplits(s.splits(), s.namespace),
+      ...this.routeProblems(s),
     };
+  }
+
+  private routeProblems(s: SessionLike): Pick<ClusterSnapshot, 'routeProblems'> {
+    const safe = this.safe;
+    const problems = (s.routeStatuses?.() ?? []).filter((r) => r.state === 'problem').map((r) => ({
+      ...r, problems: r.problems.map((p) => ({ ...p, message: safe(p.message), nextStep: safe(p.nextStep) })),
+    }));
+    return problems.length > 0 ? { routeProblems: problems } : {};
   }
 }

@@ -1,7 +1,7 @@
-import { factsComputed, factsOf, mayHoldFacts, type Fact, type GrantFact, type ProfileFact, type ServiceFact, type WorkloadFact } from './context';
+import { factsComputed, factsOf, mayHoldFacts, type Fact, type GrantFact, type LinkFact, type ProfileFact, type ServiceFact, type WorkloadFact } from './context';
 import type { YamlFile } from '../document/file';
 import type { YamlPart } from '../document/part';
-import type { ClusterConnectionInfo } from '../../protocol/messages';
+import type { ClusterConnectionInfo, ClusterRouteStatus } from '../../protocol/messages';
 
 /** Facts about the cluster as the client last saw them (pushed through the protocol). */
 export interface ClusterFacts {
@@ -10,6 +10,8 @@ export interface ClusterFacts {
   facts: Fact[];
   /** The connection they come from, when there is one (even if no list was readable). */
   connection?: ClusterConnectionInfo;
+  /** Linkerd's verdicts on the cluster's routes (only those its policy controller wrote a status for). */
+  routeStatuses?: ClusterRouteStatus[];
 }
 
 interface Lookup {
@@ -17,6 +19,8 @@ interface Lookup {
   workloads: Map<string, WorkloadFact[]>;
   profiles: Map<string, ProfileFact[]>;
   grants: Map<string, GrantFact[]>;
+  /** Multicluster Links, in any namespace (they live in the multicluster extension's, not the application's). */
+  links: LinkFact[];
   /** Services by namespace, for completion (which lists them all). */
   servicesByNs: Map<string, ServiceFact[]>;
 }
@@ -86,13 +90,14 @@ export class WorkspaceIndex {
 
   private get maps(): Lookup {
     if (this.lookup) return this.lookup;
-    const l: Lookup = { services: new Map(), workloads: new Map(), profiles: new Map(), grants: new Map(), servicesByNs: new Map() };
+    const l: Lookup = { services: new Map(), workloads: new Map(), profiles: new Map(), grants: new Map(), links: [], servicesByNs: new Map() };
     const add = (f: Fact): void => {
       switch (f.type) {
         case 'Service': push(l.services, key(f.ns, f.name), f); push(l.servicesByNs, f.ns, f); break;
         case 'Workload': push(l.workloads, f.ns, f); break;
         case 'ServiceProfile': push(l.profiles, key(f.serviceNamespace, f.service), f); break;
         case 'ReferenceGrant': push(l.grants, f.ns, f); break;
+        case 'Link': l.links.push(f); break;
       }
     };
     for (const file of this.files.values()) {
@@ -122,4 +127,5 @@ export class WorkspaceIndex {
   workloads(ns: string): WorkloadFact[] { return this.maps.workloads.get(ns) ?? []; }
   profiles(ns: string, service: string): ProfileFact[] { return this.maps.profiles.get(key(ns, service)) ?? []; }
   grants(ns: string): GrantFact[] { return this.maps.grants.get(ns) ?? []; }
+  links(): LinkFact[] { return this.maps.links; }
 }
