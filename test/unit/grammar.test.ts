@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { loadWASM, OnigScanner, OnigString } from 'vscode-oniguruma';
 import { INITIAL, Registry, parseRawGrammar, type IGrammar, type StateStack } from 'vscode-textmate';
+import { SPLIT_KINDS } from '../../src/service/model/kinds';
 
 const ROOT = join(__dirname, '..', '..');
 const INJECTION_PATH = join(ROOT, 'syntaxes', 'canary-lens.injection.tmLanguage.json');
@@ -199,10 +200,9 @@ describe('grammar: values', () => {
     for (const v of unserved) assert.deepEqual(ours(tokenize(`apiVersion: ${v}`)), [], v);
   });
 
-  it('kinds TrafficSplit and HTTPRoute only', () => {
-    assertScoped(tokenize('kind: TrafficSplit'), 'TrafficSplit', KIND);
-    assertScoped(tokenize('kind: HTTPRoute'), 'HTTPRoute', KIND);
-    for (const k of ['Service', 'GRPCRoute', 'TrafficSplitList', 'HTTPRouteX', 'httproute']) {
+  it('the split kinds only: TrafficSplit, HTTPRoute, GRPCRoute', () => {
+    for (const k of SPLIT_KINDS) assertScoped(tokenize(`kind: ${k}`), k, KIND);
+    for (const k of ['Service', 'TCPRoute', 'TrafficSplitList', 'HTTPRouteX', 'GRPCRoutes', 'httproute', 'grpcroute']) {
       assert.deepEqual(ours(tokenize(`kind: ${k}`)), [], k);
     }
   });
@@ -279,7 +279,7 @@ describe('grammar: nothing where it does not belong', () => {
     '    spec:',
     '      containers:',
     '        - name: web-svc',
-    '          image: docker.l5d.io/buoyantio/emojivoto-web:v11 # kind: TrafficSplit',
+    '          image: buoyantio/emojivoto-web:v11 # kind: TrafficSplit',
     '          env:',
     '            - name: WEB_PORT',
     '              value: "weight: 5"',

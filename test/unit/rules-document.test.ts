@@ -7,19 +7,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIAGNOSTIC_CODES } from '../../src/service/rules/codes';
 import {
-  DOCUMENT_CODES, PRELUDE, SPEC_SEVERITY, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith, type Code,
+  CLUSTER_STATUS_CODES, DOCUMENT_CODES, PRELUDE, SPEC_SEVERITY, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith, type Code,
 } from '../support/diagnostics';
-import { documents, httpRoute, trafficSplit, type RuleOptions } from '../support/manifests';
+import { documents, grpcRoute, httpRoute, trafficSplit, type RuleOptions } from '../support/manifests';
 
 const URI = 'file:///ws/split.yaml';
 const alone = (text: string) => serviceWith({ [URI]: text });
 
-test('codes.ts holds the 20 codes of the README table with their severities', () => {
+test('codes.ts holds the 23 codes of the README table with their severities', () => {
   const numeric = { error: 1, warning: 2, hint: 4 } as const;
   const actual = Object.fromEntries(Object.entries(DIAGNOSTIC_CODES).map(([code, v]) => [code, numeric[v.severity]]));
   assert.deepEqual(actual, { ...SPEC_SEVERITY });
-  assert.equal(Object.keys(DIAGNOSTIC_CODES).length, 20);
-  const split: Code[] = [...DOCUMENT_CODES, ...WORKSPACE_CODES];
+  assert.equal(Object.keys(DIAGNOSTIC_CODES).length, 23);
+  const split: Code[] = [...DOCUMENT_CODES, ...WORKSPACE_CODES, ...CLUSTER_STATUS_CODES];
   assert.deepEqual(split.sort(), Object.keys(SPEC_SEVERITY).sort());
 });
 
@@ -386,6 +386,89 @@ test('unreachable-rule near miss: different path types, values, extra matches, q
     { backendRefs: stable },
   ]);
   expectDiagnostics(alone(text), URI, [], { absent: ['unreachable-rule'] });
+});
+
+test('unreachable-rule: covered by the union of earlier rules, each match said again in other words', () => {
+  const stable = [{ name: 'web-svc', port: 80 }];
+  const canary = [{ name: 'web-svc-2', port: 80 }];
+  const text = route('gateway.networking.k8s.io/v1', [
+    { matches: [{ path: '{type: PathPrefix, value: /api}' }], backendRefs: stable },
+    { matches: [{ path: '{type: Exact, value: /web}', method: 'GET', headers: ['{name: X-Canary, value: "true"}'] }], backendRefs: stable },
+    { matches: [{ path: '{value: /api/}' }, { method: 'GET', path: '{type: Exact, value: /web}', headers: ['{name: x-canary, value: "true"}'] }], backendRefs: canary },
+    { matches: [{ path: '{type: Exact, value: /api}' }], backendRefs: canary },
+  ]);
+  expectDiagnostics(alone(text), URI, [
+    { code: 'unreachable-rule', text: 'matches', line: 29, character: 6, message: ['Rule 3 is covered by rules 1 and 2'] },
+    { code: 'unreachable-rule', text: 'matches', line: 38, character: 6, message: ['Rule 4 is covered by rule 1'] },
+  ]);
+});
+
+test('unreachable-rule near miss: Linkerd prefers the more specific match, whatever the order', () => {
+  const stable = [{ name: 'web-svc', port: 80 }];
+  const canary = [{ name: 'web-svc-2', port: 80 }];
+  const text = route('gateway.networking.k8s.io/v1', [
+    { backendRefs: stable },
+    { matches: [{ path: '{type: PathPrefix, value: /api}' }], backendRefs: canary },
+    { matches: [{ path: '{type: PathPrefix, value: /api}', method: 'GET' }], backendRefs: canary },
+    { matches: [{ path: '{type: Exact, value: /api/}' }], backendRefs: canary },
+    { matches: [{ path: '{type: PathPrefix, value: /apiv2}' }, { path: '{value: /api}', headers: ['{name: x-canary, value: "true"}'] }], backendRefs: stable },
+  ]);
+  expectDiagnostics(alone(text), URI, [], { absent: ['unreachable-rule'] });
+});
+
+test('unreachable-rule: a GRPCRoute rule whose methods earlier rules take; a named service beats the catch-all', () => {
+  const stable = [{ name: 'web-svc', port: 80 }];
+  const text = PRELUDE + grpcRoute({ rules: [
+    { backendRefs: stable },
+    { matches: [{ method: '{service: emoji.Emoji, method: List}' }], backendRefs: stable },
+    { matches: [{ method: '{type: Exact, service: emoji.Emoji, method: Get}' }], backendRefs: stable },
+    { matches: [{ method: '{method: Get, service: emoji.Emoji}' }, { method: '{service: emoji.Emoji, method: List}' }], backendRefs: stable },
+  ] });
+  expectDiagnostics(alone(text), URI, [
+    { code: 'unreachable-rule', text: 'matches', line: 29, character: 6, message: ['Rule 4 is covered by rules 2 and 3'] },
+  ]);
+});
+
+// ---- filter-not-implemented ---------------------------------------------------------------------------------
+
+test('filter-not-implemented: on the type of each rule and backendRef filter Linkerd does not implement', () => {
+  const text = route('gateway.networking.k8s.io/v1', [
+    {
+      filters: ['{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x-v, value: "2"}]}}', '{type: URLRewrite, urlRewrite: {hostname: web.example}}'],
+      backendRefs: [
+        { name: 'web-svc', port: 80, filters: ['{type: ResponseHeaderModifier, responseHeaderModifier: {remove: [x-v]}}'] },
+        { name: 'web-svc-2', port: 80, filters: ['{type: RequestMirror, requestMirror: {backendRef: {name: web-svc, port: 80}}}', '{type: CORS, cors: {}}'] },
+      ],
+    },
+  ]);
+  expectDiagnostics(alone(text), URI, [
+    { code: 'filter-not-implemented', text: 'URLRewrite', line: 18, character: 17, message: ['filter URLRewrite', 'skips all of it'] },
+    { code: 'filter-not-implemented', text: 'RequestMirror', line: 27, character: 21, message: ['filter RequestMirror', 'backend invalid'] },
+    { code: 'filter-not-implemented', text: 'CORS', line: 28, character: 21, message: ['filter CORS', 'RequestRedirect'] },
+  ]);
+});
+
+test('filter-not-implemented: a GRPCRoute has no RequestRedirect either way, and Linkerd implements only the header modifiers', () => {
+  const text = PRELUDE + grpcRoute({ rules: [{
+    filters: ['{type: RequestMirror, requestMirror: {backendRef: {name: web-svc, port: 80}}}', '{type: ResponseHeaderModifier, responseHeaderModifier: {remove: [x-v]}}'],
+    backendRefs: [{ name: 'web-svc', port: 80 }],
+  }] });
+  expectDiagnostics(alone(text), URI, [
+    { code: 'filter-not-implemented', text: 'RequestMirror', line: 17, character: 17, message: ['GRPCRoute', 'implements RequestHeaderModifier, ResponseHeaderModifier)'] },
+  ]);
+});
+
+test('filter-not-implemented near miss: the filters Linkerd implements; types the schema refuses are left to it', () => {
+  const implemented = route('gateway.networking.k8s.io/v1', [{
+    filters: ['{type: RequestRedirect, requestRedirect: {statusCode: 302}}'],
+    backendRefs: [{ name: 'web-svc', port: 80, filters: ['{type: RequestHeaderModifier, requestHeaderModifier: {remove: [x-v]}}'] }],
+  }]);
+  expectDiagnostics(alone(implemented), URI, [], { absent: ['filter-not-implemented'] });
+  for (const apiVersion of ['gateway.networking.k8s.io/v1beta1', 'policy.linkerd.io/v1beta3']) {
+    const type = apiVersion.startsWith('policy') ? 'URLRewrite' : 'CORS';
+    const refused = route(apiVersion, [{ filters: [`{type: ${type}}`], backendRefs: [{ name: 'web-svc', port: 80 }] }]);
+    expectDiagnostics(alone(refused), URI, [{ code: 'schema', text: type, line: 17, character: 17, message: ['must be one of'] }], { absent: ['filter-not-implemented'] });
+  }
 });
 
 // ---- duplicate-backend ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-import { startCluster, type Cluster } from '../../test/cluster/harness';
+import * as path from 'node:path';
+import { EMOJIVOTO_DIR, startCluster, type Cluster } from '../../test/cluster/harness';
 import { startPrometheus, type RunningPrometheus } from '../../test/stats/prometheus';
 import { startSimulator, type RunningSimulator } from '../simulator';
 
@@ -20,7 +21,12 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** Requests per second per split (default 10). */
   rps?: number;
+  /** Also create the gRPC canary (examples/emojivoto/emoji-svc-2.yaml and emoji-grpcroute.yaml). */
+  grpc?: boolean;
 }
+
+/** The gRPC canary of the demo: a second emoji service and the GRPCRoute that splits emoji-svc between them. */
+export const GRPC_EXAMPLES = ['emoji-svc-2.yaml', 'emoji-grpcroute.yaml'];
 
 export async function startDemoEnvironment(opts: DemoOptions = {}): Promise<DemoEnvironment> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[demo] ${line}\n`));
@@ -34,6 +40,11 @@ export async function startDemoEnvironment(opts: DemoOptions = {}): Promise<Demo
   };
   try {
     cluster = await startCluster({ log: (l) => log(`cluster: ${l}`) });
+    if (opts.grpc) {
+      const files = GRPC_EXAMPLES.flatMap((f) => ['-f', path.join(EMOJIVOTO_DIR, f)]);
+      const r = await cluster.kubectl(['apply', ...files]);
+      if (r.code !== 0) throw new Error(`applying the gRPC canary: ${r.stderr}`);
+    }
     sim = await startSimulator({
       kubeconfig: cluster.kubeconfig,
       namespace: 'emojivoto',
@@ -41,6 +52,8 @@ export async function startDemoEnvironment(opts: DemoOptions = {}): Promise<Demo
       backends: {
         'web-svc': { errorRate: 0.02, latencyMs: { p50: 4, p99: 15 } },
         'web-svc-2': { errorRate: 0.08, latencyMs: { p50: 12, p99: 60 } },
+        'emoji-svc': { errorRate: 0.01, latencyMs: { p50: 2, p99: 8 } },
+        'emoji-svc-2': { errorRate: 0.05, latencyMs: { p50: 6, p99: 30 } },
       },
       log: (l) => log(`simulator: ${l}`),
     });

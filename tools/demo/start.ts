@@ -266,6 +266,8 @@ async function main(): Promise<void> {
   t = Date.now();
   say('[3/4] Demo cluster: kube-apiserver + etcd with emojivoto, the traffic simulator, Prometheus …');
   env = await startDemoEnvironment({
+    // The GRPCRoute emoji-canary (examples/emojivoto/emoji-grpcroute.yaml) too: its numbers come from outbound_grpc_route_*.
+    grpc: true,
     log: (line) => {
       // After start-up the simulator reports the weights it reads from the API server: the applies show up here.
       if (phase === 'starting') say(`      ${line}`);

@@ -6,7 +6,7 @@ import { isSplitKind } from '../model/kinds';
 /** Kinds read only for the facts the index keeps (references, ports, pod labels). */
 export const CONTEXT_KINDS: ReadonlySet<string> = new Set([
   'Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Rollout', 'Job', 'CronJob',
-  'ServiceProfile', 'ReferenceGrant', 'HTTPRouteGroup', 'Namespace',
+  'ServiceProfile', 'ReferenceGrant', 'HTTPRouteGroup', 'Namespace', 'Link',
 ]);
 
 /** A half-open span of character offsets, relative to the start of its part. */

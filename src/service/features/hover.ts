@@ -8,6 +8,7 @@ import type { SplitDocument } from '../model/split';
 import type { Span } from '../document/part';
 import { definedAt, portDetail, shareText, typeLabel } from './present';
 import { targetAt, type ServiceRef } from '../workspace/refs';
+import { describeRemote, remoteService } from '../workspace/multicluster';
 import { schemaAt } from '../model/schemas/validate';
 
 /** Hover on split documents: Service references, weights, and the schema's word on any key. */
@@ -40,9 +41,12 @@ function serviceHover(ctx: FeatureContext, doc: SplitDocument, ref: ServiceRef):
   const lines = [`**Service** \`${ref.ns}/${ref.name.value}\` (${role})`, ''];
   const facts = ctx.index.services(ref.ns, ref.name.value);
   const main = facts[0];
+  // Multicluster mirrors and federated Services are backends the service mirror creates (workspace/multicluster.ts).
+  const remote = ref.role === 'backend' ? remoteService(ctx.index, ref.ns, ref.name.value) : undefined;
+  if (remote) lines.push(`${describeRemote(remote)}.`, '');
   if (!main) {
     const where = ctx.index.clusterFacts?.namespaces.includes(ref.ns) ? 'the workspace or the cluster' : 'the workspace';
-    lines.push(`Not found in ${where}.`);
+    lines.push(remote ? `Not in ${where}: Linkerd's service mirror creates it in the cluster.` : `Not found in ${where}.`);
   } else {
     const ports = main.ports.map((p) => `${p.port}${portDetail(p) ? ` (${portDetail(p)})` : ''}`);
     lines.push(`- ports: ${ports.length ? ports.join(', ') : 'none'}`);

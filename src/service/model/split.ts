@@ -49,6 +49,8 @@ export interface Backend extends RefTarget {
   namespace?: Located<string>;
   port?: Located<number>;
   weight: Weight;
+  /** The `type` of each of the backendRef's filters, as written. */
+  filters?: Located<string>[];
   /** Group/kind problem: the mesh cannot route to this kind (reported as `unknown-backend-kind`). */
   kindProblem?: Located<string>;
   /** True when the kind requires `port` (a core Service backendRef). */
@@ -89,6 +91,10 @@ export interface Split {
   matchKey?: string;
   /** `matches` as written (span of the key), for kinds where a mesh ignores them. */
   matches?: Span;
+  /** The rule's matches as plain data (`toJSON()` of the sequence), to find rules earlier rules cover. */
+  matchList?: unknown[];
+  /** The `type` of each of the rule's filters, as written. */
+  filters?: Located<string>[];
 }
 
 export interface SplitDocument {

@@ -1,11 +1,13 @@
 import { oldApiVersion, unknownApiVersion } from './apiVersion';
 import { backendRefPortMissing, unknownBackendKind } from './backendKind';
 import { duplicateBackend } from './duplicateBackend';
+import { filterNotImplemented } from './filters';
 import { notServedByLinkerd, shadowedByServiceProfile, trafficSplitDeprecated } from './linkerd';
 import { invalidName } from './names';
 import { noParent, parentNotService } from './parents';
 import { backendWithoutWorkload, crossNamespaceBackend, portMismatch, serviceNotFound } from './references';
 import type { Rule } from './rule';
+import { routeNotAccepted, routeRefsUnresolved } from './routeStatus';
 import { unreachableRule } from './unreachableRule';
 import { weightInvalid, weightsAllZero } from './weights';
 
@@ -13,7 +15,8 @@ import { weightInvalid, weightsAllZero } from './weights';
 export const RULES: readonly Rule[] = [
   unknownApiVersion, oldApiVersion, weightInvalid, weightsAllZero, invalidName, noParent, unreachableRule,
   duplicateBackend, serviceNotFound, portMismatch, backendWithoutWorkload, unknownBackendKind, backendRefPortMissing,
-  parentNotService, crossNamespaceBackend, notServedByLinkerd, shadowedByServiceProfile, trafficSplitDeprecated,
+  parentNotService, crossNamespaceBackend, notServedByLinkerd, filterNotImplemented, shadowedByServiceProfile, trafficSplitDeprecated,
+  routeNotAccepted, routeRefsUnresolved,
 ];
 
 export type { Finding, Rule, RuleContext } from './rule';

@@ -1,6 +1,7 @@
 import { selects, type ServiceFact } from '../workspace/context';
 import { isCoreService, type Apex, type Backend, type SplitDocument } from '../model/split';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { remoteService } from '../workspace/multicluster';
 import type { Finding, Rule } from './rule';
 
 
@@ -26,13 +27,17 @@ function where(index: WorkspaceIndex, ns: string): string {
   return index.clusterFacts?.namespaces.includes(ns) ? 'the workspace or the cluster' : 'the workspace';
 }
 
-/** `service-not-found`: the apex or a backend names a Service nobody defines (said only where Services are known). */
+/**
+ * `service-not-found`: the apex or a backend names a Service nobody defines (said only where Services are known). A
+ * backend Linkerd multicluster creates (a mirror or a federated Service, see `workspace/multicluster.ts`) is not missing.
+ */
 export const serviceNotFound: Rule = {
   code: 'service-not-found',
   scope: 'workspace',
   check({ doc, index }) {
     return references(doc).flatMap((r): Finding[] => {
       if (!index.knowsServicesOf(r.ns) || index.services(r.ns, r.name.value).length > 0) return [];
+      if (r.role === 'backend' && remoteService(index, r.ns, r.name.value)) return [];
       return [{
         code: this.code,
         span: r.name.span,

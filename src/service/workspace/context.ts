@@ -1,10 +1,24 @@
 import { scanBlockYaml, scanParsed, type Scanned } from './factScan';
 import { DEFAULT_NAMESPACE, normalGroup } from '../model/split';
 import { CONTEXT_KINDS, type Span, type YamlPart } from '../document/part';
+import type { PortProtocol } from '../model/kinds';
 
 /** Facts the index keeps from context documents: enough for references, ports and pod labels. */
 
-export interface ServicePort { name?: string; port: number; targetPort?: string | number; protocol?: string }
+export interface ServicePort { name?: string; port: number; targetPort?: string | number; protocol?: string; appProtocol?: string }
+
+/**
+ * What a Service port says it speaks, as far as the choice of route kind goes: `grpc` for `appProtocol`
+ * `kubernetes.io/h2c` (Linkerd reads it as HTTP/2: linkerd/linkerd2 policy-controller/core/src/outbound.rs) or `grpc`,
+ * or a port named `grpc` / `grpc-*` (the naming convention of
+ * https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/); undefined otherwise.
+ */
+export function portProtocol(port: ServicePort | undefined): PortProtocol | undefined {
+  const app = port?.appProtocol?.toLowerCase();
+  if (app === 'kubernetes.io/h2c' || app === 'grpc') return 'grpc';
+  const name = port?.name?.toLowerCase();
+  return name === 'grpc' || name?.startsWith('grpc-') ? 'grpc' : undefined;
+}
 
 export interface FactBase {
   name: string;
@@ -18,6 +32,8 @@ export interface ServiceFact extends FactBase {
   type: 'Service';
   ports: ServicePort[];
   selector?: Record<string, string>;
+  /** metadata.labels (from the cluster: only the `mirror.linkerd.io/` ones, which say a Service is a multicluster mirror). */
+  labels?: Record<string, string>;
   /** Ready endpoint addresses, when the cluster reported them. */
   readyEndpoints?: number;
 }
@@ -42,7 +58,17 @@ export interface GrantFact extends FactBase {
   to: { group: string; kind: string; name?: string }[];
 }
 
-export type Fact = ServiceFact | WorkloadFact | ProfileFact | GrantFact;
+/**
+ * A Linkerd multicluster Link (multicluster.linkerd.io, v1alpha1 to v1alpha3): its service mirror names each Service it
+ * mirrors `<service>-<targetClusterName>` (linkerd/linkerd2 multicluster/service-mirror/cluster_watcher.go,
+ * `mirrorServiceName`); `linkerd multicluster link` names the Link after that cluster (multicluster/cmd/link-gen.go).
+ */
+export interface LinkFact extends FactBase {
+  type: 'Link';
+  targetClusterName?: string;
+}
+
+export type Fact = ServiceFact | WorkloadFact | ProfileFact | GrantFact | LinkFact;
 
 /** Whether a part may hold facts (so indexing must parse it). */
 export function mayHoldFacts(part: YamlPart): boolean {
@@ -65,6 +91,7 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'R
 export const FACT_PATHS = [
   'kind', 'metadata/name', 'metadata/namespace', 'metadata/labels', 'spec/selector', 'spec/ports',
   'spec/template/metadata/labels', 'spec/jobTemplate/spec/template/metadata/labels', 'spec/dstOverrides', 'spec/from', 'spec/to',
+  'apiVersion', 'spec/targetClusterName',
 ] as const;
 
 function extract(part: YamlPart): Fact[] {
@@ -81,7 +108,13 @@ export function factsFrom(v: Scanned, part?: YamlPart): Fact[] {
   switch (kind) {
     case 'Service': {
       const selector = mapUnder(v, 'spec/selector');
-      return [{ ...base, type: 'Service', ports: servicePorts(v), ...(selector ? { selector } : {}) }];
+      const labels = mapUnder(v, 'metadata/labels');
+      return [{ ...base, type: 'Service', ports: servicePorts(v), ...(selector ? { selector } : {}), ...(labels ? { labels } : {}) }];
+    }
+    case 'Link': {
+      if (!v.get('apiVersion')?.value.startsWith('multicluster.linkerd.io/')) return [];
+      const target = v.get('spec/targetClusterName')?.value;
+      return [{ ...base, type: 'Link', ...(target ? { targetClusterName: target } : {}) }];
     }
     case 'Pod':
       return [{ ...base, type: 'Workload', kind, podLabels: mapUnder(v, 'metadata/labels') ?? {} }];
@@ -127,6 +160,7 @@ function servicePorts(v: Scanned): ServicePort[] {
       port,
       ...(p.name ? { name: p.name } : {}),
       ...(p.protocol ? { protocol: p.protocol } : {}),
+      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
       ...(target !== undefined ? { targetPort: /^\d+$/.test(target) ? Number(target) : target } : {}),
     }];
   });
