@@ -31,7 +31,7 @@ import { startCluster, type Cluster } from '../cluster/harness';
 import { builtFile, runCli, type CliRun } from '../support/built';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
-import { closeRow, expectedFor, type JsonRow } from './expected';
+import { close, closeRow, expectedFor, expectedRouteFor, type JsonRow } from './expected';
 import { buildHistory, EVAL_RFC3339, toOpenMetrics, type History } from './history';
 import { startPrometheus, type RunningPrometheus } from './prometheus';
 import { EXTENSION_WORDING } from '../../src/extension/wording';
@@ -40,6 +40,7 @@ const rejections: unknown[] = [];
 process.on('unhandledRejection', (e) => rejections.push(e));
 
 const BOOKS_YAML = path.join(__dirname, '..', 'fixtures', 'stats', 'books.yaml');
+const MIXED_YAML = path.join(__dirname, '..', 'fixtures', 'stats', 'mixed.yaml');
 const VIZ = 'linkerd-viz';
 const NODE = 'fake-kubelet';
 const POD = 'prometheus-5c9f7b-abcde';
@@ -169,7 +170,7 @@ describe('canary-lens stats, cluster mode (built CLI, real kube-apiserver, backf
   /** The cluster's own objects through the same adapters as the CLI (for the expected numbers). */
   const clusterSplits = async (namespace: string): Promise<StatsSplit[]> => {
     const objects: K8sObject[] = [];
-    for (const plural of ['trafficsplits.split.smi-spec.io', 'httproutes.gateway.networking.k8s.io', 'httproutes.policy.linkerd.io']) {
+    for (const plural of ['trafficsplits.split.smi-spec.io', 'httproutes.gateway.networking.k8s.io', 'httproutes.policy.linkerd.io', 'grpcroutes.gateway.networking.k8s.io']) {
       objects.push(...(JSON.parse(await kubectl(['get', plural, '-n', namespace, '-o', 'json'])) as { items: K8sObject[] }).items);
     }
     return splitsFromObjects(objects).splits;
@@ -177,14 +178,17 @@ describe('canary-lens stats, cluster mode (built CLI, real kube-apiserver, backf
   const checkRows = (rows: JsonRow[], splits: StatsSplit[]) => {
     let n = 0;
     for (const split of splits) {
-      const family = split.namespace === 'books' ? 'route' : 'authority';
+      // books has route series only; emojivoto authority only; mixed both, each split in its kind's family.
+      const family = split.namespace === 'books' ? 'route' : split.namespace === 'emojivoto' || split.kind === 'TrafficSplit' ? 'authority' : 'route';
       for (const want of expectedFor(history, split, family)) {
         const row = rows.find((x) => x.namespace === split.namespace && x.name === split.name && x.rule === split.rule && x.leaf === want.leaf);
         assert.ok(row, `${split.name} ${want.leaf}`);
         const where = `${split.namespace}/${split.name}/${want.leaf}`;
         assert.equal(row.kind, split.kind, where);
         assert.equal(row.apex, split.apex, where);
+        if (want.hasData) assert.equal(row.family, family, where);
         closeRow(row, want, where);
+        close(row.timeouts, want.timeouts, `${where} timeouts`);
         n++;
       }
     }
@@ -209,6 +213,9 @@ describe('canary-lens stats, cluster mode (built CLI, real kube-apiserver, backf
       apiVersion: 'policy.linkerd.io/v1beta3', kind: 'HTTPRoute', metadata: { name: 'quiet-route', namespace: 'books' },
       spec: { parentRefs: [{ name: 'quiet', kind: 'Service', group: 'core', port: 9080 }], rules: [{ backendRefs: [{ name: 'quiet-v1', port: 9080, weight: 3 }, { name: 'quiet-v2', port: 9080, weight: 1 }] }] },
     }));
+    // A namespace halfway to routes: TrafficSplits, an HTTPRoute and a GRPCRoute (history.ts, namespace mixed).
+    await kubectl(['create', 'namespace', 'mixed']);
+    await kubectl(['create', '-f', MIXED_YAML]);
     await kubectl(['create', '-f', '-'], JSON.stringify({
       apiVersion: 'split.smi-spec.io/v1alpha2', kind: 'TrafficSplit', metadata: { name: 'emoji-ts', namespace: 'emojivoto' },
       spec: { service: 'emoji-svc', backends: [{ service: 'emoji-v1', weight: 500 }, { service: 'emoji-v2', weight: 500 }, { service: 'emoji-v3', weight: 0 }] },
@@ -234,13 +241,33 @@ describe('canary-lens stats, cluster mode (built CLI, real kube-apiserver, backf
   test('--prometheus: the namespace\'s splits from the cluster, every number as computed by hand; exit 1 (web-svc-ts is off its 500/500)', async () => {
     const r = await run(['--kubeconfig', cluster.kubeconfig, '-n', 'emojivoto', '--prometheus', prom.url, '--at', EVAL_RFC3339, '--format', 'json']);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /TrafficSplit web-svc-ts: observed shares are more than 10 points off the weights \(web-svc 73\.8% observed vs 50\.0% desired, web-svc-2 26\.2% observed vs 50\.0% desired\)/);
+    assert.match(r.stderr, /TrafficSplit web-svc-ts: the mesh is not honouring the weights \(authority metrics\): web-svc 73\.8% observed vs 50\.0% desired \(more than 10 points off\); web-svc-2 26\.2% observed vs 50\.0% desired \(more than 10 points off\)/);
     const rows = JSON.parse(r.stdout) as JsonRow[];
     assert.deepEqual(rows.map((x) => `${x.name}/${x.leaf} ${x.weight}`), ['emoji-ts/emoji-v1 500', 'emoji-ts/emoji-v2 500', 'emoji-ts/emoji-v3 0', 'web-svc-ts/web-svc 500', 'web-svc-ts/web-svc-2 500']);
     const splits = await clusterSplits('emojivoto');
     assert.deepEqual(splits.map((s) => s.name), ['emoji-ts', 'web-svc-ts']);
     checkRows(rows, splits);
     assert.equal(rows.find((x) => x.leaf === 'emoji-v3')!.rps, null, 'a backend without series: no data');
+  });
+
+  test('a namespace halfway to routes (TrafficSplit, HTTPRoute, GRPCRoute): each split in its family, every figure right; exit 1 for the backend without series', async () => {
+    const r = await run(['--kubeconfig', cluster.kubeconfig, '-n', 'mixed', '--prometheus', prom.url, '--at', EVAL_RFC3339, '--format', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /TrafficSplit api-ts: the mesh is not honouring the weights \(authority metrics\): .*api-v2 0\.0% observed vs 50\.0% desired \(no requests at all/);
+    const rows = JSON.parse(r.stdout) as JsonRow[];
+    assert.deepEqual([...new Set(rows.map((x) => `${x.kind} ${x.name} ${x.family}`))], [
+      'TrafficSplit api-ts authority', 'TrafficSplit web-ts authority', 'HTTPRoute shop-route route', 'GRPCRoute emoji-grpc route',
+    ]);
+    const splits = await clusterSplits('mixed');
+    checkRows(rows, splits);
+    for (const split of splits.filter((s) => s.kind !== 'TrafficSplit')) {
+      const want = expectedRouteFor(history, split);
+      const row = rows.find((x) => x.name === split.name)!;
+      close(row.route?.success ?? null, want.success, `${split.name} route success`);
+      close(row.route?.timeouts ?? null, want.timeouts, `${split.name} route timeouts`);
+      close(row.route?.retries ?? null, want.retries, `${split.name} route retries`);
+    }
+    assert.deepEqual(rows.filter((x) => x.flag === 'no-series').map((x) => x.leaf), ['api-v2']);
   });
 
   test('HTTPRoutes of both groups and the route family; the same rows as PATH mode for the same manifests; the context\'s namespace by default', async () => {
@@ -266,12 +293,12 @@ describe('canary-lens stats, cluster mode (built CLI, real kube-apiserver, backf
     const table = await run(['--kubeconfig', cluster.kubeconfig, '--prometheus', prom.url, '--at', EVAL_RFC3339]);
     assert.equal(table.code, 1, table.stderr);
     assert.equal(table.stdout, [
-      'NAME         APEX        LEAF        WEIGHT   SHARE   OBSERVED   SUCCESS   RPS      LATENCY_P50   LATENCY_P95   LATENCY_P99',
-      'emoji-ts     emoji-svc   emoji-v1    500      50.0%   50.6%      93.33%    0.8rps   1ms           3ms           3ms',
-      'emoji-ts     emoji-svc   emoji-v2    500      50.0%   49.4%      86.36%    0.7rps   3ms           8ms           10ms',
-      'emoji-ts     emoji-svc   emoji-v3    0        0.0%    0.0%       -         -        -             -             -',
-      'web-svc-ts   web-apex    web-svc     500      50.0%   73.8%      94.74%    1.3rps   17ms          85ms          97ms',
-      'web-svc-ts   web-apex    web-svc-2   500      50.0%   26.2%      100.00%   0.5rps   75ms          180ms         196ms',
+      'NAME         APEX        LEAF        WEIGHT   SHARE   OBSERVED   SUCCESS   RPS      LATENCY_P50   LATENCY_P95   LATENCY_P99   TIMEOUTS   RETRIES   FAMILY',
+      'emoji-ts     emoji-svc   emoji-v1    500      50.0%   50.6%      93.33%    0.8rps   1ms           3ms           3ms           -          -         authority',
+      'emoji-ts     emoji-svc   emoji-v2    500      50.0%   49.4%      86.36%    0.7rps   3ms           8ms           10ms          -          -         authority',
+      'emoji-ts     emoji-svc   emoji-v3    0        0.0%    0.0%       -         -        -             -             -             -          -         authority',
+      'web-svc-ts   web-apex    web-svc     500      50.0%   73.8%      94.74%    1.3rps   17ms          85ms          97ms          -          -         authority',
+      'web-svc-ts   web-apex    web-svc-2   500      50.0%   26.2%      100.00%   0.5rps   75ms          180ms         196ms         -          -         authority',
       '',
     ].join('\n'));
     // Both namespaces at once.
@@ -308,7 +335,7 @@ describe('canary-lens stats, cluster mode (built CLI, real kube-apiserver, backf
       [['--kubeconfig', cluster.readerKubeconfig, '-n', 'books', '--prometheus', prom.url],
         /^canary-lens: cannot read the splits of namespace books \(context canary-lens-test, https:\/\/127\.0\.0\.1:\d+\) \[forbidden\]: Forbidden: user "canary-lens-reader" cannot list trafficsplits\.split\.smi-spec\.io in namespace "books"\n  next step: Ask for "list" on trafficsplits in namespace "books", or choose another context or namespace\.\n$/],
       [['--kubeconfig', cluster.kubeconfig, '-n', 'default', '--prometheus', prom.url],
-        /^canary-lens: no TrafficSplit or HTTPRoute with an apex Service in namespace default \(context canary-lens-test\)\n$/],
+        /^canary-lens: no TrafficSplit, HTTPRoute or GRPCRoute with an apex Service in namespace default \(context canary-lens-test\)\n$/],
       [['--kubeconfig', cluster.kubeconfig, '--prometheus', 'ftp://127.0.0.1/'], /--prometheus: Prometheus URL must be http or https/],
       [['--kubeconfig', cluster.kubeconfig, '--prometheus', `http://127.0.0.1:${closedPort}`, '--at', EVAL_RFC3339],
         new RegExp(`canary-lens: Prometheus unreachable at http://127\\.0\\.0\\.1:${closedPort}: .*ECONNREFUSED.*\\n  check --prometheus\\n$`)],
