@@ -302,6 +302,19 @@ describe('splits', () => {
     assert.match(body, /<p class="cl-meta">Prometheus http:\/\/127\.0\.0\.1:9090 \(setting\) · route metrics · window 1m · updated \d\d:\d\d:\d\d<\/p>/);
   });
 
+  test('a backend the mesh never serves, and the route numbers after retries', () => {
+    const s = split('canary', 'shop', [['shop-v1', 50], ['shop-v2', 50]]);
+    const st = statsOf(s, [{ success: 1, rps: 2, observed: 1 }, {}]);
+    st.backends[1] = { ...st.backends[1]!, observedShare: 0, flagged: true, flag: 'no-series' };
+    st.route = {
+      successCount: 96, failureCount: 4, success: 0.96, rps: 1.6, latencyMs: { p50: 3, p95: 9, p99: 12 },
+      timeoutCount: 1, timeouts: 0.01, retryCount: 12, retries: 12 / 112, hasData: true,
+    };
+    const html = renderPanelBody(modelOf({ cluster: snapshot([s]), stats: result([{ ...st, flagged: true }]) }));
+    assert.match(html, /observed 0% vs desired 50%: not one request reached shop-v2 while the split serves traffic; the mesh is not honouring this split/);
+    assert.match(html, /route \(after retries\): success 96\.00%, timeouts 1\.00%, retries <span class="cl-retries">10\.71%<\/span>/);
+  });
+
   test('a result for other weights than the live ones is not shown against them', () => {
     const changed = splits.map((s) => (s.name === 'web-split' ? { ...s, backends: s.backends.map((b, i) => ({ ...b, weight: i === 0 ? 50 : 50 })) } : s));
     const m = modelOf({ cluster: snapshot(changed), stats: r, history });
