@@ -230,7 +230,7 @@ export class SplitTraffic {
     const { registry } = this.opts;
     const m = routeMetrics(this.split.protocol);
     let total = 0;
-    let last: Outcome = { kind: 'response', failed: false, status: 200 };
+    let last: Outcome;
     for (let tries = 0; ; tries++) {
       const { outcome, ms } = this.attempt(s);
       total += ms;
