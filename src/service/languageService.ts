@@ -1,5 +1,5 @@
 import type { CodeAction, CodeLens, CompletionItem, Diagnostic, DocumentSymbol, Hover, Location, Position, Range, WorkspaceEdit } from 'vscode-languageserver-types';
-import type { SplitSummary, WeightCommandArgs } from '../protocol/messages';
+import type { SplitObjectRef, SplitSummary, WeightCommandArgs } from '../protocol/messages';
 import { codeActions } from './features/actions';
 import { complete } from './features/completion';
 import { factsComputed, factsOf, mayHoldFacts } from './workspace/context';
@@ -10,7 +10,7 @@ import { codeLenses, splitAt, weightsEdit } from './features/lenses';
 import { definition, references } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { WorkspaceIndex, type ClusterFacts } from './workspace/workspaceIndex';
-import { LiveStats } from './workspace/liveStats';
+import { LiveStats, splitObjects } from './workspace/liveStats';
 import { DEFAULT_SETTINGS, type FeatureContext, type ServiceSettings } from './features/context';
 
 export { DEFAULT_SETTINGS, type FeatureContext, type ServiceSettings } from './features/context';
@@ -104,5 +104,11 @@ export class LanguageService {
   splitAt(uri: string, position: Position): SplitSummary | undefined {
     const ctx = this.context(uri);
     return ctx ? splitAt(ctx, position) : undefined;
+  }
+
+  /** The split objects a file's lenses are about (for the client's live stats of visible editors). */
+  splitObjects(uri: string): SplitObjectRef[] {
+    const file = this.index.getFile(uri);
+    return file ? splitObjects(file) : [];
   }
 }

@@ -57,7 +57,7 @@ describe('canary-lens lint', () => {
     const examples = lint(['lint', 'examples/emojivoto']);
     assert.equal(examples.code, 0, examples.stdout + examples.stderr);
     assert.doesNotMatch(examples.stdout, /: error /);
-    assert.match(examples.stdout, /in \d+ of 6 files\n$/);
+    assert.match(examples.stdout, /in \d+ of 8 files\n$/);
   });
 
   test('JSON output has exactly the documented shape, with zero-based positions', () => {

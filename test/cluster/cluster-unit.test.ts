@@ -220,6 +220,9 @@ describe('facts and states', () => {
     assert.equal(pickVersion(kindSpec('httproutes-gateway'), served([['gateway.networking.k8s.io', ['v1beta1', 'v1alpha2']]])), 'v1beta1');
     assert.equal(pickVersion(kindSpec('httproutes-gateway'), served([['gateway.networking.k8s.io', ['v1', 'v1beta1']]])), 'v1');
     assert.equal(pickVersion(kindSpec('httproutes-policy'), served([['policy.linkerd.io', ['v1beta1', 'v1beta2']]])), 'v1beta2');
+    // GRPCRoute: v1 from Gateway API v1.1, v1alpha2 only before (and in v1.1's experimental channel).
+    assert.equal(pickVersion(kindSpec('grpcroutes-gateway'), served([['gateway.networking.k8s.io', ['v1', 'v1beta1', 'v1alpha2']]])), 'v1');
+    assert.equal(pickVersion(kindSpec('grpcroutes-gateway'), served([['gateway.networking.k8s.io', ['v1beta1', 'v1alpha2']]])), 'v1alpha2');
     assert.equal(pickVersion(kindSpec('services'), served([])), 'v1');
   });
 
@@ -241,7 +244,8 @@ describe('facts and states', () => {
     assert.deepEqual([missing.state, missing.message], ['crd-missing', 'TrafficSplit CRD not installed: install linkerd-smi']);
     assert.equal(overallState({ ...ready, services: s('services', 'unreachable', 'Cannot reach') }).state, 'unreachable');
     assert.equal(overallState({ ...ready, services: s('services', 'unauthorized', '401'), endpoints: s('endpoints', 'unreachable', 'x') }).state, 'unauthorized');
-    assert.equal(overallState({ ...ready, trafficsplits: s('trafficsplits', 'ready', '1 TrafficSplit in emojivoto') }).message, '1 TrafficSplit, 0 HTTPRoutes');
+    assert.equal(overallState({ ...ready, trafficsplits: s('trafficsplits', 'ready', '1 TrafficSplit in emojivoto') }).message, '1 TrafficSplit, 0 HTTPRoutes, 0 GRPCRoutes');
+    assert.equal(overallState({ ...ready, 'grpcroutes-gateway': s('grpcroutes-gateway', 'ready', '2 GRPCRoutes in emojivoto') }).message, '0 TrafficSplits, 0 HTTPRoutes, 2 GRPCRoutes');
   });
 });
 

@@ -60,11 +60,12 @@ describe('discovery (real kube-apiserver)', () => {
     s.start();
     const ready = await waitFor('ready', () => states.find((st) => st.state === 'ready'), 15_000);
     timings.readyMs = Date.now() - t;
-    assert.equal(ready.message, '1 TrafficSplit, 0 HTTPRoutes');
+    assert.equal(ready.message, '1 TrafficSplit, 0 HTTPRoutes, 0 GRPCRoutes');
     assert.equal(states[0]!.state, 'connecting');
     assert.equal(s.state.kinds.trafficsplits?.version, 'v1alpha2');
     assert.equal(s.state.kinds['httproutes-gateway']?.version, 'v1');
     assert.equal(s.state.kinds['httproutes-policy']?.version, 'v1beta3');
+    assert.equal(s.state.kinds['grpcroutes-gateway']?.version, 'v1');
     assert.equal(s.state.kinds.serviceprofiles?.version, 'v1alpha2');
     const splits = s.items('trafficsplits');
     assert.deepEqual(splits.map((o) => o.metadata?.name), ['web-svc-ts']);
@@ -93,7 +94,7 @@ describe('discovery (real kube-apiserver)', () => {
     assert.equal((await cluster.kubectl(['apply', '-f', '-'], { input: manifest })).code, 0);
     // Stored as v1alpha1 (conversion None): read through v1alpha2 it is the same object.
     await waitFor('ADDED', () => s.items('trafficsplits').find((o) => o.metadata?.name === 'second'), 2000);
-    assert.equal(s.state.message, '2 TrafficSplits, 0 HTTPRoutes');
+    assert.equal(s.state.message, '2 TrafficSplits, 0 HTTPRoutes, 0 GRPCRoutes');
     assert.equal((await cluster.kubectl(['delete', 'trafficsplit', 'second', '-n', NS])).code, 0);
     await waitFor('DELETED', () => !s.items('trafficsplits').some((o) => o.metadata?.name === 'second') || undefined, 2000);
   });

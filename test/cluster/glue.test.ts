@@ -282,7 +282,7 @@ describe('VS Code glue (real kube-apiserver, recording vscode stand-in)', () => 
     openEditor(SPLIT(400, 600), 1);
     ui.shown = [];
     await controller.applyToCluster();
-    assert.equal(ui.shown.at(-1)?.text, 'Canary Lens: put the cursor in a TrafficSplit or HTTPRoute document to apply it (or use Apply File to Cluster).');
+    assert.equal(ui.shown.at(-1)?.text, 'Canary Lens: put the cursor in a TrafficSplit, HTTPRoute or GRPCRoute document to apply it (or use Apply File to Cluster).');
     ui.answer = (m) => (m.modal ? m.buttons[0] : undefined);
     await controller.applyFileToCluster();
     assert.equal(ui.shown.at(-1)?.text, 'Canary Lens: TrafficSplit emojivoto/glue-ts configured in canary-lens-test.');

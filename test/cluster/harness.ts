@@ -2,7 +2,7 @@
  * A real Kubernetes API server for the tests: etcd + kube-apiserver 1.20.2 (built from Debian's `kubernetes` source
  * package by ./build-kube-apiserver.sh, cached under ${CANARY_LENS_CACHE:-~/.cache/canary-lens}/kube), on free loopback
  * ports, with RBAC and two tokens (an admin in system:masters and a reader limited to get/list/watch in emojivoto),
- * the TrafficSplit / HTTPRoute (both groups) / ServiceProfile CRDs from test/fixtures/cluster/, and (by default) the
+ * the TrafficSplit / HTTPRoute (both groups) / GRPCRoute / ServiceProfile CRDs from test/fixtures/cluster/, and (by default) the
  * emojivoto objects from examples/emojivoto/ plus hand-made Endpoints for web-svc and web-svc-2.
  *
  * There is no kube-controller-manager, scheduler or kubelet: pods never run, no controller creates Endpoints,
@@ -95,11 +95,12 @@ export const HARNESS_FIELD_MANAGER = 'canary-lens-harness';
 export const ADMIN_USER = 'canary-lens-admin';
 export const READER_USER = 'canary-lens-reader';
 
-export const CRD_FILES = ['trafficsplit-crd.yaml', 'httproute-gateway-crd.yaml', 'httproute-policy-crd.yaml', 'serviceprofile-crd.yaml'];
+export const CRD_FILES = ['trafficsplit-crd.yaml', 'httproute-gateway-crd.yaml', 'httproute-policy-crd.yaml', 'grpcroute-gateway-crd.yaml', 'serviceprofile-crd.yaml'];
 export const CRD_NAMES = [
   'trafficsplits.split.smi-spec.io',
   'httproutes.gateway.networking.k8s.io',
   'httproutes.policy.linkerd.io',
+  'grpcroutes.gateway.networking.k8s.io',
   'serviceprofiles.linkerd.io',
 ];
 const EMOJIVOTO_FILES = ['emojivoto.yaml', 'web-svc-2.yaml', 'web-apex.yaml', 'web-svc-ts.yaml'];

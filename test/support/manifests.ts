@@ -127,12 +127,21 @@ export interface ServiceOptions {
 
 /** An HTTPRoute (see the top of this file for the layout). */
 export function httpRoute(o: HttpRouteOptions = {}): string {
+  return gatewayRoute('HTTPRoute', o);
+}
+
+/** A GRPCRoute: the same layout as an HTTPRoute (its rules' matches are gRPC ones: `{ method: { service, method } }`). */
+export function grpcRoute(o: HttpRouteOptions = {}): string {
+  return gatewayRoute('GRPCRoute', o);
+}
+
+function gatewayRoute(kind: string, o: HttpRouteOptions): string {
   const { apex = 'web-apex' } = o;
   const parentRefs = o.parentRefs ?? (apex === null ? undefined : [serviceParent(typeof apex === 'string' ? { name: apex } : apex)]);
   const rules = o.rules ?? (o.backends ? [{ backendRefs: o.backends }] : undefined);
   return write({
     apiVersion: o.apiVersion === null ? undefined : (o.apiVersion ?? 'gateway.networking.k8s.io/v1'),
-    kind: 'HTTPRoute',
+    kind,
     metadata: meta(o.name ?? 'web-canary', o.namespace, o.metadata),
     spec: {
       parentRefs: parentRefs?.map((p) => ordered(p, PARENT_KEYS)),

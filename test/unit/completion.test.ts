@@ -175,9 +175,11 @@ describe('completion: values', () => {
   });
 
   test('apiVersion without a kind: every split version; kind: the kinds that version serves', () => {
-    assert.equal(completeIn('apiVersion: |\n').length, 10);
-    assert.deepEqual(labels(completeIn('kind: |\n')), ['TrafficSplit', 'HTTPRoute']);
-    assert.deepEqual(labels(completeIn('apiVersion: gateway.networking.k8s.io/v1\nkind: HT|\n')), ['HTTPRoute']);
+    // TrafficSplit 4, HTTPRoute 6, GRPCRoute 2.
+    assert.equal(completeIn('apiVersion: |\n').length, 12);
+    assert.deepEqual(labels(completeIn('kind: |\n')), ['TrafficSplit', 'HTTPRoute', 'GRPCRoute']);
+    assert.deepEqual(labels(completeIn('apiVersion: gateway.networking.k8s.io/v1\nkind: HT|\n')), ['HTTPRoute', 'GRPCRoute']);
+    assert.deepEqual(labels(completeIn('apiVersion: policy.linkerd.io/v1beta3\nkind: |\n')), ['HTTPRoute']);
   });
 
   test('enum values from the schema', () => {
@@ -244,12 +246,12 @@ describe('completion: Service names and ports', () => {
 });
 
 describe('completion: new split documents', () => {
-  test('an empty document at the end of a multi-document file: first keys and the two snippets', () => {
+  test('an empty document at the end of a multi-document file: first keys and the snippets', () => {
     const { ls, splits } = workspace();
     const { text, pos } = marked(`${splits}---\n|`);
     ls.setFile(SPLITS, text);
     const items = ls.completion(SPLITS, pos);
-    assert.deepEqual(labels(items), ['apiVersion', 'kind', 'TrafficSplit canary', 'HTTPRoute canary']);
+    assert.deepEqual(labels(items), ['apiVersion', 'kind', 'TrafficSplit canary', 'HTTPRoute canary', 'GRPCRoute canary']);
     const ts = byLabel(items, 'TrafficSplit canary');
     assert.equal(ts.insertTextFormat, InsertTextFormat.Snippet);
     assert.equal(newText(ts), [
@@ -277,7 +279,7 @@ describe('completion: new split documents', () => {
 
   test('a half-typed first word is replaced; once the document has keys, no snippets', () => {
     const typed = completeIn('# a new canary\nHTT|');
-    assert.deepEqual(labels(typed), ['apiVersion', 'kind', 'TrafficSplit canary', 'HTTPRoute canary']);
+    assert.deepEqual(labels(typed), ['apiVersion', 'kind', 'TrafficSplit canary', 'HTTPRoute canary', 'GRPCRoute canary']);
     assert.deepEqual(editRange(typed[3]), range(1, 0, 1, 3));
     assert.deepEqual(labels(completeIn('apiVersion: v1\n|\n')), ['kind']);
   });

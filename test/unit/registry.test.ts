@@ -11,7 +11,7 @@ import { API_VERSIONS, apiVersionInfo, isSplitKind, KINDS, kindNames, SPLIT_KIND
 import { httpRoute, trafficSplit } from '../support/manifests';
 
 test('every kind has its entry, and every served apiVersion its schema', () => {
-  assert.deepEqual([...SPLIT_KINDS], ['TrafficSplit', 'HTTPRoute']);
+  assert.deepEqual([...SPLIT_KINDS], ['TrafficSplit', 'HTTPRoute', 'GRPCRoute']);
   for (const kind of SPLIT_KINDS) {
     const entry = KINDS[kind];
     assert.equal(entry.kind, kind);
@@ -39,8 +39,8 @@ test('the cluster lists what the registry serves: each resource version is one o
 });
 
 test('kind names for messages come from the registry', () => {
-  assert.equal(kindNames('or'), 'TrafficSplit or HTTPRoute');
-  assert.equal(kindNames('and'), 'TrafficSplit and HTTPRoute');
+  assert.equal(kindNames('or'), 'TrafficSplit, HTTPRoute or GRPCRoute');
+  assert.equal(kindNames('and'), 'TrafficSplit, HTTPRoute and GRPCRoute');
 });
 
 test('backends and parents carry group, kind and namespace, normalised (core = "")', () => {

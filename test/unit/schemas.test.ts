@@ -236,6 +236,7 @@ test('documents that cannot be validated give no problems', () => {
 test('registry: every served apiVersion has a schema, and no other', () => {
   assert.deepEqual(schemaVersions('TrafficSplit'), servedVersions('TrafficSplit'));
   assert.deepEqual(schemaVersions('HTTPRoute'), servedVersions('HTTPRoute'));
+  assert.deepEqual(schemaVersions('GRPCRoute'), servedVersions('GRPCRoute'));
   assert.deepEqual(servedVersions('TrafficSplit'), ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'].map((v) => `split.smi-spec.io/${v}`));
   assert.deepEqual(servedVersions('HTTPRoute'), [
     'gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1', 'gateway.networking.k8s.io/v1alpha2',
@@ -245,6 +246,7 @@ test('registry: every served apiVersion has a schema, and no other', () => {
   assert.equal(schemaFor('gateway.networking.k8s.io/v1', 'TrafficSplit'), undefined);
   assert.equal(schemaFor('split.smi-spec.io/v1alpha2', 'toString'), undefined);
   assert.ok(schemaFor('gateway.networking.k8s.io/v1', 'HTTPRoute'));
+  assert.notEqual(schemaFor('gateway.networking.k8s.io/v1', 'GRPCRoute'), schemaFor('gateway.networking.k8s.io/v1', 'HTTPRoute'));
 });
 
 test('schemaAt walks properties and items for completion and hover', () => {

@@ -1,28 +1,41 @@
 import { Document, isMap, isScalar } from 'yaml';
 import type { TextEdit } from 'vscode-languageserver-types';
-import { KINDS } from '../model/kinds';
+import { apiVersionInfo, KINDS, type ConversionTarget } from '../model/kinds';
 import type { SplitDocument } from '../model/split';
 import type { YamlPart } from '../document/part';
 import { applyWeightAction } from '../model/weights';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { portProtocol, type ServicePort } from '../workspace/context';
 import { contentSpan, editAt, eolOf } from '../document/yamlEdits';
 import { mapAt, rootMap, stringMap } from '../document/yamlNodes';
 
-/** TrafficSplit → HTTPRoute (Gateway API v1, the apex Service as parent): Linkerd's recommended form since 2.13. */
+/**
+ * TrafficSplit → HTTPRoute or GRPCRoute (Gateway API v1, the apex Service as parent): Linkerd's recommended form since
+ * 2.13. The registry's `convertsTo` says which kind fits which apex port.
+ */
 
-/** The registry's conversion target for TrafficSplit. */
-const HTTPROUTE_API_VERSION = KINDS.TrafficSplit.convertsTo?.apiVersion ?? 'gateway.networking.k8s.io/v1';
-const HTTPROUTE_WEIGHT_MAX = 1_000_000;
 /** kubectl's copy of the old object: meaningless on a new kind. */
 const DROPPED_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration']);
 
+/** The apex Service's first port, as the index knows it: the port the route's parentRef names. */
+function apexPort(doc: SplitDocument, index: WorkspaceIndex): ServicePort | undefined {
+  const apex = doc.splits[0]?.apex;
+  return apex ? index.services(doc.ns, apex.name.value)[0]?.ports[0] : undefined;
+}
+
+/** The kind a split document converts to: the first registry target that fits what its apex port speaks. */
+export function conversionTarget(doc: SplitDocument, index: WorkspaceIndex): ConversionTarget | undefined {
+  const protocol = portProtocol(apexPort(doc, index));
+  return KINDS[doc.kind].convertsTo?.find((t) => t.apexProtocol === undefined || t.apexProtocol === protocol);
+}
+
 /**
- * The HTTPRoute text equivalent to a TrafficSplit document (2-space indent, no final line break). Ports come
+ * The route text equivalent to a TrafficSplit document (2-space indent, no final line break). Ports come
  * from the index: the parent's is the apex Service's first port, each backendRef uses that same port (a
  * TrafficSplit sends the apex port to every backend) or, when the apex is unknown, its own Service's first port;
  * a port nobody knows is left out (the route then reports `backend-ref-port-missing`, which has its own fix).
  */
-export function httpRouteFromTrafficSplit(part: YamlPart, doc: SplitDocument, index: WorkspaceIndex): string | { refused: string } {
+export function routeFromTrafficSplit(part: YamlPart, doc: SplitDocument, index: WorkspaceIndex, target: ConversionTarget): string | { refused: string } {
   const split = doc.splits[0];
   const apex = split?.apex;
   if (!split || !apex) return { refused: 'the TrafficSplit has no spec.service' };
@@ -34,15 +47,16 @@ export function httpRouteFromTrafficSplit(part: YamlPart, doc: SplitDocument, in
   }
   let weights = backends.map((b) => b.weight.units!);
   // v1alpha1 milli-values can exceed Gateway API's maximum: keep the proportions within it.
-  if (weights.some((w) => w > HTTPROUTE_WEIGHT_MAX)) weights = applyWeightAction(weights, { type: 'normalize', total: HTTPROUTE_WEIGHT_MAX });
+  const max = apiVersionInfo(target.kind, target.apiVersion)?.weightMax;
+  if (max !== undefined && weights.some((w) => w > max)) weights = applyWeightAction(weights, { type: 'normalize', total: max });
 
-  const apexPort = index.services(doc.ns, apex.name.value)[0]?.ports[0]?.port;
+  const parentPort = apexPort(doc, index)?.port;
   const metadata = mapAt(rootMap(part.doc), 'metadata');
   const labels = stringMap(mapAt(metadata, 'labels'));
   const annotations = Object.entries(stringMap(mapAt(metadata, 'annotations')) ?? {}).filter(([k]) => !DROPPED_ANNOTATIONS.has(k));
   const route = {
-    apiVersion: HTTPROUTE_API_VERSION,
-    kind: 'HTTPRoute',
+    apiVersion: target.apiVersion,
+    kind: target.kind,
     metadata: {
       name: doc.name.value,
       ...(doc.namespace ? { namespace: doc.namespace.value } : {}),
@@ -50,10 +64,10 @@ export function httpRouteFromTrafficSplit(part: YamlPart, doc: SplitDocument, in
       ...(annotations.length > 0 ? { annotations: Object.fromEntries(annotations) } : {}),
     },
     spec: {
-      parentRefs: [{ name: apex.name.value, kind: 'Service', group: 'core', ...(apexPort !== undefined ? { port: apexPort } : {}) }],
+      parentRefs: [{ name: apex.name.value, kind: 'Service', group: 'core', ...(parentPort !== undefined ? { port: parentPort } : {}) }],
       rules: [{
         backendRefs: backends.map((b, i) => {
-          const port = apexPort ?? index.services(doc.ns, b.name!.value)[0]?.ports[0]?.port;
+          const port = parentPort ?? index.services(doc.ns, b.name!.value)[0]?.ports[0]?.port;
           return { name: b.name!.value, ...(port !== undefined ? { port } : {}), weight: weights[i]! };
         }),
       }],
@@ -65,15 +79,15 @@ export function httpRouteFromTrafficSplit(part: YamlPart, doc: SplitDocument, in
     const spec = out.get('spec', true);
     const rulesKey = isMap(spec) ? spec.items.find((p) => isScalar(p.key) && p.key.value === 'rules')?.key : undefined;
     if (isScalar(rulesKey)) {
-      rulesKey.commentBefore = " The TrafficSplit's matches (HTTPRouteGroups) were not converted: add HTTPRoute matches if you need them.";
+      rulesKey.commentBefore = ` The TrafficSplit's matches (HTTPRouteGroups) were not converted: add ${target.kind} matches if you need them.`;
     }
   }
   return out.toString({ lineWidth: 0 }).replace(/\n$/, '');
 }
 
-/** The edit that replaces a TrafficSplit document's content by its HTTPRoute; the `---` line and outer comments stay. */
-export function convertToHttpRouteEdit(part: YamlPart, doc: SplitDocument, index: WorkspaceIndex): TextEdit | { refused: string } {
-  const text = httpRouteFromTrafficSplit(part, doc, index);
+/** The edit that replaces a TrafficSplit document's content by its route; the `---` line and outer comments stay. */
+export function convertEdit(part: YamlPart, doc: SplitDocument, index: WorkspaceIndex, target: ConversionTarget): TextEdit | { refused: string } {
+  const text = routeFromTrafficSplit(part, doc, index, target);
   if (typeof text !== 'string') return text;
   const span = contentSpan(part, part.doc.contents);
   if (!span) return { refused: 'the document has no content' };

@@ -1,7 +1,6 @@
 import { CodeActionKind, type CodeAction, type CodeActionKind as Kind, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { action, splitAtOffset, splitDocumentAt, type Located } from './actionSupport';
-import { convertToHttpRouteEdit } from './convert';
-import { KINDS } from '../model/kinds';
+import { conversionTarget, convertEdit } from './convert';
 import type { FeatureContext } from './context';
 import { totalUnits, type Split } from '../model/split';
 import { weightEdits, weightsRefusal } from './weightEdits';
@@ -58,9 +57,9 @@ function migrateAction(ctx: FeatureContext, at: Located): CodeAction | undefined
 }
 
 export function convertAction(ctx: FeatureContext, at: Located, kind: Kind): CodeAction | undefined {
-  const target = KINDS[at.doc.kind].convertsTo;
+  const target = conversionTarget(at.doc, ctx.index);
   if (!target || !at.doc.api) return undefined;
-  const edit = convertToHttpRouteEdit(at.part, at.doc, ctx.index);
+  const edit = convertEdit(at.part, at.doc, ctx.index, target);
   if (!('range' in edit)) return undefined;
   return action(ctx, `Convert ${at.doc.kind} ${at.doc.name?.value ?? ''} to ${target.kind} (${target.apiVersion})`, kind, [edit]);
 }

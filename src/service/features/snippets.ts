@@ -1,6 +1,6 @@
 /**
- * New split documents: an apex, a stable and a canary backend, in the two forms Canary Lens
- * recommends (TrafficSplit as Linkerd serves it; HTTPRoute with a Service parent, as Linkerd 2.13+ prefers).
+ * New split documents: an apex, a stable and a canary backend, in the forms Canary Lens recommends (TrafficSplit as
+ * Linkerd serves it; HTTPRoute, or GRPCRoute for gRPC, with a Service parent, as Linkerd 2.13+ prefers).
  */
 export interface SplitSnippet { label: string; detail: string; body: string }
 
@@ -46,6 +46,32 @@ export const SPLIT_SNIPPETS: readonly SplitSnippet[] = [
       '          weight: ${5:90}',
       '        - name: ${6:canary}',
       '          port: ${3:80}',
+      '          weight: ${7:10}',
+      '$0',
+    ].join('\n'),
+  },
+  {
+    label: 'GRPCRoute canary',
+    detail: 'gateway.networking.k8s.io/v1, Service parent: apex, stable and canary (gRPC)',
+    body: [
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: GRPCRoute',
+      'metadata:',
+      '  name: ${1:apex}',
+      '  namespace: ${2:default}',
+      'spec:',
+      '  parentRefs:',
+      '    - name: ${1:apex}',
+      '      kind: Service',
+      '      group: core',
+      '      port: ${3:8080}',
+      '  rules:',
+      '    - backendRefs:',
+      '        - name: ${4:stable}',
+      '          port: ${3:8080}',
+      '          weight: ${5:90}',
+      '        - name: ${6:canary}',
+      '          port: ${3:8080}',
       '          weight: ${7:10}',
       '$0',
     ].join('\n'),

@@ -1,11 +1,13 @@
 import type { Document } from 'yaml';
 import type { DocumentHeader } from './adapters/header';
-import { adaptHttpRoute } from './adapters/httpRoute';
+import { adaptGrpcRoute, adaptHttpRoute } from './adapters/httpRoute';
 import { adaptTrafficSplit } from './adapters/trafficSplit';
+import * as gr from './schemas/grpcRoute';
 import * as hr from './schemas/httpRoute';
 import type { JsonSchema } from './schemas/jsonSchema';
 import * as ts from './schemas/trafficSplit';
 import type { SplitDocument } from './split';
+import type { MatchDialect } from './matchCoverage';
 
 /**
  * The one registry of split kinds. Everything kind-specific is a row here: the apiVersions and what each means
@@ -25,6 +27,17 @@ export type { SplitKind } from '../../protocol/messages';
  * (`outbound_http_route_backend_*`, Linkerd 2.17+), both in https://linkerd.io/2.19/reference/proxy-metrics/.
  */
 export type MetricFamily = 'authority' | 'route';
+
+/** What a Service port speaks, when it says so (workspace/context.ts `portProtocol` reads it from the port). */
+export type PortProtocol = 'grpc';
+
+/** A kind the "convert" refactor can rewrite a split into. */
+export interface ConversionTarget {
+  kind: SplitKind;
+  apiVersion: string;
+  /** Chosen only when the apex Service's port speaks this protocol; a target without one fits any port. */
+  apexProtocol?: PortProtocol;
+}
 
 /** What Canary Lens knows about one served apiVersion of a split kind. */
 export interface ApiVersionInfo {
@@ -78,8 +91,18 @@ export interface KindEntry<K extends SplitKind = SplitKind> {
   /** Served apiVersions, newest first within a group. */
   versions: readonly ApiVersionInfo[];
   adapter: Adapter;
-  /** The kind and apiVersion Linkerd recommends instead, when the "convert" refactor rewrites this kind into it. */
-  convertsTo?: { kind: SplitKind; apiVersion: string };
+  /** How Linkerd's proxy scores the kind's rule matches, to find rules earlier ones cover; absent: only equal matches count. */
+  matchDialect?: MatchDialect;
+  /**
+   * The filter types Linkerd's policy controller implements for the kind, in rules and backendRefs alike (others make it
+   * drop the route or the backend); absent: the kind has no filters.
+   */
+  linkerdFilters?: readonly string[];
+  /**
+   * What Linkerd recommends instead, when the "convert" refactor rewrites this kind: the first target whose
+   * `apexProtocol` fits the apex port (or that has none) is used.
+   */
+  convertsTo?: readonly ConversionTarget[];
   cluster: readonly ClusterResource[];
   /** What to install to get the kind's CRD, for messages ("linkerd-smi"). */
   install: string;
@@ -111,13 +134,14 @@ function trafficSplit(version: string, schema: JsonSchema, linkerdServes: boolea
     linkerdServes,
     linkerdIgnoresMatches: true,
     shadowedByServiceProfile: false,
-    deprecated: 'TrafficSplit is deprecated since Linkerd 2.13 (linkerd-smi); an HTTPRoute with a Service parent does the same',
+    deprecated: 'TrafficSplit is deprecated since Linkerd 2.13 (linkerd-smi); an HTTPRoute (a GRPCRoute for gRPC) with a Service parent does the same',
   };
 }
 
-function httpRoute(group: string, version: string, schema: JsonSchema, old?: string): ApiVersionInfo {
+/** A Gateway API style route (HTTPRoute, GRPCRoute): weighted backendRefs per rule, attached through parentRefs. */
+function gatewayRoute(kind: 'HTTPRoute' | 'GRPCRoute', group: string, version: string, schema: JsonSchema, old?: string): ApiVersionInfo {
   return {
-    kind: 'HTTPRoute',
+    kind,
     apiVersion: `${group}/${version}`,
     schema,
     weightUnit: 'integer',
@@ -143,8 +167,12 @@ export const KINDS: { readonly [K in SplitKind]: KindEntry<K> } = {
       trafficSplit('v1alpha4', ts.trafficSplitV1alpha4, false),
     ],
     adapter: adaptTrafficSplit,
-    // Linkerd 2.13+ routes with HTTPRoute; a TrafficSplit becomes a route with its apex Service as parent.
-    convertsTo: { kind: 'HTTPRoute', apiVersion: `${GATEWAY}/v1` },
+    // Linkerd 2.13+ routes with HTTPRoute (GRPCRoute for gRPC); a TrafficSplit becomes a route with its apex Service
+    // as parent. A GRPCRoute's rules match gRPC requests only, so it is chosen when the apex port says it speaks gRPC.
+    convertsTo: [
+      { kind: 'GRPCRoute', apiVersion: `${GATEWAY}/v1`, apexProtocol: 'grpc' },
+      { kind: 'HTTPRoute', apiVersion: `${GATEWAY}/v1` },
+    ],
     cluster: [{
       id: 'trafficsplits', group: SMI, plural: 'trafficsplits', versions: ['v1alpha2', 'v1alpha1'],
       label: 'TrafficSplits', missing: 'TrafficSplit CRD not installed: install linkerd-smi',
@@ -156,15 +184,19 @@ export const KINDS: { readonly [K in SplitKind]: KindEntry<K> } = {
     kind: 'HTTPRoute',
     plural: 'HTTPRoutes',
     versions: [
-      httpRoute(GATEWAY, 'v1', hr.gatewayHttpRouteV1),
-      httpRoute(GATEWAY, 'v1beta1', hr.gatewayHttpRouteV1beta1),
-      httpRoute(GATEWAY, 'v1alpha2', hr.gatewayHttpRouteV1alpha2,
+      gatewayRoute('HTTPRoute', GATEWAY, 'v1', hr.gatewayHttpRouteV1),
+      gatewayRoute('HTTPRoute', GATEWAY, 'v1beta1', hr.gatewayHttpRouteV1beta1),
+      gatewayRoute('HTTPRoute', GATEWAY, 'v1alpha2', hr.gatewayHttpRouteV1alpha2,
         'gateway.networking.k8s.io/v1alpha2 is served only by Gateway API bundles older than v1.0 (Linkerd 2.17 and before); use gateway.networking.k8s.io/v1'),
-      httpRoute(POLICY, 'v1beta1', hr.policyHttpRouteV1beta1),
-      httpRoute(POLICY, 'v1beta2', hr.policyHttpRouteV1beta2),
-      httpRoute(POLICY, 'v1beta3', hr.policyHttpRouteV1beta3),
+      gatewayRoute('HTTPRoute', POLICY, 'v1beta1', hr.policyHttpRouteV1beta1),
+      gatewayRoute('HTTPRoute', POLICY, 'v1beta2', hr.policyHttpRouteV1beta2),
+      gatewayRoute('HTTPRoute', POLICY, 'v1beta3', hr.policyHttpRouteV1beta3),
     ],
     adapter: adaptHttpRoute,
+    matchDialect: 'http',
+    // linkerd/linkerd2 policy-controller/k8s/index/src/outbound/index/http.rs: `convert_gateway_filter`,
+    // `convert_gateway_backend_filter` and `convert_linkerd_filter` know these three and bail on any other.
+    linkerdFilters: ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect'],
     cluster: [
       {
         id: 'httproutes-gateway', group: GATEWAY, plural: 'httproutes', versions: ['v1', 'v1beta1'],
@@ -179,6 +211,32 @@ export const KINDS: { readonly [K in SplitKind]: KindEntry<K> } = {
     ],
     install: 'the Gateway API CRDs',
     metrics: { family: 'route', routeKind: 'HTTPRoute' },
+  },
+  GRPCRoute: {
+    kind: 'GRPCRoute',
+    plural: 'GRPCRoutes',
+    versions: [
+      gatewayRoute('GRPCRoute', GATEWAY, 'v1', gr.gatewayGrpcRouteV1),
+      // kubernetes-sigs/gateway-api config/crd: v1.0 serves only v1alpha2 (experimental channel), v1.1 serves it in its
+      // experimental channel only, v1.2 not at all. linkerd/linkerd2 charts/linkerd-crds installed v0.7.1 (v1alpha2
+      // only) up to 2.17, v1.1.1 experimental from 2.18.
+      gatewayRoute('GRPCRoute', GATEWAY, 'v1alpha2', gr.gatewayGrpcRouteV1alpha2,
+        'GRPCRoute gateway.networking.k8s.io/v1alpha2 is served only by Gateway API bundles before v1.2 (v1.1: experimental channel only), such as Linkerd 2.17 and before install; use gateway.networking.k8s.io/v1'),
+    ],
+    adapter: adaptGrpcRoute,
+    matchDialect: 'grpc',
+    // linkerd/linkerd2 policy-controller/k8s/index/src/outbound/index/grpc.rs: `convert_filter` and
+    // `convert_backend_filter` know these two and bail on any other.
+    linkerdFilters: ['RequestHeaderModifier', 'ResponseHeaderModifier'],
+    cluster: [{
+      id: 'grpcroutes-gateway', group: GATEWAY, plural: 'grpcroutes', versions: ['v1', 'v1alpha2'],
+      label: 'GRPCRoutes (gateway.networking.k8s.io)',
+      missing: 'Gateway API GRPCRoute CRD not installed: install the Gateway API CRDs (v1.1 or later for GRPCRoute v1)',
+    }],
+    install: 'the Gateway API CRDs',
+    // Linkerd measures GRPCRoutes in the outbound_grpc_route_* series (linkerd/linkerd2-proxy
+    // linkerd/app/outbound/src/http/logical/policy/route/metrics/labels.rs), route_kind GRPCRoute.
+    metrics: { family: 'route', routeKind: 'GRPCRoute' },
   },
 };
 

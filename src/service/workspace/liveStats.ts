@@ -1,4 +1,6 @@
-import type { LiveSplitStats, LiveStatsParams } from '../../protocol/messages';
+import type { LiveSplitStats, LiveStatsParams, SplitObjectRef } from '../../protocol/messages';
+import type { YamlFile } from '../document/file';
+import { splitDocumentOf } from '../model/adapters';
 import type { Split, SplitDocument } from '../model/split';
 
 /** The live numbers the client last sent, looked up by split (namespace, kind, name, rule). */
@@ -21,4 +23,18 @@ export class LiveStats {
     const list = this.bySplit.get(`${doc.ns}/${doc.kind}/${doc.name.value}`);
     return list?.find((s) => s.rule === split.index) ?? list?.find((s) => s.rule === undefined);
   }
+}
+
+/**
+ * The split objects of a file that get lenses (a named split document with a split that has backends), once each,
+ * keyed as `LiveStats.of` looks them up: what the client measures while an editor shows the file.
+ */
+export function splitObjects(file: YamlFile): SplitObjectRef[] {
+  const seen = new Map<string, SplitObjectRef>();
+  for (const part of file.parts) {
+    const doc = part.isSplit ? splitDocumentOf(part) : undefined;
+    if (!doc?.name || !doc.splits.some((s) => s.backends.length > 0)) continue;
+    seen.set(`${doc.ns}/${doc.kind}/${doc.name.value}`, { namespace: doc.ns, kind: doc.kind, name: doc.name.value });
+  }
+  return [...seen.values()];
 }

@@ -1,14 +1,23 @@
 import { isMap, type Document, type YAMLMap } from 'yaml';
-import type { ApiVersionInfo } from '../kinds';
+import type { Adapter, ApiVersionInfo } from '../kinds';
 import { normalGroup, type Apex, type Backend, type NameRef, type ParentRef, type Split, type SplitDocument } from '../split';
 import { keySpan, mapAt, numberAt, pairOf, seqAt, spanOf, stringAt } from '../../document/yamlNodes';
 import type { DocumentHeader } from './header';
 import { readWeight } from './weight';
+import { filterTypes, ruleExtras } from './ruleExtras';
 
 const MULTICLUSTER_GROUP = 'multicluster.x-k8s.io';
 
-/** Gateway API / Linkerd HTTPRoute: one split per rule; apex = the first parentRef that is a core Service. */
-export function adaptHttpRoute(doc: Document.Parsed, header: DocumentHeader): SplitDocument {
+/** One match of a rule with its kind's defaults filled in: equal results = equal matches. */
+type MatchCanon = (match: Record<string, unknown>) => Record<string, unknown>;
+
+/** Gateway API / Linkerd HTTPRoute. */
+export const adaptHttpRoute: Adapter = (doc, header) => adaptRoute(doc, header, httpMatch);
+/** Gateway API GRPCRoute: the same shape as HTTPRoute (parentRefs, rules of weighted backendRefs); gRPC matches. */
+export const adaptGrpcRoute: Adapter = (doc, header) => adaptRoute(doc, header, grpcMatch);
+
+/** A Gateway API route: one split per rule; apex = the first parentRef that is a core Service. */
+function adaptRoute(doc: Document.Parsed, header: DocumentHeader, canon: MatchCanon): SplitDocument {
   const spec = mapAt(header.root, 'spec');
   const names: NameRef[] = [];
   const read = (seqAt(spec, 'parentRefs')?.items ?? []).flatMap((item) => {
@@ -29,13 +38,14 @@ export function adaptHttpRoute(doc: Document.Parsed, header: DocumentHeader): Sp
     });
     splits.push({
       index,
-      label: `${header.name?.value ?? 'HTTPRoute'} rule ${index + 1}`,
+      label: `${header.name?.value ?? header.base.kind} rule ${index + 1}`,
       ...(apex ? { apex } : {}),
       backends,
       span: keySpan(rule, 'backendRefs') ?? firstKeySpan(rule) ?? span,
       region: span,
       ...(backendsSeq ? { backendsNode: backendsSeq } : {}),
-      matchKey: canonicalMatches(pairOf(rule, 'matches')?.value?.toJSON()),
+      matchKey: canonicalMatches(pairOf(rule, 'matches')?.value?.toJSON(), canon),
+      ...ruleExtras(rule),
       ...(keySpan(rule, 'matches') ? { matches: keySpan(rule, 'matches')! } : {}),
     });
   });
@@ -109,6 +119,7 @@ function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: Ap
     portRequired: coreService,
     span,
     node: item,
+    ...filterTypes(item),
   };
   if (!routable) {
     backend.kindProblem = {
@@ -119,22 +130,39 @@ function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: Ap
   return backend;
 }
 
-/** Matches with their defaults filled in, sorted, as text: equal text = equal matches. */
-export function canonicalMatches(matches: unknown): string {
+/** Matches with their defaults filled in, sorted, as text: equal text = equal matches (no `matches` = catch-all). */
+export function canonicalMatches(matches: unknown, canon: MatchCanon = httpMatch): string {
   const list = Array.isArray(matches) && matches.length > 0 ? matches : [{}];
-  const canon = list.map((m) => {
-    const match = (m && typeof m === 'object' ? m : {}) as Record<string, unknown>;
-    const path = (match.path && typeof match.path === 'object' ? match.path : {}) as Record<string, unknown>;
-    return sortKeys({
-      ...match,
-      path: { type: path.type ?? 'PathPrefix', value: path.value ?? '/' },
-      // Header names match case-insensitively (Gateway API HTTPHeaderMatch); query parameter names do not.
-      ...(Array.isArray(match.headers) ? { headers: sortedBy(match.headers.map((h) => withExactDefault(h, true))) } : {}),
-      ...(Array.isArray(match.queryParams) ? { queryParams: sortedBy(match.queryParams.map((q) => withExactDefault(q, false))) } : {}),
-    });
-  });
+  const canonical = list.map((m) => sortKeys(canon((m && typeof m === 'object' ? m : {}) as Record<string, unknown>)));
   // Matches are ORed: a list is a set, so order and repeats do not matter.
-  return JSON.stringify([...new Set(sortedBy(canon).map((m) => JSON.stringify(m)))]);
+  return JSON.stringify([...new Set(sortedBy(canonical).map((m) => JSON.stringify(m)))]);
+}
+
+/** HTTPRouteMatch: path defaults to PathPrefix `/`; header names match case-insensitively, query parameter names do not. */
+function httpMatch(match: Record<string, unknown>): Record<string, unknown> {
+  const path = (match.path && typeof match.path === 'object' ? match.path : {}) as Record<string, unknown>;
+  return {
+    ...match,
+    path: { type: path.type ?? 'PathPrefix', value: path.value ?? '/' },
+    ...(Array.isArray(match.headers) ? { headers: sortedBy(match.headers.map((h) => withExactDefault(h, true))) } : {}),
+    ...(Array.isArray(match.queryParams) ? { queryParams: sortedBy(match.queryParams.map((q) => withExactDefault(q, false))) } : {}),
+  };
+}
+
+/**
+ * GRPCRouteMatch (kubernetes-sigs/gateway-api apis/v1/grpcroute_types.go): `method.type` defaults to Exact, an empty
+ * or missing service or method matches any, no method matches every call; header names match case-insensitively.
+ */
+function grpcMatch(match: Record<string, unknown>): Record<string, unknown> {
+  const { method: asWritten, ...rest } = match;
+  const written = (asWritten && typeof asWritten === 'object' ? asWritten : {}) as Record<string, unknown>;
+  const method = Object.fromEntries(Object.entries({ type: 'Exact', ...written }).filter(([k, v]) => !((k === 'service' || k === 'method') && (v === '' || v === null))));
+  const any = method.service === undefined && method.method === undefined;
+  return {
+    ...rest,
+    ...(any ? {} : { method }),
+    ...(Array.isArray(match.headers) ? { headers: sortedBy(match.headers.map((h) => withExactDefault(h, true))) } : {}),
+  };
 }
 
 function withExactDefault(x: unknown, foldName: boolean): unknown {

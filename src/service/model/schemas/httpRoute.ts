@@ -9,10 +9,10 @@
 import type { JsonSchema } from './jsonSchema';
 import { resourceSchema } from './trafficSplit';
 
-type Group = 'gateway.networking.k8s.io' | 'policy.linkerd.io';
+export type Group = 'gateway.networking.k8s.io' | 'policy.linkerd.io';
 
-/** What differs between the served versions. */
-interface Flavor {
+/** What differs between the served versions (GRPCRoute's filters read `v1` too: schemas/grpcRoute.ts). */
+export interface Flavor {
   group: Group;
   /** `rules[].timeouts`: gateway v1 and policy v1beta3 only. */
   timeouts: boolean;
@@ -26,10 +26,10 @@ interface Flavor {
 
 const GROUP_PATTERN = '^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const KIND_PATTERN = '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$';
-const HOSTNAME_PATTERN = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+export const HOSTNAME_PATTERN = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const PRECISE_HOSTNAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
-const SECTION_NAME_PATTERN = PRECISE_HOSTNAME_PATTERN;
-const HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+\\-.^_\\x60|~]+$";
+export const SECTION_NAME_PATTERN = PRECISE_HOSTNAME_PATTERN;
+export const HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+\\-.^_\\x60|~]+$";
 const DURATION_PATTERN = '^([0-9]{1,5}(h|m|s|ms)){1,4}$';
 
 /** What each pattern means, in words, for diagnostics (validate.ts). */
@@ -43,20 +43,20 @@ export const PATTERN_HINTS: Record<string, string> = {
 };
 
 /** An object whose unknown fields are errors, as the API server rejects or prunes them. */
-function obj(description: string, properties: Record<string, JsonSchema>, required?: string[]): JsonSchema {
+export function obj(description: string, properties: Record<string, JsonSchema>, required?: string[]): JsonSchema {
   const s: JsonSchema = { type: 'object', description, additionalProperties: false, properties };
   if (required) s.required = required;
   return s;
 }
-const arr = (description: string, items: JsonSchema, maxItems?: number): JsonSchema =>
+export const arr = (description: string, items: JsonSchema, maxItems?: number): JsonSchema =>
   (maxItems === undefined ? { type: 'array', description, items } : { type: 'array', description, items, maxItems });
-const str = (description: string, extra: Partial<JsonSchema> = {}): JsonSchema => ({ type: 'string', description, ...extra });
+export const str = (description: string, extra: Partial<JsonSchema> = {}): JsonSchema => ({ type: 'string', description, ...extra });
 const port = (description: string): JsonSchema => ({ type: 'integer', description, minimum: 1, maximum: 65535 });
 
 const groupField = (description: string): JsonSchema => str(description, { maxLength: 253, pattern: GROUP_PATTERN });
 const kindField = (description: string): JsonSchema => str(description, { minLength: 1, maxLength: 63, pattern: KIND_PATTERN });
 
-function parentRef(group: Group): JsonSchema {
+export function parentRef(group: Group): JsonSchema {
   return obj('ParentReference identifies an API object (usually a Gateway, or a Service for a mesh) that can be considered a parent of this route.', {
     group: groupField(`Group is the group of the referent. When unspecified, "${group}" is inferred. To refer to a Service, set it to "" (or "core").`),
     kind: kindField('Kind is kind of the referent, "Gateway" when unspecified. Use "Service" for a mesh (GAMMA) route.'),
@@ -68,7 +68,7 @@ function parentRef(group: Group): JsonSchema {
 }
 
 /** BackendObjectReference: shared by backendRefs, requestMirror and externalAuth. */
-function backendObjectRefProps(): Record<string, JsonSchema> {
+export function backendObjectRefProps(): Record<string, JsonSchema> {
   return {
     group: groupField('Group is the group of the referent. When unspecified or empty string, the core API group is inferred.'),
     kind: kindField('Kind is the Kubernetes resource kind of the referent, "Service" when unspecified.'),
@@ -150,7 +150,7 @@ function filterConfig(type: string, f: Flavor): [string, JsonSchema] {
   }
 }
 
-function filter(f: Flavor, types: string[]): JsonSchema {
+export function filter(f: Flavor, types: string[]): JsonSchema {
   const props: Record<string, JsonSchema> = {
     type: str('Type identifies the type of filter to apply.', { enum: types }),
   };

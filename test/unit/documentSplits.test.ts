@@ -1,0 +1,44 @@
+/**
+ * The split objects a file's lenses are about (`canaryLens/documentSplits`): what the client measures while an editor
+ * shows the file. Each is keyed as the live numbers are looked up, so numbers sent for it show in the lenses.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LanguageService } from '../../src/service/languageService';
+import { documents, httpRoute, service, trafficSplit } from '../support/manifests';
+
+const URI = 'file:///work/splits.yaml';
+
+const FILE = documents(
+  trafficSplit({ name: 'web-split', backends: ['web-v1=90', 'web-v2=10'] }),
+  service({ name: 'web-apex', ports: [80] }),
+  // No namespace: `default`, as the lenses look it up.
+  httpRoute({ name: 'emoji-route', namespace: null, rules: [{ backendRefs: [{ name: 'emoji-v1', port: 80, weight: 1 }] }, { backendRefs: [{ name: 'emoji-v2', port: 80, weight: 1 }] }] }),
+  // No backends: no lenses, nothing to measure.
+  httpRoute({ name: 'redirect-only', rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] }] }),
+  // The same object twice in a file counts once.
+  trafficSplit({ name: 'web-split', backends: ['web-v1=50', 'web-v2=50'] }),
+);
+
+describe('the split objects of a document', () => {
+  test('named split documents with backends, once each, with their effective namespace; nothing else', () => {
+    const ls = new LanguageService();
+    ls.setFile(URI, FILE);
+    assert.deepEqual(ls.splitObjects(URI), [
+      { namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-split' },
+      { namespace: 'default', kind: 'HTTPRoute', name: 'emoji-route' },
+    ]);
+    assert.deepEqual(ls.splitObjects('file:///work/unknown.yaml'), []);
+    ls.setFile(URI, service({ name: 'web-apex', ports: [80] }));
+    assert.deepEqual(ls.splitObjects(URI), []);
+  });
+
+  test('numbers sent for each object show in that object\'s lenses', () => {
+    const ls = new LanguageService();
+    ls.setFile(URI, FILE);
+    const live = (): string[] => ls.codeLenses(URI).map((l) => l.command?.title ?? '').filter((t) => t.startsWith('Live:'));
+    assert.deepEqual(live(), []);
+    ls.live.set({ splits: ls.splitObjects(URI).map((r) => ({ ...r, brief: `${r.name} numbers`, backends: [] })) });
+    assert.deepEqual(live().sort(), ['Live: emoji-route numbers', 'Live: emoji-route numbers', 'Live: web-split numbers', 'Live: web-split numbers']);
+  });
+});
