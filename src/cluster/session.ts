@@ -58,27 +58,38 @@ const SEVERITY: WatchState[] = ['unauthorized', 'unreachable', 'forbidden', 'err
 export function overallState(kinds: Partial<Record<KindId, KindStatus>>): Pick<SessionState, 'state' | 'message' | 'nextStep'> {
   const all = Object.values(kinds).filter((s): s is KindStatus => !!s);
   if (all.length === 0) return { state: 'connecting', message: 'Connecting…' };
-  // A missing CRD matters only when no kind of split can be read at all; otherwise it is a detail in the tooltip.
+  // A split kind whose CRD is missing, or that the user may not read (RBAC written before GRPCRoutes existed), matters
+  // only when no kind of split can be read at all; otherwise it is a detail of the ready message. A missing CRD of
+  // another kind (ServiceProfiles) never decides the state.
   const splits = SPLIT_KIND_IDS.map((k) => kinds[k]).filter((s): s is KindStatus => !!s);
-  const relevant = all.filter((s) => s.state !== 'crd-missing' || (splits.length > 0 && splits.every((x) => x.state === 'crd-missing') && splits.includes(s)));
+  const aside = (s: KindStatus): boolean => s.state === 'crd-missing' || s.state === 'forbidden';
+  const noneUsable = splits.length > 0 && splits.every(aside);
+  const relevant = all.filter((s) => (splits.includes(s) ? !aside(s) || noneUsable : s.state !== 'crd-missing'));
   for (const state of SEVERITY) {
     const hit = relevant.find((s) => s.state === state);
     if (!hit) continue;
-    if (state === 'ready') {
-      const count = (id: KindId): number => {
-        const status = kinds[id];
-        return status?.state === 'ready' ? Number(/^\d+/.exec(status.message)?.[0] ?? 0) : 0;
-      };
-      // "2 TrafficSplits, 1 HTTPRoute": per split kind, summed over its API groups.
-      const message = SPLIT_KINDS.map((kind) => {
-        const n = KINDS[kind].cluster.reduce((sum, r) => sum + count(r.id), 0);
-        return `${n} ${n === 1 ? kind : KINDS[kind].plural}`;
-      }).join(', ');
-      return { state, message };
-    }
+    if (state === 'ready') return readyState(kinds);
     return { state, message: hit.message, ...(hit.nextStep ? { nextStep: hit.nextStep } : {}) };
   }
   return { state: 'connecting', message: 'Connecting…' };
+}
+
+/** "2 TrafficSplits, 1 HTTPRoute, GRPCRoutes not readable (forbidden)": per split kind, summed over its API groups. */
+function readyState(kinds: Partial<Record<KindId, KindStatus>>): Pick<SessionState, 'state' | 'message' | 'nextStep'> {
+  const count = (id: KindId): number => {
+    const status = kinds[id];
+    return status?.state === 'ready' ? Number(/^\d+/.exec(status.message)?.[0] ?? 0) : 0;
+  };
+  const forbidden = SPLIT_KIND_IDS.map((k) => kinds[k]).filter((s): s is KindStatus => s?.state === 'forbidden');
+  const message = SPLIT_KINDS.map((kind) => {
+    const resources = KINDS[kind].cluster;
+    const n = resources.reduce((sum, r) => sum + count(r.id), 0);
+    const denied = resources.filter((r) => kinds[r.id]?.state === 'forbidden');
+    if (denied.length === resources.length) return `${KINDS[kind].plural} not readable (forbidden)`;
+    return [`${n} ${n === 1 ? kind : KINDS[kind].plural}`, ...denied.map((r) => `${r.label} not readable (forbidden)`)].join(', ');
+  }).join(', ');
+  const nextStep = forbidden.find((s) => s.nextStep)?.nextStep;
+  return { state: 'ready', message, ...(nextStep ? { nextStep } : {}) };
 }
 
 export class ClusterSession extends EventEmitter<ClusterSessionEvents> {

@@ -247,6 +247,22 @@ describe('facts and states', () => {
     assert.equal(overallState({ ...ready, trafficsplits: s('trafficsplits', 'ready', '1 TrafficSplit in emojivoto') }).message, '1 TrafficSplit, 0 HTTPRoutes, 0 GRPCRoutes');
     assert.equal(overallState({ ...ready, 'grpcroutes-gateway': s('grpcroutes-gateway', 'ready', '2 GRPCRoutes in emojivoto') }).message, '0 TrafficSplits, 0 HTTPRoutes, 2 GRPCRoutes');
   });
+
+  test('the overall state: a split kind the user may not read is a detail while another kind is readable', () => {
+    const s = (kind: KindStatus['kind'], state: KindStatus['state'], message: string, nextStep?: string): KindStatus =>
+      ({ kind, label: kind, state, message, ...(nextStep ? { nextStep } : {}) });
+    const ready = { services: s('services', 'ready', '5 Services'), endpoints: s('endpoints', 'ready', '2 Endpoints') };
+    const denied = s('grpcroutes-gateway', 'forbidden', 'Forbidden: list grpcroutes', 'ask for get/list/watch on grpcroutes');
+    const partly = overallState({ ...ready, 'httproutes-gateway': s('httproutes-gateway', 'ready', '2 HTTPRoutes in x'), 'grpcroutes-gateway': denied });
+    assert.deepEqual(partly, { state: 'ready', message: '0 TrafficSplits, 2 HTTPRoutes, GRPCRoutes not readable (forbidden)', nextStep: 'ask for get/list/watch on grpcroutes' });
+    const policyDenied = overallState({ ...ready, 'httproutes-gateway': s('httproutes-gateway', 'ready', '1 HTTPRoute in x'), 'httproutes-policy': s('httproutes-policy', 'forbidden', 'Forbidden') });
+    assert.equal(policyDenied.message, '0 TrafficSplits, 1 HTTPRoute, HTTPRoutes (policy.linkerd.io) not readable (forbidden), 0 GRPCRoutes');
+    // No split kind readable at all: forbidden is the state.
+    const none = overallState({ ...ready, trafficsplits: s('trafficsplits', 'crd-missing', 'missing'), 'grpcroutes-gateway': denied });
+    assert.deepEqual([none.state, none.message], ['forbidden', 'Forbidden: list grpcroutes']);
+    // A Service list that is forbidden still decides.
+    assert.equal(overallState({ ...ready, services: s('services', 'forbidden', 'no'), 'httproutes-gateway': s('httproutes-gateway', 'ready', '1 HTTPRoute') }).state, 'forbidden');
+  });
 });
 
 function kubeconfigText(o: { token?: string; server?: string; extraUsers?: string; current?: string; contexts?: string } = {}): string {
