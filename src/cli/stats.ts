@@ -15,8 +15,8 @@ import { kindNames, KINDS, SPLIT_KINDS } from '../service/model/kinds';
 import { CLI_WORDING } from './wording';
 
 /**
- * `canary-lens stats`: the stats module without VS Code, what `linkerd viz stat ts` was, for both Linkerd metric
- * families and both kinds. PATH mode reads the splits from manifests; cluster mode (no PATH) lists them through the
+ * `canary-lens stats`: the stats module without VS Code, what `linkerd viz stat ts` and `stat-outbound` show, for both
+ * Linkerd metric families and every kind. PATH mode reads the splits from manifests; cluster mode (no PATH) lists them through the
  * cluster layer (loaded lazily: `lint` and PATH mode never evaluate @kubernetes/client-node) and finds Prometheus as
  * the extension does (src/stats/locate.ts).
  */
@@ -24,9 +24,10 @@ import { CLI_WORDING } from './wording';
 export const STATS_USAGE = `usage: canary-lens stats [--kubeconfig K] [--context C] [-n NAMESPACE] [--prometheus URL]
                          [--family auto|authority|route] [--window 1m] [--at TIME] [--format table|json]
        canary-lens stats --prometheus URL [options] [-n NAMESPACE] PATH...
-  Live stats of the TrafficSplits and HTTPRoute rules of a namespace in the cluster, or in PATH (files, or folders
-  walked for *.yaml and *.yml), per backend: desired share (weight) next to observed share, success rate, RPS,
-  P50/P95/P99 latency. What \`linkerd viz stat ts\` was, for both Linkerd metric families.
+  Live stats of the TrafficSplits and the HTTPRoute and GRPCRoute rules of a namespace in the cluster, or in PATH
+  (files, or folders walked for *.yaml and *.yml), per backend: desired share (weight) next to observed share,
+  success rate, RPS, P50/P95/P99 latency, timeouts; per route (route family): its numbers after retries, and retries.
+  What \`linkerd viz stat ts\` and \`linkerd viz stat-outbound\` show, for both Linkerd metric families.
   --kubeconfig K     kubeconfig file(s) (default: KUBECONFIG, else ~/.kube/config); cluster mode only
   --context C        kubeconfig context (default: its current-context); cluster mode only
   -n NAMESPACE       cluster mode: the namespace to read (repeatable; default: the context's, else default);
@@ -34,11 +35,13 @@ export const STATS_USAGE = `usage: canary-lens stats [--kubeconfig K] [--context
   --prometheus URL   Prometheus to query; required with PATHs. Cluster mode without it: the
                      viz.linkerd.io/external-prometheus annotation of the namespace labelled linkerd.io/extension=viz,
                      else a port-forward to that namespace's prometheus pod on 9090 (as the Linkerd CLI does)
-  --family F         metric family: auto (default; route when Linkerd 2.17+ route metrics exist), authority, route
+  --family F         metric family: auto (default; per split, the family of its kind when it has series there:
+                     TrafficSplit authority, HTTPRoute and GRPCRoute route), authority, route
   --window W         Prometheus duration of the window (default 1m)
   --at TIME          evaluate at a past instant: RFC 3339 (2024-01-01T00:10:00Z) or Unix seconds
   --format F         table (default) or json
-  Exit code: 0 ok, 1 a backend's observed share is more than 10 points off its weight, 2 usage or connection error
+  Exit code: 0 ok, 1 the mesh is not honouring a split (a backend's observed share more than 10 points off its
+  weight, or a backend with weight and not one request while the split has traffic), 2 usage or connection error
   (kubeconfig, cluster, Prometheus).
 `;
 
