@@ -33,6 +33,7 @@ export const SPEC_SEVERITY = {
   'cross-namespace-backend': 2,
   'not-served-by-linkerd': 2,
   'filter-not-implemented': 2,
+  'match-not-implemented': 2,
   'shadowed-by-serviceprofile': 2,
   'trafficsplit-deprecated': 4,
   'route-not-accepted': 1,
@@ -121,7 +122,7 @@ export function expectDiagnostics(
 export const DOCUMENT_CODES: readonly Code[] = [
   'yaml-syntax', 'schema', 'unknown-api-version', 'old-api-version', 'weight-invalid', 'weights-all-zero', 'invalid-name',
   'no-parent', 'unreachable-rule', 'duplicate-backend', 'unknown-backend-kind', 'backend-ref-port-missing',
-  'parent-not-service', 'not-served-by-linkerd', 'filter-not-implemented', 'trafficsplit-deprecated',
+  'parent-not-service', 'not-served-by-linkerd', 'filter-not-implemented', 'match-not-implemented', 'trafficsplit-deprecated',
 ];
 
 /** Codes whose rules read the workspace index and the cluster facts. */

@@ -14,11 +14,11 @@ import { documents, grpcRoute, httpRoute, trafficSplit, type RuleOptions } from 
 const URI = 'file:///ws/split.yaml';
 const alone = (text: string) => serviceWith({ [URI]: text });
 
-test('codes.ts holds the 23 codes of the README table with their severities', () => {
+test('codes.ts holds the 24 codes of the README table with their severities', () => {
   const numeric = { error: 1, warning: 2, hint: 4 } as const;
   const actual = Object.fromEntries(Object.entries(DIAGNOSTIC_CODES).map(([code, v]) => [code, numeric[v.severity]]));
   assert.deepEqual(actual, { ...SPEC_SEVERITY });
-  assert.equal(Object.keys(DIAGNOSTIC_CODES).length, 23);
+  assert.equal(Object.keys(DIAGNOSTIC_CODES).length, 24);
   const split: Code[] = [...DOCUMENT_CODES, ...WORKSPACE_CODES, ...CLUSTER_STATUS_CODES];
   assert.deepEqual(split.sort(), Object.keys(SPEC_SEVERITY).sort());
 });
@@ -469,6 +469,34 @@ test('filter-not-implemented near miss: the filters Linkerd implements; types th
     const refused = route(apiVersion, [{ filters: [`{type: ${type}}`], backendRefs: [{ name: 'web-svc', port: 80 }] }]);
     expectDiagnostics(alone(refused), URI, [{ code: 'schema', text: type, line: 17, character: 17, message: ['must be one of'] }], { absent: ['filter-not-implemented'] });
   }
+});
+
+// ---- match-not-implemented --------------------------------------------------------------------------------
+
+test('match-not-implemented: a GRPCRoute method regex and an HTTPRoute relative path, on the rule\'s matches', () => {
+  const grpc = PRELUDE + grpcRoute({ rules: [
+    { matches: ['{method: {type: RegularExpression, service: "emoji\\\\..*"}}'], backendRefs: [{ name: 'web-svc', port: 80 }] },
+  ] });
+  expectDiagnostics(alone(grpc), URI, [
+    { code: 'match-not-implemented', text: 'matches', line: 16, character: 6, message: ['a RegularExpression method match in rule 1', 'skips this GRPCRoute'] },
+  ]);
+  const http = route('gateway.networking.k8s.io/v1', [
+    { matches: ['{path: {type: PathPrefix, value: api}}'], backendRefs: [{ name: 'web-svc', port: 80 }] },
+  ]);
+  expectDiagnostics(alone(http), URI, [
+    { code: 'match-not-implemented', text: 'matches', line: 16, character: 6, message: ['the relative PathPrefix path "api"', 'skips this HTTPRoute'] },
+  ], { absent: ['unreachable-rule'] });
+});
+
+test('match-not-implemented near miss: exact gRPC methods, absolute and regex paths, header regexes', () => {
+  const grpc = PRELUDE + grpcRoute({ rules: [
+    { matches: ['{method: {service: emoji.Emoji, method: List}, headers: [{type: RegularExpression, name: x-v, value: "2.*"}]}'], backendRefs: [{ name: 'web-svc', port: 80 }] },
+  ] });
+  expectDiagnostics(alone(grpc), URI, [], { absent: ['match-not-implemented'] });
+  const http = route('gateway.networking.k8s.io/v1', [
+    { matches: ['{path: {type: Exact, value: /api}}', '{path: {type: RegularExpression, value: "api.*"}}'], backendRefs: [{ name: 'web-svc', port: 80 }] },
+  ]);
+  expectDiagnostics(alone(http), URI, [], { absent: ['match-not-implemented'] });
 });
 
 // ---- duplicate-backend ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import * as gr from './schemas/grpcRoute';
 import * as hr from './schemas/httpRoute';
 import type { JsonSchema } from './schemas/jsonSchema';
 import * as ts from './schemas/trafficSplit';
+import { refusedGrpcMatch, refusedHttpMatch } from './linkerdMatches';
 import type { SplitDocument } from './split';
 import type { MatchDialect } from './matchCoverage';
 
@@ -98,6 +99,8 @@ export interface KindEntry<K extends SplitKind = SplitKind> {
    * drop the route or the backend); absent: the kind has no filters.
    */
   linkerdFilters?: readonly string[];
+  /** A rule match Linkerd's policy controller cannot convert, in words (it then skips the whole route); absent: none. */
+  linkerdRefusedMatch?: (match: unknown) => string | undefined;
   /**
    * What Linkerd recommends instead, when the "convert" refactor rewrites this kind: the first target whose
    * `apexProtocol` fits the apex port (or that has none) is used.
@@ -197,6 +200,7 @@ export const KINDS: { readonly [K in SplitKind]: KindEntry<K> } = {
     // linkerd/linkerd2 policy-controller/k8s/index/src/outbound/index/http.rs: `convert_gateway_filter`,
     // `convert_gateway_backend_filter` and `convert_linkerd_filter` know these three and bail on any other.
     linkerdFilters: ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect'],
+    linkerdRefusedMatch: refusedHttpMatch,
     cluster: [
       {
         id: 'httproutes-gateway', group: GATEWAY, plural: 'httproutes', versions: ['v1', 'v1beta1'],
@@ -228,6 +232,7 @@ export const KINDS: { readonly [K in SplitKind]: KindEntry<K> } = {
     // linkerd/linkerd2 policy-controller/k8s/index/src/outbound/index/grpc.rs: `convert_filter` and
     // `convert_backend_filter` know these two and bail on any other.
     linkerdFilters: ['RequestHeaderModifier', 'ResponseHeaderModifier'],
+    linkerdRefusedMatch: refusedGrpcMatch,
     cluster: [{
       id: 'grpcroutes-gateway', group: GATEWAY, plural: 'grpcroutes', versions: ['v1', 'v1alpha2'],
       label: 'GRPCRoutes (gateway.networking.k8s.io)',

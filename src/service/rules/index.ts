@@ -3,6 +3,7 @@ import { backendRefPortMissing, unknownBackendKind } from './backendKind';
 import { duplicateBackend } from './duplicateBackend';
 import { filterNotImplemented } from './filters';
 import { notServedByLinkerd, shadowedByServiceProfile, trafficSplitDeprecated } from './linkerd';
+import { matchNotImplemented } from './matches';
 import { invalidName } from './names';
 import { noParent, parentNotService } from './parents';
 import { backendWithoutWorkload, crossNamespaceBackend, portMismatch, serviceNotFound } from './references';
@@ -15,7 +16,7 @@ import { weightInvalid, weightsAllZero } from './weights';
 export const RULES: readonly Rule[] = [
   unknownApiVersion, oldApiVersion, weightInvalid, weightsAllZero, invalidName, noParent, unreachableRule,
   duplicateBackend, serviceNotFound, portMismatch, backendWithoutWorkload, unknownBackendKind, backendRefPortMissing,
-  parentNotService, crossNamespaceBackend, notServedByLinkerd, filterNotImplemented, shadowedByServiceProfile, trafficSplitDeprecated,
+  parentNotService, crossNamespaceBackend, notServedByLinkerd, filterNotImplemented, matchNotImplemented, shadowedByServiceProfile, trafficSplitDeprecated,
   routeNotAccepted, routeRefsUnresolved,
 ];
 
