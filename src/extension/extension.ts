@@ -4,6 +4,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { FILE_GLOB, LANGUAGE_ID } from '../protocol/messages';
 import { registerClusterCommands } from './clusterCommands';
 import { registerCommands } from './commands';
+import { watchEditorSplits } from './editorSplits';
 import { registerPanel } from './panelGlue';
 import { registerSplitStatus } from './splitStatus';
 
@@ -30,9 +31,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Cluster commands load the cluster bundle on first use; the session connects in the background after activation.
   const cluster = registerClusterCommands(context, log, () => client);
   context.subscriptions.push(...cluster.disposables);
-  // The side panel's view; its code loads when the view is first shown.
-  context.subscriptions.push(registerPanel(context, { log, client: () => client, cluster }));
-  context.subscriptions.push(registerSplitStatus(() => client));
+  // The side panel's view; its code (with the stats poller) loads when the view is first shown or an editor shows a
+  // split: visible editors are views of their splits' live numbers too.
+  const panel = registerPanel(context, { log, client: () => client, cluster });
+  context.subscriptions.push(panel, watchEditorSplits(() => client, (refs) => panel.setEditorSplits(refs)));
+  context.subscriptions.push(registerSplitStatus(() => client, (l) => panel.onDidSendStats(l)));
   try {
     await client.start();
   } catch (e) {

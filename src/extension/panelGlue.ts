@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { SplitObjectRef } from '../protocol/messages';
 import type { CanaryPanelProvider } from './panel/viewProvider';
 import type { PanelSource } from './panel/source';
 
 /**
  * Registers the side panel's webview view at activation, and nothing more: the panel's code (view provider, stats,
- * rendering) is evaluated only when the view is first shown (`import()` stays lazy in the esbuild bundle).
+ * rendering) is evaluated only when the view is first shown or an editor first shows a split (`import()` stays lazy
+ * in the esbuild bundle). The panel's engine also measures the splits visible editors show, for their lenses.
  */
 
 export const PANEL_VIEW_ID = 'canaryLens.panel';
@@ -22,20 +24,50 @@ export interface PanelGlueDeps {
 
 type SourceHost = { panelSource?: () => PanelSource | undefined | Promise<PanelSource | undefined> };
 
-export function registerPanel(context: vscode.ExtensionContext, deps: PanelGlueDeps): vscode.Disposable {
+export interface PanelHandle extends vscode.Disposable {
+  /** The split objects visible editors show; the first ones load the panel's engine (trusted workspaces only). */
+  setEditorSplits(refs: readonly SplitObjectRef[]): void;
+  /** Called after live numbers (or their clearing) reached the language server. */
+  onDidSendStats(listener: () => void): vscode.Disposable;
+}
+
+export function registerPanel(context: vscode.ExtensionContext, deps: PanelGlueDeps): PanelHandle {
   let provider: Promise<CanaryPanelProvider> | undefined;
   const host = deps.cluster as SourceHost | undefined;
-  const load = () => (provider ??= import('./panel/viewProvider.js').then((m) => new m.CanaryPanelProvider({
-    extensionUri: context.extensionUri,
-    log: deps.log,
-    client: deps.client,
-    source: () => (typeof host?.panelSource === 'function' ? host.panelSource() : undefined),
-  })));
+  const listeners = new Set<() => void>();
+  let editorSplits: readonly SplitObjectRef[] = [];
+  const load = () => (provider ??= import('./panel/viewProvider.js').then((m) => {
+    const p = new m.CanaryPanelProvider({
+      extensionUri: context.extensionUri,
+      log: deps.log,
+      client: deps.client,
+      source: () => (typeof host?.panelSource === 'function' ? host.panelSource() : undefined),
+      onLiveStats: () => { for (const l of [...listeners]) l(); },
+    });
+    p.setEditorSplits(editorSplits);
+    return p;
+  }));
   const registration = vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, {
     resolveWebviewView: async (view) => (await load()).resolveWebviewView(view),
   }, { webviewOptions: { retainContextWhenHidden: false } });
-  return { dispose: () => {
-    registration.dispose();
-    void provider?.then((p) => p.dispose());
-  } };
+  const setEditorSplits = (refs: readonly SplitObjectRef[]): void => {
+    editorSplits = refs;
+    // No cluster access in untrusted workspaces: nothing to measure, so nothing to load yet.
+    if (!provider && (refs.length === 0 || !vscode.workspace.isTrusted)) return;
+    load().then((p) => p.setEditorSplits(editorSplits), (e: unknown) => deps.log.error(`The Canary Lens panel did not load: ${e instanceof Error ? e.message : String(e)}`));
+  };
+  const trust = vscode.workspace.onDidGrantWorkspaceTrust(() => setEditorSplits(editorSplits));
+  return {
+    setEditorSplits,
+    onDidSendStats: (listener) => {
+      listeners.add(listener);
+      return { dispose: () => listeners.delete(listener) };
+    },
+    dispose: () => {
+      registration.dispose();
+      trust.dispose();
+      listeners.clear();
+      void provider?.then((p) => p.dispose());
+    },
+  };
 }

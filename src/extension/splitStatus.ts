@@ -3,10 +3,15 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { LANGUAGE_ID, splitAtRequest, type SplitAtParams, type SplitAtResult } from '../protocol/messages';
 
 /**
- * A status bar item for the split under the cursor: its shares, and its live numbers when the panel measures them.
- * Asks the server (`canaryLens/splitAt`) when the cursor rests, so typing sends nothing.
+ * A status bar item for the split under the cursor: its shares, and its live numbers while they are measured (the
+ * editor shows the split, so they are whenever a cluster and Prometheus are there). Asks the server
+ * (`canaryLens/splitAt`) when the cursor rests, so typing sends nothing, and again when new numbers reached the server
+ * (`onDidSendStats`): no polling.
  */
-export function registerSplitStatus(client: () => LanguageClient | undefined): vscode.Disposable {
+export function registerSplitStatus(
+  client: () => LanguageClient | undefined,
+  onDidSendStats: (listener: () => void) => vscode.Disposable,
+): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('canaryLens.split', vscode.StatusBarAlignment.Left, 50);
   item.name = 'Canary Lens: split under the cursor';
   let timer: NodeJS.Timeout | undefined;
@@ -30,7 +35,7 @@ export function registerSplitStatus(client: () => LanguageClient | undefined): v
     if (!split) { item.hide(); return; }
     const shares = split.backends.map((b) => `${b.name} ${Math.round(b.share * 100)}%`).join(' · ');
     item.text = `$(pulse) ${split.label}: ${split.live ?? shares}`;
-    item.tooltip = `${split.label}: ${shares}${split.live ? `\nLive: ${split.live}` : '\nLive numbers show while the Canary Lens panel is open.'}`;
+    item.tooltip = `${split.label}: ${shares}${split.live ? `\nLive: ${split.live}` : '\nNo live numbers: they need the cluster connection and Prometheus.'}`;
     item.command = { title: 'Show the Canary Lens panel', command: 'canaryLens.panel.focus' };
     item.show();
   };
@@ -43,10 +48,9 @@ export function registerSplitStatus(client: () => LanguageClient | undefined): v
     vscode.window.onDidChangeTextEditorSelection(soon),
     vscode.window.onDidChangeActiveTextEditor(soon),
     { dispose: () => clearTimeout(timer) },
+    // Each refresh's numbers are pushed: the item follows without a cursor move.
+    onDidSendStats(() => { if (vscode.window.activeTextEditor?.document.languageId === LANGUAGE_ID) void update(); }),
   ];
-  // Live numbers arrive every refresh: the item follows without a cursor move.
-  const refresh = setInterval(() => { if (vscode.window.activeTextEditor?.document.languageId === LANGUAGE_ID) void update(); }, 5000);
-  subs.push({ dispose: () => clearInterval(refresh) });
   soon();
   return vscode.Disposable.from(...subs);
 }

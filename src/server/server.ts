@@ -15,7 +15,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { LanguageService, DEFAULT_SETTINGS } from '../service/languageService';
-import { ClusterFactsParams, clusterFactsNotification, liveStatsNotification, type LiveStatsParams, FILE_GLOB, indexedNotification, splitAtRequest, type ServerSettings } from '../protocol/messages';
+import { ClusterFactsParams, clusterFactsNotification, documentSplitsRequest, liveStatsNotification, type LiveStatsParams, FILE_GLOB, indexedNotification, splitAtRequest, type ServerSettings } from '../protocol/messages';
 import { clusterFacts } from './clusterFacts';
 import { LENS_CAPABILITIES, lensClient, refreshLenses, registerWeightCommand, type LensClient } from './commands';
 import { Publisher } from './publisher';
@@ -181,6 +181,7 @@ export function startServer(connection: Connection): void {
   connection.onReferences((p) => ls.references(uriOf(p), positionOf(p), (p as { context?: { includeDeclaration?: unknown } }).context?.includeDeclaration !== false));
   connection.onCodeLens((p) => ls.codeLenses(uriOf(p)));
   connection.onRequest(splitAtRequest, (p: unknown) => ls.splitAt(uriOf(p), positionOf(p)) ?? null);
+  connection.onRequest(documentSplitsRequest, (p: unknown) => urisOf(p).flatMap((uri) => ls.splitObjects(uri)));
   registerWeightCommand(connection, ls, () => lenses);
 
   connection.listen();
@@ -207,6 +208,15 @@ function isRange(r: unknown): r is Range {
 function uriOf(params: unknown): string {
   const uri = (params as { textDocument?: { uri?: unknown } } | null)?.textDocument?.uri;
   return typeof uri === 'string' ? uri : invalidParams('textDocument.uri must be a string');
+}
+
+function urisOf(params: unknown): string[] {
+  const docs = (params as { textDocuments?: unknown } | null)?.textDocuments;
+  if (!Array.isArray(docs)) invalidParams('textDocuments must be an array of { uri }');
+  return docs.map((d: unknown) => {
+    const uri = (d as { uri?: unknown } | null)?.uri;
+    return typeof uri === 'string' ? uri : invalidParams('textDocuments[].uri must be a string');
+  });
 }
 
 function positionOf(params: unknown): Position {

@@ -13,7 +13,8 @@ export function toLiveStats(result: StatsResult): LiveStatsParams {
       brief: s.hasTraffic ? formatBrief(overallSuccess(s.backends), s.rps) : 'no traffic',
       backends: s.backends.map((b) => ({
         name: b.name,
-        brief: formatBrief(b.success, b.rps),
+        // The observed share first: it is what a canary is about (next to the desired share the lens shows).
+        brief: `${b.observedShare === null ? '' : `observed ${formatShare(b.observedShare)} · `}${formatBrief(b.success, b.rps)}`,
         detail: `success ${formatSuccess(b.success)} · ${b.rps === null ? '-' : `${b.rps.toFixed(1)} rps`} · P50 ${formatLatency(b.latencyMs.p50)} · P95 ${formatLatency(b.latencyMs.p95)} · P99 ${formatLatency(b.latencyMs.p99)} · ${b.timeouts === null ? '' : `timeouts ${formatRate(b.timeouts)} · `}observed ${formatShare(b.observedShare)} vs desired ${formatShare(b.desiredShare)}${s.family ? ` (${s.family} metrics)` : ''}${b.flagged ? ` · ⚠ ${flagText(b)}` : ''}`,
         flagged: b.flagged,
       })),

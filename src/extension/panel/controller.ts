@@ -1,15 +1,19 @@
 import { PrometheusClient } from '../../stats/prometheus';
 import { StatsPoller, StatsService, type PollerTimers } from '../../stats/statsService';
 import type { FamilySetting, StatsResult } from '../../stats/types';
-import { StatsHistory } from './history';
+import type { SplitObjectRef } from '../../protocol/messages';
+import { splitKey, StatsHistory } from './history';
+import type { LiveSplit } from './liveSplits';
 import { buildPanelModel, type PanelModel, type PrometheusStatus } from './model';
 import type { LocateResult } from '../../stats/locate';
 import type { Disposable, PanelSource } from './source';
 
 /**
  * The panel's engine, free of `vscode` (the view provider feeds it): the cluster snapshot + where Prometheus is +
- * the stats poller + the history → a model posted to the webview. The poller runs only while the view is visible
- * ("no queries while nothing is visible"); a hidden view gets no models either, only the latest when it shows again.
+ * the stats poller + the history → a model posted to the webview, and each refresh's numbers for the lenses, hovers
+ * and status bar. The live splits in view are those of the visible panel (all of them) and of visible editors (the
+ * objects their lenses are about); the poller runs only while some are, with one refresh per tick over all of them
+ * ("no queries while nothing is visible"). A hidden view gets no models, only the latest when it shows again.
  */
 
 export interface PanelSettings {
@@ -33,6 +37,8 @@ export interface ControllerDeps {
   log?: (level: 'debug' | 'info' | 'warn', message: string) => void;
   /** Each refresh's numbers, for the lenses, hovers and status bar (the language server shows them). */
   onStats?: (result: StatsResult) => void;
+  /** The poller stopped (nothing in view): numbers sent before are no longer kept up to date. */
+  onIdle?: () => void;
   /** Tests: a Prometheus client with a fake fetch, fake timers, a fixed clock. */
   createClient?: (url: string) => PrometheusClient;
   timers?: PollerTimers;
@@ -43,6 +49,10 @@ export class PanelController {
   private source: PanelSource | undefined;
   private sourceSub: Disposable | undefined;
   private visible = false;
+  /** The split objects visible editors show (their lenses); measured while the panel is hidden too. */
+  private editorSplits: readonly SplitObjectRef[] = [];
+  /** Keys of the splits the latest tick measured: a split coming into view is measured at once, not a tick later. */
+  private measured = new Set<string>();
   private disposed = false;
   private prometheus: PrometheusStatus = { kind: 'locating' };
   private service: StatsService | undefined;
@@ -53,7 +63,6 @@ export class PanelController {
   private settings: PanelSettings;
   /** Identity of what the numbers are about: a new one forgets the stats and the history. */
   private scope = '';
-  private hadSplits = false;
   /** Look for Prometheus again at the next tick (a port-forward stopped answering). */
   private relocate = false;
 
@@ -71,9 +80,43 @@ export class PanelController {
     return (this.deps.now?.() ?? Date.now()) / 1000;
   }
 
-  /** Queries are running (the view is visible). */
+  /** Queries are running (the panel or an editor shows a live split). */
   get polling(): boolean {
     return this.poller.running;
+  }
+
+  /** The live splits in view: all of them while the panel is visible, else those visible editors show. */
+  viewedSplits(): LiveSplit[] {
+    const splits = this.source?.snapshot().splits ?? [];
+    if (this.visible) return splits;
+    if (this.editorSplits.length === 0) return [];
+    const shown = new Set(this.editorSplits.map((r) => `${r.namespace}/${r.kind}/${r.name}`));
+    return splits.filter((s) => shown.has(`${s.objectNamespace}/${s.kind}/${s.name}`));
+  }
+
+  /** Whether anything shows live numbers: the panel, or an editor with a live split (in a trusted workspace). */
+  private get watching(): boolean {
+    return !this.disposed && (this.visible || (this.deps.trusted() && this.viewedSplits().length > 0));
+  }
+
+  /** Starts or stops the poller for what is in view; a split new in view gets a refresh now. */
+  private watch(): void {
+    if (!this.watching) {
+      if (!this.poller.running) return;
+      this.poller.stop();
+      this.measured.clear();
+      this.deps.onIdle?.();
+      return;
+    }
+    if (!this.poller.running) this.poller.start();
+    else if (this.viewedSplits().some((s) => !this.measured.has(splitKey(s)))) this.poller.kick();
+  }
+
+  /** The split objects visible editors show now (an empty list when none shows one). */
+  setEditorSplits(refs: readonly SplitObjectRef[]): void {
+    if (this.disposed) return;
+    this.editorSplits = refs;
+    this.watch();
   }
 
   setSource(source: PanelSource | undefined): void {
@@ -92,26 +135,19 @@ export class PanelController {
       this.scope = scope;
       this.stats = undefined;
       this.history.clear();
-      this.service?.reset();
       // Another context may have its own viz namespace: look again.
       this.forgetPrometheus();
     }
     this.update();
-    // Splits appeared where there were none: measure them now rather than at the next tick.
-    const hasSplits = (snap?.splits.length ?? 0) > 0;
-    if (hasSplits && !this.hadSplits && this.visible) this.refreshNow();
-    this.hadSplits = hasSplits;
+    // Splits in view appeared (the first ones, or one an editor shows): measured now rather than at the next tick.
+    this.watch();
   }
 
   setVisible(visible: boolean): void {
     if (this.disposed) return;
     this.visible = visible;
-    if (visible) {
-      this.update();
-      this.poller.start();
-    } else {
-      this.poller.stop();
-    }
+    if (visible) this.update();
+    this.watch();
   }
 
   /** The settings changed (`canaryLens.prometheus.*`, `canaryLens.stats.*`, `canaryLens.lens.step`). */
@@ -128,15 +164,18 @@ export class PanelController {
     }
     this.poller.setInterval(this.intervalMs());
     this.update();
-    if (this.visible) this.refreshNow();
+    this.refreshNow();
   }
 
   /** Trust was granted, or the user asked for a retry. */
   refreshNow(): void {
     if (this.prometheus.kind !== 'found') this.prometheus = this.fromSetting() ?? { kind: 'locating' };
-    if (!this.visible) return;
-    this.poller.stop();
-    this.poller.start();
+    if (!this.watching) {
+      this.watch();
+      return;
+    }
+    if (this.poller.running) this.poller.kick();
+    else this.poller.start();
   }
 
   /** Forget where Prometheus is (a reconnect): the next tick looks again. */
@@ -187,9 +226,10 @@ export class PanelController {
   }
 
   private async tick(): Promise<void> {
-    if (this.disposed || !this.visible) return;
-    const snap = this.source?.snapshot();
-    if (!this.deps.trusted() || !snap || snap.splits.length === 0) {
+    if (!this.watching) return;
+    const viewed = this.viewedSplits();
+    this.measured = new Set(viewed.map(splitKey));
+    if (!this.deps.trusted() || viewed.length === 0) {
       this.update();
       return;
     }
@@ -201,7 +241,7 @@ export class PanelController {
       const located = await this.locate().catch((e: unknown): PrometheusStatus => ({
         kind: 'failed', failure: { state: 'cluster-unreachable', message: e instanceof Error ? e.message : String(e), nextStep: 'Try again, or set canaryLens.prometheus.url' },
       }));
-      if (this.disposed || !this.visible) {
+      if (!this.watching) {
         if (located.kind === 'found') void located.location.dispose();
         return;
       }
@@ -230,8 +270,9 @@ export class PanelController {
     }
     const service = this.service;
     const scope = this.scope;
-    const result = await service.refresh(this.source?.snapshot().splits ?? snap.splits);
-    if (this.disposed || scope !== this.scope || service !== this.service) return;
+    // One refresh over every split in view (the service groups them by namespace): the queries do not grow with them.
+    const result = await service.refresh(this.viewedSplits());
+    if (!this.watching || scope !== this.scope || service !== this.service) return;
     this.stats = result;
     this.history.record(result);
     this.deps.onStats?.(result);

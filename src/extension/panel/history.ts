@@ -3,7 +3,8 @@ import type { StatsResult, StatsSplit } from '../../stats/types';
 /**
  * The side panel's in-memory history for its sparklines: per backend of each split, the success rate and
  * RPS of every refresh of the last 10 minutes. Fed by each stats refresh; nothing is written anywhere, and nothing
- * is recorded while no refresh runs (the panel hidden), so the sparklines show a gap there.
+ * is recorded for a split while no refresh measures it (neither the panel nor an editor shows it), so the sparklines
+ * show a gap there.
  */
 
 /** One refresh of one backend. `null` where there was no data (the line breaks there). */

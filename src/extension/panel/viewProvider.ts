@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { liveStatsNotification } from '../../protocol/messages';
+import { liveStatsNotification, type LiveStatsParams, type SplitObjectRef } from '../../protocol/messages';
 import { toLiveStats } from '../../stats/live';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -13,7 +13,7 @@ import type { PanelSource } from './source';
 /**
  * The side panel: a webview view in the `Canary Lens` activity-bar container. Scripts on, resources only
  * from dist/ and media/, a fresh nonce per document, no retained context (the webview repaints from its saved
- * state and the next model). The stats poller runs only while the view is visible.
+ * state and the next model). The stats poller runs while the view is visible or an editor shows a live split.
  */
 
 export interface ProviderDeps {
@@ -22,6 +22,8 @@ export interface ProviderDeps {
   client: () => LanguageClient | undefined;
   /** The cluster layer's side of the panel; undefined while it is not (yet) linked. */
   source: () => Promise<PanelSource | undefined> | PanelSource | undefined;
+  /** Live numbers (or their clearing) went to the language server: the status bar asks for its split again. */
+  onLiveStats?: () => void;
 }
 
 export function readPanelSettings(): PanelSettings {
@@ -57,7 +59,9 @@ export class CanaryPanelProvider implements vscode.WebviewViewProvider, vscode.D
       trusted: () => vscode.workspace.isTrusted,
       post: (model) => this.post(model),
       log: (level, message) => deps.log[level](message),
-      onStats: (result) => void deps.client()?.sendNotification(liveStatsNotification, toLiveStats(result)),
+      onStats: (result) => this.sendLive(toLiveStats(result)),
+      // Numbers nobody refreshes would go stale in the lenses: clear them.
+      onIdle: () => this.sendLive({ splits: [] }),
     });
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -69,6 +73,20 @@ export class CanaryPanelProvider implements vscode.WebviewViewProvider, vscode.D
       }),
     );
     void this.linkSource();
+  }
+
+  /** The split objects visible editors show: measured while the panel is closed too. */
+  setEditorSplits(refs: readonly SplitObjectRef[]): void {
+    this.controller.setEditorSplits(refs);
+  }
+
+  private sendLive(params: LiveStatsParams): void {
+    const client = this.deps.client();
+    if (!client?.isRunning()) return;
+    client.sendNotification(liveStatsNotification, params).then(
+      () => this.deps.onLiveStats?.(),
+      (e: unknown) => this.deps.log.warn(`Could not send live stats: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   /** Asks for the cluster side until it is there (it loads in the background after activation). */
