@@ -98,10 +98,29 @@ function setup(options: { settings?: Partial<PanelSettings>; source?: FakeSource
     now: () => NOW * 1000,
   });
   c.setSource(source);
-  return { c, prom, timers, posts, source, setSettings: (s: Partial<PanelSettings>) => { settings = { ...settings, ...s }; c.settingsChanged(); } };
+  return {
+    c, prom, timers, posts, source,
+    setSettings: (s: Partial<PanelSettings>) => { settings = { ...settings, ...s }; c.settingsChanged(); },
+    /** Settings that change without the change event (a remote host delivering the user's settings late). */
+    setSettingsSilently: (s: Partial<PanelSettings>) => { settings = { ...settings, ...s }; },
+  };
 }
 
 describe('the panel controller', () => {
+  test('a Prometheus URL that arrives without a change event is used at the next tick', async () => {
+    const { c, prom, timers, posts, setSettingsSilently } = setup({ settings: { prometheusUrl: '' } });
+    c.setVisible(true);
+    await settle();
+    assert.equal(prom.queries.length, 0, 'no URL and no way to find one: no query');
+    assert.notEqual(posts.at(-1)?.notices[0]?.state, undefined, 'the panel says why');
+    setSettingsSilently({ prometheusUrl: 'http://prom.test:9090' });
+    timers.fire();
+    await settle();
+    assert.equal(prom.queries.length, 2);
+    assert.deepEqual(posts.at(-1)?.notices, []);
+    c.dispose();
+  });
+
   test('no queries and no models while the view is hidden', async () => {
     const { c, prom, timers, posts, source } = setup();
     await settle();

@@ -58,7 +58,15 @@ class Rng {
 
 // ---- seeds -----------------------------------------------------------------------------------------------
 const EXAMPLES_DIR = path.resolve(__dirname, '../../examples/emojivoto');
-const EXAMPLES = readdirSync(EXAMPLES_DIR).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'));
+const EXAMPLE_FILES = readdirSync(EXAMPLES_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const EXAMPLES = EXAMPLE_FILES.map((f) => readFileSync(path.join(EXAMPLES_DIR, f), 'utf8'));
+/** An example by file name (not by position: more examples may come). */
+const example = (name: string): string => {
+  const i = EXAMPLE_FILES.indexOf(name);
+  if (i < 0) throw new Error(`no example ${name} in ${EXAMPLES_DIR}`);
+  return EXAMPLES[i]!;
+};
+const TRAFFIC_SPLIT_EXAMPLE = example('web-svc-ts.yaml');
 
 const GENERATED = [
   // HTTPRoute with matches, filters, two rules (one unreachable), a cross-namespace backend and a default weight.
@@ -634,15 +642,15 @@ test(`fuzz: ${COUNT} mutated manifests through the language service (seed ${SEED
 
 /** Inputs that once broke something, or sit on an edge the random walk reaches rarely; same checks as above. */
 const HAND_PICKED: Record<string, string> = {
-  'a lone \\r before ---': 'kind: Service\r---\rapiVersion: v1\nkind: Service\nmetadata:\n  name: x\r---\n' + EXAMPLES[5],
-  'U+2028 before ---': `kind: Service\u2028---\nmetadata: {name: x}\n---\n${EXAMPLES[5]}`,
+  'a lone \\r before ---': 'kind: Service\r---\rapiVersion: v1\nkind: Service\nmetadata:\n  name: x\r---\n' + TRAFFIC_SPLIT_EXAMPLE,
+  'U+2028 before ---': `kind: Service\u2028---\nmetadata: {name: x}\n---\n${TRAFFIC_SPLIT_EXAMPLE}`,
   // yaml-syntax with an empty span at a line end: widened onto the \r, it ended between \r and \n.
-  'an empty error span on a CRLF': EXAMPLES[4]!.replace(/\n/g, '\r\n').replace('    - service: web-svc\r\n', '!!str     - service: web-svc\r\n'),
-  'a BOM': `\ufeff${EXAMPLES[5]}`,
-  'billion laughs under spec': EXAMPLES[2]!.replace('spec:', `x:\n${billionLaughs(12, '  ')}spec:`).replace('backendRefs:', 'backendRefs: *lol11\n      x:'),
-  'an alias as a backend': EXAMPLES[5]!.replace('    - service: web-svc\n', '    - &b\n      service: web-svc\n').replace(/    - service: web-svc-2\n.*\n/, '    - *b\n'),
-  '1 MB quoted scalar full of escapes': EXAMPLES[2]!.replace('web-canary', `'${"''".repeat(MB / 2)}'`),
-  '500 unclosed [': EXAMPLES[2]!.replace('weight: 90', `weight: ${'['.repeat(500)}`),
+  'an empty error span on a CRLF': example('web-svc-ts-v1alpha1.yaml').replace(/\n/g, '\r\n').replace('    - service: web-svc\r\n', '!!str     - service: web-svc\r\n'),
+  'a BOM': `\ufeff${TRAFFIC_SPLIT_EXAMPLE}`,
+  'billion laughs under spec': example('web-httproute.yaml').replace('spec:', `x:\n${billionLaughs(12, '  ')}spec:`).replace('backendRefs:', 'backendRefs: *lol11\n      x:'),
+  'an alias as a backend': TRAFFIC_SPLIT_EXAMPLE.replace('    - service: web-svc\n', '    - &b\n      service: web-svc\n').replace(/    - service: web-svc-2\n.*\n/, '    - *b\n'),
+  '1 MB quoted scalar full of escapes': example('web-httproute.yaml').replace('web-canary', `'${"''".repeat(MB / 2)}'`),
+  '500 unclosed [': example('web-httproute.yaml').replace('weight: 90', `weight: ${'['.repeat(500)}`),
   'only ---': '---',
   'only \\r\\n': '\r\n\r\n',
 };
@@ -669,7 +677,7 @@ test('hand-picked manifests', () => {
 
 test('a weight beyond 2^53 is weight-invalid, and code actions on it do not throw', () => {
   const ls = new LanguageService();
-  const text = EXAMPLES[5]!.replace('weight: 500 # the current version', 'weight: 99999999999999999999');
+  const text = TRAFFIC_SPLIT_EXAMPLE.replace('weight: 500 # the current version', 'weight: 99999999999999999999');
   ls.setFile('file:///fuzz/big-weight.yaml', text);
   const diagnostics = ls.diagnostics('file:///fuzz/big-weight.yaml');
   assert.ok(diagnostics.some((d) => d.code === 'weight-invalid' && (typeof d.message === 'string' ? d.message : d.message.value).includes('too large')));

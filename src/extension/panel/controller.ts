@@ -238,21 +238,28 @@ export class PanelController {
       this.forgetPrometheus();
     }
     if (this.prometheus.kind !== 'found') {
+      // Read the settings again: a remote host (code-server) may deliver the user's settings after we read them, and
+      // a missed change event must not leave the numbers waiting for a Prometheus the setting names.
+      this.settings = this.deps.settings();
+      const before = this.prometheus;
       const located = await this.locate().catch((e: unknown): PrometheusStatus => ({
         kind: 'failed', failure: { state: 'cluster-unreachable', message: e instanceof Error ? e.message : String(e), nextStep: 'Try again, or set canaryLens.prometheus.url' },
       }));
-      if (!this.watching) {
+      // Settings or a reconnect decided meanwhile (a URL was set while the lookup ran): that answer wins.
+      if (!this.watching || this.prometheus !== before) {
         if (located.kind === 'found') void located.location.dispose();
-        return;
+        if (!this.watching) return;
+      } else {
+        this.prometheus = located;
+        if (located.kind === 'found') this.deps.log?.('info', `Panel: Prometheus from ${located.location.source === 'setting' ? 'canaryLens.prometheus.url' : located.location.source}`);
+        else if (located.kind === 'failed' && before.kind !== 'failed') this.deps.log?.('warn', `Panel: no Prometheus: ${located.failure.message}`);
       }
-      this.prometheus = located;
-      if (located.kind === 'found') this.deps.log?.('info', `Panel: Prometheus from ${located.location.source === 'setting' ? 'canaryLens.prometheus.url' : located.location.source}`);
-      if (located.kind !== 'found') {
+      if (this.prometheus.kind !== 'found') {
         this.update();
         return;
       }
     }
-    const found = (this.prometheus as Extract<PrometheusStatus, { kind: 'found' }>).location;
+    const found = this.prometheus.location;
     if (!this.service || this.serviceUrl !== found.url) {
       let client: PrometheusClient;
       try {
