@@ -43,8 +43,26 @@ export interface LatencyMs {
   p99: number | null;
 }
 
-/** Numbers of one backend, computed as Linkerd computes them; `null` = no data (shown as `-`). */
-export interface BackendStats {
+/** Request numbers over the window, computed as Linkerd computes them; `null` = no data (shown as `-`). */
+export interface RequestNumbers {
+  /** Requests in the window (Linkerd's whole counts) classified as success / failure. */
+  successCount: number;
+  failureCount: number;
+  /** s / (s + f); null when s + f is 0. */
+  success: number | null;
+  /** (s + f) / window seconds; null when there is no series at all. */
+  rps: number | null;
+  latencyMs: LatencyMs;
+  /** Requests that timed out (`error` RESPONSE_HEADERS_TIMEOUT or REQUEST_TIMEOUT), route family only. */
+  timeoutCount: number;
+  /** timeouts / (s + f); null when s + f is 0 or in the authority family (it has no timeout classification). */
+  timeouts: number | null;
+  /** True when Prometheus returned any request series. */
+  hasData: boolean;
+}
+
+/** Numbers of one backend (each try, before retries in the route family). */
+export interface BackendStats extends RequestNumbers {
   name: string;
   weight: number;
   weightText: string;
@@ -56,20 +74,6 @@ export interface BackendStats {
   flagged: boolean;
   /** Why: `share` = |observed - desired| > 10 points; `no-series` = weight but not one request while the split has traffic. */
   flag?: BackendFlag;
-  /** Requests in the window (Linkerd's whole counts) classified as success / failure. */
-  successCount: number;
-  failureCount: number;
-  /** s / (s + f); null when s + f is 0. */
-  success: number | null;
-  /** (s + f) / window seconds; null when the backend has no series at all. */
-  rps: number | null;
-  latencyMs: LatencyMs;
-  /** Requests that timed out (`error` RESPONSE_HEADERS_TIMEOUT or REQUEST_TIMEOUT), route family only. */
-  timeoutCount: number;
-  /** timeouts / (s + f); null when s + f is 0 or in the authority family (it has no timeout classification). */
-  timeouts: number | null;
-  /** True when Prometheus returned any request series for this backend. */
-  hasData: boolean;
 }
 
 export type BackendFlag = 'share' | 'no-series';
@@ -78,18 +82,10 @@ export type BackendFlag = 'share' | 'no-series';
  * The route's own numbers, as `linkerd viz stat-outbound`'s route row: counted per route, after retries (the backend
  * numbers count each try, before retries). Route family only.
  */
-export interface RouteStats {
-  successCount: number;
-  failureCount: number;
-  success: number | null;
-  rps: number | null;
-  latencyMs: LatencyMs;
-  timeoutCount: number;
-  timeouts: number | null;
+export interface RouteStats extends RequestNumbers {
   retryCount: number;
   /** retries / (s + f + retries); null when there was nothing. */
   retries: number | null;
-  hasData: boolean;
 }
 
 export interface SplitStats {

@@ -178,8 +178,8 @@ export function authorityLabels(split: SimSplit, backend: SimBackend, source: So
   };
 }
 
-/** The route's own labels (parent, route, hostname): route-level statuses, durations and retries. */
-export function routeLevelLabels(split: SimSplit, source: Source): Labels {
+/** The `parent_*` and `route_*` labels every route-family series starts with (route/metrics/labels.rs). */
+function parentAndRoute(split: SimSplit): Labels {
   return {
     parent_group: '',
     parent_kind: 'Service',
@@ -191,24 +191,18 @@ export function routeLevelLabels(split: SimSplit, source: Source): Labels {
     route_kind: split.route.kind,
     route_namespace: split.route.namespace,
     route_name: split.route.name,
-    hostname: '',
-    ...sourceLabels(source),
   };
+}
+
+/** The route's own labels (parent, route, hostname): route-level statuses, durations and retries. */
+export function routeLevelLabels(split: SimSplit, source: Source): Labels {
+  return { ...parentAndRoute(split), hostname: '', ...sourceLabels(source) };
 }
 
 /** Route family, without http_status/error: the labels of the duration histogram. */
 export function routeLabels(split: SimSplit, backend: SimBackend, source: Source): Labels {
   return {
-    parent_group: '',
-    parent_kind: 'Service',
-    parent_namespace: split.apex.namespace,
-    parent_name: split.apex.name,
-    parent_port: String(split.apex.port),
-    parent_section_name: split.apex.sectionName,
-    route_group: split.route.group,
-    route_kind: split.route.kind,
-    route_namespace: split.route.namespace,
-    route_name: split.route.name,
+    ...parentAndRoute(split),
     backend_group: '',
     backend_kind: 'Service',
     backend_namespace: backend.namespace,
