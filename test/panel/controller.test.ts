@@ -7,56 +7,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULT_PANEL_SETTINGS, PanelController, type PanelSettings } from '../../src/extension/panel/controller';
 import type { PanelModel } from '../../src/extension/panel/model';
-import type { ClusterSnapshot, PanelSource } from '../../src/extension/panel/source';
 import { PrometheusClient, type FetchLike } from '../../src/stats/prometheus';
 import type { LocateResult } from '../../src/stats/locate';
-import type { PollerTimers } from '../../src/stats/statsService';
-import { NOW, snapshot, split } from './support';
+import { FakeSource, FakeTimers, NOW, settle, snapshot, split } from './support';
 
-class FakeTimers implements PollerTimers {
-  private next = 1;
-  readonly pending = new Map<number, () => void>();
-  setTimeout(fn: () => void): unknown {
-    const id = this.next++;
-    this.pending.set(id, fn);
-    return id;
-  }
-  clearTimeout(h: unknown): void {
-    this.pending.delete(h as number);
-  }
-  /** Fires every timer due (the poller's next refresh). */
-  fire(): void {
-    const due = [...this.pending];
-    this.pending.clear();
-    for (const [, fn] of due) fn();
-  }
-}
 
-class FakeSource implements PanelSource {
-  private listeners = new Set<() => void>();
-  locateCalls = 0;
-  disposed = 0;
-  constructor(public snap: ClusterSnapshot, public locate?: () => LocateResult) {}
-  snapshot() {
-    return this.snap;
-  }
-  onDidChange(l: () => void) {
-    this.listeners.add(l);
-    return { dispose: () => this.listeners.delete(l) };
-  }
-  set(snap: ClusterSnapshot) {
-    this.snap = snap;
-    for (const l of this.listeners) l();
-  }
-  get locatePrometheus() {
-    const locate = this.locate;
-    if (!locate) return undefined;
-    return async () => {
-      this.locateCalls++;
-      return locate();
-    };
-  }
-}
 
 /** Answers the route family for web-svc: 90 requests to v1, 10 to v2 (5 failed) in the window. */
 function fakePrometheus(state: { down: boolean; queries: string[]; urls: string[] }): FetchLike {
@@ -79,9 +34,6 @@ function fakePrometheus(state: { down: boolean; queries: string[]; urls: string[
   };
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-}
 
 function setup(options: { settings?: Partial<PanelSettings>; source?: FakeSource } = {}) {
   const prom = { down: false, queries: [] as string[], urls: [] as string[] };

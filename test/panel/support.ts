@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { StatsHistory } from '../../src/extension/panel/history';
 import type { LiveSplit } from '../../src/extension/panel/liveSplits';
 import { buildPanelModel, type ModelInput, type PanelModel } from '../../src/extension/panel/model';
-import type { ClusterSnapshot } from '../../src/extension/panel/source';
+import type { ClusterSnapshot, PanelSource } from '../../src/extension/panel/source';
+import type { LocateResult } from '../../src/stats/locate';
+import type { PollerTimers } from '../../src/stats/statsService';
 import type { BackendStats, SplitStats, StatsResult, StatsState } from '../../src/stats/types';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -102,4 +104,56 @@ export async function buildWebviewBundle(): Promise<string> {
     target: 'chrome120', minify: true, sourcemap: false, write: false, logLevel: 'silent',
   });
   return out.outputFiles[0]!.text;
+}
+
+/** Timers the test fires by hand (the poller's next refresh). */
+export class FakeTimers implements PollerTimers {
+  private next = 1;
+  readonly pending = new Map<number, () => void>();
+  setTimeout(fn: () => void): unknown {
+    const id = this.next++;
+    this.pending.set(id, fn);
+    return id;
+  }
+  clearTimeout(h: unknown): void {
+    this.pending.delete(h as number);
+  }
+  /** Fires every timer due. */
+  fire(): void {
+    const due = [...this.pending];
+    this.pending.clear();
+    for (const [, fn] of due) fn();
+  }
+}
+
+/** A cluster side whose snapshot the test sets, optionally with a Prometheus lookup it counts. */
+export class FakeSource implements PanelSource {
+  private listeners = new Set<() => void>();
+  locateCalls = 0;
+  disposed = 0;
+  constructor(public snap: ClusterSnapshot, public locate?: () => LocateResult) {}
+  snapshot() {
+    return this.snap;
+  }
+  onDidChange(l: () => void) {
+    this.listeners.add(l);
+    return { dispose: () => this.listeners.delete(l) };
+  }
+  set(snap: ClusterSnapshot) {
+    this.snap = snap;
+    for (const l of this.listeners) l();
+  }
+  get locatePrometheus() {
+    const locate = this.locate;
+    if (!locate) return undefined;
+    return async () => {
+      this.locateCalls++;
+      return locate();
+    };
+  }
+}
+
+/** Lets pending promise callbacks run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }

@@ -8,51 +8,15 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { DEFAULT_PANEL_SETTINGS, PanelController } from '../../src/extension/panel/controller';
 import type { LiveSplit } from '../../src/extension/panel/liveSplits';
-import type { ClusterSnapshot, PanelSource } from '../../src/extension/panel/source';
 import type { SplitObjectRef } from '../../src/protocol/messages';
 import { PrometheusClient, type FetchLike } from '../../src/stats/prometheus';
-import { StatsPoller, StatsService, type PollerTimers } from '../../src/stats/statsService';
+import { StatsPoller, StatsService } from '../../src/stats/statsService';
 import type { StatsResult, StatsSplit } from '../../src/stats/types';
 import { toLiveStats } from '../../src/stats/live';
-import { NOW, result, snapshot, split, statsOf } from './support';
+import { FakeSource, FakeTimers, NOW, result, settle, snapshot, split, statsOf } from './support';
 
-class FakeTimers implements PollerTimers {
-  private next = 1;
-  readonly pending = new Map<number, () => void>();
-  setTimeout(fn: () => void): unknown {
-    const id = this.next++;
-    this.pending.set(id, fn);
-    return id;
-  }
-  clearTimeout(h: unknown): void {
-    this.pending.delete(h as number);
-  }
-  fire(): void {
-    const due = [...this.pending];
-    this.pending.clear();
-    for (const [, fn] of due) fn();
-  }
-}
 
-class FakeSource implements PanelSource {
-  private listeners = new Set<() => void>();
-  constructor(public snap: ClusterSnapshot) {}
-  snapshot() {
-    return this.snap;
-  }
-  onDidChange(l: () => void) {
-    this.listeners.add(l);
-    return { dispose: () => this.listeners.delete(l) };
-  }
-  set(snap: ClusterSnapshot) {
-    this.snap = snap;
-    for (const l of this.listeners) l();
-  }
-}
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-}
 
 const WEB = split('web-split', 'web-svc', [['web-v1', 90], ['web-v2', 10]]);
 const EMOJI = split('emoji-split', 'emoji-svc', [['emoji-v1', 50], ['emoji-v2', 50]]);
