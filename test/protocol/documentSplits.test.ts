@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { documentSplitsRequest, type SplitObjectRef } from '../../src/protocol/messages';
-import { builtFile, REPO_ROOT } from '../support/built';
-import { startServer, type LspClient } from '../support/lspClient';
+import { REPO_ROOT } from '../support/built';
+import { startBuiltServer, type LspClient } from '../support/lspClient';
 
 /**
  * `canaryLens/documentSplits` over stdio against the built server (dist/server.js; the test never builds): the split
@@ -17,8 +17,7 @@ const read = (name: string): string => readFileSync(join(EXAMPLES, name), 'utf8'
 let client: LspClient;
 
 before(async () => {
-  client = startServer(process.execPath, [builtFile('server.js'), '--stdio'], { name: 'canary-lens-server' });
-  await client.initialize(null);
+  client = await startBuiltServer();
 });
 
 after(async () => {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { ApplyWorkspaceEditParams, CodeLens, ShowMessageParams, TextEdit } from 'vscode-languageserver-protocol';
 import { splitAtRequest, WEIGHTS_COMMAND, type SplitAtResult, type WeightCommandResult } from '../../src/protocol/messages';
 import { applyTextEdits } from '../support/edits';
-import { builtFile, REPO_ROOT } from '../support/built';
-import { startServer, type LspClient } from '../support/lspClient';
+import { REPO_ROOT } from '../support/built';
+import { startBuiltServer, type LspClient } from '../support/lspClient';
 import { rangeOf } from '../support/text';
 
 /** Code lenses and the weight command over stdio against the built server (dist/server.js; the test never builds). */
@@ -18,8 +18,7 @@ let client: LspClient;
 let nextUri = 0;
 
 before(async () => {
-  client = startServer(process.execPath, [builtFile('server.js'), '--stdio'], { name: 'canary-lens-server' });
-  await client.initialize(null);
+  client = await startBuiltServer();
 });
 
 after(async () => {

@@ -2,8 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { clusterFactsNotification, type ClusterFactsParams, type ClusterRouteStatus } from '../../src/protocol/messages';
-import { builtFile } from '../support/built';
-import { startServer, type LspClient, type PublishedDiagnostics } from '../support/lspClient';
+import { startBuiltServer, type LspClient, type PublishedDiagnostics } from '../support/lspClient';
 import { httpRoute } from '../support/manifests';
 import { rangeOf } from '../support/text';
 
@@ -20,8 +19,7 @@ const CONNECTION = { context: 'kind-canary', namespace: 'emojivoto', state: 'rea
 let client: LspClient;
 
 before(async () => {
-  client = startServer(process.execPath, [builtFile('server.js'), '--stdio'], { name: 'canary-lens-server' });
-  await client.initialize(null);
+  client = await startBuiltServer();
 });
 
 after(async () => {

@@ -22,6 +22,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { builtFile } from './built';
 import {
   ApplyWorkspaceEditRequest,
   CancellationTokenSource,
@@ -610,4 +611,11 @@ export function startServer(command: string, args: string[], opts: StartOptions 
 /** Converts an absolute file path to a `file://` uri (as the server's own workspace scan spells it). */
 export function fileUri(absolutePath: string): string {
   return pathToFileURL(absolutePath).href;
+}
+
+/** The built language server (dist/server.js, never built here) over stdio, initialized with no workspace. */
+export async function startBuiltServer(): Promise<LspClient> {
+  const client = startServer(process.execPath, [builtFile('server.js'), '--stdio'], { name: 'canary-lens-server' });
+  await client.initialize(null);
+  return client;
 }
