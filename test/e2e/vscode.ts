@@ -231,8 +231,13 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     'canaryLens.trace.server': 'messages',
     ...opts.settings,
   };
-  mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  // The user's settings reach the extension host through the browser, some time after it starts (and, under load,
+  // now and then not before the extension reads them); the remote machine's settings file is read on the server side
+  // and is there from the first read. Both files hold the same settings.
+  for (const scope of ['User', 'Machine']) {
+    mkdirSync(path.join(dirs.userData, scope), { recursive: true });
+    writeFileSync(path.join(dirs.userData, scope, 'settings.json'), JSON.stringify(settings, null, 2));
+  }
 
   const port = opts.port ?? (await freePort());
   const config = path.join(tmp, 'code-server.yaml');
