@@ -1,4 +1,5 @@
-import { Document, parseDocument } from 'yaml';
+import { Document, parseDocument, YAMLParseError } from 'yaml';
+import { nestingDepth } from './nesting';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { isSplitKind } from '../model/kinds';
 
@@ -8,6 +9,13 @@ export const CONTEXT_KINDS: ReadonlySet<string> = new Set([
   'Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Rollout', 'Job', 'CronJob',
   'ServiceProfile', 'ReferenceGrant', 'HTTPRouteGroup', 'Namespace', 'Link',
 ]);
+
+/**
+ * Deeper than this, a document is not parsed: one `yaml-syntax` error at its start says so (src/service/document/
+ * nesting.ts says why). kubectl's decoder allows more (go-yaml's max_flow_level / max_indents are 10,000), but no
+ * manifest needs it.
+ */
+export const MAX_NESTING = 256;
 
 /** A half-open span of character offsets, relative to the start of its part. */
 export interface Span { start: number; end: number }
@@ -60,8 +68,13 @@ export class YamlPart {
   /** The parsed document, parsed on first use and kept while the part's text is unchanged. */
   get doc(): Document.Parsed {
     if (!this.parsed) {
+      const depth = nestingDepth(this.text, MAX_NESTING);
       // logLevel 'error': the library's warnings (e.g. from toJS on a map with collection keys) would go to stderr.
-      this.parsed = parseDocument(this.text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' });
+      this.parsed = parseDocument(depth > MAX_NESTING ? '' : this.text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' });
+      if (depth > MAX_NESTING) {
+        const end = Math.max(1, this.text.search(/\r|\n|$/));
+        this.parsed.errors.push(new YAMLParseError([0, end], 'IMPOSSIBLE', `nesting deeper than ${MAX_NESTING} levels: not analysed`));
+      }
     }
     return this.parsed;
   }
