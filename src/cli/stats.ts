@@ -180,6 +180,7 @@ async function measure(client: PrometheusClient, splits: StatsSplit[], opts: Sta
   }
   if (state.kind === 'no-traffic') stderr += `canary-lens: ${state.message} at ${new Date(result.evaluatedAt * 1000).toISOString()} (${where.where})\n`;
   for (const ns of Object.keys(noFamily(result))) stderr += `canary-lens: no Linkerd metrics for the apexes of namespace ${ns}\n`;
+  for (const s of result.splits.filter((x) => x.unmeasured)) stderr += `canary-lens: ${s.split.kind} ${s.split.name}: not measured: ${s.unmeasured}\n`;
 
   const rows = statsRows(result.splits);
   const stdout = opts.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : renderTable(TABLE_COLUMNS, tableRows(rows));
@@ -191,7 +192,7 @@ async function measure(client: PrometheusClient, splits: StatsSplit[], opts: Sta
 
 function noFamily(result: StatsResult): Record<string, true> {
   const out: Record<string, true> = {};
-  for (const s of result.splits) if (s.family === null) out[s.split.namespace] = true;
+  for (const s of result.splits) if (s.family === null && !s.unmeasured) out[s.split.namespace] = true;
   return out;
 }
 

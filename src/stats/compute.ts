@@ -144,15 +144,33 @@ export function rowMatches(split: StatsSplit, backend: { name: string; port?: nu
 
 const OTHER: Record<MetricFamily, MetricFamily> = { authority: 'route', route: 'authority' };
 
+/** What a split's family choice found: the family, or why none measures it. */
+export interface FamilyChoice {
+  family: MetricFamily | null;
+  /** Set when the other family has series but cannot tell this split from the others on its apex. */
+  unmeasured?: string;
+}
+
 /**
  * The family that measures a split: with `auto`, the one Linkerd measures its kind in (a TrafficSplit through
  * ServiceProfile dstOverrides, seen only by the authority family; a route by the route family) when that family has
- * backend series for the split, else the other one when it has (proxies of another generation); null when neither has.
+ * backend series for the split, else the other one when it has (proxies of another generation); null when neither
+ * has. The other family measures the apex, not the split: when `sharedApex` (another split object is on the same
+ * apex, as mid-migration from TrafficSplit to HTTPRoute) its series are the other split's as much as this one's, so
+ * it is not used and `unmeasured` says why.
  */
-export function chooseFamily(split: StatsSplit, rows: readonly CountRow[], setting: FamilySetting): MetricFamily | null {
+export function chooseFamily(split: StatsSplit, rows: readonly CountRow[], setting: FamilySetting, sharedApex = false): FamilyChoice {
+  const has = (f: MetricFamily): boolean => rows.some((r) => r.family === f && r.level === 'backend' && rowOfSplit(split, r));
+  if (setting !== 'auto') return { family: has(setting) ? setting : null };
   const own = KINDS[split.kind].metrics.family;
-  const candidates: MetricFamily[] = setting === 'auto' ? [own, OTHER[own]] : [setting];
-  return candidates.find((f) => rows.some((r) => r.family === f && r.level === 'backend' && rowOfSplit(split, r))) ?? null;
+  if (has(own)) return { family: own };
+  const other = OTHER[own];
+  if (!has(other)) return { family: null };
+  if (!sharedApex) return { family: other };
+  return {
+    family: null,
+    unmeasured: `no ${own} metrics for this ${split.kind}; the ${other} metrics of apex ${split.apex} cannot tell it from the other splits on that apex`,
+  };
 }
 
 /** The three quantiles (ms) of the summed bucket rates; null where Prometheus' histogram_quantile gives NaN. */
@@ -204,8 +222,9 @@ export function computeSplit(
   buckets: readonly BucketRow[],
   windowSec: number,
   setting: FamilySetting = 'auto',
+  sharedApex = false,
 ): SplitStats {
-  const family = chooseFamily(split, requests, setting);
+  const { family, unmeasured } = chooseFamily(split, requests, setting, sharedApex);
   const totalWeight = split.backends.reduce((n, b) => n + Math.max(0, b.weight), 0);
   const partial = split.backends.map((b) => {
     const mine = family === null ? [] : requests.filter((r) => r.family === family && rowMatches(split, b, r));
@@ -252,6 +271,7 @@ export function computeSplit(
   return {
     split,
     family,
+    ...(unmeasured ? { unmeasured } : {}),
     rps,
     backends,
     route: family === null ? null : routeStatsOf(split, family, requests, buckets, windowSec),

@@ -48,6 +48,8 @@ export interface StatsRow {
   timeouts: number | null;
   /** The family that measured the split; null when none has its series. */
   family: MetricFamily | null;
+  /** Why it is not measured although its apex has series (another split shares the apex). */
+  unmeasured?: string;
   flagged: boolean;
   /** Why it is flagged: `share` (more than 10 points off) or `no-series` (weight, yet no request at all). */
   flag?: BackendFlag;
@@ -84,6 +86,7 @@ export function statsRows(splits: readonly SplitStats[]): StatsRow[] {
       observed_share: b.observedShare,
       timeouts: b.timeouts,
       family: s.family,
+      ...(s.unmeasured ? { unmeasured: s.unmeasured } : {}),
       flagged: b.flagged,
       ...(b.flag ? { flag: b.flag } : {}),
       route: routeRow(s.route),

@@ -10,7 +10,7 @@ export function toLiveStats(result: StatsResult): LiveStatsParams {
       kind: s.split.kind,
       name: s.split.name,
       ...(s.split.rule !== undefined ? { rule: s.split.rule - 1 } : {}),
-      brief: s.hasTraffic ? formatBrief(overallSuccess(s.backends), s.rps) : 'no traffic',
+      brief: s.hasTraffic ? formatBrief(overallSuccess(s.backends), s.rps) : s.unmeasured ? 'not measured (shared apex)' : 'no traffic',
       backends: s.backends.map((b) => ({
         name: b.name,
         // The observed share first: it is what a canary is about (next to the desired share the lens shows).

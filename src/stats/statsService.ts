@@ -26,7 +26,11 @@ export class StatsService {
     this.settings = { ...this.settings, ...settings };
   }
 
-  async refresh(splits: readonly StatsSplit[]): Promise<StatsResult> {
+  /**
+   * `known`: every split the caller knows of (the cluster's, when only some are measured): which apexes several
+   * split objects share (see `chooseFamily`). Defaults to `splits`.
+   */
+  async refresh(splits: readonly StatsSplit[], known: readonly StatsSplit[] = splits): Promise<StatsResult> {
     const { window, family: setting } = this.settings;
     const evaluatedAt = this.settings.at ?? Math.round(Date.now()) / 1000;
     let queries = 0;
@@ -51,6 +55,12 @@ export class StatsService {
       byNamespace.set(s.namespace, list);
     }
 
+    // Split objects (kind and name: an HTTPRoute's rules are one object) per apex.
+    const objectsOnApex = new Map<string, Set<string>>();
+    for (const s of [...known, ...splits]) {
+      const key = `${s.namespace}/${s.apex}`;
+      objectsOnApex.set(key, (objectsOnApex.get(key) ?? new Set<string>()).add(`${s.kind}/${s.name}`));
+    }
     const computed = new Map<StatsSplit, SplitStats>();
     try {
       for (const [namespace, list] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
@@ -60,7 +70,8 @@ export class StatsService {
         const buckets = bucketRows(bucketSamples, namespace);
         const used = new Set<MetricFamily>();
         for (const split of list) {
-          const stats = computeSplit(split, counts, buckets, windowSec, setting);
+          const shared = (objectsOnApex.get(`${namespace}/${split.apex}`)?.size ?? 0) > 1;
+          const stats = computeSplit(split, counts, buckets, windowSec, setting, shared);
           if (stats.family) used.add(stats.family);
           computed.set(split, stats);
         }

@@ -92,6 +92,8 @@ export interface SplitStats {
   split: StatsSplit;
   /** The family that measures this split (its kind's when it has series there); null when no family has its series. */
   family: MetricFamily | null;
+  /** Why no family measures it although one has series for its apex (another split shares the apex). */
+  unmeasured?: string;
   /** Σ of the backends' RPS (0 when none has data). */
   rps: number;
   backends: BackendStats[];

@@ -315,6 +315,14 @@ describe('splits', () => {
     assert.match(html, /route \(after retries\): success 96\.00%, timeouts 1\.00%, retries <span class="cl-retries">10\.71%<\/span>/);
   });
 
+  test('a split no family can measure says why instead of "no traffic"', () => {
+    const s = split('cart-route', 'cart', [['cart-v1', 90], ['cart-v2', 10]], { kind: 'HTTPRoute' });
+    const st = { ...statsOf(s, [{}, {}]), family: null, unmeasured: 'no route metrics for this HTTPRoute; the authority metrics of apex cart cannot tell it from the other splits on that apex' };
+    const html = renderPanelBody(modelOf({ cluster: snapshot([s]), stats: result([st]) }));
+    assert.match(html, /<span class="cl-unmeasured">not measured: no route metrics for this HTTPRoute; the authority metrics of apex cart cannot tell it/);
+    assert.doesNotMatch(html, /· no traffic/);
+  });
+
   test('a result for other weights than the live ones is not shown against them', () => {
     const changed = splits.map((s) => (s.name === 'web-split' ? { ...s, backends: s.backends.map((b, i) => ({ ...b, weight: i === 0 ? 50 : 50 })) } : s));
     const m = modelOf({ cluster: snapshot(changed), stats: r, history });

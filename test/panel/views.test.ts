@@ -272,4 +272,12 @@ describe('the numbers the lenses show', () => {
       ['emoji-split', [['no data', false], ['no data', false]]],
     ]);
   });
+
+  test('a split no family can tell apart on a shared apex: "not measured", not "no traffic"', () => {
+    const sent = toLiveStats(result([
+      { ...statsOf(VOTING, [{}, {}]), family: null, unmeasured: 'shared' },
+      statsOf(EMOJI, [{}, {}]),
+    ]));
+    assert.deepEqual(sent.splits.map((s) => s.brief), ['not measured (shared apex)', 'no traffic']);
+  });
 });

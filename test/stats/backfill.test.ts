@@ -279,6 +279,29 @@ describe('stats against a backfilled Prometheus', () => {
     for (let i = 1; i < 100; i++) assert.ok(requests.includes(`apex-${i}|`) || requests.includes(`apex-${i})`) || requests.includes(`apex-${i}"`), `apex-${i} in the query`);
   });
 
+  test('two split objects on one apex: the other family does not stand in for a route it cannot tell apart', async () => {
+    const shared = (await splitsFromPaths([path.join(FIXTURES, 'shared-apex.yaml')])).splits;
+    const [ts, route] = shared;
+    assert.deepEqual(shared.map((s) => `${s.kind} ${s.name} ${s.apex}`), ['TrafficSplit cart-ts cart', 'HTTPRoute cart-route cart']);
+    const service = new StatsService(new PrometheusClient(prom.url), { window: WINDOW, at: EVAL });
+    const both = await service.refresh(shared);
+    const [t, r] = both.splits;
+    assert.equal(t!.family, 'authority');
+    assertSplit(t!, expectedFor(history, ts!, 'authority'));
+    assert.deepEqual([r!.family, r!.hasTraffic, r!.backends.map((b) => b.observedShare), r!.flagged], [null, false, [null, null], false]);
+    assert.match(r!.unmeasured ?? '', /^no route metrics for this HTTPRoute; the authority metrics of apex cart cannot tell it from the other splits on that apex$/);
+    // Only the route in view: the other splits the caller knows still make the apex shared.
+    const viewed = await service.refresh([route!], shared);
+    assert.deepEqual([viewed.splits[0]!.family, viewed.splits[0]!.unmeasured !== undefined], [null, true]);
+    // Alone on its apex (nothing else known), a route falls back to the authority family, which is then its own traffic.
+    const alone = await service.refresh([route!]);
+    assert.equal(alone.splits[0]!.family, 'authority');
+    assert.equal(alone.splits[0]!.unmeasured, undefined);
+    // A forced family is what the user asked for, shared or not.
+    const forced = await new StatsService(new PrometheusClient(prom.url), { family: 'authority', window: WINDOW, at: EVAL }).refresh(shared);
+    assert.equal(forced.splits[1]!.family, 'authority');
+  });
+
   test('a namespace without metrics is "no traffic"; so is an instant before the history', async () => {
     const quiet = (await splitsFromPaths([path.join(FIXTURES, 'quiet.yaml')])).splits;
     const service = new StatsService(new PrometheusClient(prom.url), { window: WINDOW, at: EVAL });

@@ -129,6 +129,15 @@ describe('canary-lens stats (built CLI) against a backfilled Prometheus', () => 
     assert.match(table.stdout, /\nemoji-grpc\s+emoji-svc\s+\[route\]\s/);
   });
 
+  test('two splits on one apex: the route the authority family cannot tell apart is said to be not measured', async () => {
+    const r = await cli(['stats', '--prometheus', prom.url, '--at', EVAL_RFC3339, '--format', 'json', path.join(FIXTURES, 'shared-apex.yaml')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^canary-lens: HTTPRoute cart-route: not measured: no route metrics for this HTTPRoute; the authority metrics of apex cart cannot tell it from the other splits on that apex$/m);
+    assert.doesNotMatch(r.stderr, /no Linkerd metrics for the apexes/);
+    const rows = JSON.parse(r.stdout) as JsonRow[];
+    assert.deepEqual(rows.map((x) => [x.name, x.family, x.rps === null]), [['cart-ts', 'authority', false], ['cart-ts', 'authority', false], ['cart-route', null, true], ['cart-route', null, true]]);
+  });
+
   test('no traffic: a message, numbers `-`, exit 0', async () => {
     const r = await cli(['stats', '--prometheus', prom.url, '--at', EVAL_RFC3339, QUIET]);
     assert.equal(r.code, 0);

@@ -22,6 +22,8 @@
  *                  statuses and retries; authority series too (with other numbers): the route family must measure it
  *     emoji-grpc   GRPCRoute     emoji-svc:8080 → emoji-v1 50 / emoji-v2 50: outbound_grpc_route_* with OK,
  *                  UNAVAILABLE and REQUEST_TIMEOUT; route-level statuses and retries
+ *     cart-ts + cart-route (test/fixtures/stats/shared-apex.yaml): a TrafficSplit and an HTTPRoute on one apex, the
+ *                  route shadowed by the TrafficSplit's ServiceProfile: authority series only, which are cart-ts's
  *   plus noise each query must filter out: inbound series, other namespaces, a Gateway parent, a longer apex name.
  */
 
@@ -446,6 +448,9 @@ function mixedNamespace(h: History): void {
   }, h);
   authoritySeries({ namespace: ns, apex: 'shop', port: '8080', leaf: 'shop-v1', pod: 'web-1', success: () => 1, failure: () => 0, profile: () => msProfile({ '1': 1 }) }, h);
   authoritySeries({ namespace: ns, apex: 'shop', port: '8080', leaf: 'shop-v2', pod: 'web-1', success: () => 9, failure: () => 0, profile: () => msProfile({ '1': 1 }) }, h);
+  // cart: a TrafficSplit and an HTTPRoute on one apex; only the authority family has series (the ServiceProfile wins).
+  authoritySeries({ namespace: ns, apex: 'cart', leaf: 'cart-v1', pod: 'web-1', success: () => 3, failure: () => 0, profile: () => msProfile({ '2': 1 }) }, h);
+  authoritySeries({ namespace: ns, apex: 'cart', leaf: 'cart-v2', pod: 'web-1', success: () => 3, failure: () => 0, profile: () => msProfile({ '3': 1 }) }, h);
   // emoji-grpc (GRPCRoute): success is grpc_status OK and no error, whatever the HTTP status.
   routeSeries({
     parentNamespace: ns, parent: 'emoji-svc', parentPort: '8080', routeName: 'emoji-grpc', routeKind: 'GRPCRoute', backend: 'emoji-v1', pod: 'web-1', protocol: 'grpc',

@@ -205,12 +205,17 @@ describe('shares and flags', () => {
     ];
     const ts = { ...split, backends: [{ name: 'a', weight: 1 }] };
     const hr = { ...ts, kind: 'HTTPRoute' as const, name: 'r1' };
-    assert.equal(chooseFamily(ts, both, 'auto'), 'authority');
-    assert.equal(chooseFamily(hr, both, 'auto'), 'route');
-    assert.equal(chooseFamily(hr, both.slice(0, 1), 'auto'), 'authority', 'an older proxy: only the authority family');
-    assert.equal(chooseFamily(hr, both.slice(0, 1), 'route'), null);
-    assert.equal(chooseFamily({ ...hr, name: 'other' }, both.slice(1), 'auto'), null, 'another route\'s series are not this one\'s');
+    assert.equal(chooseFamily(ts, both, 'auto').family, 'authority');
+    assert.equal(chooseFamily(hr, both, 'auto').family, 'route');
+    assert.equal(chooseFamily(hr, both.slice(0, 1), 'auto').family, 'authority', 'an older proxy: only the authority family');
+    assert.equal(chooseFamily(hr, both.slice(0, 1), 'route').family, null);
+    assert.equal(chooseFamily({ ...hr, name: 'other' }, both.slice(1), 'auto').family, null, 'another route\'s series are not this one\'s');
     assert.equal(computeSplit(hr, both, [], 60).backends[0]!.successCount, 7);
+    // Another split object on the apex: the other family measures the apex, not this split.
+    assert.deepEqual(chooseFamily(hr, both.slice(0, 1), 'auto', true).family, null);
+    assert.match(chooseFamily(hr, both.slice(0, 1), 'auto', true).unmeasured ?? '', /cannot tell it from the other splits/);
+    assert.equal(chooseFamily(hr, both, 'auto', true).family, 'route', 'its own family still measures it');
+    assert.equal(computeSplit(hr, both.slice(0, 1), [], 60, 'auto', true).hasTraffic, false);
     assert.equal(computeSplit(ts, both, [], 60).backends[0]!.successCount, 3);
   });
 

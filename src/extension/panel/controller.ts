@@ -278,7 +278,8 @@ export class PanelController {
     const service = this.service;
     const scope = this.scope;
     // One refresh over every split in view (the service groups them by namespace): the queries do not grow with them.
-    const result = await service.refresh(this.viewedSplits());
+    // All the cluster's splits tell it which apexes several splits share, whichever of them are in view.
+    const result = await service.refresh(this.viewedSplits(), this.source?.snapshot().splits ?? []);
     if (!this.watching || scope !== this.scope || service !== this.service) return;
     this.stats = result;
     this.history.record(result);

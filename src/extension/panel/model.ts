@@ -96,6 +96,8 @@ export interface PanelSplit {
   rps: number | null;
   /** The family that measured it; null when none has its series (or no stats yet). */
   family: MetricFamily | null;
+  /** Why no family measures it although its apex has series (another split shares the apex). */
+  unmeasured?: string;
   /** The route's own numbers (after retries: success, timeouts, retries); null outside the route family. */
   route: RouteStats | null;
 }
@@ -361,6 +363,7 @@ export function buildPanelModel(input: ModelInput): PanelModel {
       hasTraffic: fresh ? fresh.hasTraffic : null,
       rps: fresh && fresh.backends.some((b) => b.rps !== null) ? fresh.rps : null,
       family: fresh?.family ?? null,
+      ...(fresh?.unmeasured ? { unmeasured: fresh.unmeasured } : {}),
       route: fresh?.route ?? null,
     });
   }

@@ -203,7 +203,7 @@ function renderSplit(s: PanelSplit, index: number, model: PanelModel): string {
   const meta = [
     `apex <code>${esc(s.apex)}</code>${s.apexNamespace ? ` in ${esc(s.apexNamespace)}` : ''}`,
     `namespace ${esc(s.namespace)}`,
-    s.hasTraffic === false ? 'no traffic' : s.rps !== null ? esc(formatRpsValue(s.rps)) : '',
+    s.unmeasured ? `<span class="cl-unmeasured">not measured: ${esc(s.unmeasured)}</span>` : s.hasTraffic === false ? 'no traffic' : s.rps !== null ? esc(formatRpsValue(s.rps)) : '',
     s.family ? `<span class="cl-family" data-family="${esc(s.family)}">${esc(s.family)} metrics</span>` : '',
     // The route's own numbers count after retries (stat-outbound's route row); the backends' before.
     s.route?.hasData ? `route (after retries): success ${esc(formatSuccessRate(s.route.success))}, timeouts ${esc(formatSuccessRate(s.route.timeouts))}, retries <span class="cl-retries">${esc(formatSuccessRate(s.route.retries))}</span>` : '',
