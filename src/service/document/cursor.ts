@@ -1,4 +1,5 @@
 import type { Span } from './part';
+import { lastAtMost } from './search';
 
 /**
  * What is at an offset of a part, read from the lines of block YAML rather than from the syntax tree: while
@@ -103,13 +104,7 @@ export class Lines {
   }
 
   lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid; else hi = mid - 1;
-    }
-    return lo;
+    return lastAtMost(this.starts.length, (i) => this.starts[i]!, offset);
   }
 
   /** A key whose value continues on the next lines (nothing written after it, or only an anchor or a tag). */

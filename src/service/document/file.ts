@@ -1,5 +1,6 @@
 import type { Position, Range } from 'vscode-languageserver-types';
 import { YamlPart } from './part';
+import { lastAtMost } from './search';
 
 /**
  * Offsets at which the parts of `text` begin (always 0 first). A line that starts a YAML document is `---` at
@@ -64,24 +65,12 @@ export class YamlFile {
 
   /** Index of the part holding `offset` (the last part for the end of the file). */
   partIndexAtOffset(offset: number): number {
-    let lo = 0;
-    let hi = this.parts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.parts[mid]!.start <= offset) lo = mid; else hi = mid - 1;
-    }
-    return lo;
+    return lastAtMost(this.parts.length, (i) => this.parts[i]!.start, offset);
   }
 
   /** Index of the part holding `line`. */
   partIndexAtLine(line: number): number {
-    let lo = 0;
-    let hi = this.parts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.parts[mid]!.startLine <= line) lo = mid; else hi = mid - 1;
-    }
-    return lo;
+    return lastAtMost(this.parts.length, (i) => this.parts[i]!.startLine, line);
   }
 
   partAt(position: Position): YamlPart {

@@ -1,5 +1,6 @@
 import { Document, parseDocument, YAMLParseError } from 'yaml';
 import { nestingDepth } from './nesting';
+import { lastAtMost } from './search';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { isSplitKind } from '../model/kinds';
 
@@ -104,13 +105,8 @@ export class YamlPart {
     // Between the \r and \n of a CRLF is no position in LSP: it is the end of the line, before the \r.
     if (this.text.charCodeAt(o) === 10 && this.text.charCodeAt(o - 1) === 13) o--;
     const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= o) lo = mid; else hi = mid - 1;
-    }
-    return { line: this.startLine + lo, character: o - starts[lo]! };
+    const line = lastAtMost(starts.length, (i) => starts[i]!, o);
+    return { line: this.startLine + line, character: o - starts[line]! };
   }
 
   /** Part-relative offset of a file position (clamped into the part). */
