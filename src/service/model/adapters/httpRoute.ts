@@ -63,16 +63,21 @@ function firstKeySpan(map: YAMLMap): ReturnType<typeof spanOf> {
   return first ? spanOf(first.key as { range?: [number, number, number] }) : undefined;
 }
 
-function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, ns: string, names: NameRef[]): { parent: ParentRef; apex?: Apex } | undefined {
+/** The fields a parentRef and a backendRef share, with their names queued for `invalid-name`. */
+function readRef(item: YAMLMap, what: 'parentRef' | 'backendRef', names: NameRef[]) {
   const span = spanOf(item);
   if (!span) return undefined;
   const name = stringAt(item, 'name');
-  const kind = stringAt(item, 'kind');
-  const group = stringAt(item, 'group');
   const namespace = stringAt(item, 'namespace');
-  const port = numberAt(item, 'port');
-  if (name) names.push({ ...name, what: 'parentRef name' });
-  if (namespace) names.push({ ...namespace, what: 'parentRef namespace' });
+  if (name) names.push({ ...name, what: `${what} name` });
+  if (namespace) names.push({ ...namespace, what: `${what} namespace` });
+  return { span, name, namespace, kind: stringAt(item, 'kind'), group: stringAt(item, 'group'), port: numberAt(item, 'port') };
+}
+
+function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, ns: string, names: NameRef[]): { parent: ParentRef; apex?: Apex } | undefined {
+  const ref = readRef(item, 'parentRef', names);
+  if (!ref) return undefined;
+  const { span, name, kind, group, namespace, port } = ref;
   const groupValue = normalGroup(group?.value ?? api?.parentDefaultGroup ?? 'gateway.networking.k8s.io');
   const isService = kind?.value === 'Service' && groupValue === '';
   // Gateway API's ParentReference defaults: kind Gateway, the route's namespace (apis/v1/shared_types.go).
@@ -93,15 +98,9 @@ function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, ns: string, 
 }
 
 function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: ApiVersionInfo | undefined, ns: string, names: NameRef[]): Backend | undefined {
-  const span = spanOf(item);
-  if (!span) return undefined;
-  const name = stringAt(item, 'name');
-  const namespace = stringAt(item, 'namespace');
-  const group = stringAt(item, 'group');
-  const kind = stringAt(item, 'kind');
-  const port = numberAt(item, 'port');
-  if (name) names.push({ ...name, what: 'backendRef name' });
-  if (namespace) names.push({ ...namespace, what: 'backendRef namespace' });
+  const ref = readRef(item, 'backendRef', names);
+  if (!ref) return undefined;
+  const { span, name, kind, group, namespace, port } = ref;
   // BackendObjectReference defaults: group "" (core), kind Service, the route's namespace (apis/v1/object_reference_types.go).
   const groupValue = normalGroup(group?.value ?? '');
   const kindValue = kind?.value ?? 'Service';
