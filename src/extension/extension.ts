@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DidChangeConfigurationNotification, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { FILE_GLOB, LANGUAGE_ID } from '../protocol/messages';
 import { registerClusterCommands } from './clusterCommands';
 import { registerCommands } from './commands';
 import { watchEditorSplits } from './editorSplits';
 import { registerPanel } from './panelGlue';
 import { registerSplitStatus } from './splitStatus';
+import { RED_HAT_YAML, resolveYamlSyntax, settingsMiddleware } from './yamlSyntax';
 
 let client: LanguageClient | undefined;
 
@@ -21,11 +22,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LANGUAGE_ID, scheme: 'file' }, { language: LANGUAGE_ID, scheme: 'untitled' }],
-    synchronize: { configurationSection: 'canaryLens', fileEvents: vscode.workspace.createFileSystemWatcher(FILE_GLOB) },
+    // `yaml.validate` too: it decides `canaryLens.yamlSyntax: auto` (./yamlSyntax.ts), which the middleware resolves.
+    synchronize: { configurationSection: ['canaryLens', 'yaml.validate'], fileEvents: vscode.workspace.createFileSystemWatcher(FILE_GLOB) },
+    middleware: { workspace: settingsMiddleware(effectiveYamlSyntax) },
+    // Before the first pull of the settings, so the first diagnostics already follow the choice.
+    initializationOptions: () => ({ yamlSyntax: effectiveYamlSyntax() }),
     outputChannel: log,
   };
   client = new LanguageClient('canaryLens', 'Canary Lens', serverOptions, clientOptions);
   context.subscriptions.push({ dispose: () => void client?.stop() });
+  // Installing, enabling or disabling the Red Hat YAML extension changes what `auto` means: the server pulls again.
+  let syntax = effectiveYamlSyntax();
+  context.subscriptions.push(vscode.extensions.onDidChange(() => {
+    if (effectiveYamlSyntax() === syntax) return;
+    syntax = effectiveYamlSyntax();
+    if (client?.isRunning()) void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }));
   // Registered before the server starts, so they can say it is not running instead of being missing.
   context.subscriptions.push(...registerCommands(() => client));
   // Cluster commands load the cluster bundle on first use; the session connects in the background after activation.
@@ -48,4 +60,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
+}
+
+/** `canaryLens.yamlSyntax` with `auto` resolved: a disabled extension is not known to getExtension. */
+function effectiveYamlSyntax(): 'always' | 'never' {
+  return resolveYamlSyntax({
+    setting: vscode.workspace.getConfiguration('canaryLens').get('yamlSyntax'),
+    redHatYaml: vscode.extensions.getExtension(RED_HAT_YAML) !== undefined,
+    validate: vscode.workspace.getConfiguration('yaml').get('validate'),
+  });
 }

@@ -20,10 +20,18 @@ export type WeightAction =
   | { type: 'even' }
   | { type: 'normalize'; total: number }; // e.g. 100 or 1000
 
+/**
+ * Setting `canaryLens.yamlSyntax`: whether `yaml-syntax` errors are reported (in every document). `auto` is for the VS
+ * Code client to resolve: `never` while the Red Hat YAML extension validates (it reports syntax errors in every YAML
+ * file), else `always`. A server sent `auto` reports them: it cannot see what else the editor runs.
+ */
+export type YamlSyntaxSetting = 'auto' | 'always' | 'never';
+
 /** Settings the server reads (`canaryLens.*`), as the client sends them. */
 export interface ServerSettings {
   lens?: { step?: number };
   normalize?: { total?: number };
+  yamlSyntax?: YamlSyntaxSetting;
 }
 
 /** Server → client: a file's context documents are all indexed and its complete diagnostics are published. */
@@ -135,6 +143,19 @@ export interface SplitRef {
 
 export interface WeightCommandArgs extends SplitRef {
   action: WeightCommandAction;
+}
+
+/**
+ * The `data` of a weight lens as `textDocument/codeLens` sends it: a lens without a command, which the client
+ * resolves (`codeLens/resolve`, LSP 3.17) when it shows it. The title, tooltip (the shares after the action) and
+ * arguments are computed then, so the first response stays small and linear in the split's size
+ * (https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#codeLens_resolve).
+ */
+export interface WeightLensData extends WeightCommandArgs {
+  /** Above the split (`Shift 10% → web-svc-2`, `Promote web-svc-2`) or above one backend (`+10%`, `−10%`). */
+  place: 'split' | 'backend';
+  /** A backend lens on a line other backends share (flow style) names its backend: `+10% web-svc-2`. */
+  named?: boolean;
 }
 
 /** Client → server: the split under the cursor, for the palette commands; null when there is none. */

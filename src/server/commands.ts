@@ -15,7 +15,8 @@ import { weightCommandArgs } from '../service/features/weightCommand';
 /** Code lenses and the weight command over LSP: the service computes, this file talks. */
 
 export const LENS_CAPABILITIES: Pick<ServerCapabilities, 'codeLensProvider' | 'executeCommandProvider'> = {
-  codeLensProvider: { resolveProvider: false },
+  // Weight lenses are resolved when shown: their tooltips are O(n) in the split's size (lenses.ts).
+  codeLensProvider: { resolveProvider: true },
   executeCommandProvider: { commands: [WEIGHTS_COMMAND] },
 };
 

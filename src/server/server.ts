@@ -7,6 +7,7 @@ import {
   FileChangeType,
   ResponseError,
   TextDocumentSyncKind,
+  type CodeLens,
   type Connection,
   type Diagnostic,
   type Position,
@@ -66,13 +67,16 @@ export function startServer(connection: Connection): void {
     void scanWorkspace();
   });
 
-  /** Returns whether the lens step changed (the lenses' titles and commands depend on it). */
+  /** Returns whether the lens step changed (the lenses' titles and commands depend on it); republishes when diagnostics would differ. */
   function applySettings(s: ServerSettings | undefined): boolean {
-    const step = ls.settings.lensStep;
+    const { lensStep: step, reportYamlSyntax: syntax } = ls.settings;
     ls.settings = {
       lensStep: positive(s?.lens?.step) ?? DEFAULT_SETTINGS.lensStep,
       normalizeTotal: positive(s?.normalize?.total) ?? DEFAULT_SETTINGS.normalizeTotal,
+      // Only an explicit `never` turns them off: `auto` unresolved means no client said another server reports them.
+      reportYamlSyntax: s?.yamlSyntax !== 'never',
     };
+    if (ls.settings.reportYamlSyntax !== syntax) publisher.reindex();
     return ls.settings.lensStep !== step;
   }
 
@@ -180,6 +184,8 @@ export function startServer(connection: Connection): void {
   connection.onDefinition((p) => ls.definition(uriOf(p), positionOf(p)));
   connection.onReferences((p) => ls.references(uriOf(p), positionOf(p), (p as { context?: { includeDeclaration?: unknown } }).context?.includeDeclaration !== false));
   connection.onCodeLens((p) => ls.codeLenses(uriOf(p)));
+  // Weight lenses come without a command; the client resolves the ones it shows (LENS_CAPABILITIES: resolveProvider).
+  connection.onCodeLensResolve((lens: unknown) => ls.resolveCodeLens(codeLensOf(lens)) ?? invalidParams('data must be the data of a Canary Lens weight lens'));
   connection.onRequest(splitAtRequest, (p: unknown) => ls.splitAt(uriOf(p), positionOf(p)) ?? null);
   connection.onRequest(documentSplitsRequest, (p: unknown) => urisOf(p).flatMap((uri) => ls.splitObjects(uri)));
   registerWeightCommand(connection, ls, () => lenses);
@@ -217,6 +223,10 @@ function urisOf(params: unknown): string[] {
     const uri = (d as { uri?: unknown } | null)?.uri;
     return typeof uri === 'string' ? uri : invalidParams('textDocuments[].uri must be a string');
   });
+}
+
+function codeLensOf(params: unknown): CodeLens {
+  return isRange((params as { range?: unknown } | null)?.range) ? params as CodeLens : invalidParams('a code lens needs a range');
 }
 
 function positionOf(params: unknown): Position {

@@ -3,10 +3,11 @@ import type { SplitObjectRef, SplitSummary, WeightCommandArgs } from '../protoco
 import { codeActions } from './features/actions';
 import { complete } from './features/completion';
 import { factsComputed, factsOf, mayHoldFacts } from './workspace/context';
-import { fileDiagnostics } from './rules/diagnostics';
+import { fileDiagnostics, oneDeprecationHint, prepareFileDiagnostics } from './rules/diagnostics';
 import { YamlFile, type TextChange } from './document/file';
 import { hover } from './features/hover';
-import { codeLenses, splitAt, weightsEdit } from './features/lenses';
+import { codeLenses, resolveCodeLens, splitAt, weightsEdit } from './features/lenses';
+import { weightLensData } from './features/weightCommand';
 import { definition, references } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { WorkspaceIndex, type ClusterFacts } from './workspace/workspaceIndex';
@@ -52,7 +53,18 @@ export class LanguageService {
    */
   diagnostics(uri: string, complete = true): Diagnostic[] {
     const file = this.index.getFile(uri);
-    return file ? fileDiagnostics(file, this.index, complete) : [];
+    return file ? oneDeprecationHint(fileDiagnostics(file, this.index, complete, this.settings.reportYamlSyntax)) : [];
+  }
+
+  /**
+   * The costly part of `diagnostics(uri, complete)`, from part `from` on, until `stop()` says so (the caller's clock: the
+   * service has none); returns the part to resume from, or undefined when `diagnostics` will only gather.
+   */
+  prepareDiagnostics(uri: string, complete: boolean, from: number, stop: () => boolean): number | undefined {
+    const file = this.index.getFile(uri);
+    if (!file) return undefined;
+    const next = prepareFileDiagnostics(file, this.index, complete, this.settings.reportYamlSyntax, from, stop);
+    return next < file.parts.length ? next : undefined;
   }
 
   private context(uri: string): FeatureContext | undefined {
@@ -93,6 +105,16 @@ export class LanguageService {
   codeLenses(uri: string): CodeLens[] {
     const ctx = this.context(uri);
     return ctx ? codeLenses(ctx) : [];
+  }
+
+  /**
+   * `codeLens/resolve`: the command of a lens `codeLenses` sent without one. Undefined when its `data` is not a
+   * weight lens's (the LSP layer answers InvalidParams); a lens that already has a command comes back as it is.
+   */
+  resolveCodeLens(lens: CodeLens): CodeLens | undefined {
+    if (lens.command) return lens;
+    const data = weightLensData(lens.data);
+    return data ? resolveCodeLens(this.context(data.uri), lens, data) : undefined;
   }
 
   /** The edit of a weight command; `versioned` when the client takes versioned document changes. */

@@ -30,7 +30,8 @@
  * notification, a lone publish followed by 300 ms of quiet is complete (`single-publish`).
  * Edit -> diagnostics is always the first publish for the new version (versions the server names are checked).
  *
- * Environment: BENCH_SIZES (e.g. `1000,20000` or `1_000`), BENCH_SERVERS (`ours,yaml-ls`), BENCH_ITERATIONS (20),
+ * Environment: BENCH_SIZES (e.g. `1000,20000` or `1_000`), BENCH_MIX (`default`, or `diagnostics`: about 1.5 diagnostics a
+ * document, see generate.ts), BENCH_SERVERS (`ours,yaml-ls`), BENCH_ITERATIONS (20),
  * BENCH_STEP_TIMEOUT_MS (120000: each step of each server; a step over it shows `timeout`), BENCH_COMPLETE (notification),
  * BENCH_YAMLLS_SCHEMA (`trafficsplit` as in the issue, or `all` to add HTTPRoute), BENCH_SEED (1),
  * BENCH_OPEN_QUIET_MS (see above), BENCH_KEEP=1 (keep the temporary folder), CANARY_LENS_SERVER (path of our server, default dist/server.js).
@@ -47,7 +48,7 @@ import type { CompletionItem, CompletionList } from 'vscode-languageserver-proto
 import { indexedNotification } from '../../src/protocol/messages';
 import { fileUri, startServer, type LspClient, type PublishedDiagnostics } from '../support/lspClient';
 import { sleep } from '../support/wait';
-import { generateBenchManifest, type BenchManifest } from './generate';
+import { generateBenchManifest, type BenchManifest, type ManifestMix } from './generate';
 import { ensureBenchTools, type BenchTools } from './setup';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -63,6 +64,7 @@ const SERVERS = parseList(process.env['BENCH_SERVERS'], ['ours', 'yaml-ls']);
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 20);
 const STEP_TIMEOUT_MS = Number(process.env['BENCH_STEP_TIMEOUT_MS'] ?? 120_000);
 const SEED = Number(process.env['BENCH_SEED'] ?? 1);
+const MIX: ManifestMix = process.env['BENCH_MIX'] === 'diagnostics' ? 'diagnostics' : 'default';
 const YAMLLS_SCHEMA = process.env['BENCH_YAMLLS_SCHEMA'] === 'all' ? 'all' : 'trafficsplit';
 const OUR_SERVER = resolve(ROOT, process.env['CANARY_LENS_SERVER'] ?? 'dist/server.js');
 const ARTIFACT = join(ROOT, '.test-artifacts', 'bench.json');
@@ -371,6 +373,8 @@ interface ServerResult {
   openToCompleteDiagnosticsMs: number | 'timeout' | null;
   completeBy: CompleteBy | null;
   completeDiagnosticsCount: number | null;
+  /** Size of that publish's diagnostics as JSON (what every edit sends again: LSP publishes a file's full list). */
+  completeDiagnosticsBytes: number | null;
   edit: Distribution & { timeouts: number; toComplete: Distribution };
   completion: Distribution & { timeouts: number; items: number | null };
   peakRssKiB: number | null;
@@ -432,6 +436,7 @@ async function runServer(spec: ServerSpec, manifest: BenchManifest, filePath: st
     openToCompleteDiagnosticsMs: null,
     completeBy: null,
     completeDiagnosticsCount: null,
+    completeDiagnosticsBytes: null,
     edit: { ...distribution([]), timeouts: 0, toComplete: distribution([]) },
     completion: { ...distribution([]), timeouts: 0, items: null },
     peakRssKiB: null,
@@ -506,6 +511,7 @@ async function runServer(spec: ServerSpec, manifest: BenchManifest, filePath: st
         result.openToCompleteDiagnosticsMs = round(complete.at - tOpen);
         result.completeBy = complete.by;
         result.completeDiagnosticsCount = complete.publication.diagnostics.length;
+        result.completeDiagnosticsBytes = Buffer.byteLength(JSON.stringify(complete.publication.diagnostics));
       } catch (e) {
         problem('open -> complete diagnostics', e);
         result.openToCompleteDiagnosticsMs = 'timeout';
@@ -658,6 +664,7 @@ function printTable(size: SizeResult): void {
     ['  diagnostics in first publish', (s) => String(s.firstDiagnosticsCount ?? '-')],
     ['open -> complete diagnostics (ms)', (s) => fmtMs(s.openToCompleteDiagnosticsMs) + (s.completeBy ? ` (${s.completeBy})` : '')],
     ['  diagnostics when complete', (s) => String(s.completeDiagnosticsCount ?? '-')],
+    ['  their JSON (KiB)', (s) => (s.completeDiagnosticsBytes === null ? '-' : (s.completeDiagnosticsBytes / 1024).toFixed(0))],
     [`edit -> diagnostics p50 (ms, n=${ITERATIONS})`, (s) => fmtDist(s.edit.median, s.edit)],
     ['edit -> diagnostics p95 (ms)', (s) => fmtDist(s.edit.p95, s.edit)],
     ['edit -> complete p95 (ms)', (s) => fmtDist(s.edit.toComplete.p95, s.edit)],
@@ -700,7 +707,7 @@ interface SizeResult {
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-  log(`sizes ${SIZES.join(', ')}; servers ${SERVERS.join(', ')}; ${ITERATIONS} iterations; step timeout ${STEP_TIMEOUT_MS} ms; yaml-ls schema: ${YAMLLS_SCHEMA}`);
+  log(`sizes ${SIZES.join(', ')} (${MIX} mix); servers ${SERVERS.join(', ')}; ${ITERATIONS} iterations; step timeout ${STEP_TIMEOUT_MS} ms; yaml-ls schema: ${YAMLLS_SCHEMA}`);
   let tools: BenchTools | undefined;
   let toolsError: string | undefined;
   if (SERVERS.includes('yaml-ls')) {
@@ -719,8 +726,8 @@ async function main(): Promise<number> {
   try {
     for (const n of SIZES) {
       const tGen = performance.now();
-      const manifest = generateBenchManifest(n, SEED);
-      const fileName = `manifest-${n}.yaml`;
+      const manifest = generateBenchManifest(n, SEED, MIX);
+      const fileName = `manifest-${n}${MIX === 'default' ? '' : `-${MIX}`}.yaml`;
       const filePath = join(workDir, fileName);
       writeFileSync(filePath, manifest.text);
       log(`${n} documents: ${(manifest.bytes / 1048576).toFixed(2)} MiB, ${manifest.faulty.length} faulty, generated in ${(performance.now() - tGen).toFixed(0)} ms -> ${filePath}`);
@@ -775,6 +782,7 @@ function writeArtifact(sizes: SizeResult[], tools: BenchTools | undefined): void
       iterations: ITERATIONS,
       stepTimeoutMs: STEP_TIMEOUT_MS,
       seed: SEED,
+      mix: MIX,
       completeStrategy: process.env['BENCH_COMPLETE'] ?? 'notification',
       yamlLsSchema: YAMLLS_SCHEMA,
       openQuietMs: OPEN_QUIET_MS ?? null,

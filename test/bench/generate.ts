@@ -13,6 +13,12 @@
  * and (HTTPRoute) a Service backendRef without a port.
  *
  * Sizes are tuned so that 20,000 documents are about 14 MiB. Same (n, seed) => same text, byte for byte.
+ *
+ * The `diagnostics` mix (`--mix=diagnostics`, BENCH_MIX=diagnostics) is a file that says a lot: apps of 10 documents
+ * (the three Services, one Deployment for the stable track only, three TrafficSplits and three HTTPRoutes on the same
+ * apex), each split sending to `<app>-canary`, whose pods no workload runs (`backend-without-workload`), and to
+ * `<app>-preview`, which no Service defines (`service-not-found`). 20,000 documents give 6,000 TrafficSplits and
+ * 24,000 warnings: with one deprecation hint per TrafficSplit, the 30,000 diagnostics of a large real file.
  */
 
 /** Zero-based LSP position. */
@@ -89,14 +95,18 @@ const WORDS = [
 ];
 const TEAMS = ['core', 'shop', 'growth', 'platform', 'data', 'identity', 'edge', 'mobile', 'infra', 'content'];
 
+/** `default`: the benchmark's manifest (about 1% faulty); `diagnostics`: many findings per split (see above). */
+export type ManifestMix = 'default' | 'diagnostics';
+
 /** Generates the manifest text only. */
-export function generateManifest(n: number, seed = 1): string {
-  return generateBenchManifest(n, seed).text;
+export function generateManifest(n: number, seed = 1, mix: ManifestMix = 'default'): string {
+  return generateBenchManifest(n, seed, mix).text;
 }
 
 /** Generates the manifest and the facts the benchmark needs about it. */
-export function generateBenchManifest(n: number, seed = 1): BenchManifest {
+export function generateBenchManifest(n: number, seed = 1, mix: ManifestMix = 'default'): BenchManifest {
   if (!Number.isInteger(n) || n < 0) throw new Error(`generateBenchManifest: n must be a non-negative integer, got ${n}`);
+  if (mix === 'diagnostics') return diagnosticsManifest(n, seed);
   const rnd = mulberry32(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
@@ -191,6 +201,92 @@ export function generateBenchManifest(n: number, seed = 1): BenchManifest {
     httpRouteWeightEdit,
     completion,
   };
+}
+
+/**
+ * One TrafficSplit of about `bytes` on one line, as minified JSON, beside a Service that makes its namespace known:
+ * every backend's weight negative (`weight-invalid`), every fifth backend a duplicate (`duplicate-backend`), and none
+ * of them a Service there (`service-not-found`). 1 MiB gives 29,394 backends and 82,889 diagnostics.
+ */
+export function oneLineSplit(bytes: number): { text: string; backends: number } {
+  const items: string[] = [];
+  let length = 0;
+  for (let i = 0; length < bytes; i++) {
+    const item = `{"service":"web-${i % 5 === 4 ? i - 1 : i}","weight":-${1 + (i % 99)}}`;
+    items.push(item);
+    length += item.length + 1;
+  }
+  const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\nspec:\n  ports:\n    - port: 80\n---\n';
+  const split = `{"apiVersion":"split.smi-spec.io/v1alpha2","kind":"TrafficSplit","metadata":{"name":"s","namespace":"default"},"spec":{"service":"web","backends":[${items.join(',')}]}}\n`;
+  return { text: service + split, backends: items.length };
+}
+
+const DIAGNOSTIC_DOCS_PER_APP = 10;
+
+/** The `diagnostics` mix: 10 documents an app, 12 warnings and 3 TrafficSplits an app (see the header). */
+function diagnosticsManifest(n: number, seed: number): BenchManifest {
+  const rnd = mulberry32(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
+  const apps = Math.floor(n / DIAGNOSTIC_DOCS_PER_APP);
+  const middleApp = Math.floor(apps / 2);
+  const out: string[] = [];
+  const kinds: Record<string, number> = {};
+  let line = 0;
+  let documentIndex = 0;
+  let weightEdit: WeightEdit | undefined;
+  let httpRouteWeightEdit: WeightEdit | undefined;
+  let completion: ManifestPosition | undefined;
+  const push = (kind: string, docLines: string[]): number => {
+    if (documentIndex > 0) { out.push('---'); line += 1; }
+    const first = line;
+    out.push(...docLines);
+    line += docLines.length;
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    documentIndex += 1;
+    return first;
+  };
+  for (let a = 0; a < apps; a++) {
+    const nsIndex = Math.floor(a / APPS_PER_NAMESPACE);
+    const namespace = `${TEAMS[nsIndex % TEAMS.length]}-${nsIndex}`;
+    const app = `${pick(WORDS)}-${a}`;
+    const [stable, canary, preview] = [`${app}-stable`, `${app}-canary`, `${app}-preview`];
+    const port = pick([80, 8080, 8000, 9090]);
+    const targetPort = pick([8080, 8081, 3000, 5000]);
+    push('Service', service(namespace, app, { app }, port, targetPort, false));
+    push('Service', service(namespace, stable, { app, track: 'stable' }, port, targetPort, false));
+    push('Service', service(namespace, canary, { app, track: 'canary' }, port, targetPort, false));
+    push('Deployment', deployment(namespace, stable, app, 'stable', `v1.${a % 20}.0`, targetPort, rnd));
+    for (let i = 0; i < 3; i++) {
+      const docIndex = documentIndex;
+      const first = push('TrafficSplit', [
+        'apiVersion: split.smi-spec.io/v1alpha2', 'kind: TrafficSplit', 'metadata:', `  name: ${app}-split-${i}`, `  namespace: ${namespace}`,
+        'spec:', `  service: ${app}`, '  backends:',
+        `    - service: ${stable}`, '      weight: 800', `    - service: ${canary}`, '      weight: 100', `    - service: ${preview}`, '      weight: 100',
+      ]);
+      if (!weightEdit && a >= middleApp) {
+        // `      weight: 800` (document line 9): its last digit; the value after `    - service: ` of the canary (line 10).
+        weightEdit = { line: first + 9, character: '      weight: 800'.length - 1, digits: ['0', '1'], original: '0', documentIndex: docIndex, kind: 'TrafficSplit', namespace, name: `${app}-split-${i}` };
+        completion = { line: first + 10, character: '    - service: '.length };
+      }
+    }
+    for (let i = 0; i < 3; i++) {
+      const docIndex = documentIndex;
+      const first = push('HTTPRoute', [
+        'apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata:', `  name: ${app}-route-${i}`, `  namespace: ${namespace}`,
+        'spec:', '  parentRefs:', `    - name: ${app}`, '      kind: Service', '      group: core', `      port: ${port}`,
+        '  rules:', '    - backendRefs:',
+        `        - name: ${stable}`, `          port: ${port}`, '          weight: 800',
+        `        - name: ${canary}`, `          port: ${port}`, '          weight: 100',
+        `        - name: ${preview}`, `          port: ${port}`, '          weight: 100',
+      ]);
+      if (!httpRouteWeightEdit && a >= middleApp) {
+        httpRouteWeightEdit = { line: first + 15, character: '          weight: 800'.length - 1, digits: ['0', '1'], original: '0', documentIndex: docIndex, kind: 'HTTPRoute', namespace, name: `${app}-route-${i}` };
+      }
+    }
+  }
+  for (let i = 0; documentIndex < n; i++) push('Service', service('leftovers', `extra-${i}`, { app: `extra-${i}` }, 80, 8080, false));
+  const text = out.join('\n') + (out.length > 0 ? '\n' : '');
+  return { text, documents: documentIndex, bytes: Buffer.byteLength(text, 'utf8'), lines: out.length, kinds, faulty: [], weightEdit, httpRouteWeightEdit, completion };
 }
 
 const FAULTS: readonly SplitFault[] = ['negative-weight', 'unknown-spec-field', 'missing-backends', 'unknown-backend-service', 'missing-port'];
@@ -385,12 +481,19 @@ function httpRoute(
   return { lines, weightAt };
 }
 
-/** `node --import tsx test/bench/generate.ts [N] [seed]` prints the manifest (or, with --stats, its facts). */
+/**
+ * `node --import tsx test/bench/generate.ts [N] [seed] [--mix=diagnostics] [--one-namespace]` prints the manifest (or,
+ * with --stats, its facts); `--one-namespace` puts every document in `default`, as a file without namespaces is.
+ * `... generate.ts --one-line BYTES` prints `oneLineSplit(BYTES)`.
+ */
 if (/[\\/]generate\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   const args = process.argv.slice(2);
   const stats = args.includes('--stats');
+  const mix: ManifestMix = args.includes('--mix=diagnostics') ? 'diagnostics' : 'default';
   const [nArg, seedArg] = args.filter((a) => !a.startsWith('--'));
-  const m = generateBenchManifest(Number(nArg ?? 1000), Number(seedArg ?? 1));
+  const m = generateBenchManifest(args.includes('--one-line') ? 0 : Number(nArg ?? 1000), Number(seedArg ?? 1), mix);
+  if (args.includes('--one-line')) m.text = oneLineSplit(Number(nArg ?? 1048576)).text;
+  else if (args.includes('--one-namespace')) m.text = m.text.replace(/^  namespace: .*$/gm, '  namespace: default');
   if (stats) {
     const { text: _text, faulty, ...rest } = m;
     void _text;

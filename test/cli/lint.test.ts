@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { builtFile, REPO_ROOT } from '../support/built';
-import { trafficSplit } from '../support/manifests';
+import { service, trafficSplit } from '../support/manifests';
 
 const CLI = builtFile('cli.js');
 const FIX = 'test/fixtures/cli';
@@ -200,6 +200,51 @@ describe('canary-lens lint', () => {
       const { reports } = json([path.join(dir, 'notes.txt'), path.join(dir, 'a.yaml'), dir]);
       const files = reports.map((r) => path.relative(dir, r.file).split(path.sep).join('/'));
       assert.deepEqual(files.sort(), ['a.yaml', 'nested/b.yml', 'nested/deeper/c.YAML', 'notes.txt']);
+    });
+  });
+
+  // kubectl apply refuses a whole file for one document that does not parse, whatever its kind: so does lint.
+  describe('syntax errors in documents of any kind', () => {
+    let dir = '';
+    const SVC = service({ name: 'web-apex', namespace: 'emojivoto', ports: [80], selector: 'web-apex' });
+    const SPLIT = trafficSplit({ backends: ['web-apex=900', 'web-apex=100'] });
+    const FILES: Record<string, string> = {
+      // A tab indents line 5 (1-based) of the Service; a valid split follows.
+      'tab.yaml': `${SVC.replace('\n  namespace:', '\n\tnamespace:')}---\n${SPLIT}`,
+      // An unclosed [ on line 9.
+      'bracket.yaml': `${SVC.replace(/\n {2}ports:\n[\s\S]*$/, '\n  ports: [80\n')}---\n${SPLIT}`,
+      // A document without a kind, after the split.
+      'no-kind.yaml': `${SPLIT}---\nmetadata: {name: x\n`,
+      // A Helm template is skipped whole, broken YAML and all.
+      'chart.yaml': `${SVC.replace('\n  namespace:', '\n\tnamespace:')}---\nmetadata:\n  name: {{ .Release.Name }}\n`,
+      'clean.yaml': `${SVC}---\n${SPLIT}`,
+    };
+    before(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'canary-lens-syntax-'));
+      for (const [name, text] of Object.entries(FILES)) writeFileSync(path.join(dir, name), text);
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    test('a Service with a tab or an unclosed [ before a valid split: exit 1, the error at its line', () => {
+      for (const [name, where, message] of [['tab.yaml', '5:1', 'Tabs are not allowed as indentation'], ['bracket.yaml', '9:13', 'Flow sequence']] as const) {
+        const file = path.join(dir, name);
+        const r = lint(['lint', file]);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        const errors = r.stdout.split('\n').filter((l) => l.includes(': error '));
+        assert.equal(errors.length, 1, r.stdout);
+        assert.ok(errors[0]!.startsWith(`${file}:${where}: error ${message}`) && errors[0]!.endsWith('[yaml-syntax]'), r.stdout);
+      }
+    });
+
+    test('a document without a kind is checked too; a Helm template is not; a clean file exits 0', () => {
+      const broken = lint(['lint', path.join(dir, 'no-kind.yaml')]);
+      assert.equal(broken.code, 1, broken.stdout);
+      assert.match(broken.stdout, /no-kind\.yaml:14:19: error .*\[yaml-syntax\]/);
+      for (const name of ['chart.yaml', 'clean.yaml']) {
+        const r = lint(['lint', path.join(dir, name)]);
+        assert.equal(r.code, 0, `${name}: ${r.stdout}`);
+        assert.doesNotMatch(r.stdout, /yaml-syntax/);
+      }
     });
   });
 

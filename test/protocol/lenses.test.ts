@@ -36,8 +36,10 @@ class Doc {
     await client.waitForDiagnostics(this.uri, (p) => p.version === this.version);
   }
 
-  lenses(): Promise<CodeLens[]> {
-    return client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: this.uri } });
+  /** The lenses as an editor shows them: weight lenses come without a command and are resolved (`codeLens/resolve`). */
+  async lenses(): Promise<CodeLens[]> {
+    const first = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: this.uri } });
+    return Promise.all(first.map((l) => (l.command ? Promise.resolve(l) : client.request<CodeLens>('codeLens/resolve', l))));
   }
 
   async lens(title: string): Promise<CodeLens> {
@@ -76,9 +78,9 @@ function editsFor(params: ApplyWorkspaceEditParams, doc: Doc): TextEdit[] {
 }
 
 describe('code lenses over stdio', () => {
-  test('the server advertises code lenses and the weight command', () => {
+  test('the server advertises code lenses (resolved when shown) and the weight command', () => {
     const caps = client.initializeResult?.capabilities;
-    assert.ok(caps?.codeLensProvider);
+    assert.deepEqual(caps?.codeLensProvider, { resolveProvider: true });
     assert.deepEqual(caps.executeCommandProvider?.commands, [WEIGHTS_COMMAND]);
   });
 
@@ -123,6 +125,18 @@ describe('code lenses over stdio', () => {
     assert.deepEqual(message, { type: WARNING, message: 'Canary Lens: the split changed since this lens was shown; try again' });
     assert.deepEqual(result, { applied: false, reason: message.message });
     assert.equal(client.appliedEdits.length, edits, 'no workspace/applyEdit for a stale command');
+  });
+
+  test('weight lenses come unresolved; a lens resolved after an edit is a harmless label; bad lens data is invalid params', async () => {
+    const doc = new Doc(EMOJIVOTO);
+    await doc.open();
+    const first = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: doc.uri } });
+    const promote = first.find((l) => !l.command && JSON.stringify(l.data).includes('"promote"'));
+    assert.ok(promote, 'the Promote lens comes without its command');
+    assert.equal((await client.request<CodeLens>('codeLens/resolve', promote)).command?.title, 'Promote web-svc-2');
+    await doc.change([{ range: rangeOf(doc.text, '# the canary'), newText: '# the new version' }]);
+    assert.deepEqual((await client.request<CodeLens>('codeLens/resolve', promote)).command, { title: '—', command: '' });
+    await assert.rejects(client.request('codeLens/resolve', { range: promote.range, data: { uri: doc.uri } }), /Invalid params/);
   });
 
   test('canaryLens/splitAt answers the palette; bad command arguments are invalid params', async () => {

@@ -19,6 +19,7 @@ export const SPEC_SEVERITY = {
   'unknown-api-version': 1,
   'old-api-version': 2,
   'weight-invalid': 1,
+  'yaml-1-1-value': 2,
   'weights-all-zero': 1,
   'invalid-name': 1,
   'no-parent': 2,
@@ -27,6 +28,7 @@ export const SPEC_SEVERITY = {
   'service-not-found': 2,
   'port-mismatch': 2,
   'backend-without-workload': 2,
+  'service-defined-twice': 4,
   'unknown-backend-kind': 2,
   'backend-ref-port-missing': 1,
   'parent-not-service': 2,
@@ -123,11 +125,13 @@ export const DOCUMENT_CODES: readonly Code[] = [
   'yaml-syntax', 'schema', 'unknown-api-version', 'old-api-version', 'weight-invalid', 'weights-all-zero', 'invalid-name',
   'no-parent', 'unreachable-rule', 'duplicate-backend', 'unknown-backend-kind', 'backend-ref-port-missing',
   'parent-not-service', 'not-served-by-linkerd', 'filter-not-implemented', 'match-not-implemented', 'trafficsplit-deprecated',
+  'yaml-1-1-value',
 ];
 
 /** Codes whose rules read the workspace index and the cluster facts. */
 export const WORKSPACE_CODES: readonly Code[] = [
   'service-not-found', 'port-mismatch', 'backend-without-workload', 'cross-namespace-backend', 'shadowed-by-serviceprofile',
+  'service-defined-twice',
 ];
 
 /** Codes whose rules read what Linkerd wrote in the cluster objects' status (test/unit/rules-routeStatus.test.ts). */

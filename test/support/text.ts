@@ -1,26 +1,38 @@
 /**
  * Plain-text position helpers for tests, written independently of the server's own (YamlFile, YamlPart), so
- * tests check the server's positions against a second implementation. Lines end at `\n`; a `\r` before it is
- * not part of the line (LSP's view).
+ * tests check the server's positions against a second implementation. LSP's rules: a line ends at `\n`, `\r\n` or
+ * a lone `\r` (each one break, not part of the line), and characters are UTF-16 code units, as JS string indices
+ * are (https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#textDocuments).
+ * U+2028 and U+2029 are not line breaks.
  */
 import type { Position, Range } from 'vscode-languageserver-types';
 
+/** One line break: `\r\n` first, so it is never read as a `\r` and then a `\n`. */
+const BREAK = /\r\n|\r|\n/g;
+
 export function lineStarts(text: string): number[] {
   const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  for (const m of text.matchAll(BREAK)) starts.push(m.index + m[0].length);
   return starts;
 }
 
-/** The lines of `text` without their line breaks (`\r\n` or `\n`). */
+/** The lines of `text` without their line breaks (`\r\n`, `\r` or `\n`). */
 export function linesOf(text: string): string[] {
-  return text.split('\n').map((l, i, all) => (i < all.length - 1 && l.endsWith('\r') ? l.slice(0, -1) : l));
+  return text.split(/\r\n|\r|\n/);
 }
 
-/** The zero-based position of an offset in `text`. */
+/**
+ * The zero-based position of an offset in `text`. An offset between the `\r` and `\n` of a `\r\n` is no position in
+ * LSP: it is read as the end of its line, before the `\r`.
+ */
 export function positionAt(text: string, offset: number): Position {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+  const o = text[offset - 1] === '\r' && text[offset] === '\n' ? offset - 1 : offset;
+  let line = 0;
+  let start = 0;
+  for (let i = 0; i < o; i++) {
+    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) { line++; start = i + 1; }
+  }
+  return { line, character: o - start };
 }
 
 /**
@@ -34,7 +46,7 @@ export function offsetAt(text: string, p: Position, options: { strict?: boolean;
   if (start === undefined) throw new Error(`line ${p.line} is past the end (${starts.length} lines)`);
   if (options.strict) {
     const next = starts[p.line + 1];
-    const end = next === undefined ? text.length : next - (text[next - 2] === '\r' ? 2 : 1);
+    const end = next === undefined ? text.length : next - (text.slice(next - 2, next) === '\r\n' ? 2 : 1);
     if (p.character < 0 || start + p.character > end) throw new Error(`character ${p.character} is outside line ${p.line}`);
   }
   return start + p.character;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeLens, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import { WEIGHTS_COMMAND, type WeightCommandArgs } from '../../src/protocol/messages';
+import { WEIGHTS_COMMAND, type WeightCommandArgs, type WeightLensData } from '../../src/protocol/messages';
 import { splitDocumentOf } from '../../src/service/model/adapters';
 import { LanguageService } from '../../src/service/languageService';
 import { STALE_MESSAGE, weightCommandArgs } from '../../src/service/features/weightCommand';
@@ -30,8 +30,22 @@ function service(text: string, settings: Partial<LanguageService['settings']> = 
 
 interface Shown { title: string; line: number; character: number; args?: WeightCommandArgs; tooltip?: string }
 
-function lenses(ls: LanguageService): Shown[] {
+/**
+ * The lenses as an editor shows them: labels come with their title, weight actions without a command but with the
+ * data to resolve them (`codeLens/resolve`), which is how every title and tooltip of an action is read here.
+ */
+function resolved(ls: LanguageService): CodeLens[] {
   return ls.codeLenses(URI).map((l: CodeLens) => {
+    if (l.command) return l;
+    assert.ok(l.data, 'a lens without a command carries the data to resolve it');
+    const done = ls.resolveCodeLens(JSON.parse(JSON.stringify(l)) as CodeLens); // as it comes back over the wire
+    assert.ok(done, `resolvable: ${JSON.stringify(l.data)}`);
+    return done;
+  });
+}
+
+function lenses(ls: LanguageService): Shown[] {
+  return resolved(ls).map((l: CodeLens) => {
     assert.ok(l.command, 'every lens is resolved');
     const shown: Shown = { title: l.command.title, line: l.range.start.line, character: l.range.start.character };
     if (l.command.command !== '') {
@@ -108,6 +122,23 @@ describe('code lenses: the emojivoto split', () => {
     assert.deepEqual(lens(ls, 'Roll back').args!.action, { type: 'rollback', target: 1 });
     assert.deepEqual(lens(ls, '+10%', 0).args!.action, { type: 'shift', target: 0, points: 10 });
     assert.deepEqual(lens(ls, '−10%', 1).args!.action, { type: 'shift', target: 1, points: -10 });
+  });
+
+  test('weight lenses come without a command, with data naming the split and the action; labels come with their title', () => {
+    const first = service(EMOJIVOTO, {}, 7).codeLenses(URI);
+    assert.deepEqual(first.filter((l) => l.command).map((l) => l.command!.title), ['web-svc 50% · web-svc-2 50%', '50%', '50%']);
+    const data = first.filter((l) => !l.command).map((l) => ({ ...(l.data as WeightLensData), fingerprint: undefined }));
+    const ref = { uri: URI, version: 7, part: 0, split: 0, fingerprint: undefined };
+    assert.deepEqual(data, [
+      { ...ref, place: 'split', action: { type: 'shift', target: 1, points: 10 } },
+      { ...ref, place: 'split', action: { type: 'shift', target: 1, points: -10 } },
+      { ...ref, place: 'split', action: { type: 'promote', target: 1 } },
+      { ...ref, place: 'split', action: { type: 'rollback', target: 1 } },
+      { ...ref, place: 'backend', action: { type: 'shift', target: 0, points: 10 } },
+      { ...ref, place: 'backend', action: { type: 'shift', target: 0, points: -10 } },
+      { ...ref, place: 'backend', action: { type: 'shift', target: 1, points: 10 } },
+      { ...ref, place: 'backend', action: { type: 'shift', target: 1, points: -10 } },
+    ]);
   });
 
   test('the step comes from the settings', () => {
@@ -315,7 +346,7 @@ describe('splitAt (palette commands)', () => {
 });
 
 describe('live stats and the cluster lens', () => {
-  const titles = (ls: LanguageService): string[] => ls.codeLenses(URI).map((l) => l.command!.title);
+  const titles = (ls: LanguageService): string[] => resolved(ls).map((l) => l.command!.title);
 
   test('live numbers from the client show on the split and on each backend, with the flag', () => {
     const ls = service(EMOJIVOTO);
@@ -359,7 +390,7 @@ describe('live stats and the cluster lens', () => {
     const ls = service(`${HTTPROUTE}---\n${EMOJIVOTO}`);
     assert.ok(!titles(ls).includes('Apply to cluster'));
     ls.setClusterFacts({ namespaces: [], facts: [], connection: { context: 'dev', namespace: 'emojivoto', state: 'ready' } });
-    const apply = ls.codeLenses(URI).filter((l) => l.command!.title === 'Apply to cluster');
+    const apply = resolved(ls).filter((l) => l.command!.title === 'Apply to cluster');
     assert.deepEqual(apply.map((l) => [l.command!.command, l.command!.arguments]), [
       ['canaryLens.applyToCluster', [{ uri: URI, part: 0 }]],
       ['canaryLens.applyToCluster', [{ uri: URI, part: 1 }]],

@@ -14,11 +14,11 @@ import { documents, grpcRoute, httpRoute, trafficSplit, type RuleOptions } from 
 const URI = 'file:///ws/split.yaml';
 const alone = (text: string) => serviceWith({ [URI]: text });
 
-test('codes.ts holds the 24 codes of the README table with their severities', () => {
+test('codes.ts holds the 26 codes of the README table with their severities', () => {
   const numeric = { error: 1, warning: 2, hint: 4 } as const;
   const actual = Object.fromEntries(Object.entries(DIAGNOSTIC_CODES).map(([code, v]) => [code, numeric[v.severity]]));
   assert.deepEqual(actual, { ...SPEC_SEVERITY });
-  assert.equal(Object.keys(DIAGNOSTIC_CODES).length, 24);
+  assert.equal(Object.keys(DIAGNOSTIC_CODES).length, 26);
   const split: Code[] = [...DOCUMENT_CODES, ...WORKSPACE_CODES, ...CLUSTER_STATUS_CODES];
   assert.deepEqual(split.sort(), Object.keys(SPEC_SEVERITY).sort());
 });
@@ -579,9 +579,8 @@ test('not-served-by-linkerd: v1alpha3/v1alpha4 at apiVersion, and matches on the
     { code: 'not-served-by-linkerd', text: 'matches', line: 25, character: 2, message: ['ignores matches'] },
     { code: 'not-served-by-linkerd', text: 'split.smi-spec.io/v1alpha3', line: 34, character: 12 },
     { code: 'not-served-by-linkerd', text: 'matches', line: 41, character: 2 },
-    { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 6, character: 6 },
-    { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 19, character: 6 },
-    { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 35, character: 6 },
+    // One hint per file, on the first TrafficSplit (rules/diagnostics.ts, `oneDeprecationHint`).
+    { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 6, character: 6, message: ['3 TrafficSplits in this file'] },
   ]);
 });
 
@@ -596,6 +595,21 @@ test('not-served-by-linkerd near miss: v1alpha1/v1alpha2, and HTTPRoute matches 
 
 test('trafficsplit-deprecated near miss: HTTPRoutes get no hint', () => {
   expectDiagnostics(alone(PRELUDE + canaryRoute('gateway.networking.k8s.io/v1')), URI, [], { absent: ['trafficsplit-deprecated'], ignore: [] });
+});
+
+// ---- yaml-1-1-value ----------------------------------------------------------------------------------------
+
+test('yaml-1-1-value: a plain scalar kubectl (YAML 1.1) reads otherwise, at the scalar, saying what kubectl reads', () => {
+  const text = PRELUDE + httpRoute({ rules: [{ backendRefs: [{ name: 'web-svc', port: 80, weight: '010' }, { name: 'web-svc-2', port: 80, weight: '1_000' }] }] });
+  expectDiagnostics(alone(text), URI, [
+    { code: 'yaml-1-1-value', text: '010', line: 19, character: 18, message: ['kubectl reads 010 as 8'] },
+    { code: 'yaml-1-1-value', text: '1_000', line: 22, character: 18, message: ['1000'] },
+  ]);
+});
+
+test('yaml-1-1-value near miss: quoted values, and numbers both versions read alike', () => {
+  const text = PRELUDE + httpRoute({ rules: [{ backendRefs: [{ name: 'web-svc', port: 80, weight: '10' }, { name: 'web-svc-2', port: 80, weight: '0' }] }], spec: { hostnames: ['"on"'] } });
+  expectDiagnostics(alone(text), URI, [], { absent: ['yaml-1-1-value'] });
 });
 
 test('every document code has a case that fires it and a near miss', () => {

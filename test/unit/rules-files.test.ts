@@ -1,6 +1,6 @@
 /**
  * Diagnostics over whole files (README, "What it checks"): the emojivoto examples are clean, Helm templates are skipped
- * quietly, documents of other kinds are not diagnosed (but feed the index), and positions hold across broken
+ * quietly, documents of other kinds get only their syntax errors (and feed the index), and positions hold across broken
  * neighbours, flow-style documents and CRLF line ends.
  */
 import { test } from 'node:test';
@@ -98,7 +98,7 @@ spec:
 
 // ---- other kinds ---------------------------------------------------------------------------------------------
 
-test('documents of other kinds are not diagnosed, however broken; the split after them is, at its own lines', () => {
+test('documents of other kinds get only their syntax errors (kubectl refuses the file for them); the split after them is diagnosed, at its own lines', () => {
   const uri = 'file:///ws/app.yaml';
   const text = `apiVersion: apps/v1
 kind: Deployment
@@ -131,6 +131,10 @@ spec:
 ---
 ` + trafficSplit({ namespace: null, backends: ['web-svc=1.5'] });
   expectDiagnostics(serviceWith({ [uri]: text }), uri, [
+    // A repeated key and unclosed flow sequences; not `replicas: three`, `portz` or the name `Web_Svc`: no schema for them.
+    { code: 'yaml-syntax', text: 'n', line: 4, character: 2, message: ['Map keys must be unique'] },
+    { code: 'yaml-syntax', text: '\n', line: 7, character: 13, message: ['Flow sequence'] },
+    { code: 'yaml-syntax', text: '\n', line: 15, character: 17, message: ['Flow sequence'] },
     { code: 'weight-invalid', text: '1.5', line: 37, character: 14 },
     { code: 'trafficsplit-deprecated', text: 'TrafficSplit', line: 30, character: 6 },
     // The broken Service still feeds the index: namespace default has Services, web-svc is one, web-apex is not.

@@ -312,6 +312,75 @@ test('cross-namespace-backend: a ServiceImport in another namespace needs a gran
   expectDiagnostics(withContext(text, { [GRANTS]: toImport }), URI, [], { absent: ['cross-namespace-backend'] });
 });
 
+// ---- port-mismatch on a Service parentRef --------------------------------------------------------------------
+
+/** An HTTPRoute whose Service parents carry these ports: web-apex (the apex) and web-svc-2; lines 15 and 19 hold them. */
+const parentPorts = (apexPort: number, otherPort: number): string => PRELUDE + httpRoute({
+  parentRefs: [{ name: 'web-apex', kind: 'Service', group: 'core', port: apexPort }, { name: 'web-svc-2', kind: 'Service', group: 'core', port: otherPort }],
+  backends: [{ name: 'web-svc', port: 80 }],
+});
+
+test('port-mismatch: a Service parentRef port the Service does not have (the apex and a later parent)', () => {
+  expectDiagnostics(withContext(parentPorts(8080, 9090)), URI, [
+    { code: 'port-mismatch', text: '8080', line: 15, character: 12, message: ['web-apex has no port 8080', 'it has 80', 'no traffic'] },
+    { code: 'port-mismatch', text: '9090', line: 19, character: 12, message: ['web-svc-2 has no port 9090', 'it has 80'] },
+  ]);
+});
+
+test('port-mismatch on a parentRef from cluster facts alone', () => {
+  const ls = serviceWith({ [URI]: parentPorts(8080, 80) }, { namespaces: ['emojivoto'], facts: [clusterService('web-apex', [80, 81]), clusterService('web-svc'), clusterService('web-svc-2')] });
+  expectDiagnostics(ls, URI, [{ code: 'port-mismatch', text: '8080', line: 15, character: 12, message: ['it has 80, 81'] }]);
+});
+
+test('port-mismatch near miss: parentRef ports the Services have, a parent Service nobody defines, a Gateway parent', () => {
+  expectDiagnostics(withContext(parentPorts(80, 80)), URI, [], { absent: ['port-mismatch'] });
+  const unknown = PRELUDE + httpRoute({ parentRefs: [{ name: 'web-root', kind: 'Service', group: 'core', port: 8080 }], backends: [{ name: 'web-svc', port: 80 }] });
+  expectDiagnostics(withContext(unknown), URI, [{ code: 'service-not-found', text: 'web-root', line: 12, character: 12 }], { absent: ['port-mismatch'] });
+  const gateway = PRELUDE + httpRoute({ parentRefs: [{ name: 'web-apex', port: 8080 }], backends: [{ name: 'web-svc', port: 80 }] });
+  expectDiagnostics(withContext(gateway), URI, [], { absent: ['port-mismatch'], ignore: ['no-parent', 'trafficsplit-deprecated'] });
+});
+
+// ---- service-defined-twice ---------------------------------------------------------------------------------
+
+const OVERLAY = 'file:///ws/overlay/services.yaml';
+
+test('service-defined-twice: a hint on each reference, naming both files and what they disagree on', () => {
+  // web-svc again, with another port and another selector (which no workload matches).
+  const ls = withContext(SPLIT, { [OVERLAY]: serviceDoc('web-svc', 'emojivoto', [8080], 'web-other') });
+  expectDiagnostics(ls, URI, [{
+    code: 'service-defined-twice', text: 'web-svc', line: 13, character: 15,
+    message: ['Service web-svc (namespace emojivoto) is defined in 2 files: services.yaml, overlay/services.yaml', 'ports 80 in services.yaml; 8080 in overlay/services.yaml', 'selector app=web-svc in services.yaml; app=web-other in overlay/services.yaml'],
+  }], { absent: ['backend-without-workload', 'port-mismatch'] });
+});
+
+test('service-defined-twice: references are judged against every definition, and messages quote each', () => {
+  const route = PRELUDE + httpRoute({ apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 8080 }, { name: 'web-orphan', port: 9999 }] });
+  const ls = withContext(route, { [OVERLAY]: [serviceDoc('web-svc', 'emojivoto', [8080], 'web-other'), serviceDoc('web-orphan', 'emojivoto', [81], 'web-orphan-2')].join('---\n') });
+  expectDiagnostics(ls, URI, [
+    // 8080 is on the overlay's web-svc: no port-mismatch; web-svc's selector in services.yaml has a workload: none of that either.
+    { code: 'service-defined-twice', text: 'web-svc', line: 18, character: 16, message: ['services.yaml, overlay/services.yaml'] },
+    { code: 'service-defined-twice', text: 'web-orphan', line: 20, character: 16, message: ['services.yaml, overlay/services.yaml'] },
+    { code: 'port-mismatch', text: '9999', line: 21, character: 16, message: ['has no port 9999', '80 in services.yaml; 81 in overlay/services.yaml'] },
+    { code: 'backend-without-workload', text: 'web-orphan', line: 20, character: 16, message: ['selectors app=web-orphan in services.yaml; app=web-orphan-2 in overlay/services.yaml'] },
+  ]);
+});
+
+test('service-defined-twice: twice in one file', () => {
+  const ls = withContext(SPLIT, { [OVERLAY]: [serviceDoc('web-svc', 'emojivoto', [80], 'web-svc'), serviceDoc('web-svc', 'emojivoto', [80], 'web-svc')].join('---\n') });
+  const d = expectDiagnostics(ls, URI, [
+    { code: 'service-defined-twice', text: 'web-svc', line: 13, character: 15, message: ['in 2 files: services.yaml, overlay/services.yaml'] },
+  ]);
+  const message = d[0]!.message;
+  assert.ok(!(typeof message === 'string' ? message : message.value).includes('differ'), 'identical definitions: nothing differs');
+  const once = serviceWith({ [OVERLAY]: [serviceDoc('web-svc', 'emojivoto', [80], 'web-svc'), serviceDoc('web-svc', 'emojivoto', [80], 'web-svc')].join('---\n'), [URI]: SPLIT });
+  expectDiagnostics(once, URI, [{ code: 'service-defined-twice', text: 'web-svc', line: 13, character: 15, message: ['defined twice in services.yaml'] }], { ignore: ['service-not-found', 'trafficsplit-deprecated'] });
+});
+
+test('service-defined-twice near miss: one definition in the workspace, another only in the cluster', () => {
+  const ls = serviceWith({ ...CONTEXT, [URI]: SPLIT }, { namespaces: ['emojivoto'], facts: [clusterService('web-svc', [8080])] });
+  expectDiagnostics(ls, URI, [], { absent: ['service-defined-twice', 'port-mismatch'] });
+});
+
 test('every workspace code has a case that fires it and a near miss', () => {
   assertCovered(WORKSPACE_CODES);
 });

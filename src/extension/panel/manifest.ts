@@ -33,7 +33,9 @@ export function findInText(text: string, t: ManifestTarget): ManifestHit | undef
   let best: ManifestHit | undefined;
   let docs;
   try {
-    docs = parseAllDocuments(text);
+    // A lone \r breaks a line in YAML (go-yaml's scannerc.go is_break) but not for the `yaml` parser: make it a \n,
+    // which keeps every offset (src/service/document/lineBreaks.ts parserText; this package may not import it).
+    docs = parseAllDocuments(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text);
   } catch {
     return undefined;
   }

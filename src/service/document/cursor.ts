@@ -1,4 +1,5 @@
 import type { Span } from './part';
+import { lineEndOf, lineStartsOf } from './lineBreaks';
 import { lastAtMost } from './search';
 
 /**
@@ -81,20 +82,15 @@ export function scanLine(line: string): LineToken[] {
   return tokens;
 }
 
-/** The lines of a part's text (without `\r`), scanned on demand. */
+/** The lines of a part's text (without their line breaks: `\n`, `\r\n` or a lone `\r`, as LSP and YAML count them), scanned on demand. */
 export class Lines {
   readonly text: string[];
-  readonly starts: number[] = [];
+  readonly starts: number[];
   private readonly scanned = new Map<number, LineToken[]>();
 
   constructor(source: string) {
-    this.text = source.split('\n');
-    let at = 0;
-    this.text.forEach((raw, i) => {
-      this.starts.push(at);
-      at += raw.length + 1;
-      if (raw.endsWith('\r')) this.text[i] = raw.slice(0, -1);
-    });
+    this.starts = lineStartsOf(source);
+    this.text = this.starts.map((start) => source.slice(start, lineEndOf(source, start)));
   }
 
   tokensOf(line: number): LineToken[] {

@@ -4,15 +4,24 @@ import { lastAtMost } from './search';
 
 /**
  * Offsets at which the parts of `text` begin (always 0 first). A line that starts a YAML document is `---` at
- * column 0, then white space or the end of the line. Lines are the ones positions count, broken at `\n` only:
- * a `---` after a lone `\r` or U+2028 would start a part mid-line and put every position in it off. (A plain
- * scan: faster than a regex with a lookbehind, and this runs over the whole text on every open.)
+ * column 0, then white space or the end of the line. Lines are the ones positions count and YAML reads: broken at
+ * `\n`, `\r\n` and a lone `\r` (./lineBreaks.ts; YAML 1.2 production [28] b-break, go-yaml's scannerc.go is_break
+ * at github.com/go-yaml/yaml), so a `---` after a lone `\r` starts a part too. U+2028 and U+2029 break no line in
+ * LSP or YAML 1.2: a `---` after one is mid-line and starts nothing. (Plain scans: faster than a regex with a
+ * lookbehind, and this runs over the whole text on every open; the `\r` scan only when the text has one.)
  */
 function partStarts(text: string): number[] {
   const starts = [0];
-  for (let i = text.indexOf('\n---'); i !== -1; i = text.indexOf('\n---', i + 1)) {
-    const next = text.charCodeAt(i + 4); // NaN at the end of the text
-    if (Number.isNaN(next) || next === 32 || next === 9 || next === 13 || next === 10) starts.push(i + 1);
+  const scan = (marker: string): void => {
+    for (let i = text.indexOf(marker); i !== -1; i = text.indexOf(marker, i + 1)) {
+      const next = text.charCodeAt(i + 4); // NaN at the end of the text
+      if (Number.isNaN(next) || next === 32 || next === 9 || next === 13 || next === 10) starts.push(i + 1);
+    }
+  };
+  scan('\n---'); // also finds the `---` after a \r\n
+  if (text.includes('\r')) {
+    scan('\r---');
+    starts.sort((a, b) => a - b);
   }
   return starts;
 }

@@ -1,5 +1,7 @@
 import { Document, parseDocument, YAMLParseError } from 'yaml';
+import { countLineBreaks, lineStartsOf, parserText } from './lineBreaks';
 import { nestingDepth } from './nesting';
+import { KUBECTL_YAML } from './yamlOptions';
 import { lastAtMost } from './search';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { isSplitKind } from '../model/kinds';
@@ -22,9 +24,24 @@ export const MAX_NESTING = 256;
 export interface Span { start: number; end: number }
 
 /** `{{` outside a comment: a Helm/Go template, not YAML yet. */
-const TEMPLATE = /^[^#\n]*\{\{/m;
-const TOP_KIND = /^kind:[ \t]*(["']?)([A-Za-z][A-Za-z0-9]*)\1[ \t]*(?:#.*)?$/m;
-const TOP_API_VERSION = /^apiVersion:[ \t]*(["']?)([^\s"'#]+)\1[ \t]*(?:#.*)?$/m;
+const TEMPLATE = /^[^#\r\n]*\{\{/gm;
+const TOP_KIND = /^kind:[ \t]*(["']?)([A-Za-z][A-Za-z0-9]*)\1[ \t]*(?:#.*)?$/gm;
+const TOP_API_VERSION = /^apiVersion:[ \t]*(["']?)([^\s"'#]+)\1[ \t]*(?:#.*)?$/gm;
+
+/**
+ * The first match of a line-anchored /gm regex whose line is a line to YAML: with the m flag `^` and `$` also stop at
+ * U+2028 and U+2029, which are no line breaks in YAML 1.2 or LSP (./lineBreaks.ts), so a match there is skipped (a
+ * `kind:` it would have found is then left to the parser). `\r` is a line break for both. (A /gm regex stays as fast
+ * as the plain scan; a lookbehind for [\r\n] made it 20 times slower.)
+ */
+function firstOnLine(re: RegExp, text: string, toLineEnd = true): RegExpExecArray | undefined {
+  const separator = (c: number): boolean => c === 0x2028 || c === 0x2029;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (!separator(text.charCodeAt(m.index - 1)) && !(toLineEnd && separator(text.charCodeAt(m.index + m[0].length)))) return m;
+  }
+  return undefined;
+}
 
 /**
  * One `---` document of a file. It keeps its own text, so an edit elsewhere in the file leaves it (and its
@@ -49,9 +66,9 @@ export class YamlPart {
   readonly cache = new Map<string, unknown>();
 
   constructor(readonly text: string) {
-    this.templated = text.includes('{{') && TEMPLATE.test(text);
-    this.kind = TOP_KIND.exec(text)?.[2];
-    this.apiVersion = TOP_API_VERSION.exec(text)?.[2];
+    this.templated = text.includes('{{') && firstOnLine(TEMPLATE, text, false) !== undefined;
+    this.kind = firstOnLine(TOP_KIND, text)?.[2];
+    this.apiVersion = firstOnLine(TOP_API_VERSION, text)?.[2];
     this.lineBreaks = countLineBreaks(text);
   }
 
@@ -71,7 +88,7 @@ export class YamlPart {
     if (!this.parsed) {
       const depth = nestingDepth(this.text, MAX_NESTING);
       // logLevel 'error': the library's warnings (e.g. from toJS on a map with collection keys) would go to stderr.
-      this.parsed = parseDocument(depth > MAX_NESTING ? '' : this.text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' });
+      this.parsed = parseDocument(depth > MAX_NESTING ? '' : parserText(this.text), { ...KUBECTL_YAML, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' });
       if (depth > MAX_NESTING) {
         const end = Math.max(1, this.text.search(/\r|\n|$/));
         this.parsed.errors.push(new YAMLParseError([0, end], 'IMPOSSIBLE', `nesting deeper than ${MAX_NESTING} levels: not analysed`));
@@ -90,12 +107,9 @@ export class YamlPart {
     return value;
   }
 
+  /** Where each line starts, under LSP's rules (`\n`, `\r\n`, a lone `\r`); computed once per part. */
   private get lineStarts(): number[] {
-    if (!this.lineStartsCache) {
-      const starts = [0];
-      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.lineStartsCache = starts;
-    }
+    this.lineStartsCache ??= lineStartsOf(this.text);
     return this.lineStartsCache;
   }
 
@@ -116,19 +130,27 @@ export class YamlPart {
     if (line < 0) return 0;
     if (line >= starts.length) return this.text.length;
     const lineStart = starts[line]!;
-    const next = line + 1 < starts.length ? starts[line + 1]! : this.text.length;
-    let lineEnd = next;
-    if (line + 1 < starts.length) lineEnd = this.text[next - 2] === '\r' ? next - 2 : next - 1;
+    // Clamped to the line's end, before its break (two characters for a \r\n, one for a \n or a lone \r).
+    let lineEnd = this.text.length;
+    if (line + 1 < starts.length) {
+      const next = starts[line + 1]!;
+      lineEnd = this.text.charCodeAt(next - 1) === 10 && this.text.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
+    }
     return Math.min(lineStart + Math.max(0, position.character), lineEnd);
   }
 
+  /**
+   * The range of a span, never splitting a surrogate pair (characters are UTF-16 code units in LSP, and half an emoji
+   * is no character an editor can show or edit): an end inside one moves past it, a start before it. A span the
+   * parser reports (an error at one code unit, widened to one) may otherwise end between the two halves.
+   */
   rangeOf(span: Span): Range {
-    return { start: this.positionAt(span.start), end: this.positionAt(span.end) };
+    const t = this.text;
+    const inPair = (o: number): boolean => (t.charCodeAt(o - 1) & 0xfc00) === 0xd800 && (t.charCodeAt(o) & 0xfc00) === 0xdc00;
+    const start = inPair(span.start) ? span.start - 1 : span.start;
+    const end = inPair(span.end) ? span.end + 1 : span.end;
+    return { start: this.positionAt(start), end: this.positionAt(Math.max(start, end)) };
   }
 }
 
-export function countLineBreaks(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
+export { countLineBreaks } from './lineBreaks';

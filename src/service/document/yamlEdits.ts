@@ -1,5 +1,6 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Pair, YAMLMap, YAMLSeq } from 'yaml';
+import { eolOf, lineEndOf, lineStartOf, nextLineStart } from './lineBreaks';
 import type { Span, YamlPart } from './part';
 
 /**
@@ -7,33 +8,13 @@ import type { Span, YamlPart } from './part';
  * quoting, key order, indentation and line endings around the edit stay as written.
  */
 
-type Ranged = { range?: [number, number, number] | null } | null | undefined;
+// Lines break at `\n`, `\r\n` and a lone `\r` (./lineBreaks.ts); a new line gets the part's own line break (eolOf).
+export { eolOf, lineEndOf, lineStartOf };
 
-/** The part's line break: CRLF when its first line break is one. */
-export function eolOf(text: string): string {
-  const i = text.indexOf('\n');
-  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
-}
+type Ranged = { range?: [number, number, number] | null } | null | undefined;
 
 export function editAt(part: YamlPart, span: Span, newText: string): TextEdit {
   return { range: part.rangeOf(span), newText };
-}
-
-export function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-/** End of the line holding `offset`, before its line break. */
-export function lineEndOf(text: string, offset: number): number {
-  const i = text.indexOf('\n', offset);
-  if (i === -1) return text.length;
-  return text[i - 1] === '\r' ? i - 1 : i;
-}
-
-/** Offset just after the line break ending the line holding `offset` (or the end of the text). */
-function nextLineStart(text: string, offset: number): number {
-  const i = text.indexOf('\n', offset);
-  return i === -1 ? text.length : i + 1;
 }
 
 /** Back up over trailing white space: block nodes' ranges end after their last line break. */

@@ -53,11 +53,6 @@ export function apexPorts(ctx: FeatureContext, doc: SplitDocument, split: Split 
   return ctx.index.services(apex.namespace?.value ?? doc.ns, apex.name.value)[0]?.ports.map((p) => p.port) ?? [];
 }
 
-/** `data` of a finding as a record (it crossed the protocol as JSON, so every field is checked before use). */
-export function dataOf(d: Diagnostic): Record<string, unknown> {
-  return d.data !== null && typeof d.data === 'object' ? (d.data as Record<string, unknown>) : {};
-}
-
 export function intField(data: Record<string, unknown>, key: string): number | undefined {
   const v = data[key];
   return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;

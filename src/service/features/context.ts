@@ -7,9 +7,14 @@ export interface ServiceSettings {
   lensStep: number;
   /** Total that "normalise weights" scales to. */
   normalizeTotal: number;
+  /**
+   * Whether `yaml-syntax` is reported, in every document (setting `canaryLens.yamlSyntax`): false when another YAML
+   * server already reports syntax errors, so none shows twice.
+   */
+  reportYamlSyntax: boolean;
 }
 
-export const DEFAULT_SETTINGS: ServiceSettings = { lensStep: 10, normalizeTotal: 100 };
+export const DEFAULT_SETTINGS: ServiceSettings = { lensStep: 10, normalizeTotal: 100, reportYamlSyntax: true };
 
 /**
  * What every feature gets: the file, the index and the settings. Features import this, never the facade

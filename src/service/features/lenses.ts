@@ -1,22 +1,38 @@
 import type { CodeLens, Command, Range } from 'vscode-languageserver-types';
 import {
-  APPLY_TO_CLUSTER_COMMAND, WEIGHTS_COMMAND, type ApplyToClusterArgs, type SplitRef, type WeightCommandAction, type WeightCommandArgs,
+  APPLY_TO_CLUSTER_COMMAND, WEIGHTS_COMMAND, type ApplyToClusterArgs, type WeightCommandAction, type WeightCommandArgs, type WeightLensData,
 } from '../../protocol/messages';
 import type { FeatureContext } from './context';
-import type { Split } from '../model/split';
 import { weightText } from './weightEdits';
 import {
-  afterAction, backendName, editBlock, percent, sharesTitle, splitRef, splitsOf, unitsOf, type SplitAt,
+  afterAction, backendName, currentSplit, editBlock, listed, liveTitle, percent, sharesTitle, splitRef, splitsOf, unitsOf, type SplitAt,
 } from './weightCommand';
 import { shares, shiftIsCoarse } from '../model/weights';
 
 export { splitAt, weightsEdit } from './weightCommand';
 
 /**
+ * Above this many backends a split gets no lenses per backend, only its own and one label saying so. Each backend
+ * has three or four lenses, so a split of thousands would fill the editor with lens rows and send tens of thousands
+ * of lenses per request; and deciding whether `+10%` changes anything is weight arithmetic over the whole split
+ * (O(n log n) per lens), bounded by this cap. A canary has a handful of backends (Gateway API allows 16 per rule);
+ * a split of more is generated, and its weights are edited as a whole (Even split) or in the text.
+ */
+export const MAX_BACKEND_LENSES = 100;
+
+/** The title a lens resolved for a document that has changed since gets: its command would be refused anyway. */
+export const STALE_LENS_TITLE = '—';
+
+/**
  * Code lenses. Above each split: its shares, then Shift → / Shift ← / Promote the canary (the last
  * backend, by convention the new version), Roll back and Even split. Above each backend: its share, +step and
  * −step, so any backend can be the target. Actions that would change nothing are left out; a split whose
  * weights must not be edited gets one lens saying why.
+ *
+ * Labels (shares, live numbers) come with their title, O(1) each (a split's shares name the first few backends).
+ * Weight actions come without a command: `data` (WeightLensData) names the split and the action, and
+ * `resolveCodeLens` computes the title, the tooltip (the shares after the action, O(n)) and the arguments when the
+ * editor shows the lens, so the response is linear in the split's size.
  */
 export function codeLenses(ctx: FeatureContext): CodeLens[] {
   return splitsOf(ctx).flatMap((at) => splitLenses(ctx, at));
@@ -29,40 +45,51 @@ function label(range: Range, title: string): CodeLens {
 
 function splitLenses(ctx: FeatureContext, at: SplitAt): CodeLens[] {
   const { part, split } = at;
-  if (split.backends.length === 0) return []; // e.g. a redirect rule: there is no traffic split to shift
+  const n = split.backends.length;
+  if (n === 0) return []; // e.g. a redirect rule: there is no traffic split to shift
   const range = part.rangeOf(split.span);
   const blocked = editBlock(ctx, at);
   if (blocked) return [label(range, blocked)];
   const units = unitsOf(split);
-  const unit = at.doc.api?.weightUnit;
   const step = ctx.settings.lensStep;
-  const canary = split.backends.length - 1;
-  const name = backendName(split, canary);
-  const act = actionLens(split, units, splitRef(ctx, at), (u, i) => weightText(u, unit, split.backends[i]));
+  const canary = n - 1;
+  const ref = splitRef(ctx, at);
+  // Offered only when it changes the weights; the command itself is computed on resolve.
+  const act = (r: Range, place: WeightLensData['place'], action: WeightCommandAction, named = false): CodeLens[] => {
+    if (!afterAction(units, action)) return [];
+    const data: WeightLensData = { ...ref, action, place, ...(named ? { named } : {}) };
+    return [{ range: r, data }];
+  };
   const live = ctx.live.of(at.doc, split);
-  const flagged = live?.backends.filter((b) => b.flagged).map((b) => b.name) ?? [];
   const out = [
     label(range, sharesTitle(split, units)),
-    ...(live ? [label(range, `Live: ${live.brief}${flagged.length > 0 ? ` · ⚠ ${flagged.join(', ')} off its weight` : ''}`)] : []),
-    ...act(range, `Shift ${step}% → ${name}`, { type: 'shift', target: canary, points: step }),
-    ...act(range, `Shift ${step}% ← ${name}`, { type: 'shift', target: canary, points: -step }),
-    ...act(range, `Promote ${name}`, { type: 'promote', target: canary }),
-    ...act(range, 'Roll back', { type: 'rollback', target: canary }),
-    ...act(range, 'Even split', { type: 'even' }),
+    ...(live ? [label(range, `Live: ${liveTitle(live)}`)] : []),
+    ...act(range, 'split', { type: 'shift', target: canary, points: step }),
+    ...act(range, 'split', { type: 'shift', target: canary, points: -step }),
+    ...act(range, 'split', { type: 'promote', target: canary }),
+    ...act(range, 'split', { type: 'rollback', target: canary }),
+    ...act(range, 'split', { type: 'even' }),
     ...applyLens(ctx, at, range),
   ];
+  if (n > MAX_BACKEND_LENSES) {
+    out.push(label(range, `${n.toLocaleString('en')} backends: per-backend lenses are off above ${MAX_BACKEND_LENSES}; use Shift or Even split above, or edit the weights`));
+    return out;
+  }
   const fractions = shares(units);
+  const ranges = split.backends.map((b) => part.rangeOf(b.span));
+  // Flow-style backends share a line: their lenses then say whose they are. Counted once per line, not per pair.
+  const perLine = new Map<number, number>();
+  for (const r of ranges) perLine.set(r.start.line, (perLine.get(r.start.line) ?? 0) + 1);
+  const stats = new Map(live?.backends.map((l) => [l.name, l] as const));
   for (const [i, b] of split.backends.entries()) {
-    const r = part.rangeOf(b.span);
-    // Flow-style backends share a line: their lenses then say whose they are.
-    const shared = split.backends.some((o) => o !== b && part.positionAt(o.span.start).line === r.start.line);
-    const who = shared ? ` ${backendName(split, i)}` : '';
-    const stats = live?.backends.find((l) => l.name === b.name?.value);
+    const r = ranges[i]!;
+    const shared = (perLine.get(r.start.line) ?? 0) > 1;
+    const numbers = b.name ? stats.get(b.name.value) : undefined;
     out.push(
       label(r, shared ? `${backendName(split, i)} ${percent(fractions[i]!)}` : percent(fractions[i]!)),
-      ...(stats ? [label(r, `${stats.brief}${stats.flagged ? ' ⚠' : ''}`)] : []),
-      ...act(r, `+${step}%${who}`, { type: 'shift', target: i, points: step }),
-      ...act(r, `−${step}%${who}`, { type: 'shift', target: i, points: -step }),
+      ...(numbers ? [label(r, `${numbers.brief}${numbers.flagged ? ' ⚠' : ''}`)] : []),
+      ...act(r, 'backend', { type: 'shift', target: i, points: step }, shared),
+      ...act(r, 'backend', { type: 'shift', target: i, points: -step }, shared),
     );
   }
   return out;
@@ -76,19 +103,54 @@ function applyLens(ctx: FeatureContext, at: SplitAt, range: Range): CodeLens[] {
   return [{ range, command: { title: 'Apply to cluster', command: APPLY_TO_CLUSTER_COMMAND, tooltip: `Dry run, diff and apply to ${context} (namespace ${at.doc.namespace?.value ?? namespace})`, arguments: [args] } }];
 }
 
-/** Builds action lenses for one split: none when the action would leave the weights as they are. */
-type ActionLens = (range: Range, title: string, action: WeightCommandAction) => CodeLens[];
+/**
+ * `codeLens/resolve` for a weight lens: its title, tooltip and command. A lens computed for another version of the
+ * document (the client resolves after an edit it has sent) gets a plain STALE_LENS_TITLE label: its split may have
+ * moved, and the client asks for new lenses after every change anyway. Not an error: vscode-languageclient answers a
+ * failed resolve with the unresolved lens and an error notification (microsoft/vscode-languageserver-node,
+ * client/src/common/codeLens.ts and `handleFailedRequest` in client/src/common/client.ts). `ctx` is undefined when
+ * the file is gone.
+ */
+export function resolveCodeLens(ctx: FeatureContext | undefined, lens: CodeLens, data: WeightLensData): CodeLens {
+  const at = ctx ? currentSplit(ctx, data) : undefined;
+  if (!at) return { ...lens, command: { title: STALE_LENS_TITLE, command: '' } };
+  return { ...lens, command: weightCommand(at, data) };
+}
 
-function actionLens(split: Split, units: number[], ref: SplitRef, text: (units: number, i: number) => string): ActionLens {
-  return (range, title, action) => {
-    const next = afterAction(units, action);
-    if (!next) return [];
-    const args: WeightCommandArgs = { ...ref, action };
-    let tooltip = `${sharesTitle(split, next)} (weights ${next.map(text).join(' / ')})`;
-    if (action.type === 'shift' && shiftIsCoarse(units, action.points)) {
-      tooltip += `; a total of ${units.reduce((a, b) => a + b, 0)} cannot move exactly ${Math.abs(action.points)} points: normalise the weights for exact steps`;
+function weightCommand(at: SplitAt, data: WeightLensData): Command {
+  const { split } = at;
+  const { action } = data;
+  const args: WeightCommandArgs = { uri: data.uri, version: data.version, part: data.part, split: data.split, fingerprint: data.fingerprint, action };
+  const command: Command = { title: lensTitle(at, data), command: WEIGHTS_COMMAND, arguments: [args] };
+  // Same version and text as when the lens was made, so the same weights: a lens that changes nothing was left out.
+  const units = unitsOf(split);
+  const next = afterAction(units, action);
+  if (!next) return command;
+  const unit = at.doc.api?.weightUnit;
+  let tooltip = `${sharesTitle(split, next)} (weights ${listed(next.length, (i) => weightText(next[i]!, unit, split.backends[i]), ' / ')})`;
+  if (action.type === 'shift' && shiftIsCoarse(units, action.points)) {
+    tooltip += `; a total of ${units.reduce((a, b) => a + b, 0)} cannot move exactly ${Math.abs(action.points)} points: normalise the weights for exact steps`;
+  }
+  return { ...command, tooltip };
+}
+
+/** `Shift 10% → web-svc-2`, `Promote web-svc-2`, `+10%`, `−10% b` (flow style): from the action and where the lens is. */
+function lensTitle(at: SplitAt, data: WeightLensData): string {
+  const { action } = data;
+  switch (action.type) {
+    case 'shift': {
+      const size = Math.abs(action.points);
+      const name = backendName(at.split, action.target);
+      if (data.place === 'split') return action.points >= 0 ? `Shift ${size}% → ${name}` : `Shift ${size}% ← ${name}`;
+      return `${action.points >= 0 ? '+' : '−'}${size}%${data.named ? ` ${name}` : ''}`;
     }
-    const command: Command = { title, command: WEIGHTS_COMMAND, tooltip, arguments: [args] };
-    return [{ range, command }];
-  };
+    case 'promote':
+      return `Promote ${backendName(at.split, action.target)}`;
+    case 'rollback':
+      return 'Roll back';
+    case 'even':
+      return 'Even split';
+    case 'normalize':
+      return `Normalise weights to ${action.total}`;
+  }
 }

@@ -1,5 +1,6 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
-import { action, apexPorts, dataOf, intField, pointsAt, splitDocumentAt, stringField, type Located } from './actionSupport';
+import { action, apexPorts, intField, pointsAt, sameRange, splitDocumentAt, stringField, type Located } from './actionSupport';
+import { partFindings } from '../rules/diagnostics';
 import type { DiagnosticCode } from '../rules/codes';
 import { convertAction } from './refactors';
 import type { FeatureContext } from './context';
@@ -7,7 +8,9 @@ import { type Split } from '../model/split';
 import { serviceStubText } from './serviceStub';
 import { weightEdits } from './weightEdits';
 import { deleteSeqItem, editAt, eolOf, insertPair } from '../document/yamlEdits';
+import { endsWithLineBreak } from '../document/lineBreaks';
 import { pairOf } from '../document/yamlNodes';
+import { yaml11Difference } from '../rules/yaml11';
 
 /** Quick fixes for Canary Lens diagnostics, one builder per code that has a fix. */
 
@@ -19,6 +22,7 @@ const FIXES: Partial<Record<DiagnosticCode, Fix>> = {
   'backend-ref-port-missing': addPort,
   'service-not-found': createService,
   'trafficsplit-deprecated': convert,
+  'yaml-1-1-value': yaml11Fixes,
 };
 
 export function quickFixes(ctx: FeatureContext, d: Diagnostic, code: DiagnosticCode): CodeAction[] {
@@ -31,14 +35,24 @@ function quickFix(ctx: FeatureContext, d: Diagnostic, title: string, edits: Text
   return action(ctx, title, CodeActionKind.QuickFix, edits, { diagnostics: [d], ...(preferred ? { isPreferred: true } : {}) });
 }
 
-function splitOf(at: Located, d: Diagnostic): Split | undefined {
-  const i = intField(dataOf(d), 'split');
+/**
+ * What the rule knew when it found the problem `d` shows (which split, which backend, which Service): published
+ * diagnostics carry no `data` (rules/diagnostics.ts, `toDiagnostic`), so the finding is looked up again among the
+ * part's findings, cached with the part, by code and range. None (an empty record) when the text has moved on since.
+ */
+function findingData(ctx: FeatureContext, at: Located, d: Diagnostic): Record<string, unknown> {
+  const f = partFindings(at.part, ctx.index).find((x) => x.code === d.code && sameRange(at.part.rangeOf(x.span), d.range));
+  return f?.data !== null && typeof f?.data === 'object' ? (f.data as Record<string, unknown>) : {};
+}
+
+function splitOf(ctx: FeatureContext, at: Located, d: Diagnostic): Split | undefined {
+  const i = intField(findingData(ctx, at, d), 'split');
   return i === undefined ? undefined : at.doc.splits.find((s) => s.index === i);
 }
 
 /** Every weight is 0: the first backend takes the whole total (100, or 1 = 1000m for quantities). */
 function fixAllZero(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
-  const split = splitOf(at, d);
+  const split = splitOf(ctx, at, d);
   const first = split?.backends[0];
   if (!split || !first || !split.backends.every((b) => b.weight.units === 0)) return [];
   const unit = at.doc.api?.weightUnit;
@@ -49,8 +63,8 @@ function fixAllZero(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction
 }
 
 function removeDuplicate(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
-  const split = splitOf(at, d);
-  const i = intField(dataOf(d), 'backend');
+  const split = splitOf(ctx, at, d);
+  const i = intField(findingData(ctx, at, d), 'backend');
   const backend = split?.backends.find((b) => b.index === i);
   if (!split?.backendsNode || !backend?.name || !pointsAt(at.part, d, backend.name.span)) return [];
   const edit = deleteSeqItem(at.part, split.backendsNode, backend.index);
@@ -59,8 +73,8 @@ function removeDuplicate(ctx: FeatureContext, at: Located, d: Diagnostic): CodeA
 
 /** The backend Service's port that the apex sends to, else its first port; nothing when the Service is unknown. */
 function addPort(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
-  const split = splitOf(at, d);
-  const i = intField(dataOf(d), 'backend');
+  const split = splitOf(ctx, at, d);
+  const i = intField(findingData(ctx, at, d), 'backend');
   const backend = split?.backends.find((b) => b.index === i);
   if (!backend?.node || !backend.name || backend.port || !pointsAt(at.part, d, backend.name.span)) return [];
   const svc = ctx.index.services(backend.ns, backend.name.value)[0];
@@ -77,7 +91,7 @@ function addPort(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] 
  * backend Service's first port, else 80.
  */
 function createService(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
-  const data = dataOf(d);
+  const data = findingData(ctx, at, d);
   const name = stringField(data, 'name');
   const ns = stringField(data, 'ns');
   if (!name || !ns) return [];
@@ -97,7 +111,7 @@ function createService(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAct
   const namespace = doc.namespace || ns !== doc.ns ? ns : undefined;
   const eol = eolOf(part.text);
   const end = part.text.length;
-  const lead = end === 0 || part.text.endsWith('\n') ? '' : eol;
+  const lead = end === 0 || endsWithLineBreak(part.text) ? '' : eol;
   const text = lead + serviceStubText({ name, port: port ?? 80, ...(namespace !== undefined ? { namespace } : {}) }, eol);
   return [quickFix(ctx, d, `Create Service ${name}${namespace ? ` in ${namespace}` : ''}`, [editAt(part, { start: end, end }, text)], false)];
 }
@@ -106,4 +120,21 @@ function convert(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] 
   if (!pointsAt(at.part, d, at.doc.kindSpan)) return [];
   const a = convertAction(ctx, at, CodeActionKind.QuickFix);
   return a ? [{ ...a, diagnostics: [d], isPreferred: true }] : [];
+}
+
+/**
+ * A plain scalar kubectl reads as YAML 1.1: write the value kubectl reads, or quote the text for the string. Both are
+ * offered, neither preferred: `1_000` is most likely the number, `yes` in a header value the string. Read again from
+ * the text under the diagnostic, so a stale diagnostic offers nothing.
+ */
+function yaml11Fixes(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
+  const span = { start: at.part.offsetAt(d.range.start), end: at.part.offsetAt(d.range.end) };
+  const source = at.part.text.slice(span.start, span.end);
+  const difference = yaml11Difference(source);
+  if (!difference) return [];
+  const { replacement, quoted } = difference.data;
+  return [
+    ...(replacement ? [quickFix(ctx, d, `Write ${replacement} (what kubectl reads)`, [editAt(at.part, span, replacement)], false)] : []),
+    quickFix(ctx, d, `Quote ${source} as the string ${quoted}`, [editAt(at.part, span, quoted)], false),
+  ];
 }

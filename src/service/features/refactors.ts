@@ -49,7 +49,13 @@ function migrateAction(ctx: FeatureContext, at: Located): CodeAction | undefined
   const split = doc.splits[0];
   if (doc.api?.weightUnit !== 'quantity' || !doc.apiVersion || !split || weightsRefusal(part, split)) return undefined;
   const edits: TextEdit[] = [editAt(part, doc.apiVersion.span, requote(part.text.slice(doc.apiVersion.span.start, doc.apiVersion.span.end), V1ALPHA2))];
+  const own = new Set(split.backends.flatMap((b) => (b.weight.span && !b.weight.inheritedFrom ? [b.weight.span.start] : [])));
   for (const b of split.backends) {
+    // An inherited weight (`<<: *stable`) changes with the scalar it comes from; one from outside the split cannot.
+    if (b.weight.inheritedFrom) {
+      if (!own.has(b.weight.inheritedFrom.start)) return undefined;
+      continue;
+    }
     // v1alpha2 weights are numbers: a quoted "500m" becomes a plain 500.
     if (b.weight.span) edits.push(editAt(part, b.weight.span, String(b.weight.units)));
   }

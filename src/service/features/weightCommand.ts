@@ -1,5 +1,5 @@
 import type { Position, WorkspaceEdit } from 'vscode-languageserver-types';
-import type { SplitRef, SplitSummary, WeightCommandAction, WeightCommandArgs } from '../../protocol/messages';
+import type { LiveSplitStats, SplitRef, SplitSummary, WeightCommandAction, WeightCommandArgs, WeightLensData } from '../../protocol/messages';
 import { splitAtOffset } from './actionSupport';
 import { splitDocumentOf } from '../model/adapters';
 import { documentFindings } from '../rules/diagnostics';
@@ -80,9 +80,22 @@ export function backendName(split: Split, i: number): string {
   return split.backends[i]?.name?.value ?? `backend ${i + 1}`;
 }
 
-/** `web-svc 50% · web-svc-2 50%`. */
+/**
+ * How many backends a title or a tooltip lists before `… 990 more`: a split's title is one line above it, and a
+ * list of every backend would make each lens O(n) (a split of 10,000 backends had 200 KB tooltips).
+ */
+export const LISTED_BACKENDS = 10;
+
+/** The first LISTED_BACKENDS texts of `count` joined by `sep`, then how many more there are. */
+export function listed(count: number, text: (i: number) => string, sep: string): string {
+  const shown = Array.from({ length: Math.min(count, LISTED_BACKENDS) }, (_, i) => text(i)).join(sep);
+  return count > LISTED_BACKENDS ? `${shown}${sep}… ${(count - LISTED_BACKENDS).toLocaleString('en')} more` : shown;
+}
+
+/** `web-svc 50% · web-svc-2 50%` (the first LISTED_BACKENDS backends). */
 export function sharesTitle(split: Split, units: readonly number[]): string {
-  return shares(units).map((s, i) => `${backendName(split, i)} ${percent(s)}`).join(' · ');
+  const fractions = shares(units);
+  return listed(fractions.length, (i) => `${backendName(split, i)} ${percent(fractions[i]!)}`, ' · ');
 }
 
 /** One decimal at most; a share that rounds to 0% or 100% without being it says so. */
@@ -105,14 +118,9 @@ export function afterAction(units: readonly number[], action: WeightCommandActio
 
 /** The minimal edit for a command, or why it is refused (stale, blocked, nothing to change). */
 export function weightsEdit(ctx: FeatureContext, args: WeightCommandArgs, versioned = false): { edit: WorkspaceEdit } | { refused: string } {
-  const part = ctx.file.parts[args.part];
-  if (args.uri !== ctx.file.uri || args.version !== ctx.file.version || !part || fingerprint(part) !== args.fingerprint) {
-    return { refused: STALE_MESSAGE };
-  }
-  const doc = part.isSplit ? splitDocumentOf(part) : undefined;
-  const split = doc?.splits.find((s) => s.index === args.split);
-  if (!doc || !split) return { refused: STALE_MESSAGE };
-  const at = { part, partIndex: args.part, doc, split };
+  const at = currentSplit(ctx, args);
+  if (!at) return { refused: STALE_MESSAGE };
+  const { part, doc, split } = at;
   const blocked = editBlock(ctx, at);
   if (blocked) return { refused: blocked };
   const units = unitsOf(split);
@@ -125,6 +133,15 @@ export function weightsEdit(ctx: FeatureContext, args: WeightCommandArgs, versio
     ? { documentChanges: [{ textDocument: { uri: ctx.file.uri, version: ctx.file.version }, edits }] }
     : { changes: { [ctx.file.uri]: edits } };
   return { edit };
+}
+
+/** The split `ref` was computed for, if the file is still the text it was computed on; undefined when stale. */
+export function currentSplit(ctx: FeatureContext, ref: SplitRef): SplitAt | undefined {
+  const part = ctx.file.parts[ref.part];
+  if (ref.uri !== ctx.file.uri || ref.version !== ctx.file.version || !part || fingerprint(part) !== ref.fingerprint) return undefined;
+  const doc = part.isSplit ? splitDocumentOf(part) : undefined;
+  const split = doc?.splits.find((s) => s.index === ref.split);
+  return doc && split ? { part, partIndex: ref.part, doc, split } : undefined;
 }
 
 /** The split under the cursor, for the palette commands; undefined when the cursor is in no split. */
@@ -156,9 +173,13 @@ export function splitAt(ctx: FeatureContext, position: Position): SplitSummary |
 
 function liveOf(ctx: FeatureContext, at: SplitAt): { live?: string } {
   const live = ctx.live.of(at.doc, at.split);
-  if (!live) return {};
-  const flagged = live.backends.filter((b) => b.flagged).map((b) => b.name);
-  return { live: `${live.brief}${flagged.length > 0 ? ` · ⚠ ${flagged.join(', ')} off its weight` : ''}` };
+  return live ? { live: liveTitle(live) } : {};
+}
+
+/** `96.0% · 2.0 rps · ⚠ web-svc off its weight`: the split's live numbers, naming the first flagged backends. */
+export function liveTitle(live: LiveSplitStats): string {
+  const flagged = live.backends.filter((b) => b.flagged);
+  return `${live.brief}${flagged.length > 0 ? ` · ⚠ ${listed(flagged.length, (i) => flagged[i]!.name, ', ')} off its weight` : ''}`;
 }
 
 /** Checks command arguments that crossed the protocol as JSON; undefined when they are malformed. */
@@ -170,6 +191,14 @@ export function weightCommandArgs(value: unknown): WeightCommandArgs | undefined
   return ok && action
     ? { uri: v.uri as string, version: v.version as number, part: v.part as number, split: v.split as number, fingerprint: v.fingerprint as string, action }
     : undefined;
+}
+
+/** Checks a weight lens's `data` as it came back in `codeLens/resolve`; undefined when it is not one. */
+export function weightLensData(value: unknown): WeightLensData | undefined {
+  const args = weightCommandArgs(value);
+  const v = value as Record<string, unknown> | undefined;
+  if (!args || (v?.place !== 'split' && v?.place !== 'backend') || (v.named !== undefined && typeof v.named !== 'boolean')) return undefined;
+  return { ...args, place: v.place, ...(v.named ? { named: true } : {}) };
 }
 
 function weightAction(value: unknown): WeightCommandAction | undefined {

@@ -30,8 +30,13 @@ export interface Weight {
   quantityStyle?: 'milli' | 'whole';
   /** Why the value is invalid (reported as `weight-invalid`). */
   problem?: string;
-  /** Written as an alias: readable, but never rewritten. */
+  /** Written as an alias (`weight: *w`, or a whole backend `- *stable`): readable, but never rewritten. */
   isAlias: boolean;
+  /**
+   * Inherited through a `<<` merge key: the scalar written in the anchored mapping. `span` is then the merge's value
+   * (`*stable`); neither is rewritten: an edit gives the backend its own `weight:` (which kubectl reads instead).
+   */
+  inheritedFrom?: Span;
 }
 
 /** The object a reference points at, normalised: the core group is `""` (`core` is read as `""`), defaults filled in. */

@@ -3,7 +3,7 @@ import type { SplitDocument } from '../model/split';
 import type { Span, YamlPart } from '../document/part';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 
-/** A problem found by a rule, located in its part. `data` carries what a quick fix needs. */
+/** A problem found by a rule, located in its part. `data` carries what a quick fix needs (kept on the server). */
 export interface Finding {
   code: DiagnosticCode;
   span: Span;

@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
+import { breakLengthAt, lineEndOf } from '../document/lineBreaks';
 import type { Span } from '../document/part';
 
 /**
@@ -53,19 +54,18 @@ const KEY = /^([A-Za-z0-9_./-]+|"[^"\\]*"|'[^']*')[ \t]*:(?=[ \t]|$)[ \t]*/;
 
 /** Values at the wanted paths by a scan of the lines, or undefined when only a full parse can say. */
 export function scanBlockYaml(text: string, wanted: Wanted): Scanned | undefined {
-  if (/\r(?!\n)/.test(text)) return undefined; // YAML breaks lines at a lone CR too; the scanner splits at LF
   const out: Scanned = new Map();
   const stack: Frame[] = [{ indent: -1, path: '', seq: 0, item: false }];
   const top = (): Frame => stack[stack.length - 1]!;
   let scalarKeyIndent = -1; // a key with a scalar value: a deeper line continues that scalar
   let blockScalar = false;
   let started = false;
+  // Lines end at `\n`, `\r\n` or a lone `\r`, as YAML's do (../document/lineBreaks.ts).
   for (let lineStart = 0; lineStart <= text.length;) {
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd === -1) lineEnd = text.length;
-    const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const lineEnd = lineEndOf(text, lineStart);
+    const line = text.slice(lineStart, lineEnd);
     const base = lineStart;
-    lineStart = lineEnd + 1;
+    lineStart = lineEnd + Math.max(1, breakLengthAt(text, lineEnd));
     const content = line.trimStart();
     const indent = line.length - content.length;
     if (content === '' ) continue;

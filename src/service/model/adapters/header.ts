@@ -17,13 +17,14 @@ export interface DocumentHeader {
 export function readHeader(doc: Document.Parsed, entry: KindEntry): DocumentHeader | undefined {
   const kind = entry.kind;
   const root = rootMap(doc);
-  const kindSpan = stringAt(root, 'kind')?.span ?? keySpan(root, 'kind');
+  // Read as kubectl reads it: aliases followed, `<<` merge keys honoured (src/service/document/yamlNodes.ts).
+  const kindSpan = stringAt(root, 'kind', doc)?.span ?? keySpan(root, 'kind', doc);
   if (!root || !kindSpan) return undefined;
-  const apiVersion = stringAt(root, 'apiVersion');
+  const apiVersion = stringAt(root, 'apiVersion', doc);
   const api = apiVersion ? entry.versions.find((v) => v.apiVersion === apiVersion.value) : undefined;
-  const metadata = mapAt(root, 'metadata');
-  const name = stringAt(metadata, 'name');
-  const namespace = stringAt(metadata, 'namespace');
+  const metadata = mapAt(root, 'metadata', doc);
+  const name = stringAt(metadata, 'name', doc);
+  const namespace = stringAt(metadata, 'namespace', doc);
   const names: NameRef[] = [];
   if (name) names.push({ ...name, what: 'metadata.name', subdomain: true });
   if (namespace) names.push({ ...namespace, what: 'metadata.namespace' });

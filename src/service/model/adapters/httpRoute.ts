@@ -1,9 +1,10 @@
 import { isMap, type Document, type YAMLMap } from 'yaml';
 import type { Adapter, ApiVersionInfo } from '../kinds';
-import { normalGroup, type Apex, type Backend, type NameRef, type ParentRef, type Split, type SplitDocument } from '../split';
-import { keySpan, mapAt, numberAt, pairOf, seqAt, spanOf, stringAt } from '../../document/yamlNodes';
+import type { Span } from '../../document/part';
+import { normalGroup, type Apex, type Located, type Backend, type NameRef, type ParentRef, type Split, type SplitDocument } from '../split';
+import { deref, isAlias, keySpan, mapAt, numberAt, pairOf, seqAt, spanOf, stringAt } from '../../document/yamlNodes';
 import type { DocumentHeader } from './header';
-import { readWeight } from './weight';
+import { readWeightOf } from './weight';
 import { filterTypes, ruleExtras } from './ruleExtras';
 
 const MULTICLUSTER_GROUP = 'multicluster.x-k8s.io';
@@ -18,22 +19,26 @@ export const adaptGrpcRoute: Adapter = (doc, header) => adaptRoute(doc, header, 
 
 /** A Gateway API route: one split per rule; apex = the first parentRef that is a core Service. */
 function adaptRoute(doc: Document.Parsed, header: DocumentHeader, canon: MatchCanon): SplitDocument {
-  const spec = mapAt(header.root, 'spec');
+  // Read as kubectl reads it: aliases followed, `<<` merge keys honoured (src/service/document/yamlNodes.ts).
+  const spec = mapAt(header.root, 'spec', doc);
   const names: NameRef[] = [];
-  const read = (seqAt(spec, 'parentRefs')?.items ?? []).flatMap((item) => {
-    const ref = isMap(item) ? readParent(item, header.api, header.base.ns, names) : undefined;
+  const read = (seqAt(spec, 'parentRefs', doc)?.items ?? []).flatMap((item) => {
+    const map = deref(item, doc);
+    const ref = isMap(map) ? readParent(doc, map, header.api, header.base.ns, names) : undefined;
     return ref ? [ref] : [];
   });
   const parents = read.map((r) => r.parent);
   const apex = read.find((r) => r.apex)?.apex;
   const splits: Split[] = [];
-  seqAt(spec, 'rules')?.items.forEach((rule, index) => {
-    const span = spanOf(rule as { range?: [number, number, number] });
+  seqAt(spec, 'rules', doc)?.items.forEach((written, index) => {
+    const span = spanOf(written as { range?: [number, number, number] });
+    const rule = deref(written, doc);
     if (!span || !isMap(rule)) return;
-    const backendsSeq = seqAt(rule, 'backendRefs');
+    const backendsSeq = seqAt(rule, 'backendRefs', doc);
     const backends: Backend[] = [];
     backendsSeq?.items.forEach((item, i) => {
-      const b = isMap(item) ? readBackend(doc, item, i, header.api, header.base.ns, names) : undefined;
+      const map = deref(item, doc);
+      const b = isMap(map) ? readBackend(doc, map, i, header.api, header.base.ns, names, isAlias(item) ? spanOf(item) : undefined) : undefined;
       if (b) backends.push(b);
     });
     splits.push({
@@ -41,18 +46,18 @@ function adaptRoute(doc: Document.Parsed, header: DocumentHeader, canon: MatchCa
       label: `${header.name?.value ?? header.base.kind} rule ${index + 1}`,
       ...(apex ? { apex } : {}),
       backends,
-      span: keySpan(rule, 'backendRefs') ?? firstKeySpan(rule) ?? span,
+      span: keySpan(rule, 'backendRefs', doc) ?? firstKeySpan(rule) ?? span,
       region: span,
       ...(backendsSeq ? { backendsNode: backendsSeq } : {}),
-      matchKey: canonicalMatches(pairOf(rule, 'matches')?.value?.toJSON(), canon),
-      ...ruleExtras(rule),
-      ...(keySpan(rule, 'matches') ? { matches: keySpan(rule, 'matches')! } : {}),
+      matchKey: canonicalMatches(pairOf(rule, 'matches', doc)?.value?.toJSON(), canon),
+      ...ruleExtras(rule, doc),
+      ...(keySpan(rule, 'matches', doc) ? { matches: keySpan(rule, 'matches', doc)! } : {}),
     });
   });
   return {
     ...header.base,
     parents,
-    parentsSpan: keySpan(spec, 'parentRefs') ?? keySpan(header.root, 'spec') ?? header.kindSpan,
+    parentsSpan: keySpan(spec, 'parentRefs', doc) ?? keySpan(header.root, 'spec', doc) ?? header.kindSpan,
     splits,
     names: [...header.names, ...names],
   };
@@ -63,19 +68,24 @@ function firstKeySpan(map: YAMLMap): ReturnType<typeof spanOf> {
   return first ? spanOf(first.key as { range?: [number, number, number] }) : undefined;
 }
 
-/** The fields a parentRef and a backendRef share, with their names queued for `invalid-name`. */
-function readRef(item: YAMLMap, what: 'parentRef' | 'backendRef', names: NameRef[]) {
-  const span = spanOf(item);
+/**
+ * The fields a parentRef and a backendRef share, with their names queued for `invalid-name`. `alias`: the ref is
+ * written as an alias (`- *stable`) of `item`; then every field is located at the alias, as an inherited one is at
+ * its `<<` (src/service/document/yamlNodes.ts, entrySpan).
+ */
+function readRef(doc: Document.Parsed, item: YAMLMap, what: 'parentRef' | 'backendRef', names: NameRef[], alias?: Span) {
+  const span = alias ?? spanOf(item);
   if (!span) return undefined;
-  const name = stringAt(item, 'name');
-  const namespace = stringAt(item, 'namespace');
+  const at = <T>(v: Located<T> | undefined): Located<T> | undefined => (v && alias ? { value: v.value, span: alias } : v);
+  const name = at(stringAt(item, 'name', doc));
+  const namespace = at(stringAt(item, 'namespace', doc));
   if (name) names.push({ ...name, what: `${what} name` });
   if (namespace) names.push({ ...namespace, what: `${what} namespace` });
-  return { span, name, namespace, kind: stringAt(item, 'kind'), group: stringAt(item, 'group'), port: numberAt(item, 'port') };
+  return { span, name, namespace, kind: at(stringAt(item, 'kind', doc)), group: at(stringAt(item, 'group', doc)), port: at(numberAt(item, 'port', doc)) };
 }
 
-function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, ns: string, names: NameRef[]): { parent: ParentRef; apex?: Apex } | undefined {
-  const ref = readRef(item, 'parentRef', names);
+function readParent(doc: Document.Parsed, item: YAMLMap, api: ApiVersionInfo | undefined, ns: string, names: NameRef[]): { parent: ParentRef; apex?: Apex } | undefined {
+  const ref = readRef(doc, item, 'parentRef', names);
   if (!ref) return undefined;
   const { span, name, kind, group, namespace, port } = ref;
   const groupValue = normalGroup(group?.value ?? api?.parentDefaultGroup ?? 'gateway.networking.k8s.io');
@@ -97,8 +107,9 @@ function readParent(item: YAMLMap, api: ApiVersionInfo | undefined, ns: string, 
   return { parent, apex: { name, ...(namespace ? { namespace } : {}), ...(port ? { port } : {}) } };
 }
 
-function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: ApiVersionInfo | undefined, ns: string, names: NameRef[]): Backend | undefined {
-  const ref = readRef(item, 'backendRef', names);
+/** `alias`: where the backendRef is written as an alias (`- *stable`), `item` being its anchored mapping. */
+function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: ApiVersionInfo | undefined, ns: string, names: NameRef[], alias?: Span): Backend | undefined {
+  const ref = readRef(doc, item, 'backendRef', names, alias);
   if (!ref) return undefined;
   const { span, name, kind, group, namespace, port } = ref;
   // BackendObjectReference defaults: group "" (core), kind Service, the route's namespace (apis/v1/object_reference_types.go).
@@ -114,11 +125,12 @@ function readBackend(doc: Document.Parsed, item: YAMLMap, index: number, api: Ap
     ...(name ? { name } : {}),
     ...(namespace ? { namespace } : {}),
     ...(port ? { port } : {}),
-    weight: readWeight(doc, pairOf(item, 'weight')?.value, api),
+    weight: readWeightOf(doc, item, api, alias),
     portRequired: coreService,
     span,
-    node: item,
-    ...filterTypes(item),
+    // An alias's mapping is its anchor's: no edit may land there through this backend.
+    ...(alias ? {} : { node: item }),
+    ...filterTypes(item, doc),
   };
   if (!routable) {
     backend.kindProblem = {

@@ -1,8 +1,23 @@
 import { isAlias, isScalar, type Document, type Node } from 'yaml';
 import type { ApiVersionInfo } from '../kinds';
 import type { Weight } from '../split';
-import { spanOf } from '../../document/yamlNodes';
+import type { Span } from '../../document/part';
+import { entryOf, entrySpan, spanOf } from '../../document/yamlNodes';
 import { parseQuantity } from '../weights';
+
+/**
+ * The `weight` of a backend mapping as kubectl reads it, `<<` merge keys included (an inherited weight points at its
+ * merge, see Weight.inheritedFrom). `alias`: where the backend itself is written as an alias (`- *stable`): its
+ * weight is its anchor's, located at the alias and never rewritten.
+ */
+export function readWeightOf(doc: Document.Parsed, map: unknown, api: ApiVersionInfo | undefined, alias?: Span): Weight {
+  const entry = entryOf(map, 'weight', doc);
+  const weight = readWeight(doc, entry?.pair.value, api);
+  if (alias) return { ...weight, isAlias: true, ...(weight.span ? { span: alias } : {}) };
+  if (!entry?.via || !weight.span) return weight;
+  const span = entrySpan(entry);
+  return { ...weight, inheritedFrom: weight.span, ...(span ? { span } : {}) };
+}
 
 /** Read a backend's weight node according to its apiVersion's unit rules. */
 export function readWeight(doc: Document.Parsed, node: Node | null | undefined, api: ApiVersionInfo | undefined): Weight {

@@ -6,6 +6,7 @@ import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml'
 import type { ErrorObject } from 'ajv';
 import { schemaFor, validatorFor, type JsonSchema } from './index';
 import { PATTERN_HINTS } from './httpRoute';
+import { entryOf, kubectlJS } from '../../document/yamlNodes';
 
 export type JsonPath = (string | number)[];
 
@@ -36,12 +37,9 @@ export function validateAgainstSchema(doc: Document.Parsed, apiVersion: string, 
   const validate = validatorFor(apiVersion, kind);
   // A document with syntax errors is reported by `yaml-syntax`; validating its partial tree would only add noise.
   if (!validate || doc.errors.length > 0 || doc.contents === null) return [];
-  let data: unknown;
-  try {
-    data = doc.toJS();
-  } catch {
-    return []; // bad or excessive aliases: nothing sensible to validate
-  }
+  // The object as kubectl sends it: merge keys applied the way go-yaml v2 applies them (src/service/document/yamlNodes.ts).
+  const data = kubectlJS(doc);
+  if (data === undefined) return []; // bad or excessive aliases: nothing sensible to validate
   if (validate(data)) return [];
 
   const errors = relevant(validate.errors ?? []);
@@ -117,15 +115,22 @@ function keyText(key: unknown): string {
   return isScalar(key) ? String(key.value) : String(key);
 }
 
-/** Walks `path` as far as the tree allows (a merge key or alias may end it early); trail[0] is the root. */
+/**
+ * Walks `path` as far as the tree allows; trail[0] is the root. A key inherited through a `<<` merge key ends the
+ * walk at that merge (`<<: *stable`): the fault is the merging mapping's, as the model's spans have it.
+ */
 function walk(doc: Document.Parsed, path: JsonPath): Step[] {
   const trail: Step[] = [{ key: null, value: doc.contents }];
   for (const seg of path) {
     const cur = deref(doc, trail[trail.length - 1]!.value);
     if (isMap(cur)) {
-      const pair = cur.items.find((p) => keyText(p.key) === String(seg));
-      if (!pair) break;
-      trail.push({ key: pair.key as Node, value: pair.value as Node | null });
+      const entry = entryOf(cur, String(seg), doc);
+      if (!entry) break;
+      if (entry.via) {
+        trail.push({ key: entry.via.key, value: entry.via.value });
+        break;
+      }
+      trail.push({ key: entry.pair.key, value: entry.pair.value });
     } else if (isSeq(cur) && typeof seg === 'number') {
       const item = cur.items[seg];
       if (item === undefined) break;
