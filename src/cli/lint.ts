@@ -5,7 +5,11 @@ import { DiagnosticSeverity, type Diagnostic } from "vscode-languageserver-types
 import { LanguageService } from '../service/languageService';
 import { isYamlPath } from '../protocol/messages';
 
-export interface FileReport { file: string; diagnostics: Diagnostic[] }
+/**
+ * One file's result. `failure`: Canary Lens itself failed on this file (a bug, not the file's fault): the run goes on
+ * with the other files, and the exit code is 1, as for an error in the file (2 is for bad usage only).
+ */
+export interface FileReport { file: string; diagnostics: Diagnostic[]; failure?: string }
 
 /** A path the user named that cannot be read: reported with exit code 2. */
 export class UnreadablePathError extends Error {
@@ -68,9 +72,15 @@ export async function lint(paths: readonly string[]): Promise<FileReport[]> {
   }
   ls.index.indexSome(Infinity);
   const byPosition = (a: Diagnostic, b: Diagnostic): number => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
-  return files.map((file) => ({ file, diagnostics: ls.diagnostics(uris.get(file)!).sort(byPosition) }));
+  return files.map((file) => {
+    try {
+      return { file, diagnostics: ls.diagnostics(uris.get(file)!).sort(byPosition) };
+    } catch (e) {
+      return { file, diagnostics: [], failure: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  });
 }
 
 export function hasErrors(reports: readonly FileReport[]): boolean {
-  return reports.some((r) => r.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error));
+  return reports.some((r) => r.failure !== undefined || r.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error));
 }

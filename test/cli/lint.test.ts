@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { builtFile, REPO_ROOT } from '../support/built';
 import { service, trafficSplit } from '../support/manifests';
+import { formatJson, formatSarif, formatText } from '../../src/cli/formats';
+import { hasErrors } from '../../src/cli/lint';
 
 const CLI = builtFile('cli.js');
 const FIX = 'test/fixtures/cli';
@@ -119,7 +121,7 @@ describe('canary-lens lint', () => {
     const ids = driver.rules.map((r) => r.id);
     assert.equal(new Set(ids).size, ids.length, 'rule ids are unique');
     for (const rule of driver.rules) {
-      assert.match(rule.id, /^[a-z][a-z-]*$/);
+      assert.match(rule.id, /^[a-z][a-z0-9-]*$/);
       assert.ok(rule.shortDescription?.text, `rule ${rule.id} has a short description`);
       assert.ok(['error', 'warning', 'note', 'none'].includes(rule.defaultConfiguration?.level ?? ''), rule.id);
     }
@@ -218,6 +220,9 @@ describe('canary-lens lint', () => {
       // A Helm template is skipped whole, broken YAML and all.
       'chart.yaml': `${SVC.replace('\n  namespace:', '\n\tnamespace:')}---\nmetadata:\n  name: {{ .Release.Name }}\n`,
       'clean.yaml': `${SVC}---\n${SPLIT}`,
+      // 2,000 block levels then a dedent (overflowed the parser's stack), and 800 flow levels (2.5 KB), each before a split.
+      'deep-block.yaml': `${Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k${i}:\n`).join('')}x: 1\n---\n${SPLIT}`,
+      'deep-flow.yaml': `a: ${'['.repeat(800)}1${']'.repeat(800)}\n---\n${SPLIT}`,
     };
     before(() => {
       dir = mkdtempSync(path.join(tmpdir(), 'canary-lens-syntax-'));
@@ -233,6 +238,20 @@ describe('canary-lens lint', () => {
         const errors = r.stdout.split('\n').filter((l) => l.includes(': error '));
         assert.equal(errors.length, 1, r.stdout);
         assert.ok(errors[0]!.startsWith(`${file}:${where}: error ${message}`) && errors[0]!.endsWith('[yaml-syntax]'), r.stdout);
+      }
+    });
+
+    test('nesting too deep: one error at 1:1 in that file, exit 1 (not 2), and every other file of the run reported', () => {
+      const files = ['deep-block.yaml', 'clean.yaml', 'deep-flow.yaml'].map((n) => path.join(dir, n));
+      const { run, reports } = json(files);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.equal(run.stderr, '');
+      assert.deepEqual(reports.map((r) => path.basename(r.file)), ['deep-block.yaml', 'clean.yaml', 'deep-flow.yaml']);
+      for (const r of [reports[0]!, reports[2]!]) {
+        const syntax = r.diagnostics.filter((d) => d.code === 'yaml-syntax');
+        assert.deepEqual(syntax.map((d) => [d.range.start, d.message]), [[{ line: 0, character: 0 }, 'nesting deeper than 256 levels: not analysed']]);
+        // The split after the deep document is analysed: its two backends are one Service twice.
+        assert.ok(r.diagnostics.some((d) => d.code === 'duplicate-backend'), JSON.stringify(r.diagnostics));
       }
     });
 
@@ -276,4 +295,19 @@ describe('canary-lens lint', () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /usage: canary-lens lint/);
   });
+});
+
+// Canary Lens failing on one file (a bug) must not cost the others their report, nor read as bad usage (exit 2).
+test('a file Canary Lens fails on: named in every format, the run goes on, and it counts as an error (exit 1)', () => {
+  const reports = [{ file: 'a.yaml', diagnostics: [], failure: 'internal error: boom' }, { file: 'b.yaml', diagnostics: [] }];
+  assert.equal(hasErrors(reports), true);
+  assert.equal(hasErrors([reports[1]!]), false);
+  const text = formatText(reports);
+  assert.match(text, /^a\.yaml: internal error: boom$/m);
+  assert.match(text, /1 file not analysed/);
+  assert.deepEqual((JSON.parse(formatJson(reports)) as { failure?: string }[]).map((r) => r.failure), ['internal error: boom', undefined]);
+  const sarif = JSON.parse(formatSarif(reports, '0.0.0', '/')) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+  const invocation = sarif.runs[0]!.invocations[0]!;
+  assert.equal(invocation.executionSuccessful, false);
+  assert.deepEqual(invocation.toolExecutionNotifications.map((n) => n.message.text), ['internal error: boom']);
 });
