@@ -7,11 +7,11 @@
 import { strict as assert } from 'node:assert';
 import type { CodeAction, CodeLens, CompletionItem, DocumentSymbol, Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { applyTextEdits } from '../support/edits';
-import { linesOf, rangeInside } from '../support/text';
+import { lineStarts, linesOf, rangeInside } from '../support/text';
 
-/** A text and its lines (without their breaks), computed once per text. */
-export interface Doc { text: string; lines: string[] }
-export const docOf = (text: string): Doc => ({ text, lines: linesOf(text) });
+/** A text, its lines (without their breaks) and their start offsets, computed once per text. */
+export interface Doc { text: string; lines: string[]; starts: number[] }
+export const docOf = (text: string): Doc => ({ text, lines: linesOf(text), starts: lineStarts(text) });
 
 const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
@@ -31,7 +31,7 @@ export function checkRange(doc: Doc, r: Range | undefined, what: string): void {
 export function checkEdits(doc: Doc, edits: readonly TextEdit[] | undefined, what: string): void {
   for (const e of edits ?? []) checkRange(doc, e.range, what);
   // As an editor would apply them: not overlapping, every position inside its line.
-  if (edits?.length) applyTextEdits(doc.text, edits);
+  if (edits?.length) applyTextEdits(doc.text, edits, doc.starts);
 }
 
 export function checkCompletion(doc: Doc, items: CompletionItem[]): void {

@@ -13,6 +13,7 @@ import { caseOf, MANIFEST_DIR, replayCommand, saveManifest, type Plan } from './
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'start'; index: number }
+  | { type: 'size'; chars: number }
   | { type: 'step'; step: string }
   | { type: 'fail'; index: number; kind: string; message: string }
   | { type: 'ok'; index: number; ms: number }
@@ -25,6 +26,12 @@ export interface PlanReport { plan: Plan; cases: number; times: number[]; slowes
 
 /** The hard bound per case, FUZZ_CASE_MS (default 10 s). */
 export const CASE_MS = Number(process.env.FUZZ_CASE_MS ?? 10_000);
+/**
+ * Past this many characters a case's bound grows in proportion: the service's work is linear in the text (a 1 MB line
+ * of 28,000 backends is parsed about ten times in a case, once per edit and per fresh copy), so a fixed bound would
+ * fail big cases for their size, not for a hang or a quadratic step (those take minutes at 1 MB).
+ */
+const CHARS_PER_BOUND = 512 * 1024;
 /** Starting a worker compiles the service through tsx: bounded apart, and generously. */
 const STARTUP_MS = Math.max(CASE_MS, 60_000);
 /** After this many cases over the bound a plan stops: the rest would likely time out too. */
@@ -91,6 +98,7 @@ export class FuzzPool {
       let current = fresh ? Number.NaN : plan.from; // NaN: starting up; negative: warming up
       let since = performance.now();
       let step = '';
+      let chars = 0;
       const here = (): number => (Number.isNaN(current) ? -1 : current);
       const finish = (s: Segment, drop: boolean): void => {
         clearInterval(timer);
@@ -106,7 +114,8 @@ export class FuzzPool {
       const onMessage = (m: FromWorker): void => {
         switch (m.type) {
           case 'ready': since = performance.now(); current = -1_000_000; return;
-          case 'start': current = m.index; since = performance.now(); step = 'making the case'; return;
+          case 'start': current = m.index; since = performance.now(); step = 'making the case'; chars = 0; return;
+          case 'size': chars = m.chars; return;
           case 'step': step = m.step; return;
           case 'fail': failures.push({ kind: m.kind, message: m.message }); return;
           case 'ok': times.push(m.ms); return;
@@ -117,11 +126,11 @@ export class FuzzPool {
       const onError = (e: Error): void => finish({ done: false, at: here(), reason: `the worker died: ${e.stack ?? e.message}`, times }, true);
       const onExit = (code: number): void => finish({ done: false, at: here(), reason: `the worker exited with code ${code}`, times }, true);
       const timer = setInterval(() => {
-        const bound = Number.isNaN(current) ? STARTUP_MS : this.caseMs;
+        const bound = Number.isNaN(current) ? STARTUP_MS : Math.round(this.caseMs * Math.max(1, chars / CHARS_PER_BOUND));
         const ms = performance.now() - since;
         if (ms > bound) {
           const what = Number.isNaN(current) ? 'starting the worker' : current < 0 ? 'warming up' : 'the case';
-          finish({ done: false, at: here(), reason: `over the bound: ${what} ran ${Math.round(ms)} ms (bound ${bound} ms, FUZZ_CASE_MS)${step ? `, stuck in ${step.slice(0, 200)}` : ''}`, times }, true);
+          finish({ done: false, at: here(), reason: `over the bound: ${what} ran ${Math.round(ms)} ms (bound ${bound} ms: FUZZ_CASE_MS per ${CHARS_PER_BOUND / 1024} KB)${step ? `, stuck in ${step.slice(0, 200)}` : ''}`, times }, true);
         }
       }, 100);
       worker.on('message', onMessage);

@@ -37,6 +37,7 @@ async function runPlan(plan: Plan): Promise<void> {
   for (let i = plan.from; i < plan.from + plan.count; i++) {
     post({ type: 'start', index: i });
     const c = caseOf(plan, i);
+    post({ type: 'size', chars: c.text.length + c.others.reduce((n, t) => n + t.length, 0) });
     try {
       const r = await runCase(ls, c, { lint: plan.lintEvery > 0 && i % plan.lintEvery === 0, tmp, onStep: (step) => post({ type: 'step', step }) });
       post({ type: 'ok', index: i, ms: r.ms });

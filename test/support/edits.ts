@@ -6,8 +6,7 @@ import { lineStarts, offsetAt } from './text';
  * overlapping edits are an error (a client would reject them). Positions must lie inside a line, before its
  * line break, so an edit that splits a CRLF or points past a line fails loudly instead of being clamped.
  */
-export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const starts = lineStarts(text);
+export function applyTextEdits(text: string, edits: readonly TextEdit[], starts = lineStarts(text)): string {
   const resolved = edits
     .map((e, order) => ({
       start: offsetAt(text, e.range.start, { strict: true, starts }),

@@ -1,5 +1,5 @@
 import { Document, parseDocument, YAMLParseError } from 'yaml';
-import { countLineBreaks, lineStartsOf, parserText } from './lineBreaks';
+import { countLineBreaks, eolOf, lineStartsOf, parserText } from './lineBreaks';
 import { nestingDepth } from './nesting';
 import { KUBECTL_YAML } from './yamlOptions';
 import { lastAtMost } from './search';
@@ -96,6 +96,9 @@ export class YamlPart {
     }
     return this.parsed;
   }
+
+  /** The part's own line break (its first; `\n` when it has none), for the lines an edit inserts; found once per text. */
+  get eol(): string { return this.memo('eol', () => eolOf(this.text)); }
 
   get isParsed(): boolean { return this.parsed !== undefined; }
 

@@ -1,6 +1,6 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Pair, YAMLMap, YAMLSeq } from 'yaml';
-import { eolOf, lineEndOf, lineStartOf, nextLineStart } from './lineBreaks';
+import { lineEndOf, lineStartOf, nextLineStart } from './lineBreaks';
 import type { Span, YamlPart } from './part';
 
 /**
@@ -9,7 +9,7 @@ import type { Span, YamlPart } from './part';
  */
 
 // Lines break at `\n`, `\r\n` and a lone `\r` (./lineBreaks.ts); a new line gets the part's own line break (eolOf).
-export { eolOf, lineEndOf, lineStartOf };
+export { lineEndOf, lineStartOf };
 
 type Ranged = { range?: [number, number, number] | null } | null | undefined;
 
@@ -67,7 +67,7 @@ export function insertPair(part: YamlPart, map: YAMLMap, key: string, value: str
   // `- name: a`: the keys sit after the dash, so the new line's indent is the dash's width in spaces.
   const indent = text.slice(lineStart, firstKey).replace(/[^\t]/g, ' ');
   const at = lineEndOf(text, contentEnd(text, anchorStart, anchorEnd));
-  return editAt(part, { start: at, end: at }, `${eolOf(text)}${indent}${key}: ${value}`);
+  return editAt(part, { start: at, end: at }, `${part.eol}${indent}${key}: ${value}`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, visit, type Alias, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Span } from './part';
 import type { Located } from '../model/split';
 
@@ -44,11 +44,35 @@ export interface Entry {
 /** An alias's anchored node; undefined for a missing anchor (a yaml-syntax error already). */
 export function deref(node: unknown, doc: Document | undefined): unknown {
   if (!isAlias(node) || !doc) return node;
-  try {
-    return node.resolve(doc);
-  } catch {
-    return undefined;
+  return aliasTargets(doc).get(node);
+}
+
+const TARGETS = new WeakMap<Document, Map<Alias, Node>>();
+
+/**
+ * Every alias of a document with its anchored node: the last node with that anchor before the alias, as
+ * `Alias.resolve` finds it (github.com/eemeli/yaml src/nodes/Alias.ts). One walk per document: `resolve` walks the
+ * whole document per alias, and 5,000 aliased backends made that quadratic.
+ */
+function aliasTargets(doc: Document): Map<Alias, Node> {
+  let targets = TARGETS.get(doc);
+  if (!targets) {
+    const found = new Map<Alias, Node>();
+    const anchors = new Map<string, Node>();
+    visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) {
+          const target = anchors.get(node.source);
+          if (target) found.set(node, target);
+        } else if (node.anchor) {
+          anchors.set(node.anchor, node);
+        }
+      },
+    });
+    TARGETS.set(doc, found);
+    targets = found;
   }
+  return targets;
 }
 
 function valueOf(pair: Pair<Node, Node | null> | undefined, doc: Document | undefined): unknown {

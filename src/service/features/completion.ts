@@ -4,7 +4,7 @@ import {
 import { splitDocumentOf } from '../model/adapters';
 import { API_VERSIONS, isSplitKind } from '../model/kinds';
 import { cursorAt, type Cursor } from '../document/cursor';
-import { eolOf, withEol } from '../document/lineBreaks';
+import { withEol } from '../document/lineBreaks';
 import { apiVersionOf, kindOf, schemaVersion } from '../model/documentKind';
 import type { FeatureContext } from './context';
 import { YamlPart } from '../document/part';
@@ -39,7 +39,7 @@ export function complete(ctx: FeatureContext, position: Position): CompletionIte
     for (const item of items) if (item.textEdit && 'range' in item.textEdit) item.textEdit.newText = ` ${item.textEdit.newText}`;
   }
   // Items that span lines (blocks to fill, snippets) are written with `\n`: insert the document's own line break.
-  const eol = eolOf(part.text);
+  const eol = part.eol;
   if (eol !== '\n') {
     for (const item of items) if (item.textEdit && 'range' in item.textEdit) item.textEdit.newText = withEol(item.textEdit.newText, eol);
   }

@@ -6,7 +6,7 @@ import type { YamlPart } from '../document/part';
 import { applyWeightAction } from '../model/weights';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { portProtocol, type ServicePort } from '../workspace/context';
-import { contentSpan, editAt, eolOf } from '../document/yamlEdits';
+import { contentSpan, editAt } from '../document/yamlEdits';
 import { mapAt, rootMap, stringMap } from '../document/yamlNodes';
 
 /**
@@ -91,6 +91,6 @@ export function convertEdit(part: YamlPart, doc: SplitDocument, index: Workspace
   if (typeof text !== 'string') return text;
   const span = contentSpan(part, part.doc.contents);
   if (!span) return { refused: 'the document has no content' };
-  const eol = eolOf(part.text);
+  const eol = part.eol;
   return editAt(part, span, eol === '\n' ? text : text.replace(/\n/g, eol));
 }

@@ -1,13 +1,15 @@
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
-import { action, apexPorts, intField, pointsAt, sameRange, splitDocumentAt, stringField, type Located } from './actionSupport';
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
+import { action, apexPorts, intField, pointsAt, splitDocumentAt, stringField, type Located } from './actionSupport';
 import { partFindings } from '../rules/diagnostics';
 import type { DiagnosticCode } from '../rules/codes';
 import { convertAction } from './refactors';
 import type { FeatureContext } from './context';
-import { type Split } from '../model/split';
+import type { Split, SplitDocument } from '../model/split';
+import type { Span, YamlPart } from '../document/part';
+import type { Finding } from '../rules/rule';
 import { serviceStubText } from './serviceStub';
 import { weightEdits } from './weightEdits';
-import { deleteSeqItem, editAt, eolOf, insertPair } from '../document/yamlEdits';
+import { deleteSeqItem, editAt, insertPair } from '../document/yamlEdits';
 import { endsWithLineBreak } from '../document/lineBreaks';
 import { pairOf } from '../document/yamlNodes';
 import { yaml11Difference } from '../rules/yaml11';
@@ -41,8 +43,40 @@ function quickFix(ctx: FeatureContext, d: Diagnostic, title: string, edits: Text
  * part's findings, cached with the part, by code and range. None (an empty record) when the text has moved on since.
  */
 function findingData(ctx: FeatureContext, at: Located, d: Diagnostic): Record<string, unknown> {
-  const f = partFindings(at.part, ctx.index).find((x) => x.code === d.code && sameRange(at.part.rangeOf(x.span), d.range));
+  const f = findingsByRange(ctx, at.part).get(rangeKey(String(d.code), d.range));
   return f?.data !== null && typeof f?.data === 'object' ? (f.data as Record<string, unknown>) : {};
+}
+
+const rangeKey = (code: string, r: Range): string => `${code} ${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+
+/**
+ * The part's findings by code and range, built once per index generation and place of the part in the file: a client
+ * asks for the actions of every diagnostic of a range at once, and a search per diagnostic made 7,800 of them take 30 s.
+ */
+function findingsByRange(ctx: FeatureContext, part: YamlPart): Map<string, Finding> {
+  const key = `${ctx.index.generation}@${part.startLine}`;
+  const cached = part.cache.get('findingsByRange') as { key: string; map: Map<string, Finding> } | undefined;
+  if (cached?.key === key) return cached.map;
+  const map = new Map<string, Finding>();
+  for (const f of partFindings(part, ctx.index)) {
+    const k = rangeKey(f.code, part.rangeOf(f.span));
+    if (!map.has(k)) map.set(k, f);
+  }
+  part.cache.set('findingsByRange', { key, map });
+  return map;
+}
+
+/** The splits of a document by where their apex and backend names start, to find the one a diagnostic points at. */
+function namesByStart(part: YamlPart, doc: SplitDocument): { apexes: Map<number, Split>; backends: Map<number, { split: Split; name: Span }> } {
+  return part.memo('namesByStart', () => {
+    const apexes = new Map<number, Split>();
+    const backends = new Map<number, { split: Split; name: Span }>();
+    for (const s of doc.splits) {
+      if (s.apex && !apexes.has(s.apex.name.span.start)) apexes.set(s.apex.name.span.start, s);
+      for (const b of s.backends) if (b.name && !backends.has(b.name.span.start)) backends.set(b.name.span.start, { split: s, name: b.name.span });
+    }
+    return { apexes, backends };
+  });
 }
 
 function splitOf(ctx: FeatureContext, at: Located, d: Diagnostic): Split | undefined {
@@ -96,8 +130,12 @@ function createService(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAct
   const ns = stringField(data, 'ns');
   if (!name || !ns) return [];
   const { part, doc } = at;
-  const asApex = doc.splits.find((s) => s.apex && pointsAt(part, d, s.apex.name.span));
-  const asBackend = doc.splits.find((s) => s.backends.some((b) => pointsAt(part, d, b.name?.span)));
+  const start = part.offsetAt(d.range.start);
+  const { apexes, backends } = namesByStart(part, doc);
+  const apexSplit = apexes.get(start);
+  const asApex = apexSplit?.apex && pointsAt(part, d, apexSplit.apex.name.span) ? apexSplit : undefined;
+  const backend = backends.get(start);
+  const asBackend = backend && pointsAt(part, d, backend.name) ? backend.split : undefined;
   if (!asApex && !asBackend) return [];
   let port = intField(data, 'port');
   if (asApex) {
@@ -109,7 +147,7 @@ function createService(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAct
   }
   // Name the namespace only where the split does (or the Service lives elsewhere): the stub lands beside it.
   const namespace = doc.namespace || ns !== doc.ns ? ns : undefined;
-  const eol = eolOf(part.text);
+  const eol = part.eol;
   const end = part.text.length;
   const lead = end === 0 || endsWithLineBreak(part.text) ? '' : eol;
   const text = lead + serviceStubText({ name, port: port ?? 80, ...(namespace !== undefined ? { namespace } : {}) }, eol);
