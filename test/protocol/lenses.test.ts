@@ -8,6 +8,8 @@ import { applyTextEdits } from '../support/edits';
 import { REPO_ROOT } from '../support/built';
 import { startBuiltServer, type LspClient } from '../support/lspClient';
 import { rangeOf } from '../support/text';
+import { hugeSplit } from '../support/hugeSplits';
+import { EAGER_LENS_BACKENDS } from '../../src/service/features/lenses';
 
 /** Code lenses and the weight command over stdio against the built server (dist/server.js; the test never builds). */
 
@@ -127,14 +129,14 @@ describe('code lenses over stdio', () => {
     assert.equal(client.appliedEdits.length, edits, 'no workspace/applyEdit for a stale command');
   });
 
-  test('weight lenses come unresolved; a lens resolved after an edit is a harmless label; bad lens data is invalid params', async () => {
-    const doc = new Doc(EMOJIVOTO);
+  test(`a split of more than ${EAGER_LENS_BACKENDS} backends: weight lenses come unresolved; a lens resolved after an edit is a harmless label; bad lens data is invalid params`, async () => {
+    const doc = new Doc(hugeSplit('TrafficSplit', EAGER_LENS_BACKENDS + 1));
     await doc.open();
     const first = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: doc.uri } });
     const promote = first.find((l) => !l.command && JSON.stringify(l.data).includes('"promote"'));
     assert.ok(promote, 'the Promote lens comes without its command');
-    assert.equal((await client.request<CodeLens>('codeLens/resolve', promote)).command?.title, 'Promote web-svc-2');
-    await doc.change([{ range: rangeOf(doc.text, '# the canary'), newText: '# the new version' }]);
+    assert.equal((await client.request<CodeLens>('codeLens/resolve', promote)).command?.title, `Promote backend-${EAGER_LENS_BACKENDS}`);
+    await doc.change([{ range: rangeOf(doc.text, 'name: huge'), newText: 'name: huger' }]);
     assert.deepEqual((await client.request<CodeLens>('codeLens/resolve', promote)).command, { title: '—', command: '' });
     await assert.rejects(client.request('codeLens/resolve', { range: promote.range, data: { uri: doc.uri } }), /Invalid params/);
   });

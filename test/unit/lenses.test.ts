@@ -9,6 +9,8 @@ import { LanguageService } from '../../src/service/languageService';
 import { STALE_MESSAGE, weightCommandArgs } from '../../src/service/features/weightCommand';
 import { weightsRefusal } from '../../src/service/features/weightEdits';
 import { applyTextEdits } from '../support/edits';
+import { hugeSplit } from '../support/hugeSplits';
+import { EAGER_LENS_BACKENDS } from '../../src/service/features/lenses';
 import { rangeOf } from '../support/text';
 
 const URI = 'file:///work/canary.yaml';
@@ -124,21 +126,25 @@ describe('code lenses: the emojivoto split', () => {
     assert.deepEqual(lens(ls, '−10%', 1).args!.action, { type: 'shift', target: 1, points: -10 });
   });
 
-  test('weight lenses come without a command, with data naming the split and the action; labels come with their title', () => {
-    const first = service(EMOJIVOTO, {}, 7).codeLenses(URI);
-    assert.deepEqual(first.filter((l) => l.command).map((l) => l.command!.title), ['web-svc 50% · web-svc-2 50%', '50%', '50%']);
+  test(`up to ${EAGER_LENS_BACKENDS} backends every lens comes with its command (no blinking on refresh); above, weight lenses come with data naming the split and the action`, () => {
+    const small = service(EMOJIVOTO, {}, 7).codeLenses(URI);
+    assert.ok(small.every((l) => l.command && l.data === undefined), JSON.stringify(small));
+    assert.deepEqual(small.filter((l) => l.command!.command === WEIGHTS_COMMAND).map((l) => (l.command!.arguments![0] as WeightCommandArgs).action), [
+      { type: 'shift', target: 1, points: 10 }, { type: 'shift', target: 1, points: -10 }, { type: 'promote', target: 1 }, { type: 'rollback', target: 1 },
+      { type: 'shift', target: 0, points: 10 }, { type: 'shift', target: 0, points: -10 }, { type: 'shift', target: 1, points: 10 }, { type: 'shift', target: 1, points: -10 },
+    ]);
+
+    const n = EAGER_LENS_BACKENDS + 1;
+    const first = service(hugeSplit('TrafficSplit', n), {}, 7).codeLenses(URI);
+    const labels = first.filter((l) => l.command).map((l) => l.command!.title);
+    assert.equal(labels.length, 1 + n, `the shares, then one share per backend: ${JSON.stringify(labels)}`);
     const data = first.filter((l) => !l.command).map((l) => ({ ...(l.data as WeightLensData), fingerprint: undefined }));
     const ref = { uri: URI, version: 7, part: 0, split: 0, fingerprint: undefined };
-    assert.deepEqual(data, [
-      { ...ref, place: 'split', action: { type: 'shift', target: 1, points: 10 } },
-      { ...ref, place: 'split', action: { type: 'shift', target: 1, points: -10 } },
-      { ...ref, place: 'split', action: { type: 'promote', target: 1 } },
-      { ...ref, place: 'split', action: { type: 'rollback', target: 1 } },
-      { ...ref, place: 'backend', action: { type: 'shift', target: 0, points: 10 } },
-      { ...ref, place: 'backend', action: { type: 'shift', target: 0, points: -10 } },
-      { ...ref, place: 'backend', action: { type: 'shift', target: 1, points: 10 } },
-      { ...ref, place: 'backend', action: { type: 'shift', target: 1, points: -10 } },
+    assert.deepEqual(data.slice(0, 2), [
+      { ...ref, place: 'split', action: { type: 'shift', target: n - 1, points: 10 } },
+      { ...ref, place: 'split', action: { type: 'shift', target: n - 1, points: -10 } },
     ]);
+    assert.deepEqual(data.filter((d) => d.place === 'backend').length, 2 * n);
   });
 
   test('the step comes from the settings', () => {

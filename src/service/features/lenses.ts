@@ -20,6 +20,13 @@ export { splitAt, weightsEdit } from './weightCommand';
  */
 export const MAX_BACKEND_LENSES = 100;
 
+/**
+ * Up to this many backends (Gateway API's limit per rule), weight lenses come with their command: VS Code draws a
+ * lens only once it has a command, so lazily resolved actions blink out and back each time lenses are asked for
+ * again (every refresh of live numbers), and a click right after opening finds nothing. Bigger splits resolve lazily.
+ */
+export const EAGER_LENS_BACKENDS = 16;
+
 /** The title a lens resolved for a document that has changed since gets: its command would be refused anyway. */
 export const STALE_LENS_TITLE = '—';
 
@@ -30,9 +37,9 @@ export const STALE_LENS_TITLE = '—';
  * weights must not be edited gets one lens saying why.
  *
  * Labels (shares, live numbers) come with their title, O(1) each (a split's shares name the first few backends).
- * Weight actions come without a command: `data` (WeightLensData) names the split and the action, and
- * `resolveCodeLens` computes the title, the tooltip (the shares after the action, O(n)) and the arguments when the
- * editor shows the lens, so the response is linear in the split's size.
+ * Weight actions of a split of more than EAGER_LENS_BACKENDS come without a command: `data` (WeightLensData) names
+ * the split and the action, and `resolveCodeLens` computes the title, the tooltip (the shares after the action, O(n))
+ * and the arguments when the editor shows the lens, so the response is linear in the split's size.
  */
 export function codeLenses(ctx: FeatureContext): CodeLens[] {
   return splitsOf(ctx).flatMap((at) => splitLenses(ctx, at));
@@ -54,11 +61,11 @@ function splitLenses(ctx: FeatureContext, at: SplitAt): CodeLens[] {
   const step = ctx.settings.lensStep;
   const canary = n - 1;
   const ref = splitRef(ctx, at);
-  // Offered only when it changes the weights; the command itself is computed on resolve.
+  // Offered only when it changes the weights; for a big split, the command itself is computed on resolve.
   const act = (r: Range, place: WeightLensData['place'], action: WeightCommandAction, named = false): CodeLens[] => {
     if (!afterAction(units, action)) return [];
     const data: WeightLensData = { ...ref, action, place, ...(named ? { named } : {}) };
-    return [{ range: r, data }];
+    return [n <= EAGER_LENS_BACKENDS ? { range: r, command: weightCommand(at, data) } : { range: r, data }];
   };
   const live = ctx.live.of(at.doc, split);
   const out = [
