@@ -237,3 +237,49 @@ describe('merge keys (`<<`) in backendRefs', () => {
     assert.deepEqual(split.backends.map((b) => [b.name?.value, b.weight.units]), [['web-svc', 500], ['web-svc-2', 500]]);
   });
 });
+
+describe('context documents read as kubectl reads them', () => {
+  // web-svc-2's ports come through a merge key and its selector through an alias (anchors live within one document).
+  const services = `apiVersion: v1
+kind: Service
+metadata: {name: web-svc, namespace: emojivoto}
+spec:
+  selector: {app: web-svc}
+  ports: [{name: http, port: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web-svc-2
+  namespace: emojivoto
+  labels: &sel {app: web-svc}
+spec:
+  selector: *sel
+  <<: {ports: [{name: http, port: 8080}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: emojivoto}
+spec:
+  template:
+    metadata:
+      labels: {app: web-svc}
+`;
+  const route = (port: number): string => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: emojivoto}
+spec:
+  parentRefs: [{name: web-svc, kind: Service, group: core, port: 8080}]
+  rules:
+    - backendRefs:
+        - {name: web-svc, port: 8080, weight: 90}
+        - {name: web-svc-2, port: ${port}, weight: 10}
+`;
+  it('a port and a selector inherited through `<<` and an alias count', () => {
+    const codes = (port: number): string[] => serviceWith({ 'file:///svc.yaml': services, [URI]: route(port) }).diagnostics(URI).map((d) => `${String(d.code)} ${d.message as string}`);
+    assert.deepEqual(codes(8080).filter((c) => /port-mismatch|backend-without-workload|service-not-found/.test(c)), []);
+    const off = codes(9090).filter((c) => c.startsWith('port-mismatch'));
+    assert.equal(off.length, 1, off.join('\n'));
+    assert.match(off[0]!, /8080/);
+  });
+});

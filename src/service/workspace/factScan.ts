@@ -1,6 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import { breakLengthAt, lineEndOf } from '../document/lineBreaks';
 import type { Span } from '../document/part';
+import { deref, entriesOf } from '../document/yamlNodes';
 
 /**
  * The scalar values at the few paths the index needs from a context document (names, labels, selectors,
@@ -30,16 +31,20 @@ function leadsTo(wanted: Wanted, path: string): boolean {
 
 export function scanParsed(doc: Document.Parsed, wanted: Wanted): Scanned {
   const out: Scanned = new Map();
-  const walk = (node: unknown, path: string): void => {
+  // Aliases are followed and merge keys applied as kubectl reads them (entriesOf): a Service's ports may come from
+  // `<<: *ports`. A budget of nodes keeps an alias bomb under a wanted path from expanding.
+  let budget = MAX_WALKED_NODES;
+  const walk = (at: unknown, path: string): void => {
+    if (--budget < 0) return;
+    const node = deref(at, doc);
     if (isMap(node)) {
-      for (const item of node.items) {
-        if (!isPair(item) || !isScalar(item.key)) continue;
-        const p = path === '' ? String(item.key.value) : `${path}/${String(item.key.value)}`;
-        if (leadsTo(wanted, p)) walk(item.value, p);
+      for (const [key, entry] of entriesOf(node, doc)) {
+        const p = path === '' ? key : `${path}/${key}`;
+        if (leadsTo(wanted, p)) walk(entry.pair.value, p);
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => { if (leadsTo(wanted, `${path}/#${i}`)) walk(item, `${path}/#${i}`); });
-    } else if (isScalar(node) && wants(wanted, path) && node.value !== null && typeof node.value !== 'object' && node.range) {
+    } else if (isScalar(node) && wants(wanted, path) && node.value !== null && typeof node.value !== 'object' && typeof node.value !== 'symbol' && node.range) {
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar's value: string, number, boolean or bigint
       out.set(path, { value: String(node.value), span: { start: node.range[0], end: node.range[1] } });
     }
@@ -47,6 +52,9 @@ export function scanParsed(doc: Document.Parsed, wanted: Wanted): Scanned {
   walk(doc.contents, '');
   return out;
 }
+
+/** Nodes scanParsed visits at most in one document: the wanted paths of a real manifest reach a few hundred. */
+const MAX_WALKED_NODES = 100_000;
 
 interface Frame { indent: number; path: string; seq: number; item: boolean }
 
