@@ -115,34 +115,16 @@ export function generateBenchManifest(n: number, seed = 1, mix: ManifestMix = 'd
   // Faults go to split documents only: one split per app, so this share of the splits gives ~1% of all documents.
   const faultProbability = apps > 0 ? Math.min(1, (FAULTY_SHARE * n) / apps) : 0;
 
-  const out: string[] = [];
-  let line = 0; // zero-based line where the next document starts
-  let documentIndex = 0;
-  const kinds: Record<string, number> = {};
+  const w = documentWriter();
+  const { out, kinds, push } = w;
   const faulty: FaultyDocument[] = [];
   const middleApp = Math.floor(apps / 2);
   let weightEdit: WeightEdit | undefined;
   let httpRouteWeightEdit: WeightEdit | undefined;
   let completion: ManifestPosition | undefined;
 
-  /** Appends one document (lines without trailing newline) and returns its first line. */
-  const push = (kind: string, docLines: string[]): number => {
-    if (documentIndex > 0) {
-      out.push('---');
-      line += 1;
-    }
-    const first = line;
-    for (const l of docLines) out.push(l);
-    line += docLines.length;
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
-    documentIndex += 1;
-    return first;
-  };
-
   for (let a = 0; a < apps; a++) {
-    const nsIndex = Math.floor(a / APPS_PER_NAMESPACE);
-    const namespace = `${TEAMS[nsIndex % TEAMS.length]}-${nsIndex}`;
-    const app = `${pick(WORDS)}-${a}`;
+    const { namespace, app } = appNames(a, pick);
     const stable = `${app}-stable`;
     const canary = `${app}-canary`;
     const port = pick([80, 8080, 8000, 9090]);
@@ -162,8 +144,8 @@ export function generateBenchManifest(n: number, seed = 1, mix: ManifestMix = 'd
     const stableWeight = 1000 - canaryWeight;
     const fault: SplitFault | undefined = rnd() < faultProbability ? pick(FAULTS) : undefined;
     const useHttpRoute = rnd() < 0.4;
-    const docIndex = documentIndex;
-    const docLine = line + (documentIndex > 0 ? 1 : 0);
+    const docIndex = w.documents;
+    const docLine = w.line + (w.documents > 0 ? 1 : 0);
 
     if (useHttpRoute) {
       const actualFault = fault === 'missing-backends' ? 'missing-port' : fault;
@@ -185,14 +167,14 @@ export function generateBenchManifest(n: number, seed = 1, mix: ManifestMix = 'd
     }
   }
   // Fill up to n with plain Services.
-  for (let i = 0; documentIndex < n; i++) {
+  for (let i = 0; w.documents < n; i++) {
     push('Service', service('leftovers', `extra-${i}`, { app: `extra-${i}` }, 80, 8080, rnd() < 0.5));
   }
 
   const text = out.join('\n') + (out.length > 0 ? '\n' : '');
   return {
     text,
-    documents: documentIndex,
+    documents: w.documents,
     bytes: Buffer.byteLength(text, 'utf8'),
     lines: out.length,
     kinds,
@@ -223,32 +205,52 @@ export function oneLineSplit(bytes: number): { text: string; backends: number } 
 
 const DIAGNOSTIC_DOCS_PER_APP = 10;
 
+/** App `a`'s namespace (APPS_PER_NAMESPACE apps each) and name. */
+function appNames(a: number, pick: <T>(items: readonly T[]) => T): { namespace: string; app: string } {
+  const nsIndex = Math.floor(a / APPS_PER_NAMESPACE);
+  return { namespace: `${TEAMS[nsIndex % TEAMS.length]}-${nsIndex}`, app: `${pick(WORDS)}-${a}` };
+}
+
+/** The lines of a multi-document manifest being written, and where the next document starts. */
+interface DocumentWriter {
+  out: string[];
+  /** Zero-based line where the next document starts (its `---` included). */
+  line: number;
+  documents: number;
+  kinds: Record<string, number>;
+  /** Appends one document (lines without trailing newline) and returns its first line. */
+  push: (kind: string, docLines: string[]) => number;
+}
+
+function documentWriter(): DocumentWriter {
+  const w: DocumentWriter = {
+    out: [], line: 0, documents: 0, kinds: {},
+    push: (kind, docLines) => {
+      if (w.documents > 0) { w.out.push('---'); w.line += 1; }
+      const first = w.line;
+      for (const l of docLines) w.out.push(l);
+      w.line += docLines.length;
+      w.kinds[kind] = (w.kinds[kind] ?? 0) + 1;
+      w.documents += 1;
+      return first;
+    },
+  };
+  return w;
+}
+
 /** The `diagnostics` mix: 10 documents an app, 12 warnings and 3 TrafficSplits an app (see the header). */
 function diagnosticsManifest(n: number, seed: number): BenchManifest {
   const rnd = mulberry32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
   const apps = Math.floor(n / DIAGNOSTIC_DOCS_PER_APP);
   const middleApp = Math.floor(apps / 2);
-  const out: string[] = [];
-  const kinds: Record<string, number> = {};
-  let line = 0;
-  let documentIndex = 0;
+  const w = documentWriter();
+  const { out, kinds, push } = w;
   let weightEdit: WeightEdit | undefined;
   let httpRouteWeightEdit: WeightEdit | undefined;
   let completion: ManifestPosition | undefined;
-  const push = (kind: string, docLines: string[]): number => {
-    if (documentIndex > 0) { out.push('---'); line += 1; }
-    const first = line;
-    out.push(...docLines);
-    line += docLines.length;
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
-    documentIndex += 1;
-    return first;
-  };
   for (let a = 0; a < apps; a++) {
-    const nsIndex = Math.floor(a / APPS_PER_NAMESPACE);
-    const namespace = `${TEAMS[nsIndex % TEAMS.length]}-${nsIndex}`;
-    const app = `${pick(WORDS)}-${a}`;
+    const { namespace, app } = appNames(a, pick);
     const [stable, canary, preview] = [`${app}-stable`, `${app}-canary`, `${app}-preview`];
     const port = pick([80, 8080, 8000, 9090]);
     const targetPort = pick([8080, 8081, 3000, 5000]);
@@ -257,7 +259,7 @@ function diagnosticsManifest(n: number, seed: number): BenchManifest {
     push('Service', service(namespace, canary, { app, track: 'canary' }, port, targetPort, false));
     push('Deployment', deployment(namespace, stable, app, 'stable', `v1.${a % 20}.0`, targetPort, rnd));
     for (let i = 0; i < 3; i++) {
-      const docIndex = documentIndex;
+      const docIndex = w.documents;
       const first = push('TrafficSplit', [
         'apiVersion: split.smi-spec.io/v1alpha2', 'kind: TrafficSplit', 'metadata:', `  name: ${app}-split-${i}`, `  namespace: ${namespace}`,
         'spec:', `  service: ${app}`, '  backends:',
@@ -270,7 +272,7 @@ function diagnosticsManifest(n: number, seed: number): BenchManifest {
       }
     }
     for (let i = 0; i < 3; i++) {
-      const docIndex = documentIndex;
+      const docIndex = w.documents;
       const first = push('HTTPRoute', [
         'apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata:', `  name: ${app}-route-${i}`, `  namespace: ${namespace}`,
         'spec:', '  parentRefs:', `    - name: ${app}`, '      kind: Service', '      group: core', `      port: ${port}`,
@@ -284,9 +286,9 @@ function diagnosticsManifest(n: number, seed: number): BenchManifest {
       }
     }
   }
-  for (let i = 0; documentIndex < n; i++) push('Service', service('leftovers', `extra-${i}`, { app: `extra-${i}` }, 80, 8080, false));
+  for (let i = 0; w.documents < n; i++) push('Service', service('leftovers', `extra-${i}`, { app: `extra-${i}` }, 80, 8080, false));
   const text = out.join('\n') + (out.length > 0 ? '\n' : '');
-  return { text, documents: documentIndex, bytes: Buffer.byteLength(text, 'utf8'), lines: out.length, kinds, faulty: [], weightEdit, httpRouteWeightEdit, completion };
+  return { text, documents: w.documents, bytes: Buffer.byteLength(text, 'utf8'), lines: out.length, kinds, faulty: [], weightEdit, httpRouteWeightEdit, completion };
 }
 
 const FAULTS: readonly SplitFault[] = ['negative-weight', 'unknown-spec-field', 'missing-backends', 'unknown-backend-service', 'missing-port'];

@@ -18,6 +18,7 @@ import { parseManifest } from '../../src/cluster/apply';
 import { findInText } from '../../src/extension/panel/manifest';
 import { applyTextEdits } from '../support/edits';
 import { lineStarts, linesOf, offsetAt, positionAt, rangeInside } from '../support/text';
+import { Rng } from '../fuzz/rng';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples', 'emojivoto');
 const NAMES = readdirSync(EXAMPLES).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -242,26 +243,6 @@ describe('other readers of YAML text take a lone CR as a line break', () => {
 });
 
 // ---- the property test ----------------------------------------------------------------------------------------
-
-/** mulberry32: a small seeded generator (https://github.com/bryc/code/blob/master/jshash/PRNGs.md). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Rng {
-  private readonly next: () => number;
-  constructor(seed: number) { this.next = mulberry32(seed); }
-  int(n: number): number { return Math.floor(this.next() * n); }
-  chance(p: number): boolean { return this.next() < p; }
-  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]!; }
-}
 
 const EXAMPLE_LINES = [...new Set(Object.values(LF_TEXTS).flatMap((t) => linesOf(t)))];
 const UNICODE = ['😀', '🦀', '\ud83d', '\ufeff', '\u2028', '\u2029', '\t', 'é', '中', '\u00a0', ' ', '#', ':', '- ', '"', '[', '{'];
