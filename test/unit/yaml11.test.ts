@@ -283,3 +283,20 @@ spec:
     assert.match(off[0]!, /8080/);
   });
 });
+
+describe('aliases kubectl refuses', () => {
+  // A billion-laughs document: each level nine aliases of the one before, 9^levels nodes once expanded.
+  const laughs = (levels: number): string => {
+    let text = 'apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: x}\nspec:\n  service: web\n  backends:\n    - service: a\n      weight: 1\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    for (let i = 1; i < levels; i++) text += `  l${i}: &l${i} [${Array.from({ length: 9 }, () => `*l${i - 1}`).join(', ')}]\n`;
+    return text;
+  };
+  it('an alias bomb is one yaml-syntax error at the first line, saying kubectl refuses it; a few aliases are read', () => {
+    const bomb = serviceWith({ [URI]: laughs(7) }).diagnostics(URI).filter((d) => d.code === 'yaml-syntax');
+    assert.deepEqual(bomb.map((d) => [d.range.start.line, d.range.start.character]), [[0, 0]]);
+    assert.match(bomb[0]!.message as string, /excessive aliasing/);
+    const few = serviceWith({ [URI]: laughs(3) }).diagnostics(URI);
+    assert.deepEqual(few.filter((d) => d.code === 'yaml-syntax'), []);
+    assert.ok(few.some((d) => d.code === 'schema'), 'a small expansion is validated (l0.. are unknown fields)');
+  });
+});

@@ -150,12 +150,36 @@ export function entrySpan(entry: Entry | undefined): Span | undefined {
  * entriesOf reads them, keys as strings. Undefined for an alias to a missing anchor, and past `maxNodes` (an alias
  * bomb; go-yaml v2 refuses "excessive aliasing" too, decode.go allowedAliasRatio).
  */
-export function kubectlJS(doc: Document, maxNodes = 100_000): unknown {
-  let budget = maxNodes;
+export function kubectlJS(doc: Document): unknown {
+  const read = kubectlRead(doc);
+  return 'value' in read ? read.value : undefined;
+}
+
+/** Nodes a document may expand to through its aliases (kubectl's go-yaml refuses a document far smaller). */
+export const MAX_EXPANDED_NODES = 100_000;
+
+const READS = new WeakMap<Document, { value: unknown } | { error: string }>();
+
+/** kubectlJS, or why kubectl would refuse the document; computed once per document. */
+export function kubectlRead(doc: Document): { value: unknown } | { error: string } {
+  let read = READS.get(doc);
+  if (!read) {
+    read = convertAsKubectl(doc);
+    READS.set(doc, read);
+  }
+  return read;
+}
+
+class KubectlReadError extends Error {}
+
+function convertAsKubectl(doc: Document): { value: unknown } | { error: string } {
+  let budget = MAX_EXPANDED_NODES;
   const convert = (node: unknown, depth: number): unknown => {
-    if (--budget < 0 || depth > 512) throw new RangeError('document too large to convert');
+    if (--budget < 0 || depth > 512) {
+      throw new KubectlReadError(`its aliases expand to more than ${MAX_EXPANDED_NODES.toLocaleString('en')} nodes: kubectl refuses it ("document contains excessive aliasing", go-yaml v2 decode.go)`);
+    }
     const n = deref(node, doc);
-    if (n === undefined) throw new ReferenceError('alias to a missing anchor');
+    if (n === undefined) throw new KubectlReadError('an alias names an anchor not defined before it');
     if (isScalar(n)) return typeof n.value === 'symbol' ? '<<' : n.value;
     if (isSeq(n)) return n.items.map((i) => convert(i, depth + 1));
     if (isMap(n)) {
@@ -168,9 +192,10 @@ export function kubectlJS(doc: Document, maxNodes = 100_000): unknown {
     return null;
   };
   try {
-    return convert(doc.contents, 0);
-  } catch {
-    return undefined;
+    return { value: convert(doc.contents, 0) };
+  } catch (e) {
+    if (e instanceof KubectlReadError) return { error: e.message };
+    throw e;
   }
 }
 

@@ -6,6 +6,8 @@ import type { Span, YamlPart } from '../document/part';
 import { RULES, type Finding } from './';
 import { validateAgainstSchema } from '../model/schemas/validate';
 import { certainlyWellFormed } from '../document/wellFormed';
+import { kubectlRead } from '../document/yamlNodes';
+import { lineEndOf } from '../document/lineBreaks';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 
 const MAX_SYNTAX_ERRORS = 20;
@@ -19,6 +21,8 @@ export function documentFindings(part: YamlPart, index: WorkspaceIndex): Finding
     const doc = splitDocumentOf(part);
     if (!doc) return [];
     const findings: Finding[] = [];
+    const read = kubectlRead(part.doc);
+    if ('error' in read) findings.push({ code: 'yaml-syntax', span: firstLine(part), message: `kubectl cannot read this document: ${read.error}` });
     if (doc.api) {
       for (const p of validateAgainstSchema(part.doc, doc.api.apiVersion, doc.kind)) {
         findings.push({ code: 'schema', span: { start: p.start, end: p.end }, message: p.message, data: { path: p.path } });
@@ -27,6 +31,11 @@ export function documentFindings(part: YamlPart, index: WorkspaceIndex): Finding
     for (const rule of RULES) if (rule.scope === 'document') findings.push(...rule.check({ doc, part, index }));
     return findings;
   });
+}
+
+/** The document's first line (at least one character): where an error about the whole document goes. */
+function firstLine(part: YamlPart): Span {
+  return { start: 0, end: Math.max(1, lineEndOf(part.text, 0)) };
 }
 
 /** The parser's errors as `yaml-syntax` findings. */

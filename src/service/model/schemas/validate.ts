@@ -39,7 +39,7 @@ export function validateAgainstSchema(doc: Document.Parsed, apiVersion: string, 
   if (!validate || doc.errors.length > 0 || doc.contents === null) return [];
   // The object as kubectl sends it: merge keys applied the way go-yaml v2 applies them (src/service/document/yamlNodes.ts).
   const data = kubectlJS(doc);
-  if (data === undefined) return []; // bad or excessive aliases: nothing sensible to validate
+  if (data === undefined) return []; // bad or excessive aliases: yaml-syntax says so (rules/diagnostics.ts)
   if (validate(data)) return [];
 
   const errors = relevant(validate.errors ?? []);
