@@ -300,3 +300,11 @@ describe('aliases kubectl refuses', () => {
     assert.ok(few.some((d) => d.code === 'schema'), 'a small expansion is validated (l0.. are unknown fields)');
   });
 });
+
+describe('a context document whose alias holds itself', () => {
+  it('is indexed without recursing forever (the walk is bounded in depth)', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: web-svc, namespace: emojivoto}\nspec:\n  selector: {app: web}\n  ports: &p [{port: 80, x: *p}]\n';
+    const ls = serviceWith({ 'file:///svc.yaml': svc });
+    assert.deepEqual(ls.index.services('emojivoto', 'web-svc').map((s) => s.ports.map((p) => p.port)), [[80]]);
+  });
+});

@@ -32,18 +32,19 @@ function leadsTo(wanted: Wanted, path: string): boolean {
 export function scanParsed(doc: Document.Parsed, wanted: Wanted): Scanned {
   const out: Scanned = new Map();
   // Aliases are followed and merge keys applied as kubectl reads them (entriesOf): a Service's ports may come from
-  // `<<: *ports`. A budget of nodes keeps an alias bomb under a wanted path from expanding.
+  // `<<: *ports`. A budget of nodes keeps an alias bomb under a wanted path from expanding, and a bound on the depth
+  // an alias that holds itself (`&a [*a]`) from recursing forever.
   let budget = MAX_WALKED_NODES;
-  const walk = (at: unknown, path: string): void => {
-    if (--budget < 0) return;
+  const walk = (at: unknown, path: string, depth = 0): void => {
+    if (--budget < 0 || depth > MAX_WALK_DEPTH) return;
     const node = deref(at, doc);
     if (isMap(node)) {
       for (const [key, entry] of entriesOf(node, doc)) {
         const p = path === '' ? key : `${path}/${key}`;
-        if (leadsTo(wanted, p)) walk(entry.pair.value, p);
+        if (leadsTo(wanted, p)) walk(entry.pair.value, p, depth + 1);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => { if (leadsTo(wanted, `${path}/#${i}`)) walk(item, `${path}/#${i}`); });
+      node.items.forEach((item, i) => { if (leadsTo(wanted, `${path}/#${i}`)) walk(item, `${path}/#${i}`, depth + 1); });
     } else if (isScalar(node) && wants(wanted, path) && node.value !== null && typeof node.value !== 'object' && typeof node.value !== 'symbol' && node.range) {
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar's value: string, number, boolean or bigint
       out.set(path, { value: String(node.value), span: { start: node.range[0], end: node.range[1] } });
@@ -55,6 +56,8 @@ export function scanParsed(doc: Document.Parsed, wanted: Wanted): Scanned {
 
 /** Nodes scanParsed visits at most in one document: the wanted paths of a real manifest reach a few hundred. */
 const MAX_WALKED_NODES = 100_000;
+/** Levels scanParsed descends at most: the deepest wanted path (a pod template's labels) is six. */
+const MAX_WALK_DEPTH = 32;
 
 interface Frame { indent: number; path: string; seq: number; item: boolean }
 
