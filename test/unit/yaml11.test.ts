@@ -308,3 +308,11 @@ describe('a context document whose alias holds itself', () => {
     assert.deepEqual(ls.index.services('emojivoto', 'web-svc').map((s) => s.ports.map((p) => p.port)), [[80]]);
   });
 });
+
+describe('a merge key whose value is not a map', () => {
+  it('in a rule match does not throw (the yaml package toJSON would): the route is still analysed', () => {
+    const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: web, namespace: emojivoto}\nspec:\n  parentRefs: [{name: web-apex, kind: Service, group: core, port: 80}]\n  rules:\n    - matches:\n        - <<: 5\n          path: {type: PathPrefix, value: /api}\n      backendRefs:\n        - {name: web-svc, port: 80, weight: -1}\n';
+    const codes = serviceWith({ [URI]: route }).diagnostics(URI).map((d) => d.code);
+    assert.ok(codes.includes('weight-invalid'), codes.join(', '));
+  });
+});

@@ -172,7 +172,17 @@ export function kubectlRead(doc: Document): { value: unknown } | { error: string
 
 class KubectlReadError extends Error {}
 
-function convertAsKubectl(doc: Document): { value: unknown } | { error: string } {
+/**
+ * One node as kubectl's JSON has it (see kubectlJS); undefined where kubectl would refuse it. The `yaml` package's own
+ * `toJSON()` throws on a `<<` whose value is not a map (with `merge: true`), so nodes are never converted with it.
+ */
+export function kubectlNodeJS(node: unknown, doc: Document | undefined): unknown {
+  if (node === undefined || node === null) return node;
+  const read = convertAsKubectl(doc, node);
+  return 'value' in read ? read.value : undefined;
+}
+
+function convertAsKubectl(doc: Document | undefined, root: unknown = doc?.contents): { value: unknown } | { error: string } {
   let budget = MAX_EXPANDED_NODES;
   const convert = (node: unknown, depth: number): unknown => {
     if (--budget < 0 || depth > 512) {
@@ -192,7 +202,7 @@ function convertAsKubectl(doc: Document): { value: unknown } | { error: string }
     return null;
   };
   try {
-    return { value: convert(doc.contents, 0) };
+    return { value: convert(root, 0) };
   } catch (e) {
     if (e instanceof KubectlReadError) return { error: e.message };
     throw e;

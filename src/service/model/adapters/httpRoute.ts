@@ -2,7 +2,7 @@ import { isMap, type Document, type YAMLMap } from 'yaml';
 import type { Adapter, ApiVersionInfo } from '../kinds';
 import type { Span } from '../../document/part';
 import { normalGroup, type Apex, type Located, type Backend, type NameRef, type ParentRef, type Split, type SplitDocument } from '../split';
-import { deref, isAlias, keySpan, mapAt, numberAt, pairOf, seqAt, spanOf, stringAt } from '../../document/yamlNodes';
+import { deref, isAlias, keySpan, kubectlNodeJS, mapAt, numberAt, pairOf, seqAt, spanOf, stringAt } from '../../document/yamlNodes';
 import type { DocumentHeader } from './header';
 import { readWeightOf } from './weight';
 import { filterTypes, ruleExtras } from './ruleExtras';
@@ -49,7 +49,7 @@ function adaptRoute(doc: Document.Parsed, header: DocumentHeader, canon: MatchCa
       span: keySpan(rule, 'backendRefs', doc) ?? firstKeySpan(rule) ?? span,
       region: span,
       ...(backendsSeq ? { backendsNode: backendsSeq } : {}),
-      matchKey: canonicalMatches(pairOf(rule, 'matches', doc)?.value?.toJSON(), canon),
+      matchKey: canonicalMatches(kubectlNodeJS(pairOf(rule, 'matches', doc)?.value, doc), canon),
       ...ruleExtras(rule, doc),
       ...(keySpan(rule, 'matches', doc) ? { matches: keySpan(rule, 'matches', doc)! } : {}),
     });

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Document, type YAMLMap } from 'yaml';
-import { deref, pairOf, seqAt, stringAt } from '../../document/yamlNodes';
+import { deref, kubectlNodeJS, pairOf, seqAt, stringAt } from '../../document/yamlNodes';
 import type { Located, Split } from '../split';
 
 /** What rules read from a route rule beyond its backends: its matches as plain data, its filters' types. */
@@ -7,7 +7,7 @@ export function ruleExtras(rule: YAMLMap, doc?: Document): Pick<Split, 'matchLis
   const matches = deref(pairOf(rule, 'matches', doc)?.value, doc);
   // Absent or null: the catch-all. Anything but a list (a schema error) is a match nothing can be decided about.
   const empty = matches === undefined || matches === null || (isScalar(matches) && matches.value === null);
-  const list: unknown = isSeq(matches) ? matches.toJSON() : empty ? undefined : [null];
+  const list: unknown = isSeq(matches) ? kubectlNodeJS(matches, doc) : empty ? undefined : [null];
   return { ...(Array.isArray(list) ? { matchList: list as unknown[] } : {}), ...filterTypes(rule, doc) };
 }
 
