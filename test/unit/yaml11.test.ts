@@ -310,9 +310,14 @@ describe('a context document whose alias holds itself', () => {
 });
 
 describe('a merge key whose value is not a map', () => {
-  it('in a rule match does not throw (the yaml package toJSON would): the route is still analysed', () => {
+  it('in a rule match does not throw (the yaml package toJSON would): kubectl refuses it, said once, and the route is still analysed', () => {
     const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: web, namespace: emojivoto}\nspec:\n  parentRefs: [{name: web-apex, kind: Service, group: core, port: 80}]\n  rules:\n    - matches:\n        - <<: 5\n          path: {type: PathPrefix, value: /api}\n      backendRefs:\n        - {name: web-svc, port: 80, weight: -1}\n';
-    const codes = serviceWith({ [URI]: route }).diagnostics(URI).map((d) => d.code);
+    const diagnostics = serviceWith({ [URI]: route }).diagnostics(URI);
+    const codes = diagnostics.map((d) => d.code);
     assert.ok(codes.includes('weight-invalid'), codes.join(', '));
+    const syntax = diagnostics.filter((d) => d.code === 'yaml-syntax');
+    assert.deepEqual(syntax.map((d) => [d.range.start.line, d.message]), [[0, 'kubectl cannot read this document: a merge key `<<` takes a map or a list of maps (go-yaml v2 decode.go: "map merge requires map or sequence of maps as the value")']]);
+    const fine = route.replace('<<: 5', '<<: [{method: GET}]');
+    assert.deepEqual(serviceWith({ [URI]: fine }).diagnostics(URI).filter((d) => d.code === 'yaml-syntax'), []);
   });
 });

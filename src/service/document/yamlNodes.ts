@@ -172,6 +172,14 @@ export function kubectlRead(doc: Document): { value: unknown } | { error: string
 
 class KubectlReadError extends Error {}
 
+const MERGE_NEEDS_MAPS = 'a merge key `<<` takes a map or a list of maps (go-yaml v2 decode.go: "map merge requires map or sequence of maps as the value")';
+
+/** Whether a `<<` value is one kubectl merges: a map, or a sequence of maps (aliases followed). */
+function mergesMaps(value: unknown, doc: Document | undefined): boolean {
+  const v = deref(value, doc);
+  return isMap(v) || (isSeq(v) && v.items.every((i) => isMap(deref(i, doc))));
+}
+
 /**
  * One node as kubectl's JSON has it (see kubectlJS); undefined where kubectl would refuse it. The `yaml` package's own
  * `toJSON()` throws on a `<<` whose value is not a map (with `merge: true`), so nodes are never converted with it.
@@ -193,6 +201,7 @@ function convertAsKubectl(doc: Document | undefined, root: unknown = doc?.conten
     if (isScalar(n)) return typeof n.value === 'symbol' ? '<<' : n.value;
     if (isSeq(n)) return n.items.map((i) => convert(i, depth + 1));
     if (isMap(n)) {
+      for (const item of n.items) if (isMergeKey(item.key) && !mergesMaps(item.value, doc)) throw new KubectlReadError(MERGE_NEEDS_MAPS);
       const out: Record<string, unknown> = {};
       for (const [k, e] of entriesOf(n, doc)) {
         Object.defineProperty(out, k, { value: convert(e.pair.value, depth + 1), enumerable: true, writable: true, configurable: true });
