@@ -1,13 +1,11 @@
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
-import { isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, stringify, type Node } from 'yaml';
 import { ClusterError, toClusterError, type FieldCause, type Operation } from './errors';
 import type { ClusterLog } from './log';
 import { discoverApis, kindSpec, REQUEST_TIMEOUT_MS, SPLIT_KIND_IDS, withTimeout, type K8sObject, type KindSpec, type ServedApis } from './requests';
 import { KINDS, SPLIT_KINDS } from '../service/model/kinds';
-// A lone \r breaks a line in YAML but not for the `yaml` parser: parse what the language service parses.
-import { parserText } from '../service/document/lineBreaks';
-// YAML 1.1 scalars and merge keys, as kubectl reads the manifest: the object sent is the one kubectl would send.
-import { KUBECTL_YAML } from '../service/document/yamlOptions';
+// YAML 1.1 scalars, merge keys and lone-\r line breaks, as kubectl reads the manifest: the object sent is the one kubectl would send.
+import { parseKubectlDocument } from '../service/document/yamlOptions';
 import { kubectlJS } from '../service/document/yamlNodes';
 
 /** "TrafficSplits (split.smi-spec.io) and HTTPRoutes (gateway.networking.k8s.io, policy.linkerd.io)", from the registry. */
@@ -77,7 +75,7 @@ interface Manifest {
 
 /** Parse one YAML document into the object to send. Throws ClusterError `invalid` (with a span) when it cannot be sent. */
 export function parseManifest(text: string): Manifest {
-  const doc = parseDocument(parserText(text), { ...KUBECTL_YAML, prettyErrors: false, uniqueKeys: true });
+  const doc = parseKubectlDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     throw new ClusterError('invalid', `The document is not valid YAML: ${e.message.split('\n')[0]}`, {
@@ -173,7 +171,7 @@ function fits(c: Candidate, hint: FieldHint | undefined): boolean {
  * wrong type, the value the message quotes; else the first item that has the path.
  */
 export function spanOf(text: string, field: string, hint?: FieldHint): { start: number; end: number } | undefined {
-  const doc = parseDocument(parserText(text), { ...KUBECTL_YAML, prettyErrors: false });
+  const doc = parseKubectlDocument(text, { prettyErrors: false });
   const segments = fieldPath(field);
   if (segments.length === 0) return undefined;
   const out: Candidate[] = [];

@@ -1,7 +1,7 @@
-import { Document, parseDocument, YAMLParseError } from 'yaml';
-import { countLineBreaks, eolOf, lineStartsOf, parserText } from './lineBreaks';
+import { YAMLParseError, type Document } from 'yaml';
+import { countLineBreaks, eolOf, lineEndOf, lineStartsOf } from './lineBreaks';
 import { nestingDepth } from './nesting';
-import { KUBECTL_YAML } from './yamlOptions';
+import { parseKubectlDocument } from './yamlOptions';
 import { lastAtMost } from './search';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { isSplitKind } from '../model/kinds';
@@ -88,9 +88,9 @@ export class YamlPart {
     if (!this.parsed) {
       const depth = nestingDepth(this.text, MAX_NESTING);
       // logLevel 'error': the library's warnings (e.g. from toJS on a map with collection keys) would go to stderr.
-      this.parsed = parseDocument(depth > MAX_NESTING ? '' : parserText(this.text), { ...KUBECTL_YAML, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' });
+      this.parsed = parseKubectlDocument(depth > MAX_NESTING ? '' : this.text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' });
       if (depth > MAX_NESTING) {
-        const end = Math.max(1, this.text.search(/\r|\n|$/));
+        const end = Math.max(1, lineEndOf(this.text, 0));
         this.parsed.errors.push(new YAMLParseError([0, end], 'IMPOSSIBLE', `nesting deeper than ${MAX_NESTING} levels: not analysed`));
       }
     }
@@ -156,4 +156,3 @@ export class YamlPart {
   }
 }
 
-export { countLineBreaks } from './lineBreaks';

@@ -8,8 +8,7 @@ import type { Span, YamlPart } from './part';
  * quoting, key order, indentation and line endings around the edit stay as written.
  */
 
-// Lines break at `\n`, `\r\n` and a lone `\r` (./lineBreaks.ts); a new line gets the part's own line break (eolOf).
-export { lineEndOf, lineStartOf };
+// Lines break at `\n`, `\r\n` and a lone `\r` (./lineBreaks.ts); a new line gets the part's own line break (YamlPart.eol).
 
 type Ranged = { range?: [number, number, number] | null } | null | undefined;
 

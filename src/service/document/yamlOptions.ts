@@ -1,4 +1,5 @@
-import type { DocumentOptions, ParseOptions, ScalarTag, SchemaOptions, Tags } from 'yaml';
+import { parseDocument, type Document, type DocumentOptions, type ParseOptions, type ScalarTag, type SchemaOptions, type Tags } from 'yaml';
+import { parserText } from './lineBreaks';
 
 /**
  * Manifests are read the way kubectl reads them. kubectl decodes each document with
@@ -122,3 +123,11 @@ export const KUBECTL_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
   merge: true,
   customTags: kubectlTags,
 };
+
+/**
+ * One manifest document parsed as kubectl reads it: KUBECTL_YAML, and a lone `\r` as a line break (parserText keeps
+ * every offset). `options` are the caller's own (`uniqueKeys`, `prettyErrors`, ...).
+ */
+export function parseKubectlDocument(text: string, options: ParseOptions & DocumentOptions = {}): Document.Parsed {
+  return parseDocument(parserText(text), { ...KUBECTL_YAML, ...options });
+}

@@ -79,6 +79,13 @@ function namesByStart(part: YamlPart, doc: SplitDocument): { apexes: Map<number,
   });
 }
 
+/** Backend `i` of a split: at its place in the list as a rule, found by search only if not (linear per fix, else quadratic over a split's diagnostics). */
+function backendAt(split: Split | undefined, i: number | undefined): Split['backends'][number] | undefined {
+  if (!split || i === undefined) return undefined;
+  const placed = split.backends[i];
+  return placed?.index === i ? placed : split.backends.find((b) => b.index === i);
+}
+
 function splitOf(ctx: FeatureContext, at: Located, d: Diagnostic): Split | undefined {
   const i = intField(findingData(ctx, at, d), 'split');
   return i === undefined ? undefined : at.doc.splits.find((s) => s.index === i);
@@ -99,7 +106,7 @@ function fixAllZero(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction
 function removeDuplicate(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
   const split = splitOf(ctx, at, d);
   const i = intField(findingData(ctx, at, d), 'backend');
-  const backend = split?.backends.find((b) => b.index === i);
+  const backend = backendAt(split, i);
   if (!split?.backendsNode || !backend?.name || !pointsAt(at.part, d, backend.name.span)) return [];
   const edit = deleteSeqItem(at.part, split.backendsNode, backend.index);
   return edit ? [quickFix(ctx, d, `Remove duplicate backend ${backend.name.value}`, [edit], true)] : [];
@@ -109,7 +116,7 @@ function removeDuplicate(ctx: FeatureContext, at: Located, d: Diagnostic): CodeA
 function addPort(ctx: FeatureContext, at: Located, d: Diagnostic): CodeAction[] {
   const split = splitOf(ctx, at, d);
   const i = intField(findingData(ctx, at, d), 'backend');
-  const backend = split?.backends.find((b) => b.index === i);
+  const backend = backendAt(split, i);
   if (!backend?.node || !backend.name || backend.port || !pointsAt(at.part, d, backend.name.span)) return [];
   const svc = ctx.index.services(backend.ns, backend.name.value)[0];
   const ports = svc?.ports.map((p) => p.port) ?? [];
