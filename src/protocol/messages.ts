@@ -56,6 +56,10 @@ export interface ClusterFactsParams {
    * (`Apply to cluster`) even when the Service lists are not readable.
    */
   connection?: ClusterConnectionInfo;
+  /** Splits and Services of the cluster a Flagger Canary or an Argo Rollout owns (ownerReferences, managedFields). */
+  owned?: ClusterOwnedObject[];
+  /** The Canaries and Rollouts of the namespace, with their live state. */
+  deliveries?: DeliveryStatus[];
 }
 
 export const clusterFactsNotification = new NotificationType<ClusterFactsParams>('canaryLens/clusterFacts');
@@ -211,3 +215,83 @@ export interface LiveSplitStats {
 }
 export interface LiveStatsParams { splits: LiveSplitStats[] }
 export const liveStatsNotification = new NotificationType<LiveStatsParams>('canaryLens/liveStats');
+
+/**
+ * Progressive delivery: the kinds whose controllers own a split and move its weights. The registry
+ * (`service/model/deliveryKinds.ts`) holds one entry per member, with the template kinds their analyses name.
+ */
+export type DeliveryKind = 'Canary' | 'Rollout';
+export type TemplateKind = 'MetricTemplate' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate';
+/** The controller a delivery kind belongs to, as messages name it. */
+export type Controller = 'Flagger' | 'Argo Rollouts';
+
+/** Who owns an object: a Canary (Flagger) or a Rollout (Argo Rollouts), and how that is known. */
+export interface ObjectOwner {
+  controller: Controller;
+  kind: DeliveryKind;
+  namespace: string;
+  name: string;
+  /**
+   * `ownerReferences` (cluster: the controller set itself as owner), `managedFields` (cluster: the controller's field
+   * manager wrote the weights), `naming` (workspace: the name the controller gives what it generates), `reference`
+   * (the owner's spec names the object: Argo's trafficSplitName, its plugin's routes, canary/stableService).
+   */
+  via: 'ownerReferences' | 'managedFields' | 'naming' | 'reference';
+}
+
+/** A cluster object (split or Service) with an owner, as the client saw it. */
+export interface ClusterOwnedObject {
+  kind: string;
+  group: string;
+  namespace: string;
+  name: string;
+  owner: ObjectOwner;
+}
+
+/** An action on a live delivery. Argo Rollouts only: Flagger has no such API (its gates are webhooks). */
+export type DeliveryAction = 'promote' | 'promote-full' | 'abort' | 'retry';
+
+/**
+ * The live state of one Canary or Rollout, read from its `status` (Flagger pkg/apis/flagger/v1beta1/status.go,
+ * Argo Rollouts pkg/apis/rollouts/v1alpha1/types.go `RolloutStatus`), in words the lens, hover and panel share.
+ */
+export interface DeliveryStatus {
+  kind: DeliveryKind;
+  controller: Controller;
+  namespace: string;
+  name: string;
+  /** Flagger: Initializing, Initialized, Waiting, Progressing, Promoting, Finalising, Succeeded, Failed; Argo: Healthy, Progressing, Paused, Degraded, … */
+  phase: string;
+  /** The canary's current share in percent (Flagger canaryWeight, Argo canary.weights.canary.weight). */
+  weight?: number;
+  /** Argo: the current step (0-based) and the number of steps. */
+  step?: { index: number; total: number };
+  /** Flagger: failed checks so far, against analysis.threshold. */
+  failedChecks?: number;
+  threshold?: number;
+  /** The last condition's (Flagger) or the status (Argo) message. */
+  message?: string;
+  /** Argo: paused (pauseConditions or spec.paused), aborted. */
+  paused?: boolean;
+  aborted?: boolean;
+  /** The split it moves, when known: keyed as liveStats keys splits. */
+  split?: SplitObjectRef;
+  /** One line: `Progressing · 30% · 1/5 failed checks`. */
+  brief: string;
+  /** The actions the controller offers now (empty for Flagger). */
+  actions: DeliveryAction[];
+}
+
+/**
+ * Client command: run a delivery action (Argo's promote, abort, retry, full promote) on a Rollout of the connected
+ * cluster, after a confirmation that names the context and namespace. Lenses and the panel pass these arguments.
+ */
+export const DELIVERY_ACTION_COMMAND = 'canaryLens.deliveryAction';
+export interface DeliveryActionArgs { namespace: string; name: string; action: DeliveryAction }
+
+/**
+ * Client command: open the object that owns a split (its document in the workspace, else its place in the cluster).
+ * The owner lens of a managed split passes these arguments.
+ */
+export const OPEN_OWNER_COMMAND = 'canaryLens.openOwner';
+export interface OpenOwnerArgs { owner: ObjectOwner; uri?: string; range?: { start: Position; end: Position } }

@@ -20,6 +20,8 @@ export function clusterFacts(params: ClusterFactsParams): ClusterFacts | undefin
     namespaces: params.namespaces, facts,
     ...(params.connection ? { connection: params.connection } : {}),
     ...routeStatuses(params.routeStatuses),
+    ...(Array.isArray(params.owned) && params.owned.length > 0 ? { owned: params.owned.filter((o) => typeof o?.name === 'string' && typeof o.owner?.name === 'string') } : {}),
+    ...(Array.isArray(params.deliveries) && params.deliveries.length > 0 ? { deliveries: params.deliveries.filter((d) => typeof d?.name === 'string' && typeof d.brief === 'string') } : {}),
   };
 }
 

@@ -5,12 +5,15 @@ import { parseKubectlDocument } from './yamlOptions';
 import { lastAtMost } from './search';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { isSplitKind } from '../model/kinds';
+import { isControllerKind } from '../model/deliveryKinds';
 
 
 /** Kinds read only for the facts the index keeps (references, ports, pod labels). */
 export const CONTEXT_KINDS: ReadonlySet<string> = new Set([
   'Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Rollout', 'Job', 'CronJob',
   'ServiceProfile', 'ReferenceGrant', 'HTTPRouteGroup', 'Namespace', 'Link',
+  // Progressive delivery (model/deliveryKinds.ts): what a Canary or Rollout owns, and the templates analyses name.
+  'Canary', 'MetricTemplate', 'AnalysisTemplate', 'ClusterAnalysisTemplate',
 ]);
 
 /**
@@ -82,6 +85,19 @@ export class YamlPart {
     if (this.kind !== undefined) return isSplitKind(this.kind);
     return this.kindUnknown && isSplitKind(this.doc.get('kind'));
   }
+
+  /**
+   * A progressive delivery document (Canary, Rollout) or a template its analysis names: diagnosed like a split
+   * (schema, its kind's rules), though it has no weights of its own.
+   */
+  get isControllerKind(): boolean {
+    if (this.templated) return false;
+    if (this.kind !== undefined) return isControllerKind(this.kind);
+    return this.kindUnknown && isControllerKind(this.doc.get('kind'));
+  }
+
+  /** Whether the document gets more than `yaml-syntax`: a split or a progressive delivery kind. */
+  get isAnalysed(): boolean { return this.isSplit || this.isControllerKind; }
 
   /** The parsed document, parsed on first use and kept while the part's text is unchanged. */
   get doc(): Document.Parsed {

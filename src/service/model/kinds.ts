@@ -9,6 +9,7 @@ import * as ts from './schemas/trafficSplit';
 import { refusedGrpcMatch, refusedHttpMatch } from './linkerdMatches';
 import type { SplitDocument } from './split';
 import type { MatchDialect } from './matchCoverage';
+import { CONTROLLER_KINDS, isControllerKind } from './deliveryKinds';
 
 /**
  * The one registry of split kinds. Everything kind-specific is a row here: the apiVersions and what each means
@@ -263,8 +264,10 @@ export function apiVersionInfo(kind: string, apiVersion: string): ApiVersionInfo
   return isSplitKind(kind) ? KINDS[kind].versions.find((a) => a.apiVersion === apiVersion) : undefined;
 }
 
+/** The apiVersions served for a kind, split or progressive delivery (`deliveryKinds.ts`). */
 export function servedVersions(kind: string): string[] {
-  return isSplitKind(kind) ? KINDS[kind].versions.map((a) => a.apiVersion) : [];
+  if (isSplitKind(kind)) return KINDS[kind].versions.map((a) => a.apiVersion);
+  return isControllerKind(kind) ? CONTROLLER_KINDS[kind].versions.map((a) => a.apiVersion) : [];
 }
 
 /** The split kinds for messages: "TrafficSplit or HTTPRoute", "TrafficSplit and HTTPRoute". */

@@ -1,23 +1,26 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { splitDocumentOf } from '../model/adapters';
+import { deliveryDocumentOf, splitDocumentOf } from '../model/adapters';
+import { controllerApiVersionFindings } from './deliveryApiVersion';
+import { isOurControllerDocument } from '../model/documentKind';
+import { DELIVERY_RULES, RULES, type Finding } from './';
 import { DIAGNOSTIC_CODES, SOURCE, type DiagnosticCode } from './codes';
 import type { YamlFile } from '../document/file';
 import type { Span, YamlPart } from '../document/part';
-import { RULES, type Finding } from './';
 import { validateAgainstSchema } from '../model/schemas/validate';
 import { certainlyWellFormed } from '../document/wellFormed';
-import { kubectlRead } from '../document/yamlNodes';
+import { kubectlRead, rootMap } from '../document/yamlNodes';
 import { lineEndOf } from '../document/lineBreaks';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 
 const MAX_SYNTAX_ERRORS = 20;
 
-const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, hint: DiagnosticSeverity.Hint } as const;
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
 
 /** Findings that depend only on the part's text: syntax, schema and document rules (cached with the part). */
 export function documentFindings(part: YamlPart, index: WorkspaceIndex): Finding[] {
   return part.memo('documentFindings', () => {
     if (part.doc.errors.length > 0) return parseErrorFindings(part);
+    if (part.isControllerKind) return controllerDocumentFindings(part, index);
     const doc = splitDocumentOf(part);
     if (!doc) return [];
     const findings: Finding[] = [];
@@ -31,6 +34,29 @@ export function documentFindings(part: YamlPart, index: WorkspaceIndex): Finding
     for (const rule of RULES) if (rule.scope === 'document') findings.push(...rule.check({ doc, part, index }));
     return findings;
   });
+}
+
+/**
+ * Findings of a Flagger or Argo Rollouts document (Canary, Rollout, their templates) from its own text: its apiVersion,
+ * its CRD's schema, and for a Canary or Rollout the document rules of the delivery model.
+ */
+function controllerDocumentFindings(part: YamlPart, index: WorkspaceIndex): Finding[] {
+  if (!isOurControllerDocument(part)) return [];
+  const findings: Finding[] = [];
+  const read = kubectlRead(part.doc);
+  if ('error' in read) findings.push({ code: 'yaml-syntax', span: firstLine(part), message: `kubectl cannot read this document: ${read.error}` });
+  const apiVersion = controllerApiVersionFindings(part);
+  findings.push(...apiVersion);
+  const kind = rootMap(part.doc)?.get('kind');
+  const version = rootMap(part.doc)?.get('apiVersion');
+  if (apiVersion.length === 0 && typeof kind === 'string' && typeof version === 'string') {
+    for (const p of validateAgainstSchema(part.doc, version, kind)) {
+      findings.push({ code: 'schema', span: { start: p.start, end: p.end }, message: p.message, data: { path: p.path } });
+    }
+  }
+  const doc = deliveryDocumentOf(part);
+  if (doc) for (const rule of DELIVERY_RULES) if (rule.scope === 'document') findings.push(...rule.check({ doc, part, index }));
+  return findings;
 }
 
 /** The document's first line (at least one character): where an error about the whole document goes. */
@@ -54,14 +80,21 @@ export function syntaxFindings(part: YamlPart): Finding[] {
 }
 
 const WORKSPACE_RULES = RULES.filter((r) => r.scope === 'workspace');
+const DELIVERY_WORKSPACE_RULES = DELIVERY_RULES.filter((r) => r.scope === 'workspace');
 
 /** Findings of the workspace rules, cached with the part while the index's generation holds. */
 function workspaceFindings(part: YamlPart, index: WorkspaceIndex): Finding[] {
   const generation = index.generation;
   const cached = part.cache.get('workspaceFindings') as { generation: number; findings: Finding[] } | undefined;
   if (cached?.generation === generation) return cached.findings;
-  const doc = part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
-  const findings = doc ? WORKSPACE_RULES.flatMap((rule) => rule.check({ doc, part, index })) : [];
+  let findings: Finding[] = [];
+  if (part.doc.errors.length === 0 && part.isControllerKind) {
+    const delivery = isOurControllerDocument(part) ? deliveryDocumentOf(part) : undefined;
+    if (delivery) findings = DELIVERY_WORKSPACE_RULES.flatMap((rule) => rule.check({ doc: delivery, part, index }));
+  } else {
+    const doc = part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
+    if (doc) findings = WORKSPACE_RULES.flatMap((rule) => rule.check({ doc, part, index }));
+  }
   part.cache.set('workspaceFindings', { generation, findings });
   return findings;
 }
@@ -85,7 +118,7 @@ export function fileDiagnostics(file: YamlFile, index: WorkspaceIndex, withWorks
   // A template file is not YAML until it is rendered: skipped quietly, whole.
   if (file.parts.some((p) => p.templated)) return out;
   for (const part of file.parts) {
-    if (!part.isSplit) {
+    if (!part.isAnalysed) {
       // Not in the quick first pass of a big file (`withWorkspace` false): its context documents wait for the complete one.
       if (yamlSyntax && withWorkspace) for (const f of syntaxFindings(part)) out.push(toDiagnostic(part, f));
       continue;
@@ -121,7 +154,7 @@ export function prepareFileDiagnostics(file: YamlFile, index: WorkspaceIndex, wi
   // One part at least per call, however late: every call makes progress.
   for (let i = Math.max(0, from); i < file.parts.length;) {
     const part = file.parts[i++]!;
-    if (part.isSplit) {
+    if (part.isAnalysed) {
       // What partFindings caches, without the merged list it would allocate for every part of every pass.
       documentFindings(part, index);
       if (withWorkspace) workspaceFindings(part, index);

@@ -7,7 +7,10 @@ import { matchNotImplemented } from './matches';
 import { invalidName } from './names';
 import { noParent, parentNotService } from './parents';
 import { backendWithoutWorkload, crossNamespaceBackend, portMismatch, serviceDefinedTwice, serviceNotFound } from './references';
-import type { Rule } from './rule';
+import type { DeliveryRule, Rule } from './rule';
+import { FLAGGER_RULES } from './flagger';
+import { ARGO_RULES } from './argo';
+import { OWNERSHIP_RULES } from './ownership';
 import { routeNotAccepted, routeRefsUnresolved } from './routeStatus';
 import { unreachableRule } from './unreachableRule';
 import { weightInvalid, weightsAllZero } from './weights';
@@ -18,7 +21,10 @@ export const RULES: readonly Rule[] = [
   unknownApiVersion, oldApiVersion, weightInvalid, weightsAllZero, invalidName, noParent, unreachableRule,
   duplicateBackend, serviceNotFound, portMismatch, backendWithoutWorkload, serviceDefinedTwice, unknownBackendKind, backendRefPortMissing,
   parentNotService, crossNamespaceBackend, notServedByLinkerd, filterNotImplemented, matchNotImplemented, shadowedByServiceProfile, trafficSplitDeprecated,
-  routeNotAccepted, routeRefsUnresolved, yaml11Value,
+  routeNotAccepted, routeRefsUnresolved, yaml11Value, ...OWNERSHIP_RULES,
 ];
 
-export type { Finding, Rule, RuleContext } from './rule';
+/** Every rule over the delivery model (Canary, Rollout). `unknown-api-version` and `schema` come from the registry. */
+export const DELIVERY_RULES: readonly DeliveryRule[] = [...FLAGGER_RULES, ...ARGO_RULES];
+
+export type { DeliveryRule, DeliveryRuleContext, Finding, Rule, RuleContext } from './rule';

@@ -1,5 +1,6 @@
 import type { DiagnosticCode } from './codes';
 import type { SplitDocument } from '../model/split';
+import type { DeliveryDocument } from '../model/delivery';
 import type { Span, YamlPart } from '../document/part';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 
@@ -25,4 +26,18 @@ export interface Rule {
   code: DiagnosticCode;
   scope: 'document' | 'workspace';
   check(ctx: RuleContext): Finding[];
+}
+
+/** What a delivery rule sees: a Canary or Rollout in the delivery model (`model/delivery.ts`). */
+export interface DeliveryRuleContext {
+  doc: DeliveryDocument;
+  part: YamlPart;
+  index: WorkspaceIndex;
+}
+
+/** A rule over the delivery model; scopes as for `Rule`. */
+export interface DeliveryRule {
+  code: DiagnosticCode;
+  scope: 'document' | 'workspace';
+  check(ctx: DeliveryRuleContext): Finding[];
 }

@@ -2,6 +2,10 @@ import { scanBlockYaml, scanParsed, type Scanned } from './factScan';
 import { DEFAULT_NAMESPACE, normalGroup } from '../model/split';
 import { CONTEXT_KINDS, type Span, type YamlPart } from '../document/part';
 import type { PortProtocol } from '../model/kinds';
+import { CONTROLLER_KINDS, isControllerKind, isDeliveryKind, type Controller, type DeliveryKind, type TemplateKind } from '../model/deliveryKinds';
+import type { OwnedRef } from '../model/delivery';
+import { deliveryDocumentOf } from '../model/adapters';
+import { isOurControllerDocument } from '../model/documentKind';
 
 /** Facts the index keeps from context documents: enough for references, ports and pod labels. */
 
@@ -68,7 +72,25 @@ export interface LinkFact extends FactBase {
   targetClusterName?: string;
 }
 
-export type Fact = ServiceFact | WorkloadFact | ProfileFact | GrantFact | LinkFact;
+/**
+ * A Flagger Canary or an Argo Rollout: what it owns (by its controller's naming rules and its spec's references), for
+ * the ownership of splits and Services (rules/ownership.ts). From the workspace only: the cluster's owners come as
+ * `ClusterFacts.owned`.
+ */
+export interface DeliveryFact extends FactBase {
+  type: 'Delivery';
+  kind: DeliveryKind;
+  controller: Controller;
+  owns: OwnedRef[];
+}
+
+/** A template an analysis can name: Flagger MetricTemplate, Argo AnalysisTemplate, ClusterAnalysisTemplate (ns ''). */
+export interface TemplateFact extends FactBase {
+  type: 'Template';
+  kind: TemplateKind;
+}
+
+export type Fact = ServiceFact | WorkloadFact | ProfileFact | GrantFact | LinkFact | DeliveryFact | TemplateFact;
 
 /** Whether a part may hold facts (so indexing must parse it). */
 export function mayHoldFacts(part: YamlPart): boolean {
@@ -95,9 +117,29 @@ export const FACT_PATHS = [
 ] as const;
 
 function extract(part: YamlPart): Fact[] {
+  if (part.isControllerKind) return controllerFacts(part);
   // The line scanner answers for plain block YAML without a syntax tree; anything else gets the full parse.
   const scanned = (!part.isParsed && scanBlockYaml(part.text, FACT_PATHS)) || scanParsed(part.doc, FACT_PATHS);
   return factsFrom(scanned, part);
+}
+
+/**
+ * Facts of a Flagger or Argo Rollouts document: a Canary or Rollout owns objects (a Rollout also runs pods, a workload
+ * fact as any pod template's), a template is named by analyses. Another group's kind of the same name (OpenKruise's
+ * Rollout) is read as a workload only.
+ */
+function controllerFacts(part: YamlPart): Fact[] {
+  const scanned = (!part.isParsed && scanBlockYaml(part.text, FACT_PATHS)) || scanParsed(part.doc, FACT_PATHS);
+  const workload = factsFrom(scanned, part);
+  const kind = scanned.get('kind')?.value;
+  const name = scanned.get('metadata/name');
+  if (!name || !isControllerKind(kind) || part.doc.errors.length > 0 || !isOurControllerDocument(part)) return workload;
+  const entry = CONTROLLER_KINDS[kind];
+  const ns = entry.clusterScoped ? '' : scanned.get('metadata/namespace')?.value ?? DEFAULT_NAMESPACE;
+  const base: FactBase = { name: name.value, ns, nameSpan: name.span, part };
+  if (!isDeliveryKind(kind)) return [...workload, { ...base, type: 'Template', kind: kind }];
+  const doc = deliveryDocumentOf(part);
+  return doc ? [...workload, { ...base, type: 'Delivery', kind, controller: entry.controller, owns: doc.owns }] : workload;
 }
 
 export function factsFrom(v: Scanned, part?: YamlPart): Fact[] {

@@ -1,7 +1,7 @@
-import { factsComputed, factsOf, mayHoldFacts, selects, type Fact, type GrantFact, type LinkFact, type ProfileFact, type ServiceFact, type WorkloadFact } from './context';
+import { factsComputed, factsOf, mayHoldFacts, selects, type DeliveryFact, type Fact, type GrantFact, type LinkFact, type ProfileFact, type ServiceFact, type TemplateFact, type WorkloadFact } from './context';
 import type { YamlFile } from '../document/file';
 import type { YamlPart } from '../document/part';
-import type { ClusterConnectionInfo, ClusterRouteStatus } from '../../protocol/messages';
+import type { ClusterConnectionInfo, ClusterOwnedObject, ClusterRouteStatus, DeliveryStatus, ObjectOwner } from '../../protocol/messages';
 
 /** Facts about the cluster as the client last saw them (pushed through the protocol). */
 export interface ClusterFacts {
@@ -12,6 +12,10 @@ export interface ClusterFacts {
   connection?: ClusterConnectionInfo;
   /** Linkerd's verdicts on the cluster's routes (only those its policy controller wrote a status for). */
   routeStatuses?: ClusterRouteStatus[];
+  /** Splits and Services of the cluster a Canary or Rollout owns (ownerReferences, managedFields). */
+  owned?: ClusterOwnedObject[];
+  /** The live state of the cluster's Canaries and Rollouts. */
+  deliveries?: DeliveryStatus[];
 }
 
 interface Lookup {
@@ -23,11 +27,18 @@ interface Lookup {
   links: LinkFact[];
   /** Services by namespace, for completion (which lists them all). */
   servicesByNs: Map<string, ServiceFact[]>;
+  /** Canaries and Rollouts of the workspace, by namespace. */
+  deliveries: Map<string, DeliveryFact[]>;
+  /** Owners of objects by kind, namespace and name (`ownedKey`): the workspace's deliveries' and the cluster's. */
+  owners: Map<string, ObjectOwner[]>;
+  /** Templates by kind, namespace ('' for ClusterAnalysisTemplate) and name. */
+  templates: Map<string, TemplateFact[]>;
   /** Workloads by namespace and one pod label (`labelKey`), built on first use. */
   workloadsByLabel?: Map<string, WorkloadFact[]>;
 }
 
 const key = (ns: string, name: string): string => `${ns}/${name}`;
+const ownedKey = (kind: string, ns: string, name: string): string => `${kind}/${ns}/${name}`;
 // NUL cannot occur in a Kubernetes label key or value, so these keys cannot collide.
 const labelKey = (ns: string, label: string, value: string): string => `${ns}\0${label}\0${value}`;
 
@@ -94,7 +105,10 @@ export class WorkspaceIndex {
 
   private get maps(): Lookup {
     if (this.lookup) return this.lookup;
-    const l: Lookup = { services: new Map(), workloads: new Map(), profiles: new Map(), grants: new Map(), links: [], servicesByNs: new Map() };
+    const l: Lookup = {
+      services: new Map(), workloads: new Map(), profiles: new Map(), grants: new Map(), links: [], servicesByNs: new Map(),
+      deliveries: new Map(), owners: new Map(), templates: new Map(),
+    };
     const add = (f: Fact): void => {
       switch (f.type) {
         case 'Service': push(l.services, key(f.ns, f.name), f); push(l.servicesByNs, f.ns, f); break;
@@ -102,12 +116,22 @@ export class WorkspaceIndex {
         case 'ServiceProfile': push(l.profiles, key(f.serviceNamespace, f.service), f); break;
         case 'ReferenceGrant': push(l.grants, f.ns, f); break;
         case 'Link': l.links.push(f); break;
+        case 'Template': push(l.templates, ownedKey(f.kind, f.ns, f.name), f); break;
+        case 'Delivery':
+          push(l.deliveries, f.ns, f);
+          for (const o of f.owns) {
+            push(l.owners, ownedKey(o.kind, o.ns, o.name), {
+              controller: f.controller, kind: f.kind, namespace: f.ns, name: f.name, via: o.how === 'generates' ? 'naming' : 'reference',
+            });
+          }
+          break;
       }
     };
     for (const file of this.files.values()) {
       for (const part of file.parts) factsComputed(part)?.forEach(add);
     }
     this.cluster?.facts.forEach(add);
+    for (const o of this.cluster?.owned ?? []) push(l.owners, ownedKey(o.kind, o.namespace, o.name), o.owner);
     this.lookup = l;
     this.gen++;
     return l;
@@ -154,4 +178,27 @@ export class WorkspaceIndex {
   profiles(ns: string, service: string): ProfileFact[] { return this.maps.profiles.get(key(ns, service)) ?? []; }
   grants(ns: string): GrantFact[] { return this.maps.grants.get(ns) ?? []; }
   links(): LinkFact[] { return this.maps.links; }
+
+  /** Canaries and Rollouts of the workspace in `ns`, or in every namespace. */
+  deliveries(ns?: string): DeliveryFact[] {
+    return ns !== undefined ? this.maps.deliveries.get(ns) ?? [] : [...this.maps.deliveries.values()].flat();
+  }
+
+  /**
+   * Who owns the object `kind` `ns`/`name` (a TrafficSplit, HTTPRoute, GRPCRoute or Service): the workspace's Canaries and
+   * Rollouts by their naming rules and references, then the cluster's ownerReferences and managedFields.
+   */
+  ownersOf(kind: string, ns: string, name: string): ObjectOwner[] {
+    return this.maps.owners.get(ownedKey(kind, ns, name)) ?? [];
+  }
+
+  /** Templates of a kind named `name` in `ns` (ClusterAnalysisTemplate: `ns` ''). */
+  templates(kind: string, ns: string, name: string): TemplateFact[] {
+    return this.maps.templates.get(ownedKey(kind, ns, name)) ?? [];
+  }
+
+  /** The live state of a Canary or Rollout of the cluster, when connected. */
+  deliveryStatus(kind: string, ns: string, name: string): DeliveryStatus | undefined {
+    return this.cluster?.deliveries?.find((d) => d.kind === kind && d.namespace === ns && d.name === name);
+  }
 }

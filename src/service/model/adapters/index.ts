@@ -1,6 +1,8 @@
 import type { SplitDocument } from '../split';
+import type { DeliveryDocument } from '../delivery';
 import type { YamlPart } from '../../document/part';
 import { isSplitKind, KINDS } from '../kinds';
+import { CONTROLLER_KINDS, isDeliveryKind } from '../deliveryKinds';
 import { rootMap } from '../../document/yamlNodes';
 import { readHeader } from './header';
 
@@ -13,5 +15,14 @@ export function splitDocumentOf(part: YamlPart): SplitDocument | undefined {
     const entry = KINDS[kind];
     const header = readHeader(part.doc, entry);
     return header ? entry.adapter(part.doc, header) : undefined;
+  });
+}
+
+/** The delivery model of a part (a Canary or a Rollout), or undefined (cached per part text). */
+export function deliveryDocumentOf(part: YamlPart): DeliveryDocument | undefined {
+  return part.memo('deliveryDocument', () => {
+    if (part.templated || part.doc.errors.length > 0) return undefined;
+    const kind = rootMap(part.doc)?.get('kind');
+    return isDeliveryKind(kind) ? CONTROLLER_KINDS[kind].adapter?.(part.doc) : undefined;
   });
 }

@@ -5,6 +5,7 @@
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import { apiVersionInfo, KINDS, type SplitKind } from '../kinds';
+import { deliveryApiVersion } from '../deliveryKinds';
 import type { JsonSchema } from './jsonSchema';
 
 export type { JsonSchema } from './jsonSchema';
@@ -14,9 +15,9 @@ export function schemaVersions(kind: SplitKind): string[] {
   return KINDS[kind].versions.map((v) => v.apiVersion);
 }
 
-/** The (uncompiled) schema of a kind at an apiVersion, or undefined when nobody serves that pair. */
+/** The (uncompiled) schema of a kind (split or progressive delivery) at an apiVersion, or undefined when nobody serves that pair. */
 export function schemaFor(apiVersion: string, kind: string): JsonSchema | undefined {
-  return apiVersionInfo(kind, apiVersion)?.schema;
+  return (apiVersionInfo(kind, apiVersion) ?? deliveryApiVersion(kind, apiVersion))?.schema;
 }
 
 let ajv: Ajv | undefined;
