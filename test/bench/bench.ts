@@ -64,7 +64,7 @@ const SERVERS = parseList(process.env['BENCH_SERVERS'], ['ours', 'yaml-ls']);
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 20);
 const STEP_TIMEOUT_MS = Number(process.env['BENCH_STEP_TIMEOUT_MS'] ?? 120_000);
 const SEED = Number(process.env['BENCH_SEED'] ?? 1);
-const MIX: ManifestMix = process.env['BENCH_MIX'] === 'diagnostics' ? 'diagnostics' : 'default';
+const MIX: ManifestMix = process.env['BENCH_MIX'] === 'diagnostics' || process.env['BENCH_MIX'] === 'delivery' ? process.env['BENCH_MIX'] : 'default';
 const YAMLLS_SCHEMA = process.env['BENCH_YAMLLS_SCHEMA'] === 'all' ? 'all' : 'trafficsplit';
 const OUR_SERVER = resolve(ROOT, process.env['CANARY_LENS_SERVER'] ?? 'dist/server.js');
 const ARTIFACT = join(ROOT, '.test-artifacts', 'bench.json');
@@ -377,6 +377,8 @@ interface ServerResult {
   completeDiagnosticsBytes: number | null;
   edit: Distribution & { timeouts: number; toComplete: Distribution };
   completion: Distribution & { timeouts: number; items: number | null };
+  /** `textDocument/codeLens` on the whole file (yaml-language-server has no lenses: it answers none, or refuses). */
+  codeLens: Distribution & { timeouts: number; lenses: number | null };
   peakRssKiB: number | null;
   /** 1-minute load average when the server was started (the machine is shared: high values mean noisy numbers). */
   loadAverage: number;
@@ -439,6 +441,7 @@ async function runServer(spec: ServerSpec, manifest: BenchManifest, filePath: st
     completeDiagnosticsBytes: null,
     edit: { ...distribution([]), timeouts: 0, toComplete: distribution([]) },
     completion: { ...distribution([]), timeouts: 0, items: null },
+    codeLens: { ...distribution([]), timeouts: 0, lenses: null },
     peakRssKiB: null,
     loadAverage: round(loadavg()[0] ?? 0),
   };
@@ -580,6 +583,25 @@ async function runServer(spec: ServerSpec, manifest: BenchManifest, filePath: st
       log(`${spec.label}: completion p50 ${fmtMs(result.completion.median)} p95 ${fmtMs(result.completion.p95)} (${result.completion.items ?? '-'} items)`);
     }
 
+    // -- code lenses of the whole file (after the edits: what the editor asks for again after each one)
+    if (opened) {
+      const samples: number[] = [];
+      for (let i = 0; i < ITERATIONS; i++) {
+        const tReq = performance.now();
+        try {
+          const answer = await client.request<unknown[] | null>('textDocument/codeLens', { textDocument: { uri } }, STEP_TIMEOUT_MS);
+          samples.push(performance.now() - tReq);
+          result.codeLens.lenses = answer?.length ?? 0;
+        } catch (e) {
+          result.codeLens.timeouts += 1;
+          problem(`codeLens ${i + 1}`, e);
+          break;
+        }
+      }
+      result.codeLens = { ...distribution(samples), timeouts: result.codeLens.timeouts, lenses: result.codeLens.lenses };
+      log(`${spec.label}: codeLens p50 ${fmtMs(result.codeLens.median)} p95 ${fmtMs(result.codeLens.p95)} (${result.codeLens.lenses ?? '-'} lenses)`);
+    }
+
     result.peakRssKiB = client.peakRssKiB() ?? null;
     log(`${spec.label}: peak RSS ${result.peakRssKiB === null ? '-' : (result.peakRssKiB / 1024).toFixed(0) + ' MiB'}`);
   } catch (e) {
@@ -671,6 +693,9 @@ function printTable(size: SizeResult): void {
     [`completion p50 (ms, n=${ITERATIONS})`, (s) => fmtDist(s.completion.median, s.completion)],
     ['completion p95 (ms)', (s) => fmtDist(s.completion.p95, s.completion)],
     ['  completion items', (s) => String(s.completion.items ?? '-')],
+    [`codeLens p50 (ms, n=${ITERATIONS})`, (s) => fmtDist(s.codeLens.median, s.codeLens)],
+    ['codeLens p95 (ms)', (s) => fmtDist(s.codeLens.p95, s.codeLens)],
+    ['  lenses', (s) => String(s.codeLens.lenses ?? '-')],
     ['peak RSS (MiB)', (s) => fmtMiB(s.peakRssKiB)],
     [`load average at start (${cpus().length} cpus)`, (s) => s.loadAverage.toFixed(2)],
   ];

@@ -95,8 +95,13 @@ const WORDS = [
 ];
 const TEAMS = ['core', 'shop', 'growth', 'platform', 'data', 'identity', 'edge', 'mobile', 'infra', 'content'];
 
-/** `default`: the benchmark's manifest (about 1% faulty); `diagnostics`: many findings per split (see above). */
-export type ManifestMix = 'default' | 'diagnostics';
+/**
+ * `default`: the benchmark's manifest (about 1% faulty); `diagnostics`: many findings per split (see above);
+ * `delivery`: the default mix with progressive delivery mixed in: every third app gets a Flagger Canary (provider
+ * linkerd, its analysis naming a MetricTemplate) and every third an Argo Rollout (SMI trafficRouting onto the app's
+ * TrafficSplit, which it then manages: `managed-by-controller`; steps with an analysis naming an AnalysisTemplate).
+ */
+export type ManifestMix = 'default' | 'diagnostics' | 'delivery';
 
 /** Generates the manifest text only. */
 export function generateManifest(n: number, seed = 1, mix: ManifestMix = 'default'): string {
@@ -111,7 +116,8 @@ export function generateBenchManifest(n: number, seed = 1, mix: ManifestMix = 'd
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
 
-  const apps = Math.floor(n / DOCS_PER_APP);
+  // A delivery app has two more documents (a Canary or Rollout, and its template) on two apps of three.
+  const apps = Math.floor(n / (mix === 'delivery' ? DOCS_PER_APP + 4 / 3 : DOCS_PER_APP));
   // Faults go to split documents only: one split per app, so this share of the splits gives ~1% of all documents.
   const faultProbability = apps > 0 ? Math.min(1, (FAULTY_SHARE * n) / apps) : 0;
 
@@ -165,6 +171,13 @@ export function generateBenchManifest(n: number, seed = 1, mix: ManifestMix = 'd
         completion = { line: docLine + serviceValueAt.line, character: serviceValueAt.character };
       }
     }
+    if (mix === 'delivery' && a % 3 === 1 && w.documents + 2 <= n) {
+      push('Canary', flaggerCanary(namespace, app, stable, port, targetPort));
+      push('MetricTemplate', metricTemplate(namespace, app));
+    } else if (mix === 'delivery' && a % 3 === 2 && w.documents + 2 <= n) {
+      push('Rollout', argoRollout(namespace, app, stable, canary, targetPort, `${app}-split`));
+      push('AnalysisTemplate', analysisTemplate(namespace, app));
+    }
   }
   // Fill up to n with plain Services.
   for (let i = 0; w.documents < n; i++) {
@@ -206,6 +219,46 @@ export function oneLineSplit(bytes: number): { text: string; backends: number } 
 const DIAGNOSTIC_DOCS_PER_APP = 10;
 
 /** App `a`'s namespace (APPS_PER_NAMESPACE apps each) and name. */
+/** A Flagger Canary of the app's stable Deployment (fluxcd/flagger docs/gitbook/tutorials/linkerd-progressive-delivery.md). */
+function flaggerCanary(namespace: string, app: string, target: string, port: number, targetPort: number): string[] {
+  return [
+    'apiVersion: flagger.app/v1beta1', 'kind: Canary', 'metadata:', `  name: ${app}`, `  namespace: ${namespace}`, 'spec:',
+    '  provider: linkerd', '  targetRef:', '    apiVersion: apps/v1', '    kind: Deployment', `    name: ${target}`,
+    '  service:', `    name: ${app}-flagger`, `    port: ${port}`, `    targetPort: ${targetPort}`,
+    '  analysis:', '    interval: 30s', '    threshold: 5', '    maxWeight: 50', '    stepWeight: 10', '    metrics:',
+    '    - name: request-success-rate', '      thresholdRange:', '        min: 99', '      interval: 1m',
+    '    - name: latency', '      templateRef:', `        name: ${app}-latency`, '      thresholdRange:', '        max: 500', '      interval: 1m',
+  ];
+}
+
+function metricTemplate(namespace: string, app: string): string[] {
+  return [
+    'apiVersion: flagger.app/v1beta1', 'kind: MetricTemplate', 'metadata:', `  name: ${app}-latency`, `  namespace: ${namespace}`, 'spec:',
+    '  provider:', '    type: prometheus', '    address: http://prometheus.linkerd-viz:9090',
+    '  query: |', '    histogram_quantile(0.99, sum(rate(response_latency_ms_bucket{namespace="{{ namespace }}"}[{{ interval }}])) by (le))',
+  ];
+}
+
+/** An Argo Rollout with SMI trafficRouting (argoproj/argo-rollouts docs/features/traffic-management/smi.md). */
+function argoRollout(namespace: string, app: string, stable: string, canary: string, targetPort: number, split: string): string[] {
+  return [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: Rollout', 'metadata:', `  name: ${app}`, `  namespace: ${namespace}`, 'spec:',
+    '  replicas: 3', '  selector:', '    matchLabels:', `      app: ${app}`, '  template:', '    metadata:', '      labels:', `        app: ${app}`,
+    '    spec:', '      containers:', `      - name: ${app}`, `        image: ${app}:1`, '        ports:', `        - containerPort: ${targetPort}`,
+    '  strategy:', '    canary:', `      canaryService: ${canary}`, `      stableService: ${stable}`, '      trafficRouting:', '        smi:',
+    `          rootService: ${app}`, `          trafficSplitName: ${split}`, '      steps:', '      - setWeight: 10', '      - pause: {duration: 1m}',
+    '      - setWeight: 30', '      - analysis:', '          templates:', `          - templateName: ${app}-success`, '      - setWeight: 60', '      - pause: {}',
+  ];
+}
+
+function analysisTemplate(namespace: string, app: string): string[] {
+  return [
+    'apiVersion: argoproj.io/v1alpha1', 'kind: AnalysisTemplate', 'metadata:', `  name: ${app}-success`, `  namespace: ${namespace}`, 'spec:',
+    '  metrics:', '  - name: success-rate', '    interval: 1m', '    successCondition: result[0] >= 0.95', '    provider:', '      prometheus:',
+    '        address: http://prometheus.linkerd-viz:9090', '        query: sum(rate(response_total{classification="success"}[1m])) / sum(rate(response_total[1m]))',
+  ];
+}
+
 function appNames(a: number, pick: <T>(items: readonly T[]) => T): { namespace: string; app: string } {
   const nsIndex = Math.floor(a / APPS_PER_NAMESPACE);
   return { namespace: `${TEAMS[nsIndex % TEAMS.length]}-${nsIndex}`, app: `${pick(WORDS)}-${a}` };
@@ -491,7 +544,7 @@ function httpRoute(
 if (/[\\/]generate\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   const args = process.argv.slice(2);
   const stats = args.includes('--stats');
-  const mix: ManifestMix = args.includes('--mix=diagnostics') ? 'diagnostics' : 'default';
+  const mix: ManifestMix = args.includes('--mix=diagnostics') ? 'diagnostics' : args.includes('--mix=delivery') ? 'delivery' : 'default';
   const [nArg, seedArg] = args.filter((a) => !a.startsWith('--'));
   const m = generateBenchManifest(args.includes('--one-line') ? 0 : Number(nArg ?? 1000), Number(seedArg ?? 1), mix);
   if (args.includes('--one-line')) m.text = oneLineSplit(Number(nArg ?? 1048576)).text;

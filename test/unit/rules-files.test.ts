@@ -171,3 +171,17 @@ test('a Helm template file is skipped whole, and {{ in a comment is no template'
   ls.setFile('file:///comment.yaml', `# render with {{ helm }} later\n${split}`);
   assert.deepEqual(ls.diagnostics('file:///comment.yaml').map((d) => d.code), ['weight-invalid', 'trafficsplit-deprecated']);
 });
+
+test('{{ }} in a value is data, not a Helm template: Flagger and Argo templates keep the file analysed', () => {
+  const ls = new LanguageService();
+  const split = trafficSplit({ name: 't', namespace: null, apex: 'a', backends: ['b=-1'] });
+  const metricTemplate = 'apiVersion: flagger.app/v1beta1\nkind: MetricTemplate\nmetadata:\n  name: latency\nspec:\n  provider:\n    type: prometheus\n'
+    + '  query: |\n    histogram_quantile(0.99, sum(rate(response_latency_ms_bucket{namespace="{{ namespace }}"}[{{ interval }}])) by (le))\n';
+  const analysisTemplate = 'apiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\nmetadata:\n  name: ok\nspec:\n  args:\n  - name: svc\n  metrics:\n'
+    + '  - name: ok\n    successCondition: result[0] >= 0.95\n    provider:\n      prometheus:\n        query: sum(rate(x{svc="{{args.svc}}"}[1m]))\n';
+  ls.setFile('file:///flagger.yaml', `${split}---\n${metricTemplate}---\n${analysisTemplate}`);
+  assert.deepEqual(ls.diagnostics('file:///flagger.yaml').map((d) => d.code).filter((c) => c !== 'schema'), ['weight-invalid', 'trafficsplit-deprecated']);
+  // A value that is a template (`key: {{ … }}`) or a line that starts with one is still a Helm template: skipped whole.
+  ls.setFile('file:///chart.yaml', `${split}---\n${metricTemplate}  name2: {{ .Values.x }}\n`);
+  assert.deepEqual(ls.diagnostics('file:///chart.yaml'), []);
+});

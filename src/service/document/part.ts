@@ -26,8 +26,13 @@ export const MAX_NESTING = 256;
 /** A half-open span of character offsets, relative to the start of its part. */
 export interface Span { start: number; end: number }
 
-/** `{{` outside a comment: a Helm/Go template, not YAML yet. */
-const TEMPLATE = /^[^#\r\n]*\{\{/gm;
+/**
+ * `{{` where YAML structure goes — a line's content (after indentation and `- `) or a plain value (`key: {{ … }}`): a
+ * Helm/Go template, not YAML yet. `{{` inside a value is data: Flagger's MetricTemplate queries (`{{ namespace }}`,
+ * fluxcd/flagger pkg/metrics/providers) and Argo Rollouts' AnalysisTemplate arguments (`"{{args.service-name}}"`,
+ * argoproj/argo-rollouts docs/features/analysis.md) are rendered by their controllers, not by a chart.
+ */
+const TEMPLATE = /^[ \t]*(?:-[ \t]+)*(?:[^\s#'"{][^#\r\n]*?:[ \t]+)?\{\{/gm;
 const TOP_KIND = /^kind:[ \t]*(["']?)([A-Za-z][A-Za-z0-9]*)\1[ \t]*(?:#.*)?$/gm;
 const TOP_API_VERSION = /^apiVersion:[ \t]*(["']?)([^\s"'#]+)\1[ \t]*(?:#.*)?$/gm;
 
