@@ -1,4 +1,7 @@
-import type { ClusterFactsParams, ClusterRouteStatus, ClusterServicePort } from '../protocol/messages';
+import type { ClusterFactsParams, ClusterOwnedObject, ClusterRouteStatus, ClusterServicePort, DeliveryStatus } from '../protocol/messages';
+import { deliveryStatusOf } from './deliveryStatus';
+import type { LiveDelivery } from './liveDelivery';
+import { ownedObjects, type KnownDeliveries } from './ownership';
 import type { K8sObject } from './requests';
 
 /** What the language server needs from the cluster: Services with ports, selector, ready endpoints; ServiceProfiles. */
@@ -26,6 +29,24 @@ export interface FactsInput {
   serviceProfiles?: Iterable<K8sObject>;
   /** Linkerd's verdicts on the routes read (see `routeStatusOf`); `unknown` ones are left out. */
   routeStatuses?: Iterable<ClusterRouteStatus>;
+  /** The split objects read, with their kind and API group: for `owned`. */
+  splits?: Iterable<{ kind: string; group: string; object: K8sObject }>;
+  /** The Canaries and Rollouts read, per kind; a kind that cannot be read is absent. */
+  deliveries?: KnownDeliveries;
+}
+
+/**
+ * Owners of the splits and Services (by ownerReferences and managedFields, which the facts of Services leave out),
+ * and the live state of every Canary and Rollout.
+ */
+function deliveryFacts(input: FactsInput, services: readonly K8sObject[]): Pick<ClusterFactsParams, 'owned' | 'deliveries'> {
+  const known = input.deliveries ?? {};
+  const objects = [...(input.splits ?? []), ...services.map((object) => ({ kind: 'Service', group: '', object }))];
+  const owned: ClusterOwnedObject[] = ownedObjects(objects, input.namespace, known);
+  const deliveries: DeliveryStatus[] = (Object.entries(known) as [LiveDelivery['kind'], readonly K8sObject[]][])
+    .flatMap(([kind, items]) => items.map((o) => deliveryStatusOf(kind, { ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? input.namespace } }, owned)))
+    .sort((a, b) => a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  return { ...(owned.length > 0 ? { owned } : {}), ...(deliveries.length > 0 ? { deliveries } : {}) };
 }
 
 /** Routes with a Linkerd status entry, in a stable order (the facts are compared as JSON). */
@@ -46,9 +67,12 @@ function mirrorLabels(labels: Record<string, string> | undefined): { labels?: Re
 export function buildClusterFacts(input: FactsInput): ClusterFactsParams {
   const routes = knownRouteStatuses(input);
   const routeStatuses = routes.length > 0 ? { routeStatuses: routes } : {};
-  if (!input.services) return { namespaces: [], services: [], serviceProfiles: [], ...routeStatuses };
+  // Read once: the inputs may be iterators (a watcher's `items.values()`).
+  const serviceObjects = input.services ? [...input.services] : undefined;
+  const delivery = deliveryFacts(input, serviceObjects ?? []);
+  if (!serviceObjects) return { namespaces: [], services: [], serviceProfiles: [], ...routeStatuses, ...delivery };
   const endpoints = input.endpoints ? new Map([...input.endpoints].map((e) => [e.metadata?.name ?? '', e as EndpointsObject])) : undefined;
-  const services = [...input.services].flatMap((s) => {
+  const services = serviceObjects.flatMap((s) => {
     const name = s.metadata?.name;
     if (!name) return [];
     const spec = (s.spec ?? {}) as ServiceSpec;
@@ -72,5 +96,5 @@ export function buildClusterFacts(input: FactsInput): ClusterFactsParams {
     const overrides = (p.spec as { dstOverrides?: unknown[] } | undefined)?.dstOverrides;
     return [{ name, namespace: p.metadata?.namespace ?? input.namespace, hasDstOverrides: Array.isArray(overrides) && overrides.length > 0 }];
   }).sort((a, b) => a.name.localeCompare(b.name));
-  return { namespaces: [input.namespace], services, serviceProfiles, ...routeStatuses };
+  return { namespaces: [input.namespace], services, serviceProfiles, ...routeStatuses, ...delivery };
 }

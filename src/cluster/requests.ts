@@ -1,6 +1,7 @@
 import { ApisApi, Observable, type ConfigurationOptions, type KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { toClusterError } from './errors';
 import { SPLIT_RESOURCES, type SplitKind } from '../service/model/kinds';
+import { DELIVERY_RESOURCES, type DeliveryKind } from '../service/model/deliveryKinds';
 
 /**
  * The resource kinds the cluster layer reads, and the requests shared by discovery and apply. Requests go through
@@ -24,6 +25,11 @@ export interface KindSpec {
   missing?: string;
   /** The split kind the resource holds; absent for the context kinds. */
   split?: SplitKind;
+  /**
+   * The delivery kind the resource holds (Flagger Canary, Argo Rollout). Most clusters have neither controller: a
+   * missing CRD or a refused list is a quiet state of the kind, never the session's.
+   */
+  delivery?: DeliveryKind;
 }
 
 /** What the index needs besides the splits: Services and their Endpoints, and ServiceProfiles (which shadow routes). */
@@ -42,7 +48,13 @@ const SPLIT_SPECS: readonly KindSpec[] = SPLIT_RESOURCES.map((r) => ({ ...r, spl
 /** Ids of the resources that hold splits, in the registry's order. */
 export const SPLIT_KIND_IDS: readonly KindId[] = SPLIT_SPECS.map((s) => s.id);
 
-const SPECS = new Map<KindId, KindSpec>([...SPLIT_SPECS, ...CONTEXT_KINDS].map((s) => [s.id, s]));
+/** The Canaries and Rollouts, from the delivery kind registry, listed and watched next to the splits. */
+const DELIVERY_SPECS: readonly KindSpec[] = DELIVERY_RESOURCES.map((r) => ({ ...r, delivery: r.kind }));
+
+/** Ids of the resources that hold Canaries and Rollouts, in the registry's order. */
+export const DELIVERY_KIND_IDS: readonly KindId[] = DELIVERY_SPECS.map((s) => s.id);
+
+const SPECS = new Map<KindId, KindSpec>([...SPLIT_SPECS, ...CONTEXT_KINDS, ...DELIVERY_SPECS].map((s) => [s.id, s]));
 
 export const KIND_IDS: readonly KindId[] = [...SPECS.keys()];
 
@@ -107,7 +119,8 @@ export interface K8sObject {
     uid?: string;
     generation?: number;
     creationTimestamp?: string;
-    managedFields?: { manager?: string; operation?: string; apiVersion?: string; time?: string; fieldsType?: string; fieldsV1?: unknown }[];
+    managedFields?: { manager?: string; operation?: string; apiVersion?: string; time?: string; fieldsType?: string; fieldsV1?: unknown; subresource?: string }[];
+    ownerReferences?: { apiVersion?: string; kind?: string; name?: string; uid?: string; controller?: boolean }[];
     annotations?: Record<string, string>;
     labels?: Record<string, string>;
     [key: string]: unknown;

@@ -1,12 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterFactsParams, ClusterRouteStatus } from '../protocol/messages';
+import type { ClusterFactsParams, ClusterOwnedObject, ClusterRouteStatus, DeliveryStatus } from '../protocol/messages';
 import { toClusterError } from './errors';
 import { buildClusterFacts } from './facts';
 import type { ClusterLog } from './log';
-import { discoverApis, KIND_IDS, kindSpec, pickVersion, SPLIT_KIND_IDS, type K8sObject, type KindId, type ServedApis } from './requests';
+import type { KnownDeliveries } from './ownership';
+import { DELIVERY_KIND_IDS, discoverApis, KIND_IDS, kindSpec, pickVersion, SPLIT_KIND_IDS, type K8sObject, type KindId, type ServedApis } from './requests';
 import { routeStatusOf } from './routeStatus';
 import { KINDS, SPLIT_KINDS } from '../service/model/kinds';
+import { CONTROLLER_KINDS, DELIVERY_KINDS } from '../service/model/deliveryKinds';
 import { backoffDelay, DEFAULT_BACKOFF, ResourceWatcher, stateOfError, type Backoff, type KindStatus, type WatchChange, type WatchState } from './watcher';
 import type { Wording } from './wording';
 
@@ -60,11 +62,13 @@ export function overallState(kinds: Partial<Record<KindId, KindStatus>>): Pick<S
   if (all.length === 0) return { state: 'connecting', message: 'Connecting…' };
   // A split kind whose CRD is missing, or that the user may not read (RBAC written before GRPCRoutes existed), matters
   // only when no kind of split can be read at all; otherwise it is a detail of the ready message. A missing CRD of
-  // another kind (ServiceProfiles) never decides the state.
+  // another kind (ServiceProfiles) never decides the state. Canaries and Rollouts are optional: most clusters have
+  // neither controller, and a user may not read them; either stays the kind's own state.
   const splits = SPLIT_KIND_IDS.map((k) => kinds[k]).filter((s): s is KindStatus => !!s);
+  const deliveries = DELIVERY_KIND_IDS.map((k) => kinds[k]).filter((s): s is KindStatus => !!s);
   const aside = (s: KindStatus): boolean => s.state === 'crd-missing' || s.state === 'forbidden';
   const noneUsable = splits.length > 0 && splits.every(aside);
-  const relevant = all.filter((s) => (splits.includes(s) ? !aside(s) || noneUsable : s.state !== 'crd-missing'));
+  const relevant = all.filter((s) => (splits.includes(s) ? !aside(s) || noneUsable : deliveries.includes(s) ? !aside(s) : s.state !== 'crd-missing'));
   for (const state of SEVERITY) {
     const hit = relevant.find((s) => s.state === state);
     if (!hit) continue;
@@ -81,13 +85,19 @@ function readyState(kinds: Partial<Record<KindId, KindStatus>>): Pick<SessionSta
     return status?.state === 'ready' ? Number(/^\d+/.exec(status.message)?.[0] ?? 0) : 0;
   };
   const forbidden = SPLIT_KIND_IDS.map((k) => kinds[k]).filter((s): s is KindStatus => s?.state === 'forbidden');
-  const message = SPLIT_KINDS.map((kind) => {
+  const splitCounts = SPLIT_KINDS.map((kind) => {
     const resources = KINDS[kind].cluster;
     const n = resources.reduce((sum, r) => sum + count(r.id), 0);
     const denied = resources.filter((r) => kinds[r.id]?.state === 'forbidden');
     if (denied.length === resources.length) return `${KINDS[kind].plural} not readable (forbidden)`;
     return [`${n} ${n === 1 ? kind : KINDS[kind].plural}`, ...denied.map((r) => `${r.label} not readable (forbidden)`)].join(', ');
-  }).join(', ');
+  });
+  // Canaries and Rollouts only when there are some: without the controllers they are not news.
+  const deliveries = DELIVERY_KINDS.flatMap((kind) => {
+    const n = CONTROLLER_KINDS[kind].cluster.reduce((sum, r) => sum + count(r.id), 0);
+    return n > 0 ? [`${n} ${n === 1 ? kind : CONTROLLER_KINDS[kind].plural}`] : [];
+  });
+  const message = [...splitCounts, ...deliveries].join(', ');
   const nextStep = forbidden.find((s) => s.nextStep)?.nextStep;
   return { state: 'ready', message, ...(nextStep ? { nextStep } : {}) };
 }
@@ -170,13 +180,36 @@ export class ClusterSession extends EventEmitter<ClusterSessionEvents> {
     const services = synced('services');
     const endpoints = synced('endpoints');
     const profiles = synced('serviceprofiles');
+    // A delivery kind counts as known only when every resource of it is read (then a field manager's owner that no
+    // Canary or Rollout names is stale, not unknown: see ownership.ts).
+    const deliveries: KnownDeliveries = {};
+    for (const kind of DELIVERY_KINDS) {
+      const resources = CONTROLLER_KINDS[kind].cluster;
+      const watchers = resources.map((r) => synced(r.id)).filter((w) => !!w);
+      if (resources.length > 0 && watchers.length === resources.length) deliveries[kind] = watchers.flatMap((w) => [...w.items.values()]);
+    }
     return buildClusterFacts({
       namespace: this.namespace,
       ...(services ? { services: services.items.values() } : {}),
       ...(endpoints ? { endpoints: endpoints.items.values() } : {}),
       ...(profiles ? { serviceProfiles: profiles.items.values() } : {}),
       routeStatuses: this.routeStatuses(),
+      splits: SPLIT_KIND_IDS.flatMap((id) => {
+        const { kind, group } = kindSpec(id);
+        return this.items(id).map((object) => ({ kind, group, object }));
+      }),
+      deliveries,
     });
+  }
+
+  /** The live state of the namespace's Canaries and Rollouts (empty when none can be read). */
+  deliveries(): DeliveryStatus[] {
+    return this.facts().deliveries ?? [];
+  }
+
+  /** The namespace's splits and Services a Canary or Rollout owns. */
+  owned(): ClusterOwnedObject[] {
+    return this.facts().owned ?? [];
   }
 
   private runDiscovery(): void {
@@ -256,7 +289,7 @@ export class ClusterSession extends EventEmitter<ClusterSessionEvents> {
     w.on('change', (c) => {
       this.emit('change', c);
       // Split objects too: a route's status is a fact (unchanged facts are not sent again).
-      if (id === 'services' || id === 'endpoints' || id === 'serviceprofiles' || SPLIT_KIND_IDS.includes(id)) this.emitFactsSoon();
+      if (id === 'services' || id === 'endpoints' || id === 'serviceprofiles' || SPLIT_KIND_IDS.includes(id) || DELIVERY_KIND_IDS.includes(id)) this.emitFactsSoon();
     });
     // The type went away (404 on list): re-read discovery now, at most every 2 s.
     w.on('missing', () => {

@@ -133,7 +133,9 @@ export class ResourceWatcher extends EventEmitter<ResourceWatcherEvents> {
     this.status = s;
     if (!changed || this.disposed) return;
     const line = `${this.spec.label} in ${this.namespace}: ${s.state}: ${s.message}${s.nextStep ? ` (${s.nextStep})` : ''}`;
-    if (s.state === 'ready' || s.state === 'connecting') this.options.log.info(line);
+    // A Canary or Rollout CRD that is missing or refused is the common case (see KindSpec.delivery): not a warning.
+    const quiet = !!this.spec.delivery && (s.state === 'crd-missing' || s.state === 'forbidden');
+    if (s.state === 'ready' || s.state === 'connecting' || quiet) this.options.log.info(line);
     else this.options.log.warn(line);
     this.emit('status', s);
   }

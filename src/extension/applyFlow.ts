@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { ManifestFile as YamlFile, type ManifestDocument as YamlPart } from '../cluster/manifests';
-import { ClusterError, describeError, planApply, type ApplyPlan, type ClusterLog, type KubeConfig } from '../cluster';
+import { ClusterError, describeError, ownerOfObject, planApply, type ApplyPlan, type ClusterLog, type KubeConfig } from '../cluster';
 import { kindNames } from '../service/model/kinds';
 import { EXTENSION_WORDING } from './wording';
+import type { ObjectOwner } from '../protocol/messages';
+import { ownerRefusal } from '../protocol/ownerWords';
 
 /**
  * "Apply to cluster" in VS Code: dry run → diff (live vs. result) → modal confirmation → server-side apply.
@@ -25,6 +27,11 @@ export interface ApplyDeps {
   connection: () => ApplyConnection | undefined;
   /** Why there is no connection (shown instead of applying). */
   notConnected: () => string;
+  /**
+   * Who owns the split document at `part` of `uri` (`canaryLens/owners`: a Canary or Rollout of the workspace or the
+   * cluster); absent or failing, Apply goes on without asking.
+   */
+  owners?: (uri: vscode.Uri, part: number) => Promise<ObjectOwner[]>;
 }
 
 /** What the lens or a caller passes: a document and optionally the `---` part index (SplitRef has both). */
@@ -93,6 +100,26 @@ function documentsToApply(file: YamlFile, scope: 'split' | 'file', target: Apply
   return [part];
 }
 
+/** Why Apply refuses: the first owned document's owner, in the words of `managed-by-controller`; undefined when none is owned. */
+async function ownedRefusal(deps: ApplyDeps, uri: vscode.Uri, file: YamlFile, parts: readonly YamlPart[]): Promise<string | undefined> {
+  if (!deps.owners) return undefined;
+  const owned: { part: YamlPart; owner: ObjectOwner }[] = [];
+  for (const part of parts) {
+    let owners: ObjectOwner[];
+    try {
+      owners = await deps.owners(uri, file.parts.indexOf(part));
+    } catch (e) {
+      deps.log.warn(`Asking the language server who owns the document failed: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+    if (owners[0]) owned.push({ part, owner: owners[0] });
+  }
+  const first = owned[0];
+  if (!first) return undefined;
+  const more = owned.length > 1 ? ` (${owned.length} documents of this file are managed so)` : '';
+  return `${ownerRefusal(first.owner, first.part.kind ?? 'split')}${more}`;
+}
+
 function label(plan: ApplyPlan): string {
   return `${plan.kind} ${plan.namespace}/${plan.name}`;
 }
@@ -115,6 +142,12 @@ export async function runApply(deps: ApplyDeps, scope: 'split' | 'file', target:
     void vscode.window.showInformationMessage(parts);
     return;
   }
+  // A split a Canary or Rollout owns is refused with the words of its warning: the controller reverts the edit.
+  const refusal = await ownedRefusal(deps, doc.uri, file, parts);
+  if (refusal) {
+    void vscode.window.showWarningMessage(deps.safe(refusal));
+    return;
+  }
   deps.diagnostics.delete(doc.uri);
   const version = doc.version;
 
@@ -134,6 +167,16 @@ export async function runApply(deps: ApplyDeps, scope: 'split' | 'file', target:
     });
   } catch (e) {
     reportFailure(deps, doc, e, 'The dry run');
+    return;
+  }
+
+  // The live object may say more than the workspace does: the controller's ownerReferences or field manager.
+  const liveOwned = planned.flatMap((p) => {
+    const owner = p.plan.live ? ownerOfObject(p.plan.live) : undefined;
+    return owner ? [{ plan: p.plan, owner }] : [];
+  })[0];
+  if (liveOwned) {
+    void vscode.window.showWarningMessage(deps.safe(`${ownerRefusal(liveOwned.owner, liveOwned.plan.kind)} (${label(liveOwned.plan)} in ${conn.context})`));
     return;
   }
 

@@ -25,7 +25,10 @@ export function registerClusterCommands(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
   client: () => LanguageClient | undefined,
-): { disposables: vscode.Disposable[]; connectLater: () => void; panelSource: () => Promise<ClusterPanelSource | undefined> } {
+): {
+  disposables: vscode.Disposable[]; connectLater: () => void; panelSource: () => Promise<ClusterPanelSource | undefined>;
+  controller: () => Promise<ClusterController | undefined>;
+} {
   let loading: Promise<ClusterController> | undefined;
   const load = (): Promise<ClusterController> => {
     loading ??= (async () => {
@@ -70,5 +73,7 @@ export function registerClusterCommands(
   };
   /** The side panel's view of the cluster (loads the cluster bundle; none in untrusted workspaces). */
   const panelSource = async (): Promise<ClusterPanelSource | undefined> => (vscode.workspace.isTrusted ? (await load()).panel : undefined);
-  return { disposables, connectLater, panelSource };
+  /** The cluster side itself (loads the cluster bundle; none in untrusted workspaces): for the delivery commands. */
+  const controller = async (): Promise<ClusterController | undefined> => (vscode.workspace.isTrusted ? load() : undefined);
+  return { disposables, connectLater, panelSource, controller };
 }

@@ -3,8 +3,9 @@ import { ClusterPanelSource } from './panel/source';
 import { locatePrometheus } from '../stats/locate';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { clusterFactsNotification, type ClusterConnectionInfo, type ClusterFactsParams } from '../protocol/messages';
+import { clusterFactsNotification, ownersRequest, type ClusterConnectionInfo, type ClusterFactsParams } from '../protocol/messages';
 import { ApplyContentProvider, APPLY_SCHEME, runApply, type ApplyTarget } from './applyFlow';
+import { DeliveryFlow } from './deliveryFlow';
 import {
   ClusterError, ClusterSession, describeError, kubeconfigPaths, KubeconfigWatcher, listNamespaces, loadKubeconfig, readKubeconfig,
   type ClusterLog, type LoadedKubeconfig, type Redactor, type SessionOptions,
@@ -41,6 +42,12 @@ export class ClusterController implements vscode.Disposable {
   private readonly content = new ApplyContentProvider();
   /** What the side panel shows of the cluster: the session's splits and states. */
   readonly panel: ClusterPanelSource;
+  /** Argo Rollouts' actions behind a confirmation, and owners as the watch read them (./deliveryFlow.ts). */
+  readonly delivery = new DeliveryFlow(() => ({
+    ...this.applyDeps(),
+    deliveries: () => this.panel.snapshot().deliveries ?? [],
+    liveObject: (kind, namespace, name) => this.panel.liveObject(kind, namespace, name),
+  }));
   private readonly disposables: vscode.Disposable[] = [];
   private loaded: LoadedKubeconfig | undefined;
   private session: ClusterSession | undefined;
@@ -239,6 +246,11 @@ export class ClusterController implements vscode.Disposable {
       log: this.log, safe: this.safe, diagnostics: this.diagnostics, content: this.content,
       connection: () => (this.loaded ? { kc: this.loaded.kc, context: this.loaded.context, namespace: this.loaded.namespace } : undefined),
       notConnected: () => `Canary Lens: ${this.configError ? describeError(this.configError, EXTENSION_WORDING) : 'no cluster selected'}`,
+      // Apply refuses a split a Canary or Rollout owns: the server knows the owners (workspace and cluster).
+      owners: async (uri: vscode.Uri, part: number) => {
+        const c = this.deps.client();
+        return c?.isRunning() ? c.sendRequest(ownersRequest, { uri: c.code2ProtocolConverter.asUri(uri), part }) : [];
+      },
     };
   }
 

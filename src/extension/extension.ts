@@ -4,6 +4,7 @@ import { DidChangeConfigurationNotification, LanguageClient, TransportKind, type
 import { FILE_GLOB, LANGUAGE_ID } from '../protocol/messages';
 import { registerClusterCommands } from './clusterCommands';
 import { registerCommands } from './commands';
+import { registerDeliveryCommands } from './deliveryCommands';
 import { watchEditorSplits } from './editorSplits';
 import { registerPanel } from './panelGlue';
 import { registerSplitStatus } from './splitStatus';
@@ -43,6 +44,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Cluster commands load the cluster bundle on first use; the session connects in the background after activation.
   const cluster = registerClusterCommands(context, log, () => client);
   context.subscriptions.push(...cluster.disposables);
+  // Rollout actions and the owner of a split: stubs too, the cluster side loads with the cluster bundle.
+  context.subscriptions.push(...registerDeliveryCommands({ log, controller: cluster.controller }));
   // The side panel's view; its code (with the stats poller) loads when the view is first shown or an editor shows a
   // split: visible editors are views of their splits' live numbers too.
   const panel = registerPanel(context, { log, client: () => client, cluster });

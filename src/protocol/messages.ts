@@ -295,3 +295,10 @@ export interface DeliveryActionArgs { namespace: string; name: string; action: D
  */
 export const OPEN_OWNER_COMMAND = 'canaryLens.openOwner';
 export interface OpenOwnerArgs { owner: ObjectOwner; uri?: string; range?: { start: Position; end: Position } }
+
+/**
+ * Client → server: the owners of the split document at part `part` of `uri` (a Canary or Rollout of the workspace by
+ * its naming rules and references, or of the cluster): Apply refuses a managed split with the words of its warning.
+ */
+export interface OwnersParams { uri: string; part: number }
+export const ownersRequest = new RequestType<OwnersParams, ObjectOwner[], void>('canaryLens/owners');

@@ -16,7 +16,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { LanguageService, DEFAULT_SETTINGS } from '../service/languageService';
-import { ClusterFactsParams, clusterFactsNotification, documentSplitsRequest, liveStatsNotification, type LiveStatsParams, FILE_GLOB, indexedNotification, splitAtRequest, type ServerSettings } from '../protocol/messages';
+import type { ClusterFacts } from '../service/workspace/workspaceIndex';
+import { ClusterFactsParams, clusterFactsNotification, documentSplitsRequest, liveStatsNotification, type LiveStatsParams, FILE_GLOB, indexedNotification, ownersRequest, splitAtRequest, type ServerSettings } from '../protocol/messages';
+import { documentOwners } from '../service/rules/ownership';
 import { clusterFacts } from './clusterFacts';
 import { LENS_CAPABILITIES, lensClient, refreshLenses, registerWeightCommand, type LensClient } from './commands';
 import { Publisher } from './publisher';
@@ -170,10 +172,12 @@ export function startServer(connection: Connection): void {
 
   connection.onNotification(clusterFactsNotification, (params: ClusterFactsParams) => {
     const hadConnection = ls.index.clusterFacts?.connection !== undefined;
+    const lensFacts = deliveryLensFacts(ls.index.clusterFacts);
     ls.setClusterFacts(clusterFacts(params));
     publisher.reindex();
-    // The `Apply to cluster` lens comes and goes with the connection.
-    if (hadConnection !== (params.connection !== undefined)) refreshLenses(connection, lenses);
+    // The `Apply to cluster` lens comes and goes with the connection; the live delivery and owner lenses follow the
+    // cluster's Canaries, Rollouts and owned objects.
+    if (hadConnection !== (params.connection !== undefined) || lensFacts !== deliveryLensFacts(ls.index.clusterFacts)) refreshLenses(connection, lenses);
   });
 
   // Params are checked first: a malformed request gets InvalidParams, not a guess at position 0 or an internal error.
@@ -188,9 +192,15 @@ export function startServer(connection: Connection): void {
   connection.onCodeLensResolve((lens: unknown) => ls.resolveCodeLens(codeLensOf(lens)) ?? invalidParams('data must be the data of a Canary Lens weight lens'));
   connection.onRequest(splitAtRequest, (p: unknown) => ls.splitAt(uriOf(p), positionOf(p)) ?? null);
   connection.onRequest(documentSplitsRequest, (p: unknown) => urisOf(p).flatMap((uri) => ls.splitObjects(uri)));
+  connection.onRequest(ownersRequest, (p: unknown) => documentOwners(ls.index, plainUriOf(p), partOf(p)));
   registerWeightCommand(connection, ls, () => lenses);
 
   connection.listen();
+}
+
+/** What of the cluster facts lenses show (live deliveries, owners, the connection's context), as one comparable string. */
+function deliveryLensFacts(facts: ClusterFacts | undefined): string {
+  return JSON.stringify([facts?.deliveries ?? [], facts?.owned ?? [], facts?.connection?.context]);
 }
 
 function positive(n: unknown): number | undefined {
@@ -223,6 +233,16 @@ function urisOf(params: unknown): string[] {
     const uri = (d as { uri?: unknown } | null)?.uri;
     return typeof uri === 'string' ? uri : invalidParams('textDocuments[].uri must be a string');
   });
+}
+
+function plainUriOf(params: unknown): string {
+  const uri = (params as { uri?: unknown } | null)?.uri;
+  return typeof uri === 'string' ? uri : invalidParams('uri must be a string');
+}
+
+function partOf(params: unknown): number {
+  const part = (params as { part?: unknown } | null)?.part;
+  return isIndex(part) ? part : invalidParams('part must be a non-negative integer');
 }
 
 function codeLensOf(params: unknown): CodeLens {

@@ -2,7 +2,8 @@
  * A real Kubernetes API server for the tests: etcd + kube-apiserver 1.20.2 (built from Debian's `kubernetes` source
  * package by ./build-kube-apiserver.sh, cached under ${CANARY_LENS_CACHE:-~/.cache/canary-lens}/kube), on free loopback
  * ports, with RBAC and two tokens (an admin in system:masters and a reader limited to get/list/watch in emojivoto),
- * the TrafficSplit / HTTPRoute (both groups) / GRPCRoute / ServiceProfile CRDs from test/fixtures/cluster/, and (by default) the
+ * the TrafficSplit / HTTPRoute (both groups) / GRPCRoute / ServiceProfile CRDs from test/fixtures/cluster/, the Flagger and
+ * Argo Rollouts CRDs from vendor/crds/ (`DELIVERY_CRD_FILES`; no controller runs: tests write their status), and (by default) the
  * emojivoto objects from examples/emojivoto/ plus hand-made Endpoints for web-svc and web-svc-2.
  *
  * There is no kube-controller-manager, scheduler or kubelet: pods never run, no controller creates Endpoints,
@@ -25,6 +26,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { httpGet } from '../support/http';
 import { freePorts } from '../support/ports';
 import { ServerProcess, trackDir, untrackDir } from '../support/processes';
@@ -82,6 +84,11 @@ export interface StartClusterOptions {
   emojivoto?: boolean;
   /** Milliseconds to wait for /readyz (default 90 s). */
   readyTimeoutMs?: number;
+  /**
+   * Install the Flagger and Argo Rollouts CRDs (`DELIVERY_CRD_FILES`; default true). They cost a few seconds of start-up
+   * and ~100-150 MB of kube-apiserver memory (the Argo CRDs each carry a whole Pod template schema).
+   */
+  deliveryCrds?: boolean;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -103,6 +110,54 @@ export const CRD_NAMES = [
   'grpcroutes.gateway.networking.k8s.io',
   'serviceprofiles.linkerd.io',
 ];
+/**
+ * The progressive delivery controllers' CRDs, vendored at pinned releases (vendor/crds/: Flagger's Canary, MetricTemplate,
+ * AlertProvider; Argo Rollouts' Rollout, AnalysisTemplate, ClusterAnalysisTemplate), as absolute paths: startCluster
+ * installs them next to the fixtures, and anything else that sets up a cluster (the demo) reads them from here.
+ */
+export const VENDOR_CRDS_DIR = path.join(REPO_ROOT, 'vendor', 'crds');
+export const DELIVERY_CRD_FILES = [
+  'flagger-v1.44.0.yaml',
+  'argo-rollouts-v1.9.1-rollout.yaml',
+  'argo-rollouts-v1.9.1-analysis-template.yaml',
+  'argo-rollouts-v1.9.1-cluster-analysis-template.yaml',
+].map((f) => path.join(VENDOR_CRDS_DIR, f));
+export const DELIVERY_CRD_NAMES = [
+  'canaries.flagger.app',
+  'metrictemplates.flagger.app',
+  'alertproviders.flagger.app',
+  'rollouts.argoproj.io',
+  'analysistemplates.argoproj.io',
+  'clusteranalysistemplates.argoproj.io',
+];
+
+/**
+ * A CRD (as kubectl decodes it: `kubectl create --dry-run=client -o yaml`; the `yaml` package refuses the multi-line
+ * quoted descriptions of Flagger's file that go-yaml takes) the way this test server accepts it:
+ * kube-apiserver 1.20 refuses a schema `default: ""` ("Invalid value: "null": in body must be of type string", as the
+ * vendored CRDs' generated Pod template and Gateway API fields have) and does not know `x-kubernetes-validations` (CEL
+ * rules, Kubernetes 1.25+). Both are dropped from the copy sent (a list-map key that loses its default becomes required,
+ * as 1.20 asks); the vendored files stay as released. Nothing the tests read depends on them.
+ */
+export function crdsForTestServer(decoded: unknown): string {
+  type Schema = { [key: string]: unknown; items?: Schema; properties?: Record<string, Schema>; required?: string[] };
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (!node || typeof node !== 'object') return node;
+    const s = node as Schema;
+    // A list-map key needs a default or to be required (1.20 checks it): the key loses its "" default, so require it.
+    const keys = s['x-kubernetes-list-map-keys'];
+    const items = s.items;
+    const keyed = Array.isArray(keys) && items?.properties ? keys.filter((k): k is string => typeof k === 'string' && items.properties?.[k]?.default === '') : [];
+    const out = Object.fromEntries(Object.entries(s)
+      .filter(([k, v]) => k !== 'x-kubernetes-validations' && !(k === 'default' && v === ''))
+      .map(([k, v]) => [k, strip(v)])) as Schema;
+    if (keyed.length > 0 && out.items) out.items.required = [...new Set([...(out.items.required ?? []), ...keyed])];
+    return out;
+  };
+  return JSON.stringify(strip(decoded));
+}
+
 const EMOJIVOTO_FILES = ['emojivoto.yaml', 'web-svc-2.yaml', 'web-apex.yaml', 'web-svc-ts.yaml'];
 
 /** Where the build script caches the binary. */
@@ -415,10 +470,17 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     const apply = ['apply', '--server-side', `--field-manager=${HARNESS_FIELD_MANAGER}`];
 
     // --- CRDs (server-side apply, manager canary-lens-harness)
-    await must('installing the CRDs', [...apply, ...CRD_FILES.map(fixture)]);
-    await must('waiting for the CRDs to be Established', ['wait', '--for=condition=Established', '--timeout=60s', ...CRD_NAMES.map((n) => `crd/${n}`)]);
+    const withDelivery = opts.deliveryCrds !== false;
+    const deliveryCrds = path.join(dir, 'delivery-crds.json');
+    if (withDelivery) {
+      const decoded = await must('reading the delivery CRDs', ['create', '--dry-run=client', '--validate=false', '-o', 'yaml', ...DELIVERY_CRD_FILES.map((f) => `--filename=${f}`)]);
+      writeFileSync(deliveryCrds, parseAllDocuments(decoded.stdout).map((d) => crdsForTestServer(d.toJS())).join('\n'));
+    }
+    await must('installing the CRDs', [...apply, ...CRD_FILES.map(fixture), ...(withDelivery ? [`--filename=${deliveryCrds}`] : [])]);
+    const crdNames = [...CRD_NAMES, ...(withDelivery ? DELIVERY_CRD_NAMES : [])];
+    await must('waiting for the CRDs to be Established', ['wait', '--for=condition=Established', '--timeout=60s', ...crdNames.map((n) => `crd/${n}`)]);
     const crdsEstablishedMs = Date.now() - tStart;
-    log(`CRDs established: ${CRD_NAMES.join(', ')} (${secs(crdsEstablishedMs)})`);
+    log(`CRDs established: ${crdNames.join(', ')} (${secs(crdsEstablishedMs)})`);
 
     // --- namespace, reader RBAC, emojivoto
     // Built-in kinds with `kubectl create` (manager kubectl-create): 1.20's server-side apply refuses a Service port

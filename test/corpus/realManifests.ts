@@ -56,7 +56,7 @@ export function runCorpus(): CorpusRun {
         const code = String(d.code);
         run.byCode[code] = (run.byCode[code] ?? 0) + 1;
         if (d.severity === DiagnosticSeverity.Error || d.severity === DiagnosticSeverity.Warning) {
-          run.findings.set(`${path}:${d.range.start.line + 1}:${code}`, d.message);
+          run.findings.set(`${path}:${d.range.start.line + 1}:${code}`, typeof d.message === "string" ? d.message : d.message.value);
         }
       }
     }

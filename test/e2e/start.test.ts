@@ -6,7 +6,8 @@
  * Checks: the URL is printed and /healthz answers; the workbench shows the emojivoto workspace; web-svc-ts.yaml
  * gets its lenses including `Apply to cluster` (the kubeconfig setting is preset and the demo cluster is connected);
  * the Canary Lens panel shows observed shares for both backends (the Prometheus setting is preset and the simulator's
- * traffic arrives); after Ctrl-C the command says it stopped everything, exits 0, and none of the processes it started
+ * traffic arrives); the demo's Flagger Canary and Argo Rollout are in the API server and their release advances (the
+ * simulator stands in for both controllers: status, weights of the TrafficSplits they own); after Ctrl-C the command says it stopped everything, exits 0, and none of the processes it started
  * (code-server, kube-apiserver, etcd, Prometheus, the watchdogs) is left.
  *
  * Screenshot: .test-artifacts/demo.png (the editor with its lenses and the panel with numbers). About a minute warm;
@@ -14,7 +15,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
@@ -25,6 +26,7 @@ import { sleep } from '../support/wait';
 import { CHROMIUM } from './install';
 import { CHROMIUM_ARGS } from './vscode';
 import { REPO_ROOT } from './vsix';
+import { DEMO_DELIVERIES } from '../../tools/demo/environment';
 
 const SCREENSHOT = path.join(REPO_ROOT, '.test-artifacts', 'demo.png');
 const FILE = 'web-svc-ts.yaml';
@@ -67,6 +69,31 @@ function tree(root: number): Proc[] {
     for (const c of all.values()) if (c.ppid === pid) queue.push(c.pid);
   }
   return out;
+}
+
+/** An object of the demo cluster as JSON, through the KUBECONFIG npm start printed. */
+function kubectlGet(kubeconfig: string, what: string): { status?: Record<string, unknown>; spec?: { backends?: { service: string; weight: string }[] } } {
+  const r = spawnSync('kubectl', [`--kubeconfig=${kubeconfig}`, '-n', 'emojivoto', 'get', what, '-o', 'json'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, `kubectl get ${what}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as ReturnType<typeof kubectlGet>;
+}
+
+/** How far the demo's Canary and Rollout are: phase, weight, step; and their TrafficSplits' canary weights. */
+function deliveries(kubeconfig: string): { canary: string; canaryWeight: number; canarySplit: number; rollout: string; step: number; rolloutWeight: number; rolloutSplit: number } {
+  const { canary, rollout } = DEMO_DELIVERIES;
+  const c = kubectlGet(kubeconfig, `canary/${canary.name}`);
+  const r = kubectlGet(kubeconfig, `rollout/${rollout.name}`);
+  const splitWeight = (name: string, backend: string) => Number(kubectlGet(kubeconfig, `trafficsplits.v1alpha1.split.smi-spec.io/${name}`).spec?.backends?.find((b) => b.service === backend)?.weight);
+  const weights = (r.status?.canary as { weights?: { canary: { weight: number } } } | undefined)?.weights;
+  return {
+    canary: String(c.status?.phase),
+    canaryWeight: Number(c.status?.canaryWeight),
+    canarySplit: splitWeight(canary.split, canary.canary),
+    rollout: String(r.status?.phase),
+    step: Number(r.status?.currentStepIndex),
+    rolloutWeight: weights?.canary.weight ?? -1,
+    rolloutSplit: splitWeight(rollout.split, rollout.canary),
+  };
 }
 
 function stillRunning(procs: Proc[]): Proc[] {
@@ -137,6 +164,11 @@ describe('npm start (the demo)', { timeout: 25 * 60_000 }, () => {
     started = tree(pid);
     const names = started.map((p) => p.cmd).join('\n');
     for (const part of ['code-server', 'kube-apiserver', 'etcd', 'prometheus']) assert.ok(names.includes(part), `${part} runs under npm start`);
+    assert.match(output, /stands in for the Flagger and Argo Rollouts controllers/, 'says the demo stands in for the controllers');
+    const kubeconfig = /KUBECONFIG=(\S+)/.exec(output)?.[1];
+    assert.ok(kubeconfig, `the demo cluster's KUBECONFIG is printed:\n${output}`);
+    const atReady = deliveries(kubeconfig);
+    log(`at ready: ${JSON.stringify(atReady)}`);
 
     // 2. The URL in a browser: the workspace, the lenses (cluster connected), the panel's observed shares (Prometheus).
     browser = await chromium.launch({
@@ -179,7 +211,22 @@ describe('npm start (the demo)', { timeout: 25 * 60_000 }, () => {
     await browser.close();
     browser = undefined;
 
-    // 3. Ctrl-C: the whole foreground job gets SIGINT, as from a terminal.
+    // 3. The release npm start began is under way: the Canary progresses, the Rollout walks its steps, and each
+    // TrafficSplit carries its owner's weight (the status and the split move together).
+    deadline = Date.now() + 60_000;
+    let now = deliveries(kubeconfig);
+    while (!(now.canaryWeight > 0 || ['Promoting', 'Finalising', 'Succeeded'].includes(now.canary)) || !(now.step >= 1)) {
+      assert.ok(Date.now() < deadline, `the release did not advance: at ready ${JSON.stringify(atReady)}, now ${JSON.stringify(now)}`);
+      await sleep(1000);
+      now = deliveries(kubeconfig);
+    }
+    log(`${((Date.now() - t0) / 1000).toFixed(1)} s after npm start: ${JSON.stringify(now)}`);
+    assert.ok(['Progressing', 'Promoting', 'Finalising', 'Succeeded'].includes(now.canary), `Canary phase ${now.canary}`);
+    if (now.canary === 'Progressing') assert.equal(now.canarySplit, now.canaryWeight, 'the Canary\'s TrafficSplit carries its weight');
+    assert.ok(['Progressing', 'Paused', 'Healthy'].includes(now.rollout), `Rollout phase ${now.rollout}`);
+    assert.ok(now.rolloutWeight > 0 || now.rollout === 'Healthy', `the Rollout's canary weight: ${now.rolloutWeight}`);
+
+    // 4. Ctrl-C: the whole foreground job gets SIGINT, as from a terminal.
     const stopAt = Date.now();
     process.kill(-pid, 'SIGINT');
     const result = await Promise.race([exited, timeout(45_000)]);

@@ -40,6 +40,21 @@ export const SPEC_SEVERITY = {
   'trafficsplit-deprecated': 4,
   'route-not-accepted': 1,
   'route-refs-unresolved': 2,
+  'canary-target-not-found': 2,
+  'canary-port-invalid': 2,
+  'canary-weights-invalid': 1,
+  'canary-analysis-invalid': 1,
+  'canary-template-not-found': 2,
+  'rollout-weight-invalid': 1,
+  'rollout-pause-invalid': 1,
+  'rollout-service-invalid': 2,
+  'rollout-route-not-found': 2,
+  'rollout-weight-approximate': 3,
+  'rollout-template-not-found': 2,
+  'rollout-workload-not-found': 2,
+  'managed-by-controller': 2,
+  'managed-weights': 3,
+  'collides-with-generated': 2,
 } as const;
 
 export type Code = keyof typeof SPEC_SEVERITY;
@@ -136,6 +151,12 @@ export const WORKSPACE_CODES: readonly Code[] = [
 
 /** Codes whose rules read what Linkerd wrote in the cluster objects' status (test/unit/rules-routeStatus.test.ts). */
 export const CLUSTER_STATUS_CODES: readonly Code[] = ['route-not-accepted', 'route-refs-unresolved'];
+/** Codes of the progressive delivery rules (test/unit/flagger.test.ts, argo.test.ts, ownership.test.ts). */
+export const DELIVERY_CODES: readonly Code[] = [
+  'canary-target-not-found', 'canary-port-invalid', 'canary-weights-invalid', 'canary-analysis-invalid', 'canary-template-not-found',
+  'rollout-weight-invalid', 'rollout-pause-invalid', 'rollout-service-invalid', 'rollout-route-not-found', 'rollout-weight-approximate',
+  'rollout-template-not-found', 'rollout-workload-not-found', 'managed-by-controller', 'managed-weights', 'collides-with-generated',
+];
 
 /** Each of `codes` fired in some case of this file, and was shown absent in some near miss. */
 export function assertCovered(codes: readonly Code[]): void {

@@ -174,10 +174,12 @@ describe('completion: values', () => {
     assert.deepEqual(editRange(route[0]), range(1, 12, 1, 19));
   });
 
-  test('apiVersion without a kind: every split version; kind: the kinds that version serves', () => {
-    // TrafficSplit 4, HTTPRoute 6, GRPCRoute 2.
-    assert.equal(completeIn('apiVersion: |\n').length, 12);
-    assert.deepEqual(labels(completeIn('kind: |\n')), ['TrafficSplit', 'HTTPRoute', 'GRPCRoute']);
+  test('apiVersion without a kind: every version; kind: the kinds that version serves', () => {
+    // TrafficSplit 4, HTTPRoute 6, GRPCRoute 2; Canary, MetricTemplate, Rollout, AnalysisTemplate, ClusterAnalysisTemplate 1 each.
+    assert.equal(completeIn('apiVersion: |\n').length, 17);
+    assert.deepEqual(labels(completeIn('kind: |\n')), [
+      'TrafficSplit', 'HTTPRoute', 'GRPCRoute', 'Canary', 'MetricTemplate', 'Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate',
+    ]);
     assert.deepEqual(labels(completeIn('apiVersion: gateway.networking.k8s.io/v1\nkind: HT|\n')), ['HTTPRoute', 'GRPCRoute']);
     assert.deepEqual(labels(completeIn('apiVersion: policy.linkerd.io/v1beta3\nkind: |\n')), ['HTTPRoute']);
   });

@@ -8,7 +8,8 @@
  * `argoproj-labs+rollouts-plugin-trafficrouter-gatewayapi/repo`. Three sources per repository, each kept with its
  * neighbours, since a user's workspace holds them together: YAML files that define one of our kinds (with the other YAML
  * files of their directory), the ```yaml blocks of documentation pages (one directory per page), and the heredocs of
- * end-to-end shell scripts (one directory per script). Helm templates are left out (not YAML until rendered).
+ * end-to-end shell scripts (one directory per script). Chart `templates/` directories are left out; a Helm template
+ * elsewhere is kept (the language service skips it, as it would in a user's workspace).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,20 +53,19 @@ function collect(root: string, s: Source): { files: number; sources: number } {
   const dirs = new Set<string>();
   for (const p of yamlPaths) {
     const text = show(p);
-    if (OURS.test(text) && !text.includes('{{')) dirs.add(posix.dirname(p));
+    if (OURS.test(text)) dirs.add(posix.dirname(p));
   }
   for (const d of dirs) {
     sources++;
     for (const p of yamlPaths.filter((q) => posix.dirname(q) === d)) {
-      const text = show(p);
-      if (!text.includes('{{')) write(join('files', p), text);
+      write(join('files', p), show(p));
     }
   }
   for (const p of all.filter((q) => q.endsWith('.md'))) {
     const blocks = [...show(p).matchAll(/^```ya?ml[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
     if (!blocks.some((b) => OURS.test(b))) continue;
     sources++;
-    blocks.forEach((b, i) => { if (!b.includes('{{')) write(join('docs', p.replace(/\.md$/, ''), `block-${String(i + 1).padStart(2, '0')}.yaml`), b); });
+    blocks.forEach((b, i) => write(join('docs', p.replace(/\.md$/, ''), `block-${String(i + 1).padStart(2, '0')}.yaml`), b));
   }
   for (const p of all.filter((q) => q.endsWith('.sh'))) {
     const docs = [...show(p).matchAll(/<<\s*'?EOF'?[^\n]*\n([\s\S]*?)^EOF$/gm)].map((m) => m[1]!);

@@ -3,12 +3,14 @@
  *
  *   1. packages the extension (scripts/package.mjs → canary-lens-<version>.vsix),
  *   2. installs code-server 4.100.3 if needed (test/e2e/install.ts, into a cache folder outside the work tree),
- *   3. starts the demo cluster (./environment.ts: kube-apiserver + etcd with the emojivoto objects, the traffic
- *      simulator with web-svc-2 a little worse than web-svc, Prometheus scraping it every second),
+ *   3. starts the demo cluster (./environment.ts: kube-apiserver + etcd with the emojivoto objects, a Flagger Canary
+ *      and an Argo Rollout, the traffic simulator with web-svc-2 a little worse than web-svc and standing in for the
+ *      Flagger and Argo Rollouts controllers, Prometheus scraping it every second),
  *   4. starts code-server on 127.0.0.1 (port: $PORT, else 8080 when free, else a free one) with the .vsix installed
  *      into a throwaway extensions folder, a copy of examples/emojivoto/ as the workspace and user settings that point
  *      Canary Lens at the demo cluster and its Prometheus,
  *
+ * then starts a release of voting (Canary) and emoji (Rollout) for the stand-in controllers to take step by step,
  * prints the URL and what to try, and stops everything on Ctrl-C (SIGINT), SIGTERM or SIGHUP. No browser is started:
  * the user opens the URL. A first run says up front what it will install and build, and how long that takes.
  *
@@ -268,6 +270,8 @@ async function main(): Promise<void> {
   env = await startDemoEnvironment({
     // The GRPCRoute emoji-canary (examples/emojivoto/emoji-grpcroute.yaml) too: its numbers come from outbound_grpc_route_*.
     grpc: true,
+    // The Canary voting and the Rollout emoji, with the simulator standing in for their controllers.
+    delivery: true,
     log: (line) => {
       // After start-up the simulator reports the weights it reads from the API server: the applies show up here.
       if (phase === 'starting') say(`      ${line}`);
@@ -303,6 +307,8 @@ async function main(): Promise<void> {
     },
   });
   say(`      ready in ${secs(Date.now() - t)}`);
+  // A new revision of voting and emoji now, so that their canaries run while the user looks.
+  const released = await env.release();
   phase = 'running';
   takeOverSignals();
 
@@ -323,6 +329,15 @@ async function main(): Promise<void> {
   say('     (the first time it says "Force Apply": the demo\'s loader owns the weights in the cluster).');
   say('  4. Watch the panel\'s observed shares follow the new weights within ~30 s; web-svc-2 is a little worse');
   say('     (more errors, slower) than web-svc.');
+  say('  5. Open voting-canary.yaml (a Flagger Canary) and emoji-rollout.yaml (an Argo Rollout): a release of each has');
+  say('     just started. Canary voting moves 10% more to voting-canary every 10 s up to 50%, then promotes; Rollout');
+  say('     emoji goes to 20%, then 40%, and waits there (`pause: {}`) until you Promote it (panel or lens, confirm).');
+  say('     Their TrafficSplits (voting, emoji) exist only in the cluster: the controllers generate and own them.');
+  say('  6. Another release, in the integrated terminal:');
+  for (const line of released) say(`       ${line.replace(/:v(\d+)/g, (_, n: string) => `:v${Number(n) + 1}`)}`);
+  say('');
+  say('The demo stands in for the Flagger and Argo Rollouts controllers (no pods run here): the traffic simulator writes');
+  say('their status step by step and moves their TrafficSplits\' weights, as the controllers would.');
   say('');
   say(`Demo cluster:  kube-apiserver ${env.cluster.server}   KUBECONFIG=${env.kubeconfig}`);
   say(`               Prometheus ${env.prometheusUrl}   simulator ${env.simulatorUrl}/metrics`);

@@ -2,7 +2,7 @@
  * The traffic simulator on the command line:
  *
  *   node --import tsx tools/simulator/main.ts --kubeconfig K --namespace NS --port P [--context C] [--config FILE]
- *     [--rps N] [--seed N] [--distribution proportional|random] [--families authority,route]
+ *     [--rps N] [--seed N] [--distribution proportional|random] [--families authority,route] [--controllers [--time-scale X]]
  *
  * Serves http://127.0.0.1:P/metrics until SIGINT/SIGTERM. Exit codes: 0 after a signal, 2 for usage/config errors.
  */
@@ -11,9 +11,12 @@ import { startSimulator, type SimulatorOptions } from './simulator';
 
 const USAGE = `usage: node --import tsx tools/simulator/main.ts --namespace NS [--kubeconfig K] [--context C] [--port P]
          [--config FILE] [--rps N] [--seed N] [--distribution proportional|random] [--families authority,route]
+         [--controllers [--time-scale X]]
 
 Watches the TrafficSplits and HTTPRoutes of NS and serves Linkerd-proxy metrics of both families for their backends
 at http://127.0.0.1:P/metrics (P default 9995; 0 picks a free port). Also /splits (JSON) and /healthz.
+--controllers stands in for Flagger and Argo Rollouts: the Canaries and Rollouts of NS advance step by step, their
+splits' weights move (--time-scale multiplies their intervals and pauses; default 1).
 Config file and split annotations: tools/simulator/README.md.
 `;
 
@@ -59,6 +62,13 @@ export function parseArgs(argv: readonly string[]): SimulatorOptions {
         const f = value().split(',').map((s) => s.trim());
         if (f.length === 0 || f.some((x) => x !== 'authority' && x !== 'route')) throw new UsageError('--families must be authority, route or authority,route');
         opts.families = f as Family[];
+        break;
+      }
+      case '--controllers': opts.controllers = typeof opts.controllers === 'object' ? opts.controllers : true; break;
+      case '--time-scale': {
+        const x = number('--time-scale', false);
+        if (x <= 0) throw new UsageError('--time-scale must be a number > 0');
+        opts.controllers = { ...(typeof opts.controllers === 'object' ? opts.controllers : {}), timeScale: x };
         break;
       }
       case '-h': case '--help': throw new UsageError('');

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
+import { startStandIn, type BackendMeasure, type StandIn } from './delivery/standIn';
 import { KINDS, KindWatcher, loadKubeConfig, type Backoff } from './kube';
 import { Registry, type Source } from './metrics';
 import {
@@ -45,6 +46,23 @@ export interface SimulatorOptions {
   backoff?: Backoff;
   /** Log lines (default: stderr with a `[simulator]` prefix). */
   log?: (line: string) => void;
+  /**
+   * Stand in for the Flagger and Argo Rollouts controllers (delivery/standIn.ts): advance the namespace's Canaries and
+   * Rollouts step by step (status through `/status`, generated objects, the managed TrafficSplit's weights, all
+   * under the controllers' field managers). Off by default; `true` takes the defaults.
+   */
+  controllers?: boolean | ControllerOptions;
+}
+
+export interface ControllerOptions {
+  /** Multiplies Flagger's analysis interval, Argo's pause durations and the metric windows (default 1). */
+  timeScale?: number;
+  /** How often the controllers reconcile, ms (default 500). */
+  tickMs?: number;
+  /** How long an Argo step's canary pods take to be ready, ms before scaling (default 2000). */
+  podReadyMs?: number;
+  /** Flagger's `-mesh-provider` for Canaries without spec.provider (default linkerd). */
+  meshProvider?: string;
 }
 
 export interface SplitSnapshot {
@@ -226,6 +244,27 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const url = `http://127.0.0.1:${port}`;
 
   for (const w of Object.values(watchers)) w.start();
+
+  // What the stand-in Flagger measures for its analysis: a backend's requests over every split sending it traffic.
+  const measure = (backend: string): BackendMeasure | undefined => {
+    let found: BackendMeasure | undefined;
+    for (const t of traffic.values()) {
+      const settings = t.resolved.backends.get(backend);
+      if (!settings || !t.split.backends.some((b) => b.name === backend)) continue;
+      const sent = t.sent.get(backend) ?? { success: 0, failure: 0 };
+      found = {
+        success: (found?.success ?? 0) + sent.success,
+        failure: (found?.failure ?? 0) + sent.failure,
+        p99Ms: Math.max(found?.p99Ms ?? 0, settings.latencyMs.p99),
+      };
+    }
+    return found;
+  };
+  const controllerOptions = options.controllers === true ? {} : options.controllers || undefined;
+  const standIn: StandIn | undefined = controllerOptions
+    ? startStandIn({ kc, namespace, log, measure, ...controllerOptions, ...(options.backoff ? { backoff: options.backoff } : {}) })
+    : undefined;
+
   const timer = setInterval(() => {
     const now = Date.now();
     for (const t of traffic.values()) t.tick(now);
@@ -241,7 +280,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       let timeout: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          Promise.all(Object.values(watchers).map((w) => w.whenSynced())),
+          Promise.all([...Object.values(watchers).map((w) => w.whenSynced()), standIn?.synced()]),
           new Promise((_, reject) => (timeout = setTimeout(() => reject(new Error(`simulator: not every kind listed within ${timeoutMs} ms`)), timeoutMs))),
         ]);
       } finally {
@@ -254,6 +293,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      standIn?.stop();
       for (const w of Object.values(watchers)) w.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,6 +6,8 @@ import { displayUrl } from '../../stats/prometheus';
 import type { ClusterSnapshot } from './source';
 import { describeRouteProblem } from '../../cluster/routeStatus';
 import { kindNames } from '../../service/model/kinds';
+import { buildDeliveries, isDeliveryAction, ownerOfSplit, type PanelDelivery, type SplitOwner } from './deliveryModel';
+import type { DeliveryAction } from '../../protocol/messages';
 
 /**
  * What the side panel shows, as plain data: the states (each in words with a next step and its buttons) and the
@@ -35,7 +37,10 @@ export type NoticeState =
   | 'prometheus-unreachable'
   | 'query-error'
   | 'stats-loading'
-  | 'no-traffic';
+  | 'no-traffic'
+  | 'delivery-forbidden'
+  | 'delivery-error'
+  | 'delivery-crd-missing';
 
 /** Commands a notice's buttons run (an allow-list: the extension side accepts nothing else). */
 export type PanelCommand = 'openSettings' | 'reconnect' | 'selectContext' | 'selectNamespace' | 'manageTrust' | 'refresh' | 'showLog';
@@ -44,6 +49,9 @@ export const PANEL_COMMANDS: readonly PanelCommand[] = ['openSettings', 'reconne
 /** What a split's buttons do. */
 export type SplitOp = 'open' | 'shift' | 'promote' | 'rollback' | 'apply';
 export const SPLIT_OPS: readonly SplitOp[] = ['open', 'shift', 'promote', 'rollback', 'apply'];
+
+/** What a Canary's or Rollout's buttons do: open it, or one of its controller's actions (confirmed first). */
+export type DeliveryOp = 'open' | DeliveryAction;
 
 export interface NoticeAction {
   command: PanelCommand;
@@ -100,6 +108,8 @@ export interface PanelSplit {
   unmeasured?: string;
   /** The route's own numbers (after retries: success, timeouts, retries); null outside the route family. */
   route: RouteStats | null;
+  /** The Canary or Rollout that moves its weights: its card offers that object instead of Shift / Promote / Roll back. */
+  owner?: SplitOwner;
 }
 
 export interface PanelModel {
@@ -117,6 +127,10 @@ export interface PanelModel {
   step: number;
   notices: PanelNotice[];
   splits: PanelSplit[];
+  /** The Canaries and Rollouts of the namespace (absent when the cluster layer does not watch them). */
+  deliveries?: PanelDelivery[];
+  /** The states of their kinds (forbidden, failed, not installed). */
+  deliveryNotices?: PanelNotice[];
 }
 
 /** Where Prometheus is, as far as the panel knows. */
@@ -368,6 +382,16 @@ export function buildPanelModel(input: ModelInput): PanelModel {
     });
   }
 
+  const { deliveries, deliveryNotices } = buildDeliveries(cluster, base.splits);
+  if (deliveries.length > 0) {
+    base.deliveries = deliveries;
+    for (const s of base.splits) {
+      const owner = ownerOfSplit(s, deliveries);
+      if (owner) s.owner = owner;
+    }
+  }
+  if (deliveryNotices.length > 0) base.deliveryNotices = deliveryNotices;
+
   if (cluster.state === 'ready' && cluster.splits.length === 0) {
     base.notices.push({
       state: 'no-splits', severity: 'info', title: `No ${kindNames('or')} in namespace ${cluster.namespace ?? '(default)'}`,
@@ -407,7 +431,8 @@ export type ToWebview = { type: 'model'; model: PanelModel };
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'command'; command: PanelCommand; arg?: string }
-  | { type: 'split'; op: SplitOp; key: string };
+  | { type: 'split'; op: SplitOp; key: string }
+  | { type: 'delivery'; op: DeliveryOp; key: string };
 
 /** Checks a message from the webview (its content is ours, but nothing from it is trusted further than this). */
 export function parseWebviewMessage(m: unknown): FromWebview | undefined {
@@ -422,6 +447,9 @@ export function parseWebviewMessage(m: unknown): FromWebview | undefined {
   }
   if (o.type === 'split' && SPLIT_OPS.includes(o.op as SplitOp) && typeof o.key === 'string' && o.key.length < 1000) {
     return { type: 'split', op: o.op as SplitOp, key: o.key };
+  }
+  if (o.type === 'delivery' && (o.op === 'open' || isDeliveryAction(o.op)) && typeof o.key === 'string' && o.key.length < 1000) {
+    return { type: 'delivery', op: o.op, key: o.key };
   }
   return undefined;
 }

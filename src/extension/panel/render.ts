@@ -1,5 +1,6 @@
 import type { SparkPoint } from './history';
 import type { NoticeAction, PanelBackend, PanelModel, PanelNotice, PanelSplit, SplitOp } from './model';
+import { ownerButton, renderDeliverySection, renderOwnerNote } from './deliveryRender';
 
 /**
  * The side panel's HTML, as pure functions of the model: the extension renders the first body into the
@@ -117,7 +118,7 @@ export function renderSparkline(points: readonly SparkPoint[], field: 'success' 
 // ---------------------------------------------------------------------------------------------------------------
 // Bars.
 
-function bar(kind: 'desired' | 'observed', share: number | null, flagged: boolean, backend: string): string {
+export function bar(kind: 'desired' | 'observed', share: number | null, flagged: boolean, backend: string): string {
   const width = share === null ? 0 : round2(Math.min(1, Math.max(0, share)) * 100);
   const word = kind === 'desired' ? 'desired share (weight)' : 'observed share (traffic)';
   const label = `${backend}: ${word} ${formatPercent(share)}`;
@@ -136,7 +137,7 @@ function actionButton(a: NoticeAction, index: number): string {
   return `<button type="button" class="cl-button${index > 0 ? ' cl-button--secondary' : ''}" data-cmd="${esc(a.command)}"${a.arg ? ` data-arg="${esc(a.arg)}"` : ''} data-focus="${esc(focus)}" aria-label="${esc(a.label)}${a.arg ? ` (${esc(a.arg)})` : ''}">${esc(a.label)}</button>`;
 }
 
-function renderNotice(n: PanelNotice): string {
+export function renderNotice(n: PanelNotice): string {
   const icon = n.severity === 'error' ? '✖' : n.severity === 'warning' ? '⚠' : 'ℹ';
   return `<div class="cl-notice cl-notice--${n.severity}" data-state="${esc(n.state)}">`
     + `<p class="cl-notice-title"><span class="cl-notice-icon" aria-hidden="true">${icon}</span> ${esc(n.title)}</p>`
@@ -158,6 +159,13 @@ function splitActions(s: PanelSplit, step: number): string {
   const title = splitTitle(s);
   const c = s.canary;
   const many = s.backends.length > 1;
+  // A split a Canary or Rollout moves: hand edits would be reverted, so its owner is offered instead of them.
+  if (s.owner) {
+    return `<div class="cl-actions cl-split-actions" role="group" aria-label="${esc(`Actions on ${title}`)}">`
+      + splitButton(s, 'open', 'Open manifest', `Open the manifest of ${title} in the editor`)
+      + ownerButton(s)
+      + '</div>';
+  }
   return `<div class="cl-actions cl-split-actions" role="group" aria-label="${esc(`Actions on ${title}`)}">`
     + splitButton(s, 'open', 'Open manifest', `Open the manifest of ${title} in the editor`)
     + (many ? splitButton(s, 'shift', `Shift ${step}% → ${c}`, `Shift ${step}% of the traffic of ${title} toward ${c} in the manifest (then Apply)`) : '')
@@ -177,7 +185,8 @@ function flagText(b: PanelBackend): string {
 function renderBackend(s: PanelSplit, b: PanelBackend, model: PanelModel): string {
   const to = model.now;
   const from = to - model.historySeconds;
-  const isCanary = b.name === s.canary && s.backends.length > 1;
+  // The tag marks what the split's buttons act on; a managed split has none (its controller knows its canary).
+  const isCanary = !s.owner && b.name === s.canary && s.backends.length > 1;
   const metrics: [string, string, string][] = [
     ['success', 'success rate', formatSuccessRate(b.success)],
     ['RPS', 'requests per second', formatRpsValue(b.rps)],
@@ -214,6 +223,7 @@ function renderSplit(s: PanelSplit, index: number, model: PanelModel): string {
     + (s.flagged ? ` <span class="cl-tag cl-tag--flagged" aria-label="${esc(`${flagged} backend${flagged === 1 ? '' : 's'} off their weight`)}">⚠ not honoured</span>` : '')
     + '</h2>'
     + `<p class="cl-split-meta">${meta}</p>`
+    + renderOwnerNote(s)
     + splitActions(s, model.step)
     + `<ul class="cl-backends" aria-label="${esc(`Backends of ${splitTitle(s)}`)}">${s.backends.map((b) => renderBackend(s, b, model)).join('')}</ul>`
     + '</article>';
@@ -234,9 +244,14 @@ function renderHeader(m: PanelModel): string {
 
 /** The panel's inner HTML for a model (the same in the extension and in the webview). */
 export function renderPanelBody(model: PanelModel): string {
+  // Canaries and Rollouts come first when there are some (their progress is what is watched); their kinds' states alone after the splits.
+  const deliveries = renderDeliverySection(model);
+  const cardsFirst = (model.deliveries?.length ?? 0) > 0;
   return renderHeader(model)
     + (model.notices.length > 0 ? `<section class="cl-notices" aria-label="Status">${model.notices.map(renderNotice).join('')}</section>` : '')
-    + (model.splits.length > 0 ? `<section class="cl-splits" aria-label="Splits">${model.splits.map((s, i) => renderSplit(s, i, model)).join('')}</section>` : '');
+    + (cardsFirst ? deliveries : '')
+    + (model.splits.length > 0 ? `<section class="cl-splits" aria-label="Splits">${model.splits.map((s, i) => renderSplit(s, i, model)).join('')}</section>` : '')
+    + (cardsFirst ? '' : deliveries);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -349,4 +364,20 @@ body{margin:0;padding:0 8px 12px;color:var(--vscode-foreground);background:trans
 .cl-spark--rps polyline{stroke:var(--vscode-charts-blue)}
 .cl-spark--rps circle{fill:var(--vscode-charts-blue)}
 .cl-spark-base{stroke:var(--vscode-charts-lines,var(--vscode-widget-border));stroke-width:1;opacity:.5}
+.cl-deliveries{display:flex;flex-direction:column;gap:10px}
+.cl-delivery{border:1px solid var(--vscode-widget-border,var(--vscode-panel-border));border-left-width:3px;border-radius:3px;padding:6px 8px}
+.cl-delivery--ok{border-left-color:var(--vscode-charts-green)}
+.cl-delivery--progress{border-left-color:var(--vscode-charts-blue)}
+.cl-delivery--paused{border-left-color:var(--vscode-charts-yellow)}
+.cl-delivery--failed{border-left-color:var(--vscode-errorForeground,var(--vscode-charts-red))}
+.cl-delivery-name{font-family:var(--vscode-editor-font-family);overflow-wrap:anywhere}
+.cl-phase--failed{color:var(--vscode-errorForeground,var(--vscode-charts-red))}
+.cl-delivery-message{margin:4px 0 0;overflow-wrap:anywhere}
+.cl-delivery-split{margin:6px 0 0;color:var(--vscode-descriptionForeground);font-size:.92em}
+.cl-delivery-shares{list-style:none;margin:2px 0 0;padding:0;display:flex;flex-direction:column;gap:4px}
+.cl-gates{margin-top:6px;font-size:.92em}
+.cl-gates p{margin:2px 0}
+.cl-gates-title{color:var(--vscode-descriptionForeground)}
+.cl-gates-help{margin:2px 0 0;padding-left:1.2em;color:var(--vscode-descriptionForeground)}
+.cl-owner{margin:4px 0 0;font-size:.92em}
 @media (forced-colors:active){.cl-bar-fill,.cl-spark polyline{forced-color-adjust:auto}.cl-button:focus-visible{outline-color:Highlight}}`;

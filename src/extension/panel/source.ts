@@ -1,7 +1,9 @@
 import type { LiveObject, LiveSplit } from './liveSplits';
 import { liveSplits } from './liveSplits';
 import type { LocateResult } from '../../stats/locate';
-import type { ClusterRouteStatus } from '../../protocol/messages';
+import type { ClusterRouteStatus, DeliveryKind, DeliveryStatus } from '../../protocol/messages';
+// The cluster layer's resource table (this class runs in the cluster bundle only: the panel's code imports types from here).
+import { DELIVERY_KIND_IDS, kindSpec } from '../../cluster/requests';
 
 /**
  * What the side panel needs from the cluster layer, kept small so that the cluster glue can implement it in a few
@@ -34,6 +36,22 @@ export interface ClusterSnapshot {
   splits: LiveSplit[];
   /** Routes Linkerd's policy controller did not accept or resolve (from their status), messages redacted. */
   routeProblems?: ClusterRouteStatus[];
+  /** The Canaries and Rollouts of the namespace with their live state (messages redacted). */
+  deliveries?: DeliveryStatus[];
+  /** How the delivery kinds are read (absent: the cluster layer does not watch them). */
+  deliveryKinds?: DeliveryKindState[];
+}
+
+/** The state of one delivery kind's watch (`canaries.flagger.app`, `rollouts.argoproj.io`). */
+export interface DeliveryKindState {
+  kind: DeliveryKind;
+  /** `Canaries (Flagger)` */
+  label: string;
+  /** `canaries.flagger.app` */
+  resource: string;
+  state: string;
+  message: string;
+  nextStep?: string;
 }
 
 export interface Disposable {
@@ -64,9 +82,14 @@ export interface SessionLike {
     message: string;
     nextStep?: string;
     context?: string;
-    kinds: Partial<Record<string, { state: string; error?: { verb?: string; resource?: string; group?: string; user?: string } } | undefined>>;
+    kinds: Partial<Record<string, { state: string; message?: string; nextStep?: string; error?: { verb?: string; resource?: string; group?: string; user?: string } } | undefined>>;
   };
   splits(): LiveObject[];
+  /** The live Canaries and Rollouts (the cluster layer's `deliveryStatusOf` of each); else read from `facts()`. */
+  deliveries?(): DeliveryStatus[];
+  facts?(): { deliveries?: DeliveryStatus[] };
+  /** The objects read of one resource id (the delivery kinds' ids are the registry's `cluster[].id`). */
+  items?(id: string): LiveObject[];
   /** Linkerd's verdict on each split object (the cluster layer's `routeStatusOf`). */
   routeStatuses?(): ClusterRouteStatus[];
   on(event: 'state' | 'change', listener: (...args: unknown[]) => void): unknown;
@@ -151,7 +174,35 @@ export class ClusterPanelSource implements PanelSource {
       ...(refused ? { forbidden: { ...(refused.verb ? { verb: refused.verb } : {}), ...(refused.resource ? { resource: refused.group ? `${refused.resource}.${refused.group}` : refused.resource } : {}), ...(refused.user ? { user: safe(refused.user) } : {}) } } : {}),
       splits: liveSplits(s.splits(), s.namespace),
       ...this.routeProblems(s),
+      ...this.deliveries(s),
     };
+  }
+
+  /** The live Canaries and Rollouts and how their kinds are read; nothing when the session does not watch them. */
+  private deliveries(s: SessionLike): Pick<ClusterSnapshot, 'deliveries' | 'deliveryKinds'> {
+    const safe = this.safe;
+    const kinds: DeliveryKindState[] = DELIVERY_KIND_IDS.flatMap((id) => {
+      const k = s.state.kinds[id];
+      const spec = kindSpec(id);
+      if (!k || !spec.delivery) return [];
+      return [{
+        kind: spec.delivery, label: spec.label, resource: `${spec.plural}.${spec.group}`, state: k.state,
+        message: safe(k.message ?? ''), ...(k.nextStep ? { nextStep: safe(k.nextStep) } : {}),
+      }];
+    });
+    const statuses = s.deliveries?.() ?? s.facts?.().deliveries ?? [];
+    const deliveries = statuses.map((d) => ({ ...d, brief: safe(d.brief), ...(d.message !== undefined ? { message: safe(d.message) } : {}) }));
+    return {
+      ...(kinds.length > 0 ? { deliveryKinds: kinds } : {}),
+      ...(deliveries.length > 0 ? { deliveries } : {}),
+    };
+  }
+
+  /** A Canary or Rollout as the watch last read it (for a read-only view of an owner), when the session reads it. */
+  liveObject(kind: DeliveryKind, namespace: string, name: string): LiveObject | undefined {
+    const s = this.session;
+    if (!s?.items || s.namespace !== namespace) return undefined;
+    return DELIVERY_KIND_IDS.filter((id) => kindSpec(id).delivery === kind).flatMap((id) => s.items!(id)).find((o) => o.metadata?.name === name);
   }
 
   private routeProblems(s: SessionLike): Pick<ClusterSnapshot, 'routeProblems'> {

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { liveStatsNotification, type LiveStatsParams, type SplitObjectRef } from '../../protocol/messages';
+import {
+  DELIVERY_ACTION_COMMAND, liveStatsNotification, OPEN_OWNER_COMMAND,
+  type DeliveryActionArgs, type LiveStatsParams, type OpenOwnerArgs, type SplitObjectRef,
+} from '../../protocol/messages';
 import { toLiveStats } from '../../stats/live';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -163,6 +166,21 @@ export class CanaryPanelProvider implements vscode.WebviewViewProvider, vscode.D
         refresh: () => this.controller.refreshNow(),
         forgetPrometheus: () => this.controller.forgetPrometheus(),
       }), m.command);
+      return;
+    }
+    if (m.type === 'delivery') {
+      // Only a Canary or Rollout the panel shows, and only an action its status offers; the command confirms first.
+      const d = (this.lastModel ?? this.controller.model()).deliveries?.find((x) => x.key === m.key);
+      if (!d) return;
+      if (m.op === 'open') {
+        // The command reads the owner's identity; `reference`: the panel knows it from the status naming the split.
+        const args: OpenOwnerArgs = { owner: { controller: d.controller, kind: d.kind, namespace: d.namespace, name: d.name, via: 'reference' } };
+        void done(Promise.resolve(vscode.commands.executeCommand(OPEN_OWNER_COMMAND, args)).then(() => undefined), `Open ${d.kind} from the panel`);
+        return;
+      }
+      if (!d.actions.some((a) => a.action === m.op)) return;
+      const args: DeliveryActionArgs = { namespace: d.namespace, name: d.name, action: m.op };
+      void done(Promise.resolve(vscode.commands.executeCommand(DELIVERY_ACTION_COMMAND, args)).then(() => undefined), `${m.op} from the panel`);
       return;
     }
     // Only a split the panel shows can be acted on.

@@ -2,10 +2,11 @@ import {
   CompletionItemKind, InsertTextFormat, InsertTextMode, type CompletionItem, type Position, type Range,
 } from 'vscode-languageserver-types';
 import { splitDocumentOf } from '../model/adapters';
-import { API_VERSIONS, isSplitKind } from '../model/kinds';
+import { API_VERSIONS, isSplitKind, type SplitKind } from '../model/kinds';
 import { cursorAt, type Cursor } from '../document/cursor';
 import { withEol } from '../document/lineBreaks';
-import { apiVersionOf, kindOf, schemaVersion } from '../model/documentKind';
+import { apiVersionOf, isOurControllerDocument, kindOf, schemaVersion } from '../model/documentKind';
+import { CONTROLLER_KIND_NAMES, CONTROLLER_KINDS, isControllerKind, type ControllerKind } from '../model/deliveryKinds';
 import type { FeatureContext } from './context';
 import { YamlPart } from '../document/part';
 import { definedAt, portDetail, portsText, typeLabel } from './present';
@@ -55,7 +56,8 @@ function itemsAt(ctx: FeatureContext, part: YamlPart, cursor: Cursor, range: Ran
     if (cursor.at === 'value' && top === 'apiVersion') return versionValues(undefined, range);
     return cursor.at === 'key' && cursor.path.length === 0 ? newDocumentItems(cursor, range) : [];
   }
-  if (!isSplitKind(kind)) return [];
+  // Split kinds and the controllers' kinds (Canary, Rollout, their templates): both registries hold a schema per version.
+  if (!isSplitKind(kind) && !(isControllerKind(kind) && isOurControllerDocument(part))) return [];
   if (cursor.at === 'value' && top === 'apiVersion') return versionValues(kind, range);
   const version = schemaVersion(kind, apiVersion);
   if (cursor.at === 'key') return keyItems(schemaAt(version, kind, cursor.path), cursor, range);
@@ -111,9 +113,18 @@ function enumItems(schema: JsonSchema | undefined, range: Range): CompletionItem
   }));
 }
 
+/** Every kind at every apiVersion served, with what to know before using it: the split kinds', then the controllers'. */
+const KIND_VERSIONS: readonly { kind: SplitKind | ControllerKind; apiVersion: string; caveat?: string }[] = [
+  ...API_VERSIONS.map((a) => ({
+    kind: a.kind, apiVersion: a.apiVersion,
+    caveat: a.old ?? (a.linkerdServes ? undefined : `Linkerd never served ${a.apiVersion}: applying it to a Linkerd cluster fails`),
+  })),
+  ...CONTROLLER_KIND_NAMES.flatMap((k) => CONTROLLER_KINDS[k].versions),
+];
+
 function kindValues(apiVersion: string | undefined, range: Range): CompletionItem[] {
-  const served = API_VERSIONS.filter((a) => a.apiVersion === apiVersion);
-  const kinds = [...new Set((served.length > 0 ? served : API_VERSIONS).map((a) => a.kind))];
+  const served = KIND_VERSIONS.filter((a) => a.apiVersion === apiVersion);
+  const kinds = [...new Set((served.length > 0 ? served : KIND_VERSIONS).map((a) => a.kind))];
   return kinds.map((kind) => {
     const item: CompletionItem = { label: kind, kind: CompletionItemKind.Class, textEdit: { range, newText: kind } };
     const doc = markdown(schemaAt(schemaVersion(kind, apiVersion), kind, [])?.description);
@@ -122,10 +133,9 @@ function kindValues(apiVersion: string | undefined, range: Range): CompletionIte
   });
 }
 
-/** The served versions of the kind (every split version when the kind is not written yet), current ones first. */
+/** The served versions of the kind (every version when the kind is not written yet), current ones first. */
 function versionValues(kind: string | undefined, range: Range): CompletionItem[] {
-  return API_VERSIONS.filter((a) => kind === undefined || a.kind === kind).map((a, i) => {
-    const caveat = a.old ?? (a.linkerdServes ? undefined : `Linkerd never served ${a.apiVersion}: applying it to a Linkerd cluster fails`);
+  return KIND_VERSIONS.filter((a) => kind === undefined || a.kind === kind).map(({ caveat, ...a }, i) => {
     const item: CompletionItem = {
       label: a.apiVersion,
       kind: CompletionItemKind.EnumMember,

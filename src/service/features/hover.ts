@@ -1,8 +1,9 @@
 import type { Hover, Position } from 'vscode-languageserver-types';
 import { splitDocumentOf } from '../model/adapters';
 import { isSplitKind } from '../model/kinds';
+import { isControllerKind } from '../model/deliveryKinds';
 import { cursorAt } from '../document/cursor';
-import { apiVersionOf, kindOf, schemaVersion } from '../model/documentKind';
+import { apiVersionOf, isOurControllerDocument, kindOf, schemaVersion } from '../model/documentKind';
 import type { FeatureContext } from './context';
 import type { SplitDocument } from '../model/split';
 import type { Span } from '../document/part';
@@ -10,12 +11,17 @@ import { definedAt, portDetail, shareText, typeLabel } from './present';
 import { targetAt, type ServiceRef } from '../workspace/refs';
 import { describeRemote, remoteService } from '../workspace/multicluster';
 import { schemaAt } from '../model/schemas/validate';
+import { deliveryHover } from './deliveryHover';
 
 /** Hover on split documents: Service references, weights, and the schema's word on any key. */
 export function hover(ctx: FeatureContext, position: Position): Hover | null {
   const part = ctx.file.partAt(position);
+  // The plan of a Canary or Rollout, on its key or a step, before the field docs of the same keys.
+  const plan = deliveryHover(ctx, part, position);
+  if (plan) return plan;
   const kind = kindOf(part);
-  if (part.templated || !isSplitKind(kind)) return null;
+  // Split documents, and the controllers' (Canary, Rollout, their templates) for the schema's word on a key.
+  if (part.templated || (!isSplitKind(kind) && !(isControllerKind(kind) && isOurControllerDocument(part)))) return null;
   const offset = part.offsetAt(position);
   const doc = splitDocumentOf(part);
   const target = doc ? targetAt(doc, offset, part.doc) : undefined;

@@ -8,6 +8,8 @@ import {
   afterAction, backendName, currentSplit, editBlock, listed, liveTitle, percent, sharesTitle, splitRef, splitsOf, unitsOf, type SplitAt,
 } from './weightCommand';
 import { shares, shiftIsCoarse } from '../model/weights';
+import { deliveryLenses, managedSplitLenses } from './deliveryLenses';
+import { splitOwners } from '../rules/ownership';
 
 export { splitAt, weightsEdit } from './weightCommand';
 
@@ -42,7 +44,7 @@ export const STALE_LENS_TITLE = '—';
  * and the arguments when the editor shows the lens, so the response is linear in the split's size.
  */
 export function codeLenses(ctx: FeatureContext): CodeLens[] {
-  return splitsOf(ctx).flatMap((at) => splitLenses(ctx, at));
+  return [...splitsOf(ctx).flatMap((at) => splitLenses(ctx, at)), ...deliveryLenses(ctx)];
 }
 
 /** A lens that only shows text: an empty command id renders as a label in VS Code, not a link. */
@@ -54,6 +56,9 @@ function splitLenses(ctx: FeatureContext, at: SplitAt): CodeLens[] {
   const { part, split } = at;
   const n = split.backends.length;
   if (n === 0) return []; // e.g. a redirect rule: there is no traffic split to shift
+  // A split a Canary or Rollout owns gets its owner instead of weight actions (and Apply).
+  const owners = splitOwners(ctx.index, at.doc);
+  if (owners.length > 0) return managedSplitLenses(ctx, at, owners);
   const range = part.rangeOf(split.span);
   const blocked = editBlock(ctx, at);
   if (blocked) return [label(range, blocked)];

@@ -13,6 +13,7 @@ import { deleteSeqItem, editAt, insertPair } from '../document/yamlEdits';
 import { endsWithLineBreak } from '../document/lineBreaks';
 import { pairOf } from '../document/yamlNodes';
 import { yaml11Difference } from '../rules/yaml11';
+import { deliveryQuickFixes } from './deliveryFixes';
 
 /** Quick fixes for Canary Lens diagnostics, one builder per code that has a fix. */
 
@@ -28,6 +29,8 @@ const FIXES: Partial<Record<DiagnosticCode, Fix>> = {
 };
 
 export function quickFixes(ctx: FeatureContext, d: Diagnostic, code: DiagnosticCode): CodeAction[] {
+  const delivery = deliveryQuickFixes(ctx, d, code); // a Canary's or a Rollout's: features/deliveryFixes.ts
+  if (delivery) return delivery;
   const fix = FIXES[code];
   const at = fix ? splitDocumentAt(ctx, d.range.start) : undefined;
   return fix && at ? fix(ctx, at, d) : [];

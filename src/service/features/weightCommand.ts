@@ -3,6 +3,8 @@ import type { LiveSplitStats, SplitRef, SplitSummary, WeightCommandAction, Weigh
 import { splitAtOffset } from './actionSupport';
 import { splitDocumentOf } from '../model/adapters';
 import { documentFindings } from '../rules/diagnostics';
+import { splitOwners } from '../rules/ownership';
+import { ownerRefusal } from '../../protocol/ownerWords';
 import type { FeatureContext } from './context';
 import type { Split, SplitDocument } from '../model/split';
 import type { YamlPart } from '../document/part';
@@ -47,13 +49,16 @@ export function splitRef(ctx: FeatureContext, at: SplitAt): SplitRef {
 }
 
 /**
- * Why the split's weights must not be edited now, or undefined. A broken parse could put an edit anywhere, a
- * schema error in the split means the model may not be what the author meant, and aliases, anchors and invalid
- * weights are the author's to fix (`weightsRefusal`).
+ * Why the split's weights must not be edited now, or undefined. A Canary or Rollout may own them (its controller sets
+ * them), a broken parse could put an edit anywhere, a schema error in the split means the model may not be what the
+ * author meant, and aliases, anchors and invalid weights are the author's to fix (`weightsRefusal`).
  */
 export function editBlock(ctx: FeatureContext, at: SplitAt): string | undefined {
   const { part, split } = at;
   if (split.backends.length === 0) return `Canary Lens: ${split.label} has no backends`;
+  // A Canary or Rollout sets these weights: an edit here is reverted (or fights the controller).
+  const owner = splitOwners(ctx.index, at.doc)[0];
+  if (owner) return ownerRefusal(owner, at.doc.kind);
   const findings = documentFindings(part, ctx.index);
   // Any syntax error blocks every split of the part: the parse around it, regions included, is a guess.
   const syntax = findings.find((f) => f.code === 'yaml-syntax');

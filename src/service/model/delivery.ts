@@ -18,6 +18,8 @@ export interface OwnedRef {
   name: string;
   ns: string;
   how: 'generates' | 'manages';
+  /** Generated when missing, and one that exists is adopted as it is (Flagger's apex Service): no collision. */
+  adopts?: boolean;
   /** Where the owner's spec names it (Argo's trafficSplitName, a plugin route, canaryService), when it does. */
   span?: Span;
 }
@@ -52,7 +54,10 @@ export interface Plan {
   interval?: { text: string; seconds?: number };
   /** Failed checks before rollback (Flagger `analysis.threshold`), or the rollback rule in words (Argo analysis). */
   rollback?: string;
-  /** Least time to full promotion, in seconds, when every step passes at once; undefined when a step waits for a person. */
+  /**
+   * Least time to full promotion, in seconds, when every check passes and every gate opens at once; undefined when the
+   * plan cannot finish (Flagger stalls) or a step waits without end (Argo's `pause: {}`, until someone promotes).
+   */
   leastSeconds?: number;
   /** Weights are approximated by replica counts (Argo without trafficRouting). */
   approximate?: boolean;

@@ -40,6 +40,7 @@ export const DIAGNOSTIC_CODES = {
   'rollout-template-not-found': { severity: 'warning', summary: "A Rollout analysis templateName names no AnalysisTemplate or ClusterAnalysisTemplate in view" },
   'rollout-workload-not-found': { severity: 'warning', summary: "A Rollout's workloadRef names no Deployment in view" },
   'managed-by-controller': { severity: 'warning', summary: 'A split or Service a Flagger Canary or an Argo Rollout owns: a hand edit is reverted' },
+  'managed-weights': { severity: 'information', summary: 'A route written by hand whose backend weights an Argo Rollout sets (its gatewayAPI plugin): edit the weights in the Rollout' },
   'collides-with-generated': { severity: 'warning', summary: 'A hand-written object with the name of one a Canary in view generates' },
 } as const satisfies Record<string, { severity: 'error' | 'warning' | 'information' | 'hint'; summary: string }>;
 

@@ -4,6 +4,7 @@ import { controllerApiVersionFindings } from './deliveryApiVersion';
 import { isOurControllerDocument } from '../model/documentKind';
 import { DELIVERY_RULES, RULES, type Finding } from './';
 import { DIAGNOSTIC_CODES, SOURCE, type DiagnosticCode } from './codes';
+import { collisionsByPart } from './ownership';
 import type { YamlFile } from '../document/file';
 import type { Span, YamlPart } from '../document/part';
 import { validateAgainstSchema } from '../model/schemas/validate';
@@ -117,10 +118,14 @@ export function fileDiagnostics(file: YamlFile, index: WorkspaceIndex, withWorks
   const out: Diagnostic[] = [];
   // A template file is not YAML until it is rendered: skipped quietly, whole.
   if (file.parts.some((p) => p.templated)) return out;
+  // Hand-written context documents under a name a Canary or Rollout generates (one lookup a part; none without owners).
+  const collisions = withWorkspace ? collisionsByPart(index) : undefined;
   for (const part of file.parts) {
     if (!part.isAnalysed) {
       // Not in the quick first pass of a big file (`withWorkspace` false): its context documents wait for the complete one.
       if (yamlSyntax && withWorkspace) for (const f of syntaxFindings(part)) out.push(toDiagnostic(part, f));
+      const collides = collisions?.size ? collisions.get(part) : undefined;
+      if (collides) for (const f of collides) out.push(toDiagnostic(part, f));
       continue;
     }
     if (!yamlSyntax && part.doc.errors.length > 0) continue;

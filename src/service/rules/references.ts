@@ -64,7 +64,8 @@ function perFile(index: WorkspaceIndex, defs: readonly ServiceFact[], say: (svc:
 
 /**
  * `service-not-found`: the apex or a backend names a Service nobody defines (said only where Services are known). A
- * backend Linkerd multicluster creates (a mirror or a federated Service, see `workspace/multicluster.ts`) is not missing.
+ * backend Linkerd multicluster creates (a mirror or a federated Service, see `workspace/multicluster.ts`), or one a
+ * Flagger Canary in view generates, is not missing.
  */
 export const serviceNotFound: Rule = {
   code: 'service-not-found',
@@ -73,6 +74,8 @@ export const serviceNotFound: Rule = {
     return references(doc).flatMap((r): Finding[] => {
       if (!index.knowsServicesOf(r.ns) || index.services(r.ns, r.name.value).length > 0) return [];
       if (r.role === 'backend' && remoteService(index, r.ns, r.name.value)) return [];
+      // A Service a Canary in view generates (`<apex>-primary`, `<apex>-canary`) exists once Flagger has run.
+      if (index.ownersOf('Service', r.ns, r.name.value).some((o) => o.via === 'naming')) return [];
       return [{
         code: this.code,
         span: r.name.span,

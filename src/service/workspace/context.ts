@@ -46,6 +46,11 @@ export interface WorkloadFact extends FactBase {
   type: 'Workload';
   kind: string;
   podLabels: Record<string, string>;
+  /**
+   * The ports its pod template's containers declare (`containerPort`, with its name); undefined when unknown (a
+   * cluster fact, or more containers than the scan reads).
+   */
+  containerPorts?: { port: number; name?: string }[];
 }
 
 export interface ProfileFact extends FactBase {
@@ -109,12 +114,21 @@ export function factsOf(part: YamlPart): Fact[] {
 
 const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Rollout', 'Job']);
 
+/**
+ * Containers of a pod template whose ports are read (a Canary's `service.port` is checked against them). The paths
+ * name each container's `ports` alone, so the rest of a container (image, args, env) is never scanned; a container
+ * beyond these (its `name` is read) makes the ports unknown.
+ */
+const SCANNED_CONTAINERS = 8;
+const CONTAINERS = 'spec/template/spec/containers';
+
 /** The only paths facts are read from. */
-export const FACT_PATHS = [
+export const FACT_PATHS: readonly string[] = [
   'kind', 'metadata/name', 'metadata/namespace', 'metadata/labels', 'spec/selector', 'spec/ports',
   'spec/template/metadata/labels', 'spec/jobTemplate/spec/template/metadata/labels', 'spec/dstOverrides', 'spec/from', 'spec/to',
   'apiVersion', 'spec/targetClusterName',
-] as const;
+  ...Array.from({ length: SCANNED_CONTAINERS }, (_, i) => `${CONTAINERS}/#${i}/ports`), `${CONTAINERS}/#${SCANNED_CONTAINERS}/name`,
+];
 
 function extract(part: YamlPart): Fact[] {
   if (part.isControllerKind) return controllerFacts(part);
@@ -167,7 +181,7 @@ export function factsFrom(v: Scanned, part?: YamlPart): Fact[] {
     case 'ReferenceGrant':
       return [{ ...base, type: 'ReferenceGrant', from: grantItems(v, 'spec/from'), to: grantItems(v, 'spec/to') }];
     default:
-      return POD_TEMPLATE_KINDS.has(kind) ? [{ ...base, type: 'Workload', kind, podLabels: mapUnder(v, 'spec/template/metadata/labels') ?? {} }] : [];
+      return POD_TEMPLATE_KINDS.has(kind) ? [{ ...base, type: 'Workload', kind, podLabels: mapUnder(v, 'spec/template/metadata/labels') ?? {}, ...containerPorts(v) }] : [];
   }
 }
 
@@ -191,6 +205,17 @@ function itemsUnder(v: Scanned, prefix: string): Record<string, string>[] {
     if (m) (items[Number(m[1])] ??= {})[m[2]!] = value;
   }
   return items.filter((i) => i !== undefined);
+}
+
+/** The `containerPort`s the pod template's containers declare, when every container was read. */
+function containerPorts(v: Scanned): { containerPorts?: WorkloadFact['containerPorts'] } {
+  if (v.has(`${CONTAINERS}/#${SCANNED_CONTAINERS}/name`)) return {};
+  const ports = Array.from({ length: SCANNED_CONTAINERS }, (_, i) => itemsUnder(v, `${CONTAINERS}/#${i}/ports`)).flat().flatMap((p) => {
+    const port = Number(p.containerPort);
+    if (!p.containerPort || !Number.isInteger(port)) return [];
+    return [{ port, ...(p.name ? { name: p.name } : {}) }];
+  });
+  return { containerPorts: ports };
 }
 
 function servicePorts(v: Scanned): ServicePort[] {

@@ -197,6 +197,13 @@ export class WorkspaceIndex {
     return this.maps.templates.get(ownedKey(kind, ns, name)) ?? [];
   }
 
+  /** Whether "no such template" can be said: templates of `kind` are defined in `ns` ('' for cluster-scoped ones). */
+  knowsTemplatesOf(kind: string, ns: string): boolean {
+    const prefix = ownedKey(kind, ns, '');
+    for (const k of this.maps.templates.keys()) if (k.startsWith(prefix)) return true;
+    return false;
+  }
+
   /** The live state of a Canary or Rollout of the cluster, when connected. */
   deliveryStatus(kind: string, ns: string, name: string): DeliveryStatus | undefined {
     return this.cluster?.deliveries?.find((d) => d.kind === kind && d.namespace === ns && d.name === name);

@@ -5,6 +5,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { ErrorObject } from 'ajv';
 import { schemaFor, validatorFor, type JsonSchema } from './index';
+import { deliveryApiVersion } from '../deliveryKinds';
 import { PATTERN_HINTS } from './httpRoute';
 import { entryOf, kubectlJS } from '../../document/yamlNodes';
 
@@ -38,11 +39,15 @@ export function validateAgainstSchema(doc: Document.Parsed, apiVersion: string, 
   // A document with syntax errors is reported by `yaml-syntax`; validating its partial tree would only add noise.
   if (!validate || doc.errors.length > 0 || doc.contents === null) return [];
   // The object as kubectl sends it: merge keys applied the way go-yaml v2 applies them (src/service/document/yamlNodes.ts).
-  const data = kubectlJS(doc);
-  if (data === undefined) return []; // bad or excessive aliases: yaml-syntax says so (rules/diagnostics.ts)
+  const read = kubectlJS(doc);
+  if (read === undefined) return []; // bad or excessive aliases: yaml-syntax says so (rules/diagnostics.ts)
+  // The controllers' kinds (schemas generated from their CRDs): nulls pruned as the API server does; their weights
+  // are no split weights, which `weight-invalid` checks.
+  const controllers = deliveryApiVersion(kind, apiVersion) !== undefined;
+  const data = controllers ? withoutNulls(read, schemaFor(apiVersion, kind)) : read;
   if (validate(data)) return [];
 
-  const errors = relevant(validate.errors ?? []);
+  const errors = relevant(explainJunctions(validate.errors ?? [], data, apiVersion, kind), !controllers);
   const seen = new Set<string>();
   const problems: SchemaProblem[] = [];
   for (const e of errors) {
@@ -56,12 +61,78 @@ export function validateAgainstSchema(doc: Document.Parsed, apiVersion: string, 
   return problems.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
+/**
+ * The object without the null values of its known fields, as the API server drops them from a custom resource before
+ * validating it (kubernetes/apiextensions-apiserver pkg/apiserver/schema/defaulting/prunenulls.go,
+ * PruneNonNullableNullsWithoutDefaults: a field is known by `properties` or `additionalProperties`; none of the CRDs
+ * here says `nullable`). A null under an unknown field stays, to be reported as unknown.
+ */
+function withoutNulls(data: unknown, schema: JsonSchema | undefined): unknown {
+  if (!schema || data === null || typeof data !== 'object') return data;
+  if (Array.isArray(data)) return data.map((item) => withoutNulls(item, schema.items));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) {
+    const field = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (v === null && field) continue;
+    out[k] = withoutNulls(v, field);
+  }
+  return out;
+}
+
+/** The names a `oneOf` of bare `required` lists (or `not: {anyOf: [required...]}`) chooses between; else undefined. */
+function choices(branches: JsonSchema[]): { names: string[]; common: Set<string> } | undefined {
+  const names = new Set<string>();
+  let common: Set<string> | undefined;
+  for (const b of branches) {
+    const keys = Object.keys(b);
+    if (keys.length === 1 && b.required) {
+      b.required.forEach((n) => names.add(n));
+      common = new Set(common ? [...common].filter((n) => b.required!.includes(n)) : b.required);
+    } else if (keys.length === 1 && b.not?.anyOf?.every((a) => Object.keys(a).length === 1 && a.required)) {
+      b.not.anyOf.forEach((a) => a.required!.forEach((n) => names.add(n)));
+      common = new Set();
+    } else {
+      return undefined;
+    }
+  }
+  common ??= new Set();
+  return { names: [...names].filter((n) => !common.has(n)), common };
+}
+
+/**
+ * A `oneOf` that chooses between properties (Flagger's analysis: exactly one of iterations, stepWeight, stepWeights)
+ * said in words: "needs one of" when none is set, "only one of" when several are, instead of one `required` error
+ * per branch or ajv's "must match exactly one schema in oneOf".
+ */
+function explainJunctions(errors: ErrorObject[], data: unknown, apiVersion: string, kind: string): ErrorObject[] {
+  const drop = new Set<ErrorObject>();
+  const add: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf') continue;
+    const path = toPath(e.instancePath, data);
+    const branches = schemaAt(apiVersion, kind, path)?.oneOf;
+    const choice = branches ? choices(branches) : undefined;
+    const value = valueAt(data, path);
+    if (!choice || value === null || typeof value !== 'object') continue;
+    const set = choice.names.filter((n) => Object.prototype.hasOwnProperty.call(value, n));
+    const list = choice.names.join(', ');
+    drop.add(e);
+    for (const o of errors) {
+      const missing = String(o.params.missingProperty);
+      if (o.keyword === 'required' && o.instancePath === e.instancePath && o.schemaPath.startsWith(`${e.schemaPath}/`) && !choice.common.has(missing)) drop.add(o);
+    }
+    if (Array.isArray(e.params.passingSchemas)) add.push({ ...e, keyword: 'oneOfChoice', message: `must set only one of ${list} (found ${set.join(' and ')})` });
+    else if (set.length === 0) add.push({ ...e, keyword: 'oneOfChoice', message: `needs one of ${list}` });
+  }
+  return drop.size === 0 ? errors : [...errors.filter((e) => !drop.has(e)), ...add];
+}
+
 const COMBINATORS = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'not']);
 
 /** Drops what other rules own (weights), merge keys, and combinator summaries that a more specific error explains. */
-function relevant(errors: ErrorObject[]): ErrorObject[] {
+function relevant(errors: ErrorObject[], splitWeights: boolean): ErrorObject[] {
   return errors.filter((e) => {
-    if (/\/weight$/.test(e.instancePath)) return false; // `weight-invalid` reports weights
+    if (splitWeights && /\/weight$/.test(e.instancePath)) return false; // `weight-invalid` reports weights
     if (e.keyword === 'additionalProperties' && e.params.additionalProperty === '<<') return false; // YAML merge key
     if (COMBINATORS.has(e.keyword)) {
       return !errors.some((o) => !COMBINATORS.has(o.keyword) && (o.instancePath + '/').startsWith(e.instancePath + '/'));
