@@ -1,11 +1,12 @@
-import { stringify } from 'yaml';
 import { splitDocumentOf } from '../service/model/adapters';
 import { LanguageService } from '../service/languageService';
+import { liveObjectText } from './liveVersion';
 import type { StatsSplit } from './types';
 
 /** A split to measure, with where its object lives (the apex may be in another namespace). */
 export interface ManifestSplit extends StatsSplit {
   objectNamespace: string;
+  /** For a live object, the version its weights were read under (src/stats/liveVersion.ts). */
   apiVersion?: string;
 }
 
@@ -63,7 +64,8 @@ export function splitsOfText(ls: LanguageService, uri: string, text: string, lab
 
 /**
  * The StatsSplits of live TrafficSplit / HTTPRoute objects (as the API server returns them): each object goes through
- * the same adapters as a manifest on disk (written out as YAML), so both modes read weights, apexes and ports alike.
+ * the same adapters as a manifest on disk (written out as YAML), so both modes read weights, apexes and ports alike;
+ * weights stored through another served version (quantity strings of TrafficSplit v1alpha1) are read under it.
  */
 export function splitsFromObjects(objects: Iterable<K8sObjectLike>): { splits: ManifestSplit[]; skipped: string[] } {
   const ls = new LanguageService();
@@ -75,7 +77,8 @@ export function splitsFromObjects(objects: Iterable<K8sObjectLike>): { splits: M
     const plain = { apiVersion: o.apiVersion, kind: o.kind, metadata: { name, namespace }, spec: o.spec ?? {} };
     const group = (o.apiVersion ?? '').split('/')[0] ?? '';
     const uri = `k8s:/${encodeURIComponent(namespace)}/${encodeURIComponent(group)}/${encodeURIComponent(o.kind ?? '')}/${encodeURIComponent(name)}.yaml`;
-    splitsOfText(ls, uri, stringify(plain, { lineWidth: 0 }), `${namespace}/${o.apiVersion ?? '?'}`, splits, skipped);
+    // Under the version the object was written through: a TrafficSplit written as v1alpha1 comes back with quantities.
+    splitsOfText(ls, uri, liveObjectText(uri, plain).text, `${namespace}/${o.apiVersion ?? '?'}`, splits, skipped);
   }
   return { splits, skipped };
 }

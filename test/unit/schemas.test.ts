@@ -7,6 +7,7 @@ import { schemaFor, schemaVersions } from '../../src/service/model/schemas/index
 import { servedVersions } from '../../src/service/model/kinds';
 import { schemaAt, validateAgainstSchema, type SchemaProblem } from '../../src/service/model/schemas/validate';
 import { httpRoute } from '../support/manifests';
+import { LanguageService } from '../../src/service/languageService';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples', 'emojivoto');
 
@@ -260,4 +261,31 @@ test('schemaAt walks properties and items for completion and hover', () => {
   assert.deepEqual(ref?.required, ['name']);
   assert.equal(schemaAt('split.smi-spec.io/v1alpha2', 'TrafficSplit', ['metadata', 'labels', 'app'])?.type, 'string');
   assert.equal(schemaAt('split.smi-spec.io/v1alpha2', 'TrafficSplit', ['spec', 'nope']), undefined);
+});
+
+test('a known field left null is pruned as the API server prunes it (apiextensions-apiserver prunenulls.go): no schema error', () => {
+  const route = (matches: string): string => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: r
+spec:
+  parentRefs:
+  - name: web
+    kind: Service
+    group: core
+    port: 80
+  rules:
+  - matches:${matches}
+    backendRefs:
+    - name: web
+      port: 80
+`;
+  const schemaOf = (text: string): string[] => {
+    const ls = new LanguageService();
+    ls.setFile('file:///r.yaml', text);
+    return ls.diagnostics('file:///r.yaml').filter((d) => d.code === 'schema').map((d) => String(d.message));
+  };
+  assert.deepEqual(schemaOf(route('')), []);
+  // A value of the wrong type is still wrong.
+  assert.deepEqual(schemaOf(route(' 3')), ['spec.rules[0].matches must be a list']);
 });

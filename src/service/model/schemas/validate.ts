@@ -41,10 +41,10 @@ export function validateAgainstSchema(doc: Document.Parsed, apiVersion: string, 
   // The object as kubectl sends it: merge keys applied the way go-yaml v2 applies them (src/service/document/yamlNodes.ts).
   const read = kubectlJS(doc);
   if (read === undefined) return []; // bad or excessive aliases: yaml-syntax says so (rules/diagnostics.ts)
-  // The controllers' kinds (schemas generated from their CRDs): nulls pruned as the API server does; their weights
-  // are no split weights, which `weight-invalid` checks.
+  // Every kind here is a custom resource: nulls of known fields are pruned as the API server does (an HTTPRoute rule's
+  // `matches:` left empty is no error). The controllers' weights are no split weights, which `weight-invalid` checks.
   const controllers = deliveryApiVersion(kind, apiVersion) !== undefined;
-  const data = controllers ? withoutNulls(read, schemaFor(apiVersion, kind)) : read;
+  const data = withoutNulls(read, schemaFor(apiVersion, kind));
   if (validate(data)) return [];
 
   const errors = relevant(explainJunctions(validate.errors ?? [], data, apiVersion, kind), !controllers);
