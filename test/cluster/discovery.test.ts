@@ -10,6 +10,8 @@ import {
   type SessionState, type WatchChange,
 } from '../../src/cluster';
 import type { ClusterFactsParams } from '../../src/protocol/messages';
+import { liveSplits } from '../../src/extension/panel/liveSplits';
+import { computeSplit } from '../../src/stats';
 import { waitFor } from '../support/wait';
 import { startCluster, type Cluster } from './harness';
 import { EXTENSION_WORDING } from '../../src/extension/wording';
@@ -97,6 +99,35 @@ describe('discovery (real kube-apiserver)', () => {
     assert.equal(s.state.message, '2 TrafficSplits, 0 HTTPRoutes, 0 GRPCRoutes');
     assert.equal((await cluster.kubectl(['delete', 'trafficsplit', 'second', '-n', NS])).code, 0);
     await waitFor('DELETED', () => !s.items('trafficsplits').some((o) => o.metadata?.name === 'second') || undefined, 2000);
+  });
+
+  test('a TrafficSplit written through v1alpha1 as Flagger and Argo Rollouts write it: strings through v1alpha2, exact desired shares', async () => {
+    const { s, states } = session(cluster.kubeconfig);
+    s.start();
+    await waitFor('ready', () => states.find((st) => st.state === 'ready'), 15_000);
+    assert.equal(s.state.kinds.trafficsplits?.version, 'v1alpha2');
+    // String weights: a Go client's resource.Quantity marshals to a JSON string (kubernetes/apimachinery pkg/api/resource/quantity.go).
+    const object = (a: string, b: string) => JSON.stringify({
+      apiVersion: 'split.smi-spec.io/v1alpha1', kind: 'TrafficSplit', metadata: { name: 'quantities', namespace: NS },
+      spec: { service: 'web-apex', backends: [{ service: 'web-svc', weight: a }, { service: 'web-svc-2', weight: b }] },
+    });
+    // The panel's and `canary-lens stats`' reading of the session's splits.
+    const shares = () => {
+      const split = liveSplits(s.splits(), NS).find((x) => x.name === 'quantities');
+      return split && computeSplit(split, [], [], 60).backends.map((b) => [b.name, b.weightText, b.desiredShare]);
+    };
+    let r = await cluster.kubectl(['create', '-f', '-'], { input: object('40', '60') });
+    assert.equal(r.code, 0, r.stderr);
+    const listed = await waitFor('ADDED', () => s.items('trafficsplits').find((o) => o.metadata?.name === 'quantities'), 2000);
+    assert.deepEqual((listed.spec as { backends: { weight: unknown }[] }).backends.map((b) => b.weight), ['40', '60'], 'read through v1alpha2 as stored (conversion None)');
+    assert.deepEqual(shares(), [['web-svc', '40', 40 / 100], ['web-svc-2', '60', 60 / 100]]);
+    // Milli quantities, replaced as a controller's Update replaces them.
+    r = await cluster.kubectl(['replace', '-f', '-'], { input: object('250m', '750m') });
+    assert.equal(r.code, 0, r.stderr);
+    await waitFor('the milli weights through the watch', () => shares()?.[0]?.[1] === '250m' || undefined, 2000);
+    assert.deepEqual(shares(), [['web-svc', '250m', 250 / 1000], ['web-svc-2', '750m', 750 / 1000]]);
+    assert.equal((await cluster.kubectl(['delete', 'trafficsplit', 'quantities', '-n', NS])).code, 0);
+    await waitFor('DELETED', () => !s.items('trafficsplits').some((o) => o.metadata?.name === 'quantities') || undefined, 2000);
   });
 
   test('a watch resumed from an expired resourceVersion gets 410 Gone from the server and re-lists, staying ready', async () => {

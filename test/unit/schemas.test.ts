@@ -283,7 +283,7 @@ spec:
   const schemaOf = (text: string): string[] => {
     const ls = new LanguageService();
     ls.setFile('file:///r.yaml', text);
-    return ls.diagnostics('file:///r.yaml').filter((d) => d.code === 'schema').map((d) => String(d.message));
+    return ls.diagnostics('file:///r.yaml').filter((d) => d.code === 'schema').map((d) => (typeof d.message === 'string' ? d.message : d.message.value));
   };
   assert.deepEqual(schemaOf(route('')), []);
   // A value of the wrong type is still wrong.

@@ -1,4 +1,5 @@
-import { parseDocument, type Document, type DocumentOptions, type ParseOptions, type ScalarTag, type SchemaOptions, type Tags } from 'yaml';
+import { Composer, Parser, YAMLParseError, type Document, type DocumentOptions, type ParseOptions, type ScalarTag, type SchemaOptions, type Tags } from 'yaml';
+import { kubectlLexer } from './kubectlLexer';
 import { parserText } from './lineBreaks';
 
 /**
@@ -125,9 +126,34 @@ export const KUBECTL_YAML: ParseOptions & DocumentOptions & SchemaOptions = {
 };
 
 /**
- * One manifest document parsed as kubectl reads it: KUBECTL_YAML, and a lone `\r` as a line break (parserText keeps
- * every offset). `options` are the caller's own (`uniqueKeys`, `prettyErrors`, ...).
+ * One manifest document parsed as kubectl reads it: KUBECTL_YAML, a lone `\r` as a line break (parserText keeps
+ * every offset), and quoted scalars read by go-yaml's rules (./kubectlLexer.ts: lines indented no deeper than their
+ * key continue them). `options` are the caller's own (`uniqueKeys`, `logLevel`, ...). Errors are not prettified (the
+ * `yaml` package does that in parseDocument only): their `pos` is what callers read.
+ *
+ * This is the `yaml` package's parseDocument with its "user-provided lexer" pipeline (src/parse/parser.ts).
  */
-export function parseKubectlDocument(text: string, options: ParseOptions & DocumentOptions = {}): Document.Parsed {
-  return parseDocument(parserText(text), { ...KUBECTL_YAML, ...options });
+export function parseKubectlDocument(text: string, options: KubectlParseOptions = {}): Document.Parsed {
+  const source = parserText(text);
+  const { lineCounter } = options;
+  const parser = new Parser(lineCounter?.addNewLine);
+  function* tokens() {
+    lineCounter?.addNewLine(0);
+    for (const lexeme of kubectlLexer().lex(source)) yield* parser.next(lexeme);
+    yield* parser.end();
+  }
+  const composed = new Composer({ ...KUBECTL_YAML, ...options }).compose(tokens(), true, source.length);
+  let doc: Document.Parsed | undefined;
+  for (const next of composed) {
+    if (!doc) doc = next;
+    else if (doc.options.logLevel !== 'silent') {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  // compose(…, forceDoc) yields at least one document, an empty one for an empty text.
+  return doc!;
 }
+
+/** The caller's parse options; `prettyErrors` only as false (see parseKubectlDocument). */
+export type KubectlParseOptions = ParseOptions & DocumentOptions & { prettyErrors?: false };
