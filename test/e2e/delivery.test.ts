@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { CONTEXT, NAMESPACE, startCluster, type Cluster } from '../cluster/harness';
+import { builtinMetrics, canary, containerPorts, deployment, podSpec } from '../support/deliveryManifests';
 import { sleep, until } from '../support/wait';
 import { startVSCode, type VSCode } from './vscode';
 import { vsixPath } from './vsix';
@@ -35,68 +36,23 @@ const runStarted = Date.now();
 // The manifests: the workspace's files, and (the same text) what is created in the cluster.
 
 /** Flagger's linkerd tutorial's podinfo (fluxcd/flagger docs/gitbook/tutorials/linkerd-progressive-delivery.md). */
-const PODINFO_DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: podinfo
-  namespace: ${NAMESPACE}
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: podinfo
-  template:
-    metadata:
-      labels:
-        app: podinfo
-    spec:
-      containers:
-        - name: podinfod
-          image: ghcr.io/stefanprodan/podinfo:6.7.1
-          ports:
-            - name: http
-              containerPort: 9898
-              protocol: TCP
-`;
+const PODINFO_DEPLOYMENT = deployment('podinfo', NAMESPACE, '  replicas: 1\n', podSpec({
+  app: 'podinfo', container: 'podinfod', image: 'ghcr.io/stefanprodan/podinfo:6.7.1', containerLines: containerPorts([['http', 9898]]),
+}));
 
 const MAX_WEIGHT = 50;
 const STEP_WEIGHT = 10;
 const THRESHOLD = 5;
 /** The Canary of the same tutorial, with a confirm-promotion gate on the loadtester's /gate/check. */
-const PODINFO_CANARY = `apiVersion: flagger.app/v1beta1
-kind: Canary
-metadata:
-  name: podinfo
-  namespace: ${NAMESPACE}
-spec:
-  provider: linkerd
-  targetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: podinfo
-  progressDeadlineSeconds: 60
-  service:
-    port: 9898
-    targetPort: 9898
-  analysis:
-    interval: 30s
-    threshold: ${THRESHOLD}
-    maxWeight: ${MAX_WEIGHT}
-    stepWeight: ${STEP_WEIGHT}
-    metrics:
-      - name: request-success-rate
-        thresholdRange:
-          min: 99
-        interval: 1m
-      - name: request-duration
-        thresholdRange:
-          max: 500
-        interval: 30s
-    webhooks:
-      - name: promotion gate
-        type: confirm-promotion
-        url: http://flagger-loadtester.test/gate/check
-`;
+const PODINFO_CANARY = canary({
+  namespace: NAMESPACE,
+  provider: 'linkerd',
+  afterTarget: ['progressDeadlineSeconds: 60'],
+  analysis: [
+    'interval: 30s', `threshold: ${THRESHOLD}`, `maxWeight: ${MAX_WEIGHT}`, `stepWeight: ${STEP_WEIGHT}`, ...builtinMetrics('  '),
+    'webhooks:', '  - name: promotion gate', '    type: confirm-promotion', '    url: http://flagger-loadtester.test/gate/check',
+  ],
+});
 
 /**
  * The TrafficSplit Flagger's linkerd router generates for it (fluxcd/flagger v1.44.0 pkg/router/smi.go `Reconcile`:

@@ -7,45 +7,14 @@ import {
 } from '../../src/protocol/messages';
 import { startBuiltServer, type LspClient } from '../support/lspClient';
 import { rangeOf } from '../support/text';
+import { canarySplit, canaryStrategy, PODINFO_CANARY, webRollout } from '../support/deliveryManifests';
 
 /**
  * The owner lens of a managed split, Apply's owner request and the live delivery lenses, over stdio against the built
  * server (dist/server.js; the test never builds).
  */
 
-const CANARY = `apiVersion: flagger.app/v1beta1
-kind: Canary
-metadata:
-  name: podinfo
-  namespace: test
-spec:
-  provider: linkerd
-  targetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: podinfo
-  service:
-    port: 9898
-  analysis:
-    interval: 1m
-    threshold: 5
-    maxWeight: 50
-    stepWeight: 10
-`;
-
-const SPLIT = `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: podinfo
-  namespace: test
-spec:
-  service: podinfo
-  backends:
-    - service: podinfo-primary
-      weight: 90
-    - service: podinfo-canary
-      weight: 10
-`;
+const SPLIT = canarySplit('podinfo');
 
 const WARNING = 2; // MessageType.Warning
 
@@ -74,7 +43,7 @@ describe('delivery lenses over stdio', () => {
   test('a split a Canary owns: its warning, one owner lens instead of the weight actions, the weight command and Apply\'s owner request refuse', async () => {
     const canary = 'file:///virtual/dl-canary.yaml';
     const split = 'file:///virtual/dl-split.yaml';
-    await openAll({ [canary]: CANARY, [split]: SPLIT });
+    await openAll({ [canary]: PODINFO_CANARY, [split]: SPLIT });
     const published = await client.waitForDiagnostics(split, (p) => p.diagnostics.some((d) => d.code === 'managed-by-controller'));
     const warning = published.diagnostics.find((d) => d.code === 'managed-by-controller')!;
     assert.match(warning.message as string, /^Managed by Canary podinfo \(Flagger\)/);
@@ -84,7 +53,7 @@ describe('delivery lenses over stdio', () => {
     assert.deepEqual(running.map((l) => [l.command?.title, l.command?.command]), [['Managed by Canary podinfo (Flagger) — open', OPEN_OWNER_COMMAND]]);
     const args = running[0]!.command!.arguments![0] as OpenOwnerArgs;
     assert.equal(args.uri, canary);
-    assert.deepEqual(args.range, rangeOf(CANARY, 'podinfo'));
+    assert.deepEqual(args.range, rangeOf(PODINFO_CANARY, 'podinfo'));
 
     // The palette's weight command for the split under the cursor: refused with the warning's words.
     const at = await client.request<SplitAtResult>(splitAtRequest.method, { textDocument: { uri: split }, position: rangeOf(SPLIT, 'weight: 10').start });
@@ -105,29 +74,7 @@ describe('delivery lenses over stdio', () => {
 
   test('cluster facts with a live Rollout: the lenses are refreshed and show its state and actions', async () => {
     const uri = 'file:///virtual/dl-rollout.yaml';
-    const rollout = `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: web
-  namespace: test
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: web:2
-  strategy:
-    canary:
-      steps:
-        - setWeight: 20
-        - pause: {}
-`;
+    const rollout = webRollout('test', canaryStrategy({ steps: '        - setWeight: 20\n        - pause: {}\n' }));
     await openAll({ [uri]: rollout });
     assert.ok(!(await lensesOf(uri)).some((l) => l.command?.command === DELIVERY_ACTION_COMMAND));
     const refresh = client.nextServerRequest('workspace/codeLens/refresh');

@@ -14,6 +14,7 @@ import { pauseSeconds } from '../../src/service/model/adapters/rolloutSpec';
 import type { ClusterFacts } from '../../src/service/workspace/workspaceIndex';
 import { covered } from '../support/diagnostics';
 import { applyTextEdits, editsOf } from '../support/edits';
+import { canaryStrategy, deployment, PLUGIN_DEMO_POD, pluginDemoCanary, podSpec, rollout } from '../support/deliveryManifests';
 
 const URI = 'file:///ws/rollout.yaml';
 
@@ -74,59 +75,22 @@ spec:
 `).join('---\n');
 }
 
+/** The pods of Argo Rollouts' examples: app `app`, one rollouts-demo container. */
+const demoPods = (app: string): string => podSpec({ app, container: 'rollouts-demo', image: 'argoproj/rollouts-demo:blue', compact: true });
+
 /** docs/getting-started/smi/rollout.yaml, with the steps and SMI settings given. */
 function smiRollout(o: { smi?: string; steps?: string; canary?: string; stable?: string; extra?: string } = {}): string {
-  return `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: rollouts-demo
-spec:
-  replicas: 1
-  strategy:
-    canary:
-      canaryService: ${o.canary ?? 'rollouts-demo-canary'}
-      stableService: ${o.stable ?? 'rollouts-demo-stable'}
-      trafficRouting:
-        smi: ${o.smi ?? '{}'}
-${o.extra ?? ''}      steps:
-${o.steps ?? `      - setWeight: 5
-      - pause: {}
-`}  selector:
-    matchLabels:
-      app: rollouts-demo
-  template:
-    metadata:
-      labels:
-        app: rollouts-demo
-    spec:
-      containers:
-      - name: rollouts-demo
-        image: argoproj/rollouts-demo:blue
-`;
+  const strategy = canaryStrategy({
+    services: { canaryService: o.canary ?? 'rollouts-demo-canary', stableService: o.stable ?? 'rollouts-demo-stable' },
+    trafficRouting: `        smi: ${o.smi ?? '{}'}\n`,
+    extra: o.extra,
+    steps: o.steps ?? '      - setWeight: 5\n      - pause: {}\n',
+  });
+  return rollout('rollouts-demo', undefined, '  replicas: 1\n  strategy:\n', strategy, demoPods('rollouts-demo'));
 }
 
 /** examples/rollout-canary.yaml: no trafficRouting, a plan of setWeight and pauses. */
-const BASIC = `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: rollout-canary
-spec:
-  replicas: 5
-  selector:
-    matchLabels:
-      app: rollout-canary
-  template:
-    metadata:
-      labels:
-        app: rollout-canary
-    spec:
-      containers:
-      - name: rollouts-demo
-        image: argoproj/rollouts-demo:blue
-  strategy:
-    canary:
-      steps:
-      - setWeight: 20
+const BASIC = rollout('rollout-canary', undefined, '  replicas: 5\n', demoPods('rollout-canary'), '  strategy:\n', canaryStrategy({ steps: `      - setWeight: 20
       - pause: {}
       - setWeight: 40
       - pause: {duration: 40s}
@@ -134,37 +98,11 @@ spec:
       - pause: {duration: 20s}
       - setWeight: 80
       - pause: {duration: 20s}
-`;
+` }));
 
 /** The gatewayAPI plugin (examples/cilium-header-based/rollout.yaml of the plugin), with the plugin config given. */
 function gatewayRollout(plugin: string, namespace = 'default', steps = '        - setWeight: 30\n        - pause: {duration: 30s}\n'): string {
-  return `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: rollouts-demo
-  namespace: ${namespace}
-spec:
-  replicas: 5
-  strategy:
-    canary:
-      canaryService: argo-rollouts-canary-service
-      stableService: argo-rollouts-stable-service
-      trafficRouting:
-        plugins:
-          argoproj-labs/gatewayAPI:
-${plugin}      steps:
-${steps}  selector:
-    matchLabels:
-      app: rollouts-demo
-  template:
-    metadata:
-      labels:
-        app: rollouts-demo
-    spec:
-      containers:
-        - name: http-echo
-          image: hashicorp/http-echo:1.0
-`;
+  return rollout('rollouts-demo', namespace, '  replicas: 5\n  strategy:\n', pluginDemoCanary(plugin, steps), PLUGIN_DEMO_POD);
 }
 
 function routeDoc(kind: 'HTTPRoute' | 'GRPCRoute', name: string, ns = 'default'): string {
@@ -190,71 +128,24 @@ spec:
 
 /** examples/workload-ref/workload-ref.yaml: a Rollout taking its pod template from a Deployment. */
 function workloadRefRollout(kind = 'Deployment', name = 'rollout-ref-deployment', apiVersion = 'apps/v1'): string {
-  return `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: rollout-ref-deployment
-spec:
-  replicas: 5
+  return rollout('rollout-ref-deployment', undefined, `  replicas: 5
   workloadRef:
     apiVersion: ${apiVersion}
     kind: ${kind}
     name: ${name}
   strategy:
-    canary:
-      canaryService: ref-canary
-      stableService: ref-stable
-      steps:
-      - setWeight: 20
-      - pause: {duration: 10s}
-`;
+`, canaryStrategy({ services: { canaryService: 'ref-canary', stableService: 'ref-stable' }, steps: '      - setWeight: 20\n      - pause: {duration: 10s}\n' }));
 }
 
-function deploymentDoc(name: string, app: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  replicas: 0
-  selector:
-    matchLabels:
-      app: ${app}
-  template:
-    metadata:
-      labels:
-        app: ${app}
-    spec:
-      containers:
-      - name: rollouts-demo
-        image: argoproj/rollouts-demo:blue
-`;
-}
+const deploymentDoc = (name: string, app: string): string => deployment(name, undefined, '  replicas: 0\n', demoPods(app));
 
 /** examples/rollout-bluegreen.yaml. */
-const BLUE_GREEN = `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: rollout-bluegreen
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: rollout-bluegreen
-  template:
-    metadata:
-      labels:
-        app: rollout-bluegreen
-    spec:
-      containers:
-      - name: rollouts-demo
-        image: argoproj/rollouts-demo:blue
-  strategy:
+const BLUE_GREEN = rollout('rollout-bluegreen', undefined, '  replicas: 2\n', demoPods('rollout-bluegreen'), `  strategy:
     blueGreen:
       activeService: rollout-bluegreen-active
       previewService: rollout-bluegreen-preview
       autoPromotionEnabled: false
-`;
+`);
 
 function analysisTemplateDoc(name: string, kind = 'AnalysisTemplate'): string {
   return `apiVersion: argoproj.io/v1alpha1

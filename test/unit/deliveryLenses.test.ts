@@ -7,6 +7,7 @@ import { PLAN_WEIGHTS_SHOWN } from '../../src/service/features/deliveryLenses';
 import { HOVER_STEPS_SHOWN } from '../../src/service/features/deliveryHover';
 import type { ClusterFacts } from '../../src/service/workspace/workspaceIndex';
 import { positionAt } from '../support/text';
+import { canaryStrategy, linkerdCanary, PODINFO_CANARY, webGatewayCanary, webRollout } from '../support/deliveryManifests';
 
 /**
  * The plan of a Canary or Rollout as lenses and as a hover, and its live state from the cluster facts. The expected
@@ -27,78 +28,20 @@ const titles = (ls: LanguageService): string[] => ls.codeLenses(URI).map((l) => 
 const lineOf = (text: string, needle: string): number => positionAt(text, text.indexOf(needle)).line;
 const lensesOn = (ls: LanguageService, line: number): CodeLens[] => ls.codeLenses(URI).filter((l) => l.range.start.line === line);
 
-function canary(analysis: string): string {
-  return `apiVersion: flagger.app/v1beta1
-kind: Canary
-metadata:
-  name: podinfo
-  namespace: test
-spec:
-  provider: linkerd
-  targetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: podinfo
-  service:
-    port: 9898
-  analysis:
-${analysis}`;
-}
+const CANARY_GATED = linkerdCanary([
+  'interval: 30s', 'threshold: 2', 'maxWeight: 20', 'stepWeight: 10',
+  'webhooks:', '  - name: ask', '    type: confirm-promotion', '    url: http://flagger-loadtester.test/gate/check',
+]);
 
-const CANARY = canary(`    interval: 1m
-    threshold: 5
-    maxWeight: 50
-    stepWeight: 10
-`);
+/** The `web` Rollout with this strategy text, in shop with 4 replicas. */
+const rollout = (strategy: string): string => webRollout('shop', strategy, 4);
 
-const CANARY_GATED = canary(`    interval: 30s
-    threshold: 2
-    maxWeight: 20
-    stepWeight: 10
-    webhooks:
-      - name: ask
-        type: confirm-promotion
-        url: http://flagger-loadtester.test/gate/check
-`);
-
-function rollout(canaryStrategy: string): string {
-  return `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: web
-  namespace: shop
-spec:
-  replicas: 4
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: web:2
-  strategy:
-${canaryStrategy}`;
-}
-
-const ROLLOUT = rollout(`    canary:
-      canaryService: web-canary
-      stableService: web-stable
-      trafficRouting:
-        plugins:
-          argoproj-labs/gatewayAPI:
-            httpRoute: web-route
-            namespace: shop
-      steps:
-        - setWeight: 20
+const ROLLOUT = rollout(webGatewayCanary(`        - setWeight: 20
         - pause: {}
         - setWeight: 50
         - pause:
             duration: 10m
-`);
+`));
 
 const status = (s: Partial<DeliveryStatus> & Pick<DeliveryStatus, 'kind' | 'controller' | 'namespace' | 'name' | 'brief'>): DeliveryStatus =>
   ({ phase: 'Progressing', actions: [], ...s });
@@ -109,8 +52,8 @@ const connected = (deliveries: DeliveryStatus[]): ClusterFacts => ({
 
 describe('plan lenses', () => {
   test('a Canary: the weights after each step, the interval, the threshold and the least time', () => {
-    const ls = service(CANARY);
-    const lenses = lensesOn(ls, lineOf(CANARY, 'analysis:'));
+    const ls = service(PODINFO_CANARY);
+    const lenses = lensesOn(ls, lineOf(PODINFO_CANARY, 'analysis:'));
     // stepWeight 10 up to maxWeight 50, then promotion hands the traffic back to the (promoted) primary.
     assert.deepEqual(lenses.map((l) => l.command?.title), [
       'Plan: 10% → 20% → 30% → 40% → 50% → promoted',
@@ -132,11 +75,7 @@ describe('plan lenses', () => {
   });
 
   test('a long plan is shortened', () => {
-    const ls = service(canary(`    interval: 1m
-    threshold: 5
-    maxWeight: 60
-    stepWeight: 2
-`));
+    const ls = service(linkerdCanary(['interval: 1m', 'threshold: 5', 'maxWeight: 60', 'stepWeight: 2']));
     const plan = titles(ls).find((t) => t.startsWith('Plan: '));
     // 2, 4, …, 60 is 30 weights: more than PLAN_WEIGHTS_SHOWN, so the first three, then the last two.
     assert.ok(30 > PLAN_WEIGHTS_SHOWN);
@@ -161,11 +100,7 @@ describe('plan lenses', () => {
   });
 
   test('a Rollout without trafficRouting: the weights are approximated by replicas', () => {
-    const text = rollout(`    canary:
-      steps:
-        - setWeight: 25
-        - pause: {duration: 30s}
-`);
+    const text = rollout(canaryStrategy({ steps: '        - setWeight: 25\n        - pause: {duration: 30s}\n' }));
     const plan = titles(service(text)).find((t) => t.startsWith('Plan: '));
     assert.equal(plan, 'Plan: 25% → 100% (approximated by replicas)');
   });
@@ -210,8 +145,8 @@ describe('plan hover', () => {
   });
 
   test('a Canary: the interval and threshold above the table', () => {
-    const ls = service(CANARY);
-    const md = hoverAt(ls, CANARY, 'analysis:', 2) ?? '';
+    const ls = service(PODINFO_CANARY);
+    const md = hoverAt(ls, PODINFO_CANARY, 'analysis:', 2) ?? '';
     assert.ok(md.includes('every 1m · rolls back after 5 failed checks · ≥ 8m to full promotion'), md);
     // Elapsed grows by one interval a step: the last row is the eighth minute.
     const rows = md.split('\n').filter((l) => /^\| \d/.test(l));
@@ -221,9 +156,7 @@ describe('plan hover', () => {
 
   test('a plan longer than the table shows says how many more steps there are', () => {
     const steps = Array.from({ length: HOVER_STEPS_SHOWN + 5 }, (_, i) => `        - setWeight: ${i + 1}\n`).join('');
-    const text = rollout(`    canary:
-      steps:
-${steps}`);
+    const text = rollout(canaryStrategy({ steps }));
     const md = hoverAt(service(text), text, 'canary:', 2);
     assert.ok(md?.includes(`… ${HOVER_STEPS_SHOWN + 5 + 1 - HOVER_STEPS_SHOWN} more steps`), md);
   });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { CompletionItem, Diagnostic, Hover } from 'vscode-languageserver-types';
 import { covered, serviceWith } from '../support/diagnostics';
 import { marked } from '../fixtures/features/helpers';
+import { builtinMetrics, canary, canaryStrategy, PLUGIN_DEMO_POD, pluginDemoCanary, podSpec, rollout } from '../support/deliveryManifests';
 import { analysisTemplateV1alpha1, clusterAnalysisTemplateV1alpha1, rolloutV1alpha1 } from '../../src/service/model/schemas/generated/argoRollouts';
 import { withSharedRefs } from '../../src/service/model/schemas/sharedRefs';
 
@@ -54,128 +55,48 @@ const hoverText = (h: Hover | null): string => {
 const labels = (items: CompletionItem[]): string[] => items.map((i) => i.label);
 
 // fluxcd/flagger v1.44.0 artifacts/examples/linkerd-canary.yaml (webhooks trimmed to one).
-const CANARY = `apiVersion: flagger.app/v1beta1
-kind: Canary
-metadata:
-  name: podinfo
-  namespace: test
-spec:
-  provider: linkerd
-  progressDeadlineSeconds: 600
-  targetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: podinfo
-  autoscalerRef:
-    apiVersion: autoscaling/v2
-    kind: HorizontalPodAutoscaler
-    name: podinfo
-  service:
-    name: podinfo
-    port: 80
-    targetPort: 9898
-    portName: http
-    portDiscovery: true
-  skipAnalysis: false
-  analysis:
-    interval: 15s
-    threshold: 10
-    maxWeight: 50
-    stepWeight: 5
-    metrics:
-    - name: request-success-rate
-      thresholdRange:
-        min: 99
-      interval: 1m
-    - name: request-duration
-      thresholdRange:
-        max: 500
-      interval: 30s
-    webhooks:
-    - name: load-test
-      type: rollout
-      url: http://flagger-loadtester.test/
-      timeout: 5s
-      metadata:
-        type: cmd
-        cmd: "hey -z 1m -q 10 -c 2 http://podinfo-canary.test/"
-`;
+const CANARY = canary({
+  provider: 'linkerd',
+  beforeTarget: ['progressDeadlineSeconds: 600'],
+  afterTarget: ['autoscalerRef:', '  apiVersion: autoscaling/v2', '  kind: HorizontalPodAutoscaler', '  name: podinfo'],
+  service: ['name: podinfo', 'port: 80', 'targetPort: 9898', 'portName: http', 'portDiscovery: true'],
+  extraSpec: ['skipAnalysis: false'],
+  analysis: [
+    'interval: 15s', 'threshold: 10', 'maxWeight: 50', 'stepWeight: 5', ...builtinMetrics(),
+    'webhooks:', '- name: load-test', '  type: rollout', '  url: http://flagger-loadtester.test/', '  timeout: 5s',
+    '  metadata:', '    type: cmd', '    cmd: "hey -z 1m -q 10 -c 2 http://podinfo-canary.test/"',
+  ],
+});
 
 // argoproj/argo-rollouts v1.9.1 examples/traffic-management/rollout-linkerd.yaml (the Rollout).
-const ROLLOUT = `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: rollout-linkerd
-spec:
-  replicas: 5
-  revisionHistoryLimit: 2
-  selector:
-    matchLabels:
-      app: rollout-linkerd
-  template:
-    metadata:
-      annotations:
-        linkerd.io/inject: enabled
-      labels:
-        app: rollout-linkerd
-    spec:
-      containers:
-      - name: rollouts-demo
-        image: argoproj/rollouts-demo:blue # change to green
-        imagePullPolicy: Always
-        ports:
-        - containerPort: 8080
-  strategy:
-    canary:
-      stableService: rollout-linkerd-stable
-      canaryService: rollout-linkerd-canary
-      trafficRouting:
-        smi:
-          rootService: rollout-linkerd
-      steps:
-      - setWeight: 5
-      - pause: {}
-`;
+const ROLLOUT = rollout('rollout-linkerd', undefined,
+  '  replicas: 5\n  revisionHistoryLimit: 2\n',
+  podSpec({
+    app: 'rollout-linkerd', container: 'rollouts-demo', image: 'argoproj/rollouts-demo:blue # change to green', compact: true,
+    metadataLines: ['annotations:', '  linkerd.io/inject: enabled'], containerLines: ['imagePullPolicy: Always', 'ports:', '- containerPort: 8080'],
+  }),
+  '  strategy:\n',
+  canaryStrategy({
+    services: { stableService: 'rollout-linkerd-stable', canaryService: 'rollout-linkerd-canary' },
+    trafficRouting: '        smi:\n          rootService: rollout-linkerd\n',
+    steps: '      - setWeight: 5\n      - pause: {}\n',
+  }));
 
 // argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi v0.15.0 examples/cilium-header-based/rollout.yaml (spec.strategy).
-const PLUGIN_ROLLOUT = `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: rollouts-demo
-spec:
-  selector:
-    matchLabels:
-      app: rollouts-demo
-  template:
-    metadata:
-      labels:
-        app: rollouts-demo
-    spec:
-      containers:
-        - name: http-echo
-          image: hashicorp/http-echo:1.0
-  strategy:
-    canary:
-      canaryService: argo-rollouts-canary-service
-      stableService: argo-rollouts-stable-service
-      trafficRouting:
-        plugins:
-          argoproj-labs/gatewayAPI:
-            httpRoutes:
+const PLUGIN_ROLLOUT = rollout('rollouts-demo', undefined, PLUGIN_DEMO_POD, '  strategy:\n', pluginDemoCanary(`            httpRoutes:
               - name: argo-rollouts-http-route
                 useHeaderRoutes: true
             namespace: default
         managedRoutes:
           - name: argo-rollouts
-      steps:
-        - pause: {}
+`, `        - pause: {}
         - setHeaderRoute:
             name: argo-rollouts
             match:
               - headerName: X-Test
                 headerValue:
                   exact: test
-`;
+`));
 
 describe('the generator', () => {
   test('is deterministic and its output is the committed one', () => {

@@ -14,57 +14,20 @@ import type { DeliveryDocument } from '../../src/service/model/delivery';
 import { formatSeconds, parseGoDuration } from '../../src/service/model/durations';
 import { applyTextEdits, editsOf } from '../support/edits';
 import { covered } from '../support/diagnostics';
+import { canary, containerPorts, deployment, podSpec } from '../support/deliveryManifests';
 
 const CANARY = 'file:///ws/canary.yaml';
 const APP = 'file:///ws/app.yaml';
 const TEMPLATES = 'file:///ws/templates.yaml';
 
 /** podinfo as Flagger's e2e tests deploy it (test/workloads/deployment.yaml), in namespace test. */
-const PODINFO = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: podinfo
-  namespace: test
-spec:
-  selector:
-    matchLabels:
-      app: podinfo
-  template:
-    metadata:
-      labels:
-        app: podinfo
-    spec:
-      containers:
-      - name: podinfod
-        image: ghcr.io/stefanprodan/podinfo:6.0.0
-        ports:
-          - name: http
-            containerPort: 9898
-            protocol: TCP
-          - name: http-metrics
-            containerPort: 9797
-            protocol: TCP
-          - name: grpc
-            containerPort: 9999
-            protocol: TCP
-`;
+const PODINFO = deployment('podinfo', 'test', podSpec({
+  app: 'podinfo', container: 'podinfod', image: 'ghcr.io/stefanprodan/podinfo:6.0.0', compact: true,
+  containerLines: containerPorts([['http', 9898], ['http-metrics', 9797], ['grpc', 9999]]),
+}));
 
 /** A workload that declares no container ports. */
-const QUIET = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: quiet
-  namespace: test
-spec:
-  template:
-    metadata:
-      labels:
-        app: quiet
-    spec:
-      containers:
-      - name: app
-        image: quiet:1
-`;
+const QUIET = deployment('quiet', 'test', podSpec({ app: 'quiet', container: 'app', image: 'quiet:1', compact: true, selector: false }));
 
 const metricTemplate = (name: string, ns = 'test'): string => `apiVersion: flagger.app/v1beta1
 kind: MetricTemplate
@@ -77,38 +40,6 @@ spec:
     address: http://prometheus.linkerd-viz:9090
   query: sum(rate(response_total{namespace="{{ namespace }}"}[{{ interval }}]))
 `;
-
-interface CanaryOptions {
-  name?: string;
-  provider?: string;
-  target?: string;
-  targetKind?: string;
-  /** The lines under `service:` (indented by the builder). */
-  service?: string[] | null;
-  /** The lines under `analysis:`. */
-  analysis?: string[];
-  extraSpec?: string[];
-}
-
-const indent = (lines: string[], n: number): string => lines.map((l) => `${' '.repeat(n)}${l}\n`).join('');
-
-/** A Canary for podinfo in namespace test, shaped like Flagger's Linkerd examples (artifacts/examples/linkerd-canary.yaml). */
-function canary(o: CanaryOptions = {}): string {
-  const service = o.service === undefined ? ['port: 9898', 'targetPort: 9898'] : o.service;
-  const analysis = o.analysis ?? ['interval: 15s', 'threshold: 10', 'maxWeight: 50', 'stepWeight: 5'];
-  return `apiVersion: flagger.app/v1beta1
-kind: Canary
-metadata:
-  name: ${o.name ?? 'podinfo'}
-  namespace: test
-spec:
-${o.provider ? `  provider: ${o.provider}\n` : ''}  targetRef:
-    apiVersion: apps/v1
-    kind: ${o.targetKind ?? 'Deployment'}
-    name: ${o.target ?? 'podinfo'}
-${service ? `  service:\n${indent(service, 4)}` : ''}${indent(o.extraSpec ?? [], 2)}  analysis:
-${indent(analysis, 4)}`;
-}
 
 function model(text: string): DeliveryDocument {
   const file = new YamlFile('file:///m.yaml', text);

@@ -6,6 +6,7 @@ import { LanguageService } from '../../src/service/languageService';
 import { documentOwners } from '../../src/service/rules/ownership';
 import type { ClusterFacts } from '../../src/service/workspace/workspaceIndex';
 import { rangeOf } from '../support/text';
+import { canarySplit, deployment, PODINFO_CANARY, podSpec, webGatewayCanary, webRollout } from '../support/deliveryManifests';
 
 /**
  * Who owns a split: a Flagger Canary of the workspace by its naming rules, the cluster's ownerReferences, an Argo
@@ -15,73 +16,7 @@ import { rangeOf } from '../support/text';
 const CANARY_URI = 'file:///work/canary.yaml';
 const SPLIT_URI = 'file:///work/split.yaml';
 
-const CANARY = `apiVersion: flagger.app/v1beta1
-kind: Canary
-metadata:
-  name: podinfo
-  namespace: test
-spec:
-  provider: linkerd
-  targetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: podinfo
-  service:
-    port: 9898
-  analysis:
-    interval: 1m
-    threshold: 5
-    maxWeight: 50
-    stepWeight: 10
-`;
-
-/** An SMI TrafficSplit: the linkerd provider generates one named after the apex Service (here the target's name). */
-function trafficSplit(name: string, ns = 'test'): string {
-  return `apiVersion: split.smi-spec.io/v1alpha2
-kind: TrafficSplit
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:
-  service: ${name}
-  backends:
-    - service: ${name}-primary
-      weight: 90
-    - service: ${name}-canary
-      weight: 10
-`;
-}
-
-const ROLLOUT = `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: web:2
-  strategy:
-    canary:
-      canaryService: web-canary
-      stableService: web-stable
-      trafficRouting:
-        plugins:
-          argoproj-labs/gatewayAPI:
-            httpRoute: web-route
-            namespace: shop
-      steps:
-        - setWeight: 20
-        - pause: {duration: 1m}
-`;
+const ROLLOUT = webRollout('shop', webGatewayCanary('        - setWeight: 20\n        - pause: {duration: 1m}\n'));
 
 const HTTPROUTE = `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -125,8 +60,8 @@ function shift(ls: LanguageService, uri: string, text: string) {
 
 describe('managed-by-controller', () => {
   test('a TrafficSplit named like a Canary\'s linkerd split: the warning, only the owner lens, and the weight command refused', () => {
-    const split = trafficSplit('podinfo');
-    const ls = workspace({ [CANARY_URI]: CANARY, [SPLIT_URI]: split });
+    const split = canarySplit('podinfo');
+    const ls = workspace({ [CANARY_URI]: PODINFO_CANARY, [SPLIT_URI]: split });
     const found = withCode(ls, SPLIT_URI, 'managed-by-controller');
     assert.equal(found.length, 1, JSON.stringify(ls.diagnostics(SPLIT_URI)));
     const d = found[0]!;
@@ -142,7 +77,7 @@ describe('managed-by-controller', () => {
     const args = owner.command?.arguments?.[0] as OpenOwnerArgs;
     assert.deepEqual(args.owner, { controller: 'Flagger', kind: 'Canary', namespace: 'test', name: 'podinfo', via: 'naming' });
     assert.equal(args.uri, CANARY_URI);
-    assert.deepEqual(args.range, rangeOf(CANARY, 'podinfo'), 'the Canary\'s metadata.name');
+    assert.deepEqual(args.range, rangeOf(PODINFO_CANARY, 'podinfo'), 'the Canary\'s metadata.name');
     assert.ok(!lenses.some((l) => l.command?.command === WEIGHTS_COMMAND || /^(Shift|Promote|Roll back|Even split|Apply)/.test(l.command?.title ?? '')));
 
     const { at, result } = shift(ls, SPLIT_URI, split);
@@ -154,7 +89,7 @@ describe('managed-by-controller', () => {
   });
 
   test('the same from the cluster: an owned object in ClusterFacts.owned', () => {
-    const split = trafficSplit('podinfo');
+    const split = canarySplit('podinfo');
     const owner: ObjectOwner = { controller: 'Flagger', kind: 'Canary', namespace: 'test', name: 'podinfo', via: 'ownerReferences' };
     const ls = workspace({ [SPLIT_URI]: split }, {
       namespaces: ['test'], facts: [], owned: [{ kind: 'TrafficSplit', group: 'split.smi-spec.io', namespace: 'test', name: 'podinfo', owner }],
@@ -170,7 +105,7 @@ describe('managed-by-controller', () => {
 
   test('the workspace and the cluster naming the same owner: one warning, one lens', () => {
     const owner: ObjectOwner = { controller: 'Flagger', kind: 'Canary', namespace: 'test', name: 'podinfo', via: 'ownerReferences' };
-    const ls = workspace({ [CANARY_URI]: CANARY, [SPLIT_URI]: trafficSplit('podinfo') }, {
+    const ls = workspace({ [CANARY_URI]: PODINFO_CANARY, [SPLIT_URI]: canarySplit('podinfo') }, {
       namespaces: ['test'], facts: [], owned: [{ kind: 'TrafficSplit', group: 'split.smi-spec.io', namespace: 'test', name: 'podinfo', owner }],
     });
     assert.equal(withCode(ls, SPLIT_URI, 'managed-by-controller').length, 1);
@@ -194,9 +129,9 @@ describe('managed-by-controller', () => {
   });
 
   test('an unrelated split gets nothing: no warning, its weight lenses, a weight command that applies', () => {
-    const split = trafficSplit('other');
+    const split = canarySplit('other');
     const OWNED_URI = 'file:///work/owned.yaml';
-    const ls = workspace({ [CANARY_URI]: CANARY, [SPLIT_URI]: split, [OWNED_URI]: trafficSplit('podinfo') });
+    const ls = workspace({ [CANARY_URI]: PODINFO_CANARY, [SPLIT_URI]: split, [OWNED_URI]: canarySplit('podinfo') });
     assert.deepEqual(withCode(ls, SPLIT_URI, 'managed-by-controller'), []);
     assert.equal(withCode(ls, OWNED_URI, 'managed-by-controller').length, 1, 'beside it, the Canary\'s split has its warning');
     const titles = ls.codeLenses(SPLIT_URI).map((l) => l.command?.title);
@@ -204,7 +139,7 @@ describe('managed-by-controller', () => {
     assert.ok(!titles.some((t) => t?.startsWith('Managed by')));
     assert.ok('edit' in shift(ls, SPLIT_URI, split).result);
     // Same name in another namespace: not the Canary's.
-    const elsewhere = workspace({ [CANARY_URI]: CANARY, [SPLIT_URI]: trafficSplit('podinfo', 'prod') });
+    const elsewhere = workspace({ [CANARY_URI]: PODINFO_CANARY, [SPLIT_URI]: canarySplit('podinfo', 'prod') });
     assert.deepEqual(withCode(elsewhere, SPLIT_URI, 'managed-by-controller'), []);
   });
 });
@@ -221,29 +156,12 @@ spec:
   ports:
     - port: 9898
 `;
-  const DEPLOYMENT = (name: string): string => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: test
-spec:
-  selector:
-    matchLabels:
-      app: ${name}
-  template:
-    metadata:
-      labels:
-        app: ${name}
-    spec:
-      containers:
-        - name: app
-          image: podinfo:6
-`;
+  const DEPLOYMENT = (name: string): string => deployment(name, 'test', podSpec({ app: name, container: 'app', image: 'podinfo:6' }));
   const CONTEXT_URI = 'file:///work/context.yaml';
 
   test('a Service and a Deployment named as the Canary\'s generated ones: what Flagger does with them', () => {
     const manifest = [SERVICE('podinfo-primary'), SERVICE('podinfo-canary'), DEPLOYMENT('podinfo-primary'), DEPLOYMENT('podinfo')].join('---\n');
-    const ls = workspace({ [CANARY_URI]: CANARY, [CONTEXT_URI]: manifest });
+    const ls = workspace({ [CANARY_URI]: PODINFO_CANARY, [CONTEXT_URI]: manifest });
     const found = withCode(ls, CONTEXT_URI, 'collides-with-generated');
     assert.equal(found.length, 3, JSON.stringify(found));
     const [primary, canary, deployment] = found;
@@ -257,14 +175,14 @@ spec:
 
   test('an unrelated Service, or none of the owners\' names: nothing; no Canary at all: nothing', () => {
     const manifest = [SERVICE('other'), SERVICE('podinfo-canary')].join('---\n');
-    const ls = workspace({ [CANARY_URI]: CANARY, [CONTEXT_URI]: manifest });
+    const ls = workspace({ [CANARY_URI]: PODINFO_CANARY, [CONTEXT_URI]: manifest });
     assert.deepEqual(withCode(ls, CONTEXT_URI, 'collides-with-generated').map((d) => d.range), [rangeOf(manifest, 'podinfo-canary')], 'only the generated name');
     const alone = workspace({ [CONTEXT_URI]: SERVICE('podinfo-primary') });
     assert.deepEqual(withCode(alone, CONTEXT_URI, 'collides-with-generated'), []);
   });
 
   test('the Canary removed: the finding goes with it', () => {
-    const ls = workspace({ [CANARY_URI]: CANARY, [CONTEXT_URI]: SERVICE('podinfo-primary') });
+    const ls = workspace({ [CANARY_URI]: PODINFO_CANARY, [CONTEXT_URI]: SERVICE('podinfo-primary') });
     assert.equal(withCode(ls, CONTEXT_URI, 'collides-with-generated').length, 1);
     ls.removeFile(CANARY_URI);
     assert.deepEqual(withCode(ls, CONTEXT_URI, 'collides-with-generated'), []);
@@ -273,15 +191,15 @@ spec:
 
 test('a Service a Canary in view generates is not missing: the managed split names it without service-not-found', () => {
   const other = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: other\n  namespace: test\nspec:\n  ports:\n  - port: 80\n';
-  const ls = workspace({ 'file:///work/canary.yaml': CANARY, 'file:///work/svc.yaml': other, [SPLIT_URI]: trafficSplit('podinfo') });
+  const ls = workspace({ 'file:///work/canary.yaml': PODINFO_CANARY, 'file:///work/svc.yaml': other, [SPLIT_URI]: canarySplit('podinfo') });
   assert.deepEqual(withCode(ls, SPLIT_URI, 'service-not-found'), []);
-  const alone = workspace({ 'file:///work/svc.yaml': other, [SPLIT_URI]: trafficSplit('podinfo') });
+  const alone = workspace({ 'file:///work/svc.yaml': other, [SPLIT_URI]: canarySplit('podinfo') });
   assert.equal(withCode(alone, SPLIT_URI, 'service-not-found').length, 3, 'without the Canary, the apex and both backends are missing');
 });
 
 test('the apex Service written by hand is adopted by Flagger, no collision; its -primary namesake collides', () => {
   const svc = (name: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: test\nspec:\n  selector:\n    app: podinfo\n  ports:\n  - port: 9898\n`;
-  const ls = workspace({ 'file:///work/canary.yaml': CANARY, 'file:///work/apex.yaml': svc('podinfo'), 'file:///work/primary.yaml': svc('podinfo-primary') });
+  const ls = workspace({ 'file:///work/canary.yaml': PODINFO_CANARY, 'file:///work/apex.yaml': svc('podinfo'), 'file:///work/primary.yaml': svc('podinfo-primary') });
   assert.deepEqual(withCode(ls, 'file:///work/apex.yaml', 'collides-with-generated'), []);
   assert.equal(withCode(ls, 'file:///work/primary.yaml', 'collides-with-generated').length, 1);
 });

@@ -4,6 +4,7 @@ import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { rolloutSpecOf, serviceFields } from '../model/adapters/rollout';
 import type { RolloutSpec } from '../model/adapters/rolloutSpec';
 import { routesInView } from '../workspace/routeLookup';
+import { serviceDefinitions, whereKnown } from './serviceDefinitions';
 
 /**
  * The rules of an Argo Rollout (argoproj/argo-rollouts v1.9.1). What the controller refuses is in
@@ -17,17 +18,6 @@ const INVALID = 'Argo Rollouts marks the Rollout InvalidSpec and does not progre
 /** The Rollout fields of the rule's document; nothing for any other kind. */
 function rolloutOf(ctx: DeliveryRuleContext): RolloutSpec | undefined {
   return rolloutSpecOf(ctx.doc);
-}
-
-function where(index: WorkspaceIndex, ns: string): string {
-  return index.clusterFacts?.namespaces.includes(ns) ? 'the workspace or the cluster' : 'the workspace';
-}
-
-/** The workspace's definitions of a Service, else the cluster's (as rules/references.ts judges them). */
-function definitions(index: WorkspaceIndex, ns: string, name: string): ServiceFact[] {
-  const all = index.services(ns, name);
-  const own = all.filter((s) => s.part !== undefined);
-  return own.length > 0 ? own : all;
 }
 
 /** `rollout-weight-invalid`: a setWeight outside 0..maxTrafficWeight (validation.go, InvalidSetWeightMessage). */
@@ -119,13 +109,13 @@ export const rolloutServiceInvalid: DeliveryRule = {
     const { index } = ctx;
     const labels = podLabelsOf(spec, index);
     return serviceFields(spec).flatMap(([what, svc]): Finding[] => {
-      const defs = definitions(index, spec.ns, svc.value);
+      const defs = serviceDefinitions(index, spec.ns, svc.value);
       if (defs.length === 0) {
         if (!index.knowsServicesOf(spec.ns)) return [];
         return [{
           code: this.code,
           span: svc.span,
-          message: `Service ${svc.value} (${what}) is not in namespace ${spec.ns} in ${where(index, spec.ns)}: ${INVALID} until it exists. Create it, selecting the Rollout's pod labels`,
+          message: `Service ${svc.value} (${what}) is not in namespace ${spec.ns} in ${whereKnown(index, spec.ns)}: ${INVALID} until it exists. Create it, selecting the Rollout's pod labels`,
           data: { name: svc.value, ns: spec.ns },
         }];
       }
@@ -166,7 +156,7 @@ export const rolloutRouteNotFound: DeliveryRule = {
       findings.push({
         code: this.code,
         span: root.span,
-        message: `Service ${root.value} (trafficRouting.smi.rootService) is not in namespace ${spec.ns} in ${where(index, spec.ns)}: the TrafficSplit Argo Rollouts generates routes the traffic clients send to it. Create it, or name the Service clients call`,
+        message: `Service ${root.value} (trafficRouting.smi.rootService) is not in namespace ${spec.ns} in ${whereKnown(index, spec.ns)}: the TrafficSplit Argo Rollouts generates routes the traffic clients send to it. Create it, or name the Service clients call`,
         data: { name: root.value, ns: spec.ns },
       });
     }

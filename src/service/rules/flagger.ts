@@ -6,6 +6,7 @@ import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { canarySpecOf, type AnalysisSpec, type CanarySpec, type IntSpec } from '../model/adapters/canarySpec';
 import { canaryProvider, targetKind } from '../model/adapters/canary';
 import { analysisInterval, analysisThreshold, canaryStrategy, effectiveMaxWeight } from '../model/adapters/canaryPlan';
+import { whereKnown } from './serviceDefinitions';
 
 /**
  * The rules of a Flagger Canary (fluxcd/flagger v1.44.0). Flagger validates little up front
@@ -67,11 +68,10 @@ export const canaryTargetNotFound: DeliveryRule = {
     const ns = spec.ns;
     if (kind === 'Service') {
       if (!index.knowsServicesOf(ns) || index.services(ns, name.value).length > 0) return [];
-      const where = index.clusterFacts?.namespaces.includes(ns) ? 'the workspace or the cluster' : 'the workspace';
       return [{
         code: this.code,
         span: name.span,
-        message: `Service ${name.value} (spec.targetRef) is not in namespace ${ns} in ${where}: Flagger cannot copy it into ${name.value}-primary and ${name.value}-canary, and the Canary never initializes`,
+        message: `Service ${name.value} (spec.targetRef) is not in namespace ${ns} in ${whereKnown(index, ns)}: Flagger cannot copy it into ${name.value}-primary and ${name.value}-canary, and the Canary never initializes`,
       }];
     }
     const workloads = index.workloads(ns);

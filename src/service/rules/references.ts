@@ -4,6 +4,7 @@ import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { remoteService } from '../workspace/multicluster';
 import type { Finding, Rule } from './rule';
 import { uriOf } from '../workspace/refs';
+import { serviceDefinitions, whereKnown } from './serviceDefinitions';
 
 
 /** Each Service the document names, with the namespace it is looked up in. */
@@ -22,21 +23,6 @@ function references(doc: SplitDocument): { name: NonNullable<Backend['name']>; n
     }
   }
   return out;
-}
-
-function where(index: WorkspaceIndex, ns: string): string {
-  return index.clusterFacts?.namespaces.includes(ns) ? 'the workspace or the cluster' : 'the workspace';
-}
-
-/**
- * The definitions a reference is judged against: the workspace's (what is about to be applied), else the cluster's.
- * The same Service may be defined in several files (`service-defined-twice`): a check then fails only when it fails
- * for every definition, so no message rests on one file's copy.
- */
-function definitions(index: WorkspaceIndex, ns: string, name: string): ServiceFact[] {
-  const all = index.services(ns, name);
-  const own = all.filter((s) => s.part !== undefined);
-  return own.length > 0 ? own : all;
 }
 
 const portList = (svc: ServiceFact): string => svc.ports.map((p) => p.port).join(', ') || 'none';
@@ -79,7 +65,7 @@ export const serviceNotFound: Rule = {
       return [{
         code: this.code,
         span: r.name.span,
-        message: `Service ${r.name.value} (${r.role}) is not in namespace ${r.ns} in ${where(index, r.ns)}`,
+        message: `Service ${r.name.value} (${r.role}) is not in namespace ${r.ns} in ${whereKnown(index, r.ns)}`,
         data: { name: r.name.value, ns: r.ns, port: r.backend?.port?.value },
       }];
     });
@@ -101,7 +87,7 @@ export const portMismatch: Rule = {
     const findings: Finding[] = [];
     for (const p of doc.parents ?? []) {
       if (!p.isService || !p.name || !p.port) continue;
-      const defs = definitions(index, p.ns, p.name.value);
+      const defs = serviceDefinitions(index, p.ns, p.name.value);
       if (defs.length === 0 || defs.some((d) => d.ports.some((q) => q.port === p.port!.value))) continue;
       findings.push({
         code: this.code,
@@ -111,14 +97,14 @@ export const portMismatch: Rule = {
     }
     for (const split of doc.splits) {
       const apex = split.apex;
-      const apexDefs = apex && !apex.port ? definitions(index, apex.namespace?.value ?? doc.ns, apex.name.value) : [];
+      const apexDefs = apex && !apex.port ? serviceDefinitions(index, apex.namespace?.value ?? doc.ns, apex.name.value) : [];
       // Ports of the apex whichever definition is applied: those every definition has.
       const apexPorts = apex?.port
         ? [apex.port.value]
         : (apexDefs[0]?.ports.map((p) => p.port) ?? []).filter((port) => apexDefs.every((d) => d.ports.some((q) => q.port === port)));
       for (const b of split.backends) {
         if (!b.name || !isCoreService(b)) continue;
-        const defs = definitions(index, b.ns, b.name.value);
+        const defs = serviceDefinitions(index, b.ns, b.name.value);
         if (defs.length === 0) continue;
         const has = (port: number): boolean => defs.some((d) => d.ports.some((q) => q.port === port));
         const ports = defs.length > 1 ? perFile(index, defs, portList) : portList(defs[0]!);
@@ -149,7 +135,7 @@ export const backendWithoutWorkload: Rule = {
   check({ doc, index }) {
     return references(doc).flatMap((r): Finding[] => {
       if (r.role !== 'backend' || r.name.value === doc.splits[r.split]?.apex?.name.value) return [];
-      const defs = definitions(index, r.ns, r.name.value);
+      const defs = serviceDefinitions(index, r.ns, r.name.value);
       // A definition without a selector has its endpoints managed by hand: nothing to say, whichever is applied.
       const selectors = defs.map((d) => d.selector ?? {});
       if (index.workloads(r.ns).length === 0 || defs.length === 0 || selectors.some((sel) => Object.keys(sel).length === 0)) return [];

@@ -1,10 +1,8 @@
 import type { Document } from 'yaml';
 import type { DeliveryDocument, OwnedRef, SpecRef } from '../delivery';
-import { deliveryApiVersion } from '../deliveryKinds';
-import type { NameRef } from '../split';
-import { keySpan, stringAt } from '../../document/yamlNodes';
 import { canarySpecOf, type CanarySpec } from './canarySpec';
 import { canaryPlan } from './canaryPlan';
+import { readDeliveryHeader } from './deliveryHeader';
 
 /**
  * The mesh provider of a Canary that names none. Flagger takes it from its `-mesh-provider` flag (fluxcd/flagger
@@ -98,28 +96,14 @@ function refsOf(spec: CanarySpec): SpecRef[] {
 export function adaptCanary(doc: Document.Parsed): DeliveryDocument | undefined {
   const spec = canarySpecOf(doc);
   if (!spec) return undefined;
-  const { root } = spec;
-  const kindSpan = stringAt(root, 'kind', doc)?.span ?? keySpan(root, 'kind', doc);
-  if (!kindSpan) return undefined;
-  const apiVersion = stringAt(root, 'apiVersion', doc);
-  const api = apiVersion ? deliveryApiVersion('Canary', apiVersion.value) : undefined;
-  const names: NameRef[] = [];
-  if (spec.name) names.push({ ...spec.name, what: 'metadata.name', subdomain: true });
-  if (spec.namespace) names.push({ ...spec.namespace, what: 'metadata.namespace' });
-  if (spec.targetRef?.name) names.push({ ...spec.targetRef.name, what: 'spec.targetRef.name', subdomain: true });
-  if (spec.service?.name) names.push({ ...spec.service.name, what: 'spec.service.name' });
+  const header = readDeliveryHeader(doc, 'Canary', spec);
+  if (!header) return undefined;
+  if (spec.targetRef?.name) header.names.push({ ...spec.targetRef.name, what: 'spec.targetRef.name', subdomain: true });
+  if (spec.service?.name) header.names.push({ ...spec.service.name, what: 'spec.service.name' });
   const provider = canaryProvider(spec).value;
   return {
-    kind: 'Canary',
-    controller: 'Flagger',
-    kindSpan,
-    ...(apiVersion ? { apiVersion } : {}),
-    ...(api ? { api } : {}),
-    ...(spec.name ? { name: spec.name } : {}),
-    ...(spec.namespace ? { namespace: spec.namespace } : {}),
-    ns: spec.ns,
-    names,
-    planSpan: spec.analysis?.span ?? spec.specSpan ?? kindSpan,
+    ...header,
+    planSpan: spec.analysis?.span ?? spec.specSpan ?? header.kindSpan,
     plan: canaryPlan(spec, provider),
     owns: ownedBy(spec, provider),
     refs: refsOf(spec),

@@ -2,6 +2,9 @@ import { isAlias, isMap, isScalar, type Document, type YAMLMap, type YAMLSeq } f
 import type { Span } from '../../document/part';
 import { deref, entriesOf, entrySpan, keySpan, mapAt, rootMap, seqAt, spanOf, stringAt } from '../../document/yamlNodes';
 import { DEFAULT_NAMESPACE, type Located } from '../split';
+import { boolAt, fieldsAt, keyedMap, objectRefAt, stringsAt, type ObjectRefSpec } from './fields';
+
+export type { ObjectRefSpec } from './fields';
 
 /**
  * A Flagger Canary's spec as Flagger reads it (fluxcd/flagger v1.44.0 pkg/apis/flagger/v1beta1/canary.go), with the
@@ -23,14 +26,6 @@ export interface CanarySpec {
   analysis?: AnalysisSpec;
   skipAnalysis: boolean;
   suspend: boolean;
-}
-
-export interface ObjectRefSpec {
-  /** The key (`targetRef`). */
-  span: Span;
-  apiVersion?: Located<string>;
-  kind?: Located<string>;
-  name?: Located<string>;
 }
 
 export interface ServiceSpec {
@@ -98,11 +93,6 @@ function intAt(map: unknown, key: string, doc: Document): IntSpec | undefined {
   return n ? { ...n, whole: Number.isInteger(n.value) } : undefined;
 }
 
-function boolAt(map: unknown, key: string, doc: Document): boolean {
-  const v = deref(entriesOf(map, doc).get(key)?.pair.value, doc);
-  return isScalar(v) && v.value === true;
-}
-
 function nonEmptySeq(map: unknown, key: string, doc: Document): boolean {
   return (seqAt(map, key, doc)?.items.length ?? 0) > 0;
 }
@@ -113,21 +103,10 @@ function ownValue(map: unknown, key: string, doc: Document): boolean {
   return entry !== undefined && entry.via === undefined && !isAlias(entry.pair.value);
 }
 
-function refAt(map: unknown, key: string, doc: Document): ObjectRefSpec | undefined {
-  const m = mapAt(map, key, doc);
-  const span = keySpan(map, key, doc);
-  if (!m || !span) return undefined;
-  const apiVersion = stringAt(m, 'apiVersion', doc);
-  const kind = stringAt(m, 'kind', doc);
-  const name = stringAt(m, 'name', doc);
-  return { span, ...(apiVersion ? { apiVersion } : {}), ...(kind ? { kind } : {}), ...(name ? { name } : {}) };
-}
-
 function serviceAt(spec: unknown, doc: Document, specOwn: boolean): ServiceSpec | undefined {
-  const node = mapAt(spec, 'service', doc);
-  const span = keySpan(spec, 'service', doc);
-  if (!node || !span) return undefined;
-  const name = stringAt(node, 'name', doc);
+  const service = keyedMap(spec, 'service', doc);
+  if (!service) return undefined;
+  const { node, span } = service;
   const port = intAt(node, 'port', doc);
   const portValue = deref(entriesOf(node, doc).get('port')?.pair.value, doc);
   const portWritten = portValue !== undefined && !(isScalar(portValue) && portValue.value === null);
@@ -140,7 +119,7 @@ function serviceAt(spec: unknown, doc: Document, specOwn: boolean): ServiceSpec 
   return {
     span, node, portWritten,
     own: specOwn && ownValue(spec, 'service', doc),
-    ...(name ? { name } : {}),
+    ...stringsAt(node, ['name'], doc),
     ...(port ? { port } : {}),
     ...(targetPort ? { targetPort } : {}),
     hasGatewayRefs: nonEmptySeq(node, 'gatewayRefs', doc),
@@ -159,20 +138,13 @@ function metricsAt(analysis: YAMLMap, doc: Document): MetricSpec[] {
     const span = spanOf(item as { range?: [number, number, number] });
     const m = deref(item, doc);
     if (!span || !isMap(m)) return;
-    const name = stringAt(m, 'name', doc);
-    const ref = mapAt(m, 'templateRef', doc);
-    const refSpan = keySpan(m, 'templateRef', doc);
-    const range = mapAt(m, 'thresholdRange', doc);
-    const rangeSpan = keySpan(m, 'thresholdRange', doc);
-    const refName = stringAt(ref, 'name', doc);
-    const refNs = stringAt(ref, 'namespace', doc);
-    const min = floatAt(range, 'min', doc);
-    const max = floatAt(range, 'max', doc);
+    const ref = keyedMap(m, 'templateRef', doc);
+    const range = keyedMap(m, 'thresholdRange', doc);
     out.push({
       index, span,
-      ...(name ? { name } : {}),
-      ...(ref && refSpan ? { templateRef: { span: refSpan, ...(refName ? { name: refName } : {}), ...(refNs ? { namespace: refNs } : {}) } } : {}),
-      ...(range && rangeSpan ? { thresholdRange: { span: rangeSpan, ...(min ? { min } : {}), ...(max ? { max } : {}) } } : {}),
+      ...stringsAt(m, ['name'], doc),
+      ...(ref ? { templateRef: { span: ref.span, ...stringsAt(ref.node, ['name', 'namespace'], doc) } } : {}),
+      ...(range ? { thresholdRange: { span: range.span, ...fieldsAt(range.node, ['min', 'max'], doc, floatAt) } } : {}),
     });
   });
   return out;
@@ -209,24 +181,16 @@ function stepWeightsAt(analysis: YAMLMap, doc: Document, analysisOwn: boolean): 
  */
 function analysisAt(spec: unknown, doc: Document, specOwn: boolean): AnalysisSpec | undefined {
   for (const key of ['analysis', 'canaryAnalysis'] as const) {
-    const node = mapAt(spec, key, doc);
-    const span = keySpan(spec, key, doc);
-    if (!node || !span) continue;
-    const interval = stringAt(node, 'interval', doc);
+    const analysis = keyedMap(spec, key, doc);
+    if (!analysis) continue;
+    const { node, span } = analysis;
     const match = nonEmptySeq(node, 'match', doc) ? keySpan(node, 'match', doc) : undefined;
-    const fields = {
-      iterations: intAt(node, 'iterations', doc),
-      maxWeight: intAt(node, 'maxWeight', doc),
-      stepWeight: intAt(node, 'stepWeight', doc),
-      stepWeights: stepWeightsAt(node, doc, specOwn && ownValue(spec, key, doc)),
-      stepWeightPromotion: intAt(node, 'stepWeightPromotion', doc),
-      threshold: intAt(node, 'threshold', doc),
-    };
-    const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<typeof fields>;
+    const stepWeights = stepWeightsAt(node, doc, specOwn && ownValue(spec, key, doc));
     return {
       key, span, node,
-      ...(interval ? { interval } : {}),
-      ...present,
+      ...stringsAt(node, ['interval'], doc),
+      ...fieldsAt(node, ['iterations', 'maxWeight', 'stepWeight', 'stepWeightPromotion', 'threshold'], doc, intAt),
+      ...(stepWeights ? { stepWeights } : {}),
       mirror: boolAt(node, 'mirror', doc),
       ...(match ? { match } : {}),
       metrics: metricsAt(node, doc),
@@ -239,26 +203,20 @@ function analysisAt(spec: unknown, doc: Document, specOwn: boolean): AnalysisSpe
 function read(doc: Document): CanarySpec | undefined {
   const root = rootMap(doc as Document.Parsed);
   if (!root) return undefined;
-  const metadata = mapAt(root, 'metadata', doc);
-  const name = stringAt(metadata, 'name', doc);
-  const namespace = stringAt(metadata, 'namespace', doc);
+  const meta = stringsAt(mapAt(root, 'metadata', doc), ['name', 'namespace'], doc);
   const spec = mapAt(root, 'spec', doc);
   const specSpan = keySpan(root, 'spec', doc);
   const provider = stringAt(spec, 'provider', doc);
-  const targetRef = refAt(spec, 'targetRef', doc);
-  const autoscalerRef = refAt(spec, 'autoscalerRef', doc);
   const specOwn = ownValue(root, 'spec', doc);
   const service = serviceAt(spec, doc, specOwn);
   const analysis = analysisAt(spec, doc, specOwn);
   return {
     root,
-    ns: namespace?.value ?? DEFAULT_NAMESPACE,
-    ...(name ? { name } : {}),
-    ...(namespace ? { namespace } : {}),
+    ns: meta.namespace?.value ?? DEFAULT_NAMESPACE,
+    ...meta,
     ...(specSpan ? { specSpan } : {}),
     ...(provider && provider.value !== '' ? { provider } : {}),
-    ...(targetRef ? { targetRef } : {}),
-    ...(autoscalerRef ? { autoscalerRef } : {}),
+    ...fieldsAt(spec, ['targetRef', 'autoscalerRef'], doc, objectRefAt),
     ...(service ? { service } : {}),
     ...(analysis ? { analysis } : {}),
     skipAnalysis: boolAt(spec, 'skipAnalysis', doc),

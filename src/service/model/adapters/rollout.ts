@@ -1,9 +1,8 @@
 import type { Document } from 'yaml';
 import type { DeliveryDocument, OwnedRef, Plan, PlanStep, SpecRef } from '../delivery';
-import type { Located, NameRef } from '../split';
-import { CONTROLLER_KINDS, deliveryApiVersion } from '../deliveryKinds';
-import { keySpan, stringAt } from '../../document/yamlNodes';
+import type { Located } from '../split';
 import { formatSeconds } from '../durations';
+import { readDeliveryHeader } from './deliveryHeader';
 import { readRolloutSpec, type RolloutSpec, type StepSpec, type TemplateRefSpec } from './rolloutSpec';
 
 /**
@@ -14,26 +13,12 @@ import { readRolloutSpec, type RolloutSpec, type StepSpec, type TemplateRefSpec 
 export function adaptRollout(doc: Document.Parsed): DeliveryDocument | undefined {
   const spec = readRolloutSpec(doc);
   if (!spec) return undefined;
-  const root = spec.root;
-  const kindSpan = stringAt(root, 'kind', doc)?.span ?? keySpan(root, 'kind', doc);
-  if (!kindSpan) return undefined;
-  const apiVersion = stringAt(root, 'apiVersion', doc);
-  const api = apiVersion ? deliveryApiVersion('Rollout', apiVersion.value) : undefined;
-  const names: NameRef[] = [];
-  if (spec.name) names.push({ ...spec.name, what: 'metadata.name', subdomain: true });
-  if (spec.namespace) names.push({ ...spec.namespace, what: 'metadata.namespace' });
-  for (const [what, svc] of serviceFields(spec)) names.push({ ...svc, what });
+  const header = readDeliveryHeader(doc, 'Rollout', spec);
+  if (!header) return undefined;
+  for (const [what, svc] of serviceFields(spec)) header.names.push({ ...svc, what });
   const delivery: DeliveryDocument = {
-    kind: 'Rollout',
-    controller: CONTROLLER_KINDS.Rollout.controller,
-    kindSpan,
-    ...(apiVersion ? { apiVersion } : {}),
-    ...(api ? { api } : {}),
-    ...(spec.name ? { name: spec.name } : {}),
-    ...(spec.namespace ? { namespace: spec.namespace } : {}),
-    ns: spec.ns,
-    names,
-    planSpan: spec.strategySpan ?? spec.specSpan ?? kindSpan,
+    ...header,
+    planSpan: spec.strategySpan ?? spec.specSpan ?? header.kindSpan,
     plan: planOf(spec),
     owns: ownsOf(spec),
     refs: refsOf(spec),

@@ -3,6 +3,7 @@ import type { Span } from '../../document/part';
 import { deref, entriesOf, entrySpan, keySpan, mapAt, rootMap, seqAt, spanOf, stringAt } from '../../document/yamlNodes';
 import { DEFAULT_NAMESPACE, type Located } from '../split';
 import { parseGoDuration } from '../durations';
+import { boolAt, keyedMap, objectRefAt, stringsAt, type ObjectRefSpec } from './fields';
 
 /**
  * An Argo Rollout's spec as the controller reads it (argoproj/argo-rollouts v1.9.1 pkg/apis/rollouts/v1alpha1/types.go),
@@ -31,7 +32,7 @@ export interface RolloutSpec {
   backgroundAnalysis?: AnalysisSpec & { startingStep?: number };
   /** blueGreen `prePromotionAnalysis` / `postPromotionAnalysis`. */
   promotionAnalyses: (AnalysisSpec & { what: string })[];
-  workloadRef?: { span: Span; apiVersion?: Located<string>; kind?: Located<string>; name?: Located<string> };
+  workloadRef?: ObjectRefSpec;
   /** `spec.template.metadata.labels`. */
   podLabels?: Record<string, string>;
 }
@@ -97,11 +98,6 @@ function intAt(map: unknown, key: string, doc: Document): { value: number; span:
   const v = deref(entry?.pair.value, doc);
   const span = entrySpan(entry);
   return isScalar(v) && typeof v.value === 'number' && Number.isInteger(v.value) && span ? { value: v.value, span } : undefined;
-}
-
-function boolAt(map: unknown, key: string, doc: Document): boolean {
-  const v = deref(entriesOf(map, doc).get(key)?.pair.value, doc);
-  return isScalar(v) && v.value === true;
 }
 
 /** A string-to-string mapping as kubectl reads it (aliases, merge keys); non-scalar values skipped. */
@@ -181,10 +177,8 @@ function templateRefs(seq: unknown, doc: Document): TemplateRefSpec[] {
 }
 
 function analysisAt(map: unknown, key: string, doc: Document): AnalysisSpec | undefined {
-  const m = mapAt(map, key, doc);
-  const span = keySpan(map, key, doc);
-  if (!m || !span) return undefined;
-  return { span, templates: templateRefs(entriesOf(m, doc).get('templates')?.pair.value, doc) };
+  const analysis = keyedMap(map, key, doc);
+  return analysis && { span: analysis.span, templates: templateRefs(entriesOf(analysis.node, doc).get('templates')?.pair.value, doc) };
 }
 
 /**
@@ -255,18 +249,13 @@ function readStep(item: unknown, index: number, doc: Document): StepSpec | undef
 }
 
 function readTrafficRouting(canary: YAMLMap, ns: string, doc: Document): TrafficRoutingSpec | undefined {
-  const tr = mapAt(canary, 'trafficRouting', doc);
-  const span = keySpan(canary, 'trafficRouting', doc);
-  if (!tr || !span) return undefined;
+  const routing = keyedMap(canary, 'trafficRouting', doc);
+  if (!routing) return undefined;
+  const { node: tr, span } = routing;
   const max = intAt(tr, 'maxTrafficWeight', doc);
   const out: TrafficRoutingSpec = { span, maxTrafficWeight: max?.value ?? 100, ...(max ? { maxTrafficWeightSpan: max.span } : {}), gatewayRoutes: [], otherRouting: false };
-  const smi = mapAt(tr, 'smi', doc);
-  const smiSpan = keySpan(tr, 'smi', doc);
-  if (smi && smiSpan) {
-    const rootService = stringAt(smi, 'rootService', doc);
-    const trafficSplitName = stringAt(smi, 'trafficSplitName', doc);
-    out.smi = { span: smiSpan, ...(rootService ? { rootService } : {}), ...(trafficSplitName ? { trafficSplitName } : {}) };
-  }
+  const smi = keyedMap(tr, 'smi', doc);
+  if (smi) out.smi = { span: smi.span, ...stringsAt(smi.node, ['rootService', 'trafficSplitName'], doc) };
   const plugins = mapAt(tr, 'plugins', doc);
   const gw = mapAt(plugins, GATEWAY_API_PLUGIN, doc);
   if (gw) {
@@ -289,6 +278,23 @@ function readTrafficRouting(canary: YAMLMap, ns: string, doc: Document): Traffic
   return out;
 }
 
+/** The Services each strategy names (types.go: CanaryStrategy, BlueGreenStrategy). */
+const STRATEGY_SERVICES = {
+  canary: ['canaryService', 'stableService'],
+  blueGreen: ['activeService', 'previewService'],
+} as const;
+
+/** The strategy Argo runs, its key under `spec.strategy`, and the Services it names (one named `""` is none). */
+function readStrategy(out: RolloutSpec, strategy: YAMLMap | undefined, key: 'canary' | 'blueGreen', node: YAMLMap, doc: Document): void {
+  out.strategy = key;
+  const span = keySpan(strategy, key, doc);
+  if (span) out.strategySpan = span;
+  for (const field of STRATEGY_SERVICES[key]) {
+    const service = stringAt(node, field, doc);
+    if (service && service.value !== '') out[field] = service;
+  }
+}
+
 const READS = new WeakMap<Document, RolloutSpec | null>();
 
 /** The Rollout spec of a parsed document (once per document); undefined when its root is not a mapping. */
@@ -303,10 +309,8 @@ export function readRolloutSpec(doc: Document.Parsed): RolloutSpec | undefined {
 function read_(doc: Document.Parsed): RolloutSpec | undefined {
   const root = rootMap(doc);
   if (!root) return undefined;
-  const metadata = mapAt(root, 'metadata', doc);
-  const name = stringAt(metadata, 'name', doc);
-  const namespace = stringAt(metadata, 'namespace', doc);
-  const ns = namespace?.value || DEFAULT_NAMESPACE;
+  const meta = stringsAt(mapAt(root, 'metadata', doc), ['name', 'namespace'], doc);
+  const ns = meta.namespace?.value || DEFAULT_NAMESPACE;
   const spec = mapAt(root, 'spec', doc);
   const specSpan = keySpan(root, 'spec', doc);
   const strategy = mapAt(spec, 'strategy', doc);
@@ -314,29 +318,16 @@ function read_(doc: Document.Parsed): RolloutSpec | undefined {
   const blueGreen = canary ? undefined : mapAt(strategy, 'blueGreen', doc);
   const template = mapAt(spec, 'template', doc);
   const podLabels = labelsAt(entriesOf(mapAt(template, 'metadata', doc), doc).get('labels')?.pair.value, doc);
-  const workload = mapAt(spec, 'workloadRef', doc);
-  const workloadSpan = keySpan(spec, 'workloadRef', doc);
+  const workloadRef = objectRefAt(spec, 'workloadRef', doc);
   const out: RolloutSpec = {
     root, ns, steps: [], promotionAnalyses: [],
-    ...(name ? { name } : {}),
-    ...(namespace ? { namespace } : {}),
+    ...meta,
     ...(specSpan ? { specSpan } : {}),
     ...(podLabels ? { podLabels } : {}),
+    ...(workloadRef ? { workloadRef } : {}),
   };
-  if (workload && workloadSpan) {
-    const apiVersion = stringAt(workload, 'apiVersion', doc);
-    const kind = stringAt(workload, 'kind', doc);
-    const wname = stringAt(workload, 'name', doc);
-    out.workloadRef = { span: workloadSpan, ...(apiVersion ? { apiVersion } : {}), ...(kind ? { kind } : {}), ...(wname ? { name: wname } : {}) };
-  }
   if (canary) {
-    out.strategy = 'canary';
-    const strategySpan = keySpan(strategy, 'canary', doc);
-    if (strategySpan) out.strategySpan = strategySpan;
-    const canaryService = stringAt(canary, 'canaryService', doc);
-    const stableService = stringAt(canary, 'stableService', doc);
-    if (canaryService && canaryService.value !== '') out.canaryService = canaryService;
-    if (stableService && stableService.value !== '') out.stableService = stableService;
+    readStrategy(out, strategy, 'canary', canary, doc);
     const tr = readTrafficRouting(canary, ns, doc);
     if (tr) out.trafficRouting = tr;
     seqAt(canary, 'steps', doc)?.items.forEach((item, i) => {
@@ -349,13 +340,7 @@ function read_(doc: Document.Parsed): RolloutSpec | undefined {
       out.backgroundAnalysis = { ...background, ...(starting !== undefined ? { startingStep: starting } : {}) };
     }
   } else if (blueGreen) {
-    out.strategy = 'blueGreen';
-    const strategySpan = keySpan(strategy, 'blueGreen', doc);
-    if (strategySpan) out.strategySpan = strategySpan;
-    const activeService = stringAt(blueGreen, 'activeService', doc);
-    const previewService = stringAt(blueGreen, 'previewService', doc);
-    if (activeService && activeService.value !== '') out.activeService = activeService;
-    if (previewService && previewService.value !== '') out.previewService = previewService;
+    readStrategy(out, strategy, 'blueGreen', blueGreen, doc);
     for (const key of ['prePromotionAnalysis', 'postPromotionAnalysis']) {
       const a = analysisAt(blueGreen, key, doc);
       if (a) out.promotionAnalyses.push({ ...a, what: key });
