@@ -24,7 +24,9 @@ export function formatText(reports: readonly FileReport[]): string {
   const files = reports.filter((r) => r.diagnostics.length > 0).length;
   const failed = reports.filter((r) => r.failure !== undefined).length;
   if (failed > 0) lines.push(`${failed} file${failed === 1 ? '' : 's'} not analysed: an internal error of Canary Lens (please report it)`);
-  lines.push(`${count.error} error${count.error === 1 ? '' : 's'}, ${count.warning} warning${count.warning === 1 ? '' : 's'}, ${count.hint} hint${count.hint === 1 ? '' : 's'} in ${files} of ${reports.length} file${reports.length === 1 ? '' : 's'}`);
+  // Information (rollout-weight-approximate, managed-weights) is counted only when there is some: older summaries stay as they were.
+  const information = count.information > 0 ? `, ${count.information} information` : '';
+  lines.push(`${count.error} error${count.error === 1 ? '' : 's'}, ${count.warning} warning${count.warning === 1 ? '' : 's'}${information}, ${count.hint} hint${count.hint === 1 ? '' : 's'} in ${files} of ${reports.length} file${reports.length === 1 ? '' : 's'}`);
   return lines.join('\n') + '\n';
 }
 

@@ -313,3 +313,11 @@ test('a file Canary Lens fails on: named in every format, the run goes on, and i
   assert.equal(invocation.executionSuccessful, false);
   assert.deepEqual(invocation.toolExecutionNotifications.map((n) => n.message.text), ['internal error: boom']);
 });
+
+test('the summary counts information (rollout-weight-approximate) when there is some, and says nothing of it otherwise', () => {
+  const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+  const info = { range: at, severity: 3 as const, code: 'rollout-weight-approximate', source: 'canary-lens', message: 'approximate' };
+  const hint = { ...info, severity: 4 as const, code: 'trafficsplit-deprecated', message: 'deprecated' };
+  assert.match(formatText([{ file: 'r.yaml', diagnostics: [info, hint] }]), /^0 errors, 0 warnings, 1 information, 1 hint in 1 of 1 file$/m);
+  assert.match(formatText([{ file: 'r.yaml', diagnostics: [hint] }]), /^0 errors, 0 warnings, 1 hint in 1 of 1 file$/m);
+});
