@@ -5,6 +5,7 @@
 export { FIELD_MANAGER, fieldPath, parseManifest, planApply, spanOf, stripNoise, toYaml, type ApplyOptions, type ApplyOutcome, type ApplyPlan } from './apply';
 export { ClusterError, describeError, fromStatus, isClusterError, toClusterError, type ClusterErrorKind, type FieldCause, type Operation } from './errors';
 export { buildClusterFacts, readyEndpointCount } from './facts';
+export { contextFacts, slimTemplate, slimWorkload, type ContextInput, type ReadKind } from './contextObjects';
 export { promotePatches, runDeliveryAction, type DeliveryActionOptions, type DeliveryActionOutcome, type SentPatch } from './deliveryActions';
 export { deliveryStatusOf } from './deliveryStatus';
 export { managersOf, objectsNamedBy, type LiveDelivery, type NamedObject } from './liveDelivery';
@@ -13,7 +14,7 @@ export { describeRouteProblem, POLICY_CONTROLLER_NAME, routeNextStep, routeStatu
 export { KubeconfigWatcher, kubeconfigPaths, listNamespaces, loadKubeconfig, readKubeconfig, type ContextInfo, type KubeconfigSelection, type KubeconfigSource, type LoadedKubeconfig } from './kubeconfig';
 export { ClusterLog, MemoryLog, silentSink, type LogLevel, type LogSink } from './log';
 export { redact, Redactor, REDACTED } from './redact';
-export { DELIVERY_KIND_IDS, discoverApis, KIND_IDS, kindSpec, pickVersion, SPLIT_KIND_IDS, resourcePath, type K8sObject, type KindId, type KindSpec, type ServedApis } from './requests';
+export { DELIVERY_KIND_IDS, discoverApis, KIND_IDS, kindSpec, pickVersion, QUIET_KIND_IDS, SPLIT_KIND_IDS, TEMPLATE_KIND_IDS, WORKLOAD_KIND_IDS, resourcePath, type K8sObject, type KindId, type KindSpec, type ServedApis } from './requests';
 export { ClusterSession, overallState, type SessionOptions, type SessionState } from './session';
 export { backoffDelay, ResourceWatcher, type Backoff, type KindStatus, type WatchChange, type WatchState } from './watcher';
 export type { KubeConfig } from '@kubernetes/client-node';

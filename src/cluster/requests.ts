@@ -1,7 +1,8 @@
 import { ApisApi, Observable, type ConfigurationOptions, type KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { toClusterError } from './errors';
 import { SPLIT_RESOURCES, type SplitKind } from '../service/model/kinds';
-import { DELIVERY_RESOURCES, type DeliveryKind } from '../service/model/deliveryKinds';
+import { CONTROLLER_KIND_NAMES, CONTROLLER_KINDS, DELIVERY_RESOURCES, type DeliveryKind, type TemplateKind } from '../service/model/deliveryKinds';
+import { slimTemplate, slimWorkload } from './contextObjects';
 
 /**
  * The resource kinds the cluster layer reads, and the requests shared by discovery and apply. Requests go through
@@ -30,6 +31,19 @@ export interface KindSpec {
    * missing CRD or a refused list is a quiet state of the kind, never the session's.
    */
   delivery?: DeliveryKind;
+  /** The template kind the resource holds (MetricTemplate, AnalysisTemplate, ClusterAnalysisTemplate): names only. */
+  template?: TemplateKind;
+  /** A workload (apps/v1): what the delivery rules read of it, its pod template's labels and container ports. */
+  workload?: boolean;
+  /**
+   * A kind the session can do without (the delivery kinds and what their rules read): a missing CRD or a refused list
+   * is the kind's own state, logged as information, never the session's.
+   */
+  quiet?: boolean;
+  /** Listed across the cluster (ClusterAnalysisTemplate), not in the session's namespace. */
+  clusterScoped?: boolean;
+  /** What of each object is kept in memory (watchers of big objects keep only what the facts read). */
+  slim?: (o: K8sObject) => K8sObject;
 }
 
 /** What the index needs besides the splits: Services and their Endpoints, and ServiceProfiles (which shadow routes). */
@@ -42,6 +56,30 @@ const CONTEXT_KINDS: readonly KindSpec[] = [
   },
 ];
 
+/**
+ * Workloads, read for the delivery rules (a Canary's targetRef and its ports, a Rollout's workloadRef and the pod labels
+ * its Services must select): apps/v1, the only served version since Kubernetes 1.16.
+ */
+const WORKLOAD_SPECS: readonly KindSpec[] = (['Deployment', 'DaemonSet', 'StatefulSet'] as const).map((kind) => ({
+  id: `${kind.toLowerCase()}s`, kind, group: 'apps', versions: ['v1'], plural: `${kind.toLowerCase()}s`, label: `${kind}s`,
+  workload: true, quiet: true, slim: slimWorkload,
+}));
+
+/** Ids of the workload resources. */
+export const WORKLOAD_KIND_IDS: readonly KindId[] = WORKLOAD_SPECS.map((s) => s.id);
+
+/** The templates analyses name, from the delivery kind registry: only their names are kept. */
+const TEMPLATE_SPECS: readonly KindSpec[] = CONTROLLER_KIND_NAMES.flatMap((kind) => {
+  const entry = CONTROLLER_KINDS[kind];
+  if (entry.role !== 'template') return [];
+  return entry.cluster.map((r): KindSpec => ({
+    ...r, kind, template: kind as TemplateKind, quiet: true, slim: slimTemplate, ...(entry.clusterScoped ? { clusterScoped: true } : {}),
+  }));
+});
+
+/** Ids of the template resources. */
+export const TEMPLATE_KIND_IDS: readonly KindId[] = TEMPLATE_SPECS.map((s) => s.id);
+
 /** The split resources, each kind's API groups as the kind registry lists them. */
 const SPLIT_SPECS: readonly KindSpec[] = SPLIT_RESOURCES.map((r) => ({ ...r, split: r.kind }));
 
@@ -49,14 +87,17 @@ const SPLIT_SPECS: readonly KindSpec[] = SPLIT_RESOURCES.map((r) => ({ ...r, spl
 export const SPLIT_KIND_IDS: readonly KindId[] = SPLIT_SPECS.map((s) => s.id);
 
 /** The Canaries and Rollouts, from the delivery kind registry, listed and watched next to the splits. */
-const DELIVERY_SPECS: readonly KindSpec[] = DELIVERY_RESOURCES.map((r) => ({ ...r, delivery: r.kind }));
+const DELIVERY_SPECS: readonly KindSpec[] = DELIVERY_RESOURCES.map((r) => ({ ...r, delivery: r.kind, quiet: true }));
 
 /** Ids of the resources that hold Canaries and Rollouts, in the registry's order. */
 export const DELIVERY_KIND_IDS: readonly KindId[] = DELIVERY_SPECS.map((s) => s.id);
 
-const SPECS = new Map<KindId, KindSpec>([...SPLIT_SPECS, ...CONTEXT_KINDS, ...DELIVERY_SPECS].map((s) => [s.id, s]));
+const SPECS = new Map<KindId, KindSpec>([...SPLIT_SPECS, ...CONTEXT_KINDS, ...DELIVERY_SPECS, ...WORKLOAD_SPECS, ...TEMPLATE_SPECS].map((s) => [s.id, s]));
 
 export const KIND_IDS: readonly KindId[] = [...SPECS.keys()];
+
+/** Ids of the kinds whose failures stay their own (`KindSpec.quiet`). */
+export const QUIET_KIND_IDS: readonly KindId[] = KIND_IDS.filter((id) => SPECS.get(id)!.quiet);
 
 /** The spec of a resource id; an unknown id is a programming error. */
 export function kindSpec(id: KindId): KindSpec {
@@ -75,10 +116,11 @@ export function pickVersion(spec: KindSpec, served: ServedApis): string | undefi
   return spec.versions.find((v) => versions.includes(v));
 }
 
-/** Path of a namespaced collection (or of one object in it). */
+/** Path of a namespaced collection (or of one object in it); a cluster-scoped kind's ignores the namespace. */
 export function resourcePath(spec: KindSpec, version: string, namespace: string, name?: string): string {
   const base = spec.group === '' ? `/api/${version}` : `/apis/${spec.group}/${version}`;
-  return `${base}/namespaces/${encodeURIComponent(namespace)}/${spec.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
+  const scope = spec.clusterScoped ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+  return `${base}${scope}/${spec.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
 }
 
 /** Options for a generated-client call: a timeout, plus extra middleware (appended). */

@@ -5,7 +5,8 @@ import { toClusterError } from './errors';
 import { buildClusterFacts } from './facts';
 import type { ClusterLog } from './log';
 import type { KnownDeliveries } from './ownership';
-import { DELIVERY_KIND_IDS, discoverApis, KIND_IDS, kindSpec, pickVersion, SPLIT_KIND_IDS, type K8sObject, type KindId, type ServedApis } from './requests';
+import { discoverApis, KIND_IDS, kindSpec, pickVersion, QUIET_KIND_IDS, SPLIT_KIND_IDS, TEMPLATE_KIND_IDS, WORKLOAD_KIND_IDS, type K8sObject, type KindId, type ServedApis } from './requests';
+import { contextFacts, type ReadKind } from './contextObjects';
 import { routeStatusOf } from './routeStatus';
 import { KINDS, SPLIT_KINDS } from '../service/model/kinds';
 import { CONTROLLER_KINDS, DELIVERY_KINDS } from '../service/model/deliveryKinds';
@@ -63,9 +64,10 @@ export function overallState(kinds: Partial<Record<KindId, KindStatus>>): Pick<S
   // A split kind whose CRD is missing, or that the user may not read (RBAC written before GRPCRoutes existed), matters
   // only when no kind of split can be read at all; otherwise it is a detail of the ready message. A missing CRD of
   // another kind (ServiceProfiles) never decides the state. Canaries and Rollouts are optional: most clusters have
-  // neither controller, and a user may not read them; either stays the kind's own state.
+  // neither controller, and a user may not read them; either stays the kind's own state, as for the workloads and
+  // templates their rules read (KindSpec.quiet).
   const splits = SPLIT_KIND_IDS.map((k) => kinds[k]).filter((s): s is KindStatus => !!s);
-  const deliveries = DELIVERY_KIND_IDS.map((k) => kinds[k]).filter((s): s is KindStatus => !!s);
+  const deliveries = QUIET_KIND_IDS.map((k) => kinds[k]).filter((s): s is KindStatus => !!s);
   const aside = (s: KindStatus): boolean => s.state === 'crd-missing' || s.state === 'forbidden';
   const noneUsable = splits.length > 0 && splits.every(aside);
   const relevant = all.filter((s) => (splits.includes(s) ? !aside(s) || noneUsable : deliveries.includes(s) ? !aside(s) : s.state !== 'crd-missing'));
@@ -177,9 +179,6 @@ export class ClusterSession extends EventEmitter<ClusterSessionEvents> {
       const s = this.statuses[id]?.state;
       return w?.synced && s !== 'unauthorized' && s !== 'forbidden' ? w : undefined;
     };
-    const services = synced('services');
-    const endpoints = synced('endpoints');
-    const profiles = synced('serviceprofiles');
     // A delivery kind counts as known only when every resource of it is read (then a field manager's owner that no
     // Canary or Rollout names is stale, not unknown: see ownership.ts).
     const deliveries: KnownDeliveries = {};
@@ -188,6 +187,28 @@ export class ClusterSession extends EventEmitter<ClusterSessionEvents> {
       const watchers = resources.map((r) => synced(r.id)).filter((w) => !!w);
       if (resources.length > 0 && watchers.length === resources.length) deliveries[kind] = watchers.flatMap((w) => [...w.items.values()]);
     }
+    const read = (id: KindId): ReadKind => {
+      const { kind, group, clusterScoped } = kindSpec(id);
+      const w = synced(id);
+      return { kind, group, items: w?.items.values(), ...(clusterScoped ? { clusterScoped } : {}) };
+    };
+    const context = contextFacts({
+      namespace: this.namespace,
+      // A kind the session does not read has no watcher: unknown, never complete.
+      workloads: WORKLOAD_KIND_IDS.map(read),
+      templates: TEMPLATE_KIND_IDS.map(read),
+      routes: SPLIT_KIND_IDS.map(read),
+    });
+    return {
+      ...this.splitFacts(synced, deliveries),
+      ...context,
+    };
+  }
+
+  private splitFacts(synced: (id: KindId) => ResourceWatcher | undefined, deliveries: KnownDeliveries): ClusterFactsParams {
+    const services = synced('services');
+    const endpoints = synced('endpoints');
+    const profiles = synced('serviceprofiles');
     return buildClusterFacts({
       namespace: this.namespace,
       ...(services ? { services: services.items.values() } : {}),
@@ -288,8 +309,8 @@ export class ClusterSession extends EventEmitter<ClusterSessionEvents> {
     w.on('status', (s) => this.setKindStatus(s));
     w.on('change', (c) => {
       this.emit('change', c);
-      // Split objects too: a route's status is a fact (unchanged facts are not sent again).
-      if (id === 'services' || id === 'endpoints' || id === 'serviceprofiles' || SPLIT_KIND_IDS.includes(id) || DELIVERY_KIND_IDS.includes(id)) this.emitFactsSoon();
+      // Every kind read is in the facts (a route's status, a workload's ports); unchanged facts are not sent again.
+      this.emitFactsSoon();
     });
     // The type went away (404 on list): re-read discovery now, at most every 2 s.
     w.on('missing', () => {

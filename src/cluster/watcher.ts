@@ -124,7 +124,7 @@ export class ResourceWatcher extends EventEmitter<ResourceWatcherEvents> {
   }
 
   private op(verb: string): Operation {
-    return { verb, resource: this.spec.plural, group: this.spec.group, namespace: this.namespace, server: this.server };
+    return { verb, resource: this.spec.plural, group: this.spec.group, ...(this.spec.clusterScoped ? {} : { namespace: this.namespace }), server: this.server };
   }
 
   private setStatus(next: Omit<KindStatus, 'kind' | 'label' | 'version'>): void {
@@ -133,8 +133,9 @@ export class ResourceWatcher extends EventEmitter<ResourceWatcherEvents> {
     this.status = s;
     if (!changed || this.disposed) return;
     const line = `${this.spec.label} in ${this.namespace}: ${s.state}: ${s.message}${s.nextStep ? ` (${s.nextStep})` : ''}`;
-    // A Canary or Rollout CRD that is missing or refused is the common case (see KindSpec.delivery): not a warning.
-    const quiet = !!this.spec.delivery && (s.state === 'crd-missing' || s.state === 'forbidden');
+    // A Canary or Rollout CRD (or a kind their rules read) that is missing or refused is the common case (see
+    // KindSpec.quiet): not a warning.
+    const quiet = !!this.spec.quiet && (s.state === 'crd-missing' || s.state === 'forbidden');
     if (s.state === 'ready' || s.state === 'connecting' || quiet) this.options.log.info(line);
     else this.options.log.warn(line);
     this.emit('status', s);
@@ -214,6 +215,10 @@ export class ResourceWatcher extends EventEmitter<ResourceWatcherEvents> {
       list = this.spec.plural === 'services'
         ? await core.listNamespacedService({ namespace: this.namespace }, opts)
         : await core.listNamespacedEndpoints({ namespace: this.namespace }, opts);
+    } else if (this.spec.clusterScoped) {
+      list = (await this.kc.makeApiClient(CustomObjectsApi).listClusterCustomObject({
+        group: this.spec.group, version: this.version, plural: this.spec.plural,
+      }, opts)) as typeof list;
     } else {
       list = (await this.kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
         group: this.spec.group, version: this.version, namespace: this.namespace, plural: this.spec.plural,
@@ -223,7 +228,7 @@ export class ResourceWatcher extends EventEmitter<ResourceWatcherEvents> {
     const next = new Map<string, K8sObject>();
     for (const item of (list.items ?? []) as K8sObject[]) {
       const name = item.metadata?.name;
-      if (name) next.set(name, item);
+      if (name) next.set(name, this.keep(item));
     }
     const changedNames = [...next.keys()].filter((n) => this.items.get(n)?.metadata?.resourceVersion !== next.get(n)!.metadata?.resourceVersion);
     const deleted = [...this.items.keys()].filter((n) => !next.has(n));
@@ -234,6 +239,11 @@ export class ResourceWatcher extends EventEmitter<ResourceWatcherEvents> {
     this.options.log.debug(`${this.spec.label}: listed ${next.size} at resourceVersion ${this.resourceVersion}`);
     if (changedNames.length > 0 || deleted.length > 0 || !this.listedOnce) this.emit('change', { kind: this.spec.id, type: 'SYNCED' } satisfies WatchChange);
     this.listedOnce = true;
+  }
+
+  /** What is kept of an object (KindSpec.slim). */
+  private keep(o: K8sObject): K8sObject {
+    return this.spec.slim ? this.spec.slim(o) : o;
   }
 
   private watchOnce(): Promise<WatchOutcome> {
@@ -264,7 +274,7 @@ export class ResourceWatcher extends EventEmitter<ResourceWatcherEvents> {
           const name = obj?.metadata?.name;
           if (!name) return;
           if (type === 'DELETED') this.items.delete(name);
-          else this.items.set(name, obj);
+          else this.items.set(name, this.keep(obj));
           this.options.log.trace(`${this.spec.label}: ${type} ${name} (resourceVersion ${rv ?? '?'})`);
           this.emit('change', { kind: this.spec.id, type: type as WatchChange['type'], object: obj } satisfies WatchChange);
           if (this.status.state === 'ready') this.setStatus({ state: 'ready', message: this.readyMessage() });

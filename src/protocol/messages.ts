@@ -60,7 +60,37 @@ export interface ClusterFactsParams {
   owned?: ClusterOwnedObject[];
   /** The Canaries and Rollouts of the namespace, with their live state. */
   deliveries?: DeliveryStatus[];
+  /** Deployments, DaemonSets and StatefulSets read: name, pod template labels, container ports (nothing else). */
+  workloads?: ClusterWorkload[];
+  /** MetricTemplates, AnalysisTemplates and ClusterAnalysisTemplates (namespace '') read: names only. */
+  templates?: ClusterTemplate[];
+  /** The split objects read (TrafficSplits, HTTPRoutes, GRPCRoutes of every group the session reads), names only. */
+  routes?: ClusterRouteRef[];
+  /**
+   * Where the lists above are complete, per kind (`Deployment`, `MetricTemplate`, `ClusterAnalysisTemplate`,
+   * `HTTPRoute`…): the namespaces ('' for a cluster-scoped kind) whose objects of that kind were all read. A kind that
+   * is absent (its CRD not installed, or the user may not list it), or no `coverage` at all (an older client), is
+   * unknown: no object of it is said to be missing.
+   */
+  coverage?: Partial<Record<string, string[]>>;
 }
+
+/** A workload of the cluster as the delivery rules read it. */
+export interface ClusterWorkload {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** spec.template.metadata.labels. */
+  podLabels: Record<string, string>;
+  /** The containers' declared ports (`containerPort`, with its name). */
+  containerPorts: { port: number; name?: string }[];
+}
+
+/** A template an analysis can name; `namespace` is '' for a ClusterAnalysisTemplate. */
+export interface ClusterTemplate { kind: TemplateKind; namespace: string; name: string }
+
+/** A split object of the cluster, by kind, API group, namespace and name. */
+export interface ClusterRouteRef { kind: SplitKind; group: string; namespace: string; name: string }
 
 export const clusterFactsNotification = new NotificationType<ClusterFactsParams>('canaryLens/clusterFacts');
 

@@ -1,6 +1,8 @@
 import type { ClusterFacts } from '../service/workspace/workspaceIndex';
-import { profileTarget, type Fact } from '../service/workspace/context';
-import type { ClusterFactsParams, ClusterRouteStatus } from '../protocol/messages';
+import { profileTarget, type Fact, type WorkloadFact } from '../service/workspace/context';
+import type { ClusterFactsParams, ClusterRouteRef, ClusterRouteStatus, ClusterTemplate, ClusterWorkload } from '../protocol/messages';
+import { CONTROLLER_KINDS, isControllerKind } from '../service/model/deliveryKinds';
+import { isSplitKind } from '../service/model/kinds';
 
 /** The protocol's cluster lists as index facts (no `part`: they are defined in the cluster, not a file). */
 export function clusterFacts(params: ClusterFactsParams): ClusterFacts | undefined {
@@ -15,6 +17,7 @@ export function clusterFacts(params: ClusterFactsParams): ClusterFacts | undefin
     ...params.serviceProfiles.map((p): Fact => ({
       type: 'ServiceProfile', name: p.name, ns: p.namespace, ...profileTarget(p.name, p.namespace), hasDstOverrides: p.hasDstOverrides,
     })),
+    ...templates(params.templates),
   ];
   return {
     namespaces: params.namespaces, facts,
@@ -22,7 +25,49 @@ export function clusterFacts(params: ClusterFactsParams): ClusterFacts | undefin
     ...routeStatuses(params.routeStatuses),
     ...(Array.isArray(params.owned) && params.owned.length > 0 ? { owned: params.owned.filter((o) => typeof o?.name === 'string' && typeof o.owner?.name === 'string') } : {}),
     ...(Array.isArray(params.deliveries) && params.deliveries.length > 0 ? { deliveries: params.deliveries.filter((d) => typeof d?.name === 'string' && typeof d.brief === 'string') } : {}),
+    ...workloads(params.workloads),
+    ...routes(params.routes),
+    ...coverage(params.coverage),
   };
+}
+
+const isString = (x: unknown): x is string => typeof x === 'string';
+const isStringRecord = (x: unknown): x is Record<string, string> => !!x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every(isString);
+
+/** The workloads of the shape the delivery rules read, as workload facts (apart from `facts`: see ClusterFacts.workloads). */
+function workloads(list: unknown): Pick<ClusterFacts, 'workloads'> {
+  const ok = (Array.isArray(list) ? list as Partial<ClusterWorkload>[] : []).filter((w): w is ClusterWorkload =>
+    !!w && isString(w.kind) && isString(w.namespace) && isString(w.name) && isStringRecord(w.podLabels) && Array.isArray(w.containerPorts)
+    && w.containerPorts.every((p) => !!p && Number.isInteger(p.port) && (p.name === undefined || isString(p.name))));
+  return ok.length > 0 ? {
+    workloads: ok.map((w): WorkloadFact => ({
+      type: 'Workload', kind: w.kind, name: w.name, ns: w.namespace, podLabels: { ...w.podLabels },
+      containerPorts: w.containerPorts.map((p) => ({ port: p.port, ...(p.name !== undefined ? { name: p.name } : {}) })),
+    })),
+  } : {};
+}
+
+/** Templates of a template kind of the registry (a cluster-scoped kind's namespace is ''), as template facts. */
+function templates(list: unknown): Fact[] {
+  return (Array.isArray(list) ? list as Partial<ClusterTemplate>[] : []).flatMap((t): Fact[] => {
+    if (!t || !isString(t.name) || !isString(t.namespace) || !isControllerKind(t.kind)) return [];
+    const entry = CONTROLLER_KINDS[t.kind];
+    if (entry.role !== 'template') return [];
+    return [{ type: 'Template', kind: t.kind, name: t.name, ns: entry.clusterScoped ? '' : t.namespace }];
+  });
+}
+
+function routes(list: unknown): Pick<ClusterFacts, 'routes'> {
+  const ok = (Array.isArray(list) ? list as Partial<ClusterRouteRef>[] : []).filter((r): r is ClusterRouteRef =>
+    !!r && isSplitKind(r.kind) && isString(r.group) && isString(r.namespace) && isString(r.name));
+  return ok.length > 0 ? { routes: ok } : {};
+}
+
+/** Per kind, the namespaces the lists are complete for; anything else is left out (unknown). */
+function coverage(value: unknown): Pick<ClusterFacts, 'coverage'> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  const kept = Object.entries(value as Record<string, unknown>).filter((e): e is [string, string[]] => Array.isArray(e[1]) && e[1].every(isString));
+  return kept.length > 0 ? { coverage: Object.fromEntries(kept) } : {};
 }
 
 /** The route statuses that have the shape the rules read (a client of another version may send others). */

@@ -68,7 +68,10 @@ export const CONTROLLER_KINDS: { readonly [K in ControllerKind]: ControllerKindE
   MetricTemplate: {
     kind: 'MetricTemplate', controller: 'Flagger', role: 'template', plural: 'MetricTemplates',
     versions: [version('MetricTemplate', `${FLAGGER}/v1beta1`, flagger.metricTemplateV1beta1, flaggerRelease)],
-    cluster: [],
+    cluster: [{
+      id: 'metrictemplates', group: FLAGGER, plural: 'metrictemplates', versions: ['v1beta1'], label: 'MetricTemplates (Flagger)',
+      missing: 'Flagger MetricTemplate CRD not installed: install Flagger',
+    }],
     install: 'Flagger',
   },
   Rollout: {
@@ -84,14 +87,20 @@ export const CONTROLLER_KINDS: { readonly [K in ControllerKind]: ControllerKindE
   AnalysisTemplate: {
     kind: 'AnalysisTemplate', controller: 'Argo Rollouts', role: 'template', plural: 'AnalysisTemplates',
     versions: [version('AnalysisTemplate', `${ARGO}/v1alpha1`, argo.analysisTemplateV1alpha1, argoRelease)],
-    cluster: [],
+    cluster: [{
+      id: 'analysistemplates', group: ARGO, plural: 'analysistemplates', versions: ['v1alpha1'], label: 'AnalysisTemplates (Argo Rollouts)',
+      missing: 'Argo Rollouts AnalysisTemplate CRD not installed: install Argo Rollouts',
+    }],
     install: 'Argo Rollouts',
   },
   ClusterAnalysisTemplate: {
     kind: 'ClusterAnalysisTemplate', controller: 'Argo Rollouts', role: 'template', plural: 'ClusterAnalysisTemplates',
     versions: [version('ClusterAnalysisTemplate', `${ARGO}/v1alpha1`, argo.clusterAnalysisTemplateV1alpha1, argoRelease)],
     clusterScoped: true,
-    cluster: [],
+    cluster: [{
+      id: 'clusteranalysistemplates', group: ARGO, plural: 'clusteranalysistemplates', versions: ['v1alpha1'],
+      label: 'ClusterAnalysisTemplates (Argo Rollouts)', missing: 'Argo Rollouts ClusterAnalysisTemplate CRD not installed: install Argo Rollouts',
+    }],
     install: 'Argo Rollouts',
   },
 };

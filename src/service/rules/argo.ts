@@ -5,6 +5,7 @@ import { rolloutSpecOf, serviceFields } from '../model/adapters/rollout';
 import type { RolloutSpec } from '../model/adapters/rolloutSpec';
 import { routesInView } from '../workspace/routeLookup';
 import { serviceDefinitions, whereKnown } from './serviceDefinitions';
+import { whereDefined } from './whereDefined';
 
 /**
  * The rules of an Argo Rollout (argoproj/argo-rollouts v1.9.1). What the controller refuses is in
@@ -83,13 +84,18 @@ export const rolloutServiceSame: DeliveryRule = {
 /** The key Argo Rollouts adds to a Service's selector itself (types.go, DefaultRolloutUniqueLabelKey). */
 const POD_TEMPLATE_HASH = 'rollouts-pod-template-hash';
 
-/** The labels of the Rollout's pods: its template's, or with workloadRef the referenced workload's (when in view). */
+/**
+ * The labels of the Rollout's pods: its template's, or with workloadRef the referenced workload's (when in view: the
+ * workspace's definitions, else the cluster's).
+ */
 function podLabelsOf(spec: RolloutSpec, index: WorkspaceIndex): Record<string, string> | undefined {
   const ref = spec.workloadRef;
   if (!ref) return spec.podLabels;
   const kind = ref.kind?.value;
   const name = ref.name?.value;
-  const found = index.workloads(spec.ns).filter((w) => w.kind === kind && w.name === name);
+  const all = index.workloadsInView(spec.ns).filter((w) => w.kind === kind && w.name === name);
+  const own = all.filter((w) => w.part !== undefined);
+  const found = own.length > 0 ? own : all;
   // Several definitions: the labels are not known for sure.
   return found.length === 1 ? found[0]!.podLabels : undefined;
 }
@@ -138,8 +144,8 @@ export const rolloutServiceInvalid: DeliveryRule = {
 
 /**
  * `rollout-route-not-found`: the SMI rootService is not in view (said where the namespace's Services are known), or a
- * route the gatewayAPI plugin is given is not in the workspace (said where the workspace defines routes of that
- * namespace). The plugin fails its weight update when the route is missing (argoproj-labs/rollouts-plugin-trafficrouter-
+ * route the gatewayAPI plugin is given is not in the workspace or the cluster (said where the workspace defines routes of
+ * that namespace, or the cluster's list of that kind of route is complete there). The plugin fails its weight update when the route is missing (argoproj-labs/rollouts-plugin-trafficrouter-
  * gatewayapi v0.15.0 pkg/plugin/httproute.go, a Get of the route).
  */
 export const rolloutRouteNotFound: DeliveryRule = {
@@ -168,13 +174,13 @@ export const rolloutRouteNotFound: DeliveryRule = {
       if (routes.has(r.kind, r.ns, name)) continue;
       if (cluster?.routeStatuses?.some((s) => s.kind === r.kind && s.namespace === r.ns && s.name === name)) continue;
       if (cluster?.owned?.some((o) => o.kind === r.kind && o.namespace === r.ns && o.name === name)) continue;
-      if (!routes.knows('HTTPRoute', r.ns) && !routes.knows('GRPCRoute', r.ns)) continue;
+      if (!routes.knows('HTTPRoute', r.ns) && !routes.knows('GRPCRoute', r.ns) && !index.clusterCovers(r.kind, r.ns)) continue;
       const other = r.kind === 'HTTPRoute' ? 'GRPCRoute' : 'HTTPRoute';
       const hint = routes.has(other, r.ns, name) ? ` (${name} is a ${other}: name it under ${other === 'HTTPRoute' ? 'httpRoute(s)' : 'grpcRoute(s)'})` : '';
       findings.push({
         code: this.code,
         span: r.name.span,
-        message: `${r.kind} ${name} (${r.what}) is not in namespace ${r.ns} in the workspace${hint}: the gatewayAPI plugin cannot set its weights and the Rollout does not progress. Create the route, or name the one that sends to ${spec.stableService?.value ?? 'the stable Service'}`,
+        message: `${r.kind} ${name} (${r.what}) is not in namespace ${r.ns} in ${whereDefined(index, r.kind, r.ns)}${hint}: the gatewayAPI plugin cannot set its weights and the Rollout does not progress. Create the route, or name the one that sends to ${spec.stableService?.value ?? 'the stable Service'}`,
       });
     }
     return findings;
@@ -205,8 +211,8 @@ export const rolloutWeightApproximate: DeliveryRule = {
 /**
  * `rollout-template-not-found`: an analysis templateName names no AnalysisTemplate (ClusterAnalysisTemplate with
  * clusterScope) in view; the controller refuses it ("AnalysisTemplate '…' not found": rollout/controller.go,
- * getReferencedAnalysisTemplatesFromRef). Said only where the workspace defines templates of that kind in that namespace:
- * templates often live in another repository.
+ * getReferencedAnalysisTemplatesFromRef). Said only where the workspace defines templates of that kind in that namespace,
+ * or the cluster's list of that kind is complete there: templates often live in another repository.
  */
 export const rolloutTemplateNotFound: DeliveryRule = {
   code: 'rollout-template-not-found',
@@ -223,7 +229,7 @@ export const rolloutTemplateNotFound: DeliveryRule = {
       return [{
         code: this.code,
         span: ref.span,
-        message: `${ref.kind} ${ref.value} (${ref.what}) is not in ${scope} in the workspace${hint}: ${INVALID} ("${ref.kind} '${ref.value}' not found")`,
+        message: `${ref.kind} ${ref.value} (${ref.what}) is not in ${scope} in ${whereDefined(index, ref.kind, ref.ns)}${hint}: ${INVALID} ("${ref.kind} '${ref.value}' not found")`,
       }];
     });
   },
@@ -235,7 +241,7 @@ const WORKLOAD_KINDS: Readonly<Record<string, string>> = { Deployment: 'apps', R
 /**
  * `rollout-workload-not-found`: workloadRef names a kind the controller does not resolve (templateref.go: "workload of
  * type … is not supported"), or no workload of its kind in view, said where the workspace defines workloads of that kind
- * in the namespace (the cluster facts hold no workloads).
+ * in the namespace, or the cluster's list of that kind is complete there (Deployments are listed; ReplicaSets are not).
  */
 export const rolloutWorkloadNotFound: DeliveryRule = {
   code: 'rollout-workload-not-found',
@@ -258,12 +264,13 @@ export const rolloutWorkloadNotFound: DeliveryRule = {
     }
     // PodTemplates are not facts of the index.
     if (kind === 'PodTemplate') return [];
-    const ofKind = ctx.index.workloads(spec.ns).filter((w) => w.kind === kind);
-    if (ofKind.length === 0 || ofKind.some((w) => w.name === ref.name!.value)) return [];
+    const { index } = ctx;
+    const known = index.workloads(spec.ns).some((w) => w.kind === kind) || index.clusterCovers(kind, spec.ns);
+    if (!known || index.workloadsInView(spec.ns).some((w) => w.kind === kind && w.name === ref.name!.value)) return [];
     return [{
       code: this.code,
       span: ref.name.span,
-      message: `workloadRef: no ${kind} ${ref.name.value} in namespace ${spec.ns} in the workspace: the Rollout has no pod template, and ${INVALID}`,
+      message: `workloadRef: no ${kind} ${ref.name.value} in namespace ${spec.ns} in ${whereDefined(index, kind, spec.ns)}: the Rollout has no pod template, and ${INVALID}`,
     }];
   },
 };

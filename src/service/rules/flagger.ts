@@ -7,6 +7,7 @@ import { canarySpecOf, type AnalysisSpec, type CanarySpec, type IntSpec } from '
 import { canaryProvider, targetKind } from '../model/adapters/canary';
 import { analysisInterval, analysisThreshold, canaryStrategy, effectiveMaxWeight } from '../model/adapters/canaryPlan';
 import { whereKnown } from './serviceDefinitions';
+import { whereDefined } from './whereDefined';
 
 /**
  * The rules of a Flagger Canary (fluxcd/flagger v1.44.0). Flagger validates little up front
@@ -50,11 +51,11 @@ function fractions(code: Finding['code'], fields: [string, IntSpec | undefined][
 // ---- canary-target-not-found ------------------------------------------------------------------------------------
 
 /**
- * `canary-target-not-found`: the targetRef names no Deployment or DaemonSet of the Canary's namespace in the workspace,
- * or no Service in the workspace or the cluster. Flagger then fails at every interval ("deployment … get query
- * error", pkg/canary/deployment_controller.go GetMetadata) and never initializes the Canary. Said only where the
- * workspace defines workloads of that namespace (the cluster facts hold no workloads), or, for a Service, where
- * Services are known (as `service-not-found` does, rules/references.ts).
+ * `canary-target-not-found`: the targetRef names no Deployment or DaemonSet of the Canary's namespace in the workspace
+ * or the cluster, or no such Service. Flagger then fails at every interval ("deployment … get query error",
+ * pkg/canary/deployment_controller.go GetMetadata) and never initializes the Canary. Said only where the workspace
+ * defines workloads of that namespace or the cluster's list of the target's kind is complete there, or, for a Service,
+ * where Services are known (as `service-not-found` does, rules/references.ts).
  */
 export const canaryTargetNotFound: DeliveryRule = {
   code: 'canary-target-not-found',
@@ -74,14 +75,15 @@ export const canaryTargetNotFound: DeliveryRule = {
         message: `Service ${name.value} (spec.targetRef) is not in namespace ${ns} in ${whereKnown(index, ns)}: Flagger cannot copy it into ${name.value}-primary and ${name.value}-canary, and the Canary never initializes`,
       }];
     }
-    const workloads = index.workloads(ns);
-    if (workloads.length === 0 || workloads.some((w) => w.kind === kind && w.name === name.value)) return [];
+    const workloads = index.workloadsInView(ns);
+    const known = index.workloads(ns).length > 0 || index.clusterCovers(kind, ns);
+    if (!known || workloads.some((w) => w.kind === kind && w.name === name.value)) return [];
     const other = workloads.find((w) => w.name === name.value);
     const hint = other ? `; a ${other.kind} ${name.value} is: set targetRef.kind to ${other.kind} if it is the one` : '';
     return [{
       code: this.code,
       span: name.span,
-      message: `${kind} ${name.value} (spec.targetRef) is not in namespace ${ns} in the workspace${hint}. Flagger reports an error at every interval and never initializes the Canary`,
+      message: `${kind} ${name.value} (spec.targetRef) is not in namespace ${ns} in ${whereDefined(index, kind, ns)}${hint}. Flagger reports an error at every interval and never initializes the Canary`,
     }];
   },
 };
@@ -90,7 +92,7 @@ export const canaryTargetNotFound: DeliveryRule = {
 
 /** The workspace's definitions of the target workload (else the cluster's), those that say which ports they declare. */
 function targetDefinitions(index: WorkspaceIndex, kind: string, ns: string, name: string): WorkloadFact[] {
-  const all = index.workloads(ns).filter((w) => w.kind === kind && w.name === name);
+  const all = index.workloadsInView(ns).filter((w) => w.kind === kind && w.name === name);
   const own = all.filter((w) => w.part !== undefined);
   return (own.length > 0 ? own : all).filter((w) => (w.containerPorts?.length ?? 0) > 0);
 }
@@ -359,7 +361,8 @@ function metricTemplateNamespaces(index: WorkspaceIndex): Set<string> {
  * `canary-template-not-found`: a metric's templateRef names no MetricTemplate of its namespace (templateRef.namespace,
  * else the Canary's: pkg/controller/scheduler_metrics.go runMetricChecks). Flagger then fails that metric check at
  * every interval ("Metric template … error") and rolls back after `threshold` of them. Said only for a namespace where
- * the workspace defines MetricTemplates: templates often come from elsewhere (a platform repository, a Helm chart).
+ * the workspace defines MetricTemplates, or whose MetricTemplates the cluster facts hold all of: templates often come
+ * from elsewhere (a platform repository, a Helm chart).
  */
 export const canaryTemplateNotFound: DeliveryRule = {
   code: 'canary-template-not-found',
@@ -372,11 +375,11 @@ export const canaryTemplateNotFound: DeliveryRule = {
     if (refs.length === 0) return [];
     const known = metricTemplateNamespaces(ctx.index);
     return refs.flatMap((r): Finding[] => {
-      if (!known.has(r.ns) || ctx.index.templates('MetricTemplate', r.ns, r.value).length > 0) return [];
+      if (!(known.has(r.ns) || ctx.index.clusterCovers('MetricTemplate', r.ns)) || ctx.index.templates('MetricTemplate', r.ns, r.value).length > 0) return [];
       return [{
         code: this.code,
         span: r.span,
-        message: `MetricTemplate ${r.value} is not in namespace ${r.ns} in the workspace: Flagger fails this metric check at every interval and rolls back after ${failedChecks(analysis)}`,
+        message: `MetricTemplate ${r.value} is not in namespace ${r.ns} in ${whereDefined(ctx.index, 'MetricTemplate', r.ns)}: Flagger fails this metric check at every interval and rolls back after ${failedChecks(analysis)}`,
       }];
     });
   },

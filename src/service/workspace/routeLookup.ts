@@ -5,13 +5,17 @@ import { scanBlockYaml, scanParsed } from './factScan';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /**
- * The split documents of the workspace (TrafficSplit, HTTPRoute, GRPCRoute) by kind, namespace and name. Splits are not
- * facts of the index (they are what the rules diagnose), so a reference to one (an Argo Rollout's plugin routes) is
- * looked up here: the workspace's files scanned once per index generation.
+ * The split documents of the workspace (TrafficSplit, HTTPRoute, GRPCRoute) by kind, namespace and name, and the split
+ * objects of the cluster. Splits are not facts of the index (they are what the rules diagnose), so a reference to one
+ * (an Argo Rollout's plugin routes) is looked up here: the workspace's files scanned once per index generation.
  */
 export interface RoutesInView {
+  /** Whether the workspace or the cluster has a split of `kind` named `name` in `ns`. */
   has(kind: string, ns: string, name: string): boolean;
-  /** Whether the workspace defines any split of `kind` in `ns`: only then can "not in view" be said. */
+  /**
+   * Whether the workspace defines any split of `kind` in `ns` (for the cluster's side, `WorkspaceIndex.clusterCovers`):
+   * only then can "not in view" be said.
+   */
   knows(kind: string, ns: string): boolean;
 }
 
@@ -49,6 +53,7 @@ export function routesInView(index: WorkspaceIndex): RoutesInView {
       if (read.name !== undefined) named.add(`${read.kind}\0${read.ns}\0${read.name}`);
     }
   }
+  for (const r of index.clusterFacts?.routes ?? []) named.add(`${r.kind}\0${r.namespace}\0${r.name}`);
   const routes: RoutesInView = {
     has: (kind, ns, name) => named.has(`${kind}\0${ns}\0${name}`),
     knows: (kind, ns) => kinds.has(`${kind}\0${ns}`),

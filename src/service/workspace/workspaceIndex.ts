@@ -1,7 +1,7 @@
 import { factsComputed, factsOf, mayHoldFacts, selects, type DeliveryFact, type Fact, type GrantFact, type LinkFact, type ProfileFact, type ServiceFact, type TemplateFact, type WorkloadFact } from './context';
 import type { YamlFile } from '../document/file';
 import type { YamlPart } from '../document/part';
-import type { ClusterConnectionInfo, ClusterOwnedObject, ClusterRouteStatus, DeliveryStatus, ObjectOwner } from '../../protocol/messages';
+import type { ClusterConnectionInfo, ClusterOwnedObject, ClusterRouteRef, ClusterRouteStatus, DeliveryStatus, ObjectOwner } from '../../protocol/messages';
 
 /** Facts about the cluster as the client last saw them (pushed through the protocol). */
 export interface ClusterFacts {
@@ -16,11 +16,25 @@ export interface ClusterFacts {
   owned?: ClusterOwnedObject[];
   /** The live state of the cluster's Canaries and Rollouts. */
   deliveries?: DeliveryStatus[];
+  /**
+   * The cluster's Deployments, DaemonSets and StatefulSets: apart from `facts`, as only the delivery rules read them
+   * (see `WorkspaceIndex.workloadsInView`).
+   */
+  workloads?: WorkloadFact[];
+  /** The cluster's split objects (TrafficSplits, HTTPRoutes, GRPCRoutes), by name. */
+  routes?: ClusterRouteRef[];
+  /**
+   * Per kind of workload, template and split: the namespaces ('' for a cluster-scoped kind) whose objects of that kind
+   * the facts hold all of. A kind absent is unknown: nothing of it is said to be missing.
+   */
+  coverage?: Readonly<Partial<Record<string, readonly string[]>>>;
 }
 
 interface Lookup {
   services: Map<string, ServiceFact[]>;
   workloads: Map<string, WorkloadFact[]>;
+  /** The cluster's workloads, by namespace: apart, as only the delivery rules read them (see `workloadsInView`). */
+  clusterWorkloads: Map<string, WorkloadFact[]>;
   profiles: Map<string, ProfileFact[]>;
   grants: Map<string, GrantFact[]>;
   /** Multicluster Links, in any namespace (they live in the multicluster extension's, not the application's). */
@@ -106,7 +120,7 @@ export class WorkspaceIndex {
   private get maps(): Lookup {
     if (this.lookup) return this.lookup;
     const l: Lookup = {
-      services: new Map(), workloads: new Map(), profiles: new Map(), grants: new Map(), links: [], servicesByNs: new Map(),
+      services: new Map(), workloads: new Map(), clusterWorkloads: new Map(), profiles: new Map(), grants: new Map(), links: [], servicesByNs: new Map(),
       deliveries: new Map(), owners: new Map(), templates: new Map(),
     };
     const add = (f: Fact): void => {
@@ -131,6 +145,7 @@ export class WorkspaceIndex {
       for (const part of file.parts) factsComputed(part)?.forEach(add);
     }
     this.cluster?.facts.forEach(add);
+    for (const w of this.cluster?.workloads ?? []) push(l.clusterWorkloads, w.ns, w);
     for (const o of this.cluster?.owned ?? []) push(l.owners, ownedKey(o.kind, o.namespace, o.name), o.owner);
     this.lookup = l;
     this.gen++;
@@ -152,7 +167,24 @@ export class WorkspaceIndex {
     return this.cluster?.namespaces.includes(ns) === true || this.maps.servicesByNs.has(ns);
   }
 
+  /** The workloads of `ns` the workspace defines (and any the cluster facts hold as facts). */
   workloads(ns: string): WorkloadFact[] { return this.maps.workloads.get(ns) ?? []; }
+
+  /**
+   * The workloads of `ns` the workspace defines, then those the cluster runs (Deployments, DaemonSets, StatefulSets
+   * only: the rules that ask whether any workload selects a Service's pods read `workloads`, as the cluster's pods may
+   * come from kinds it does not list).
+   */
+  workloadsInView(ns: string): WorkloadFact[] {
+    const cluster = this.maps.clusterWorkloads.get(ns);
+    return cluster ? [...this.workloads(ns), ...cluster] : this.workloads(ns);
+  }
+
+  /** Whether the cluster facts hold every object of `kind` in `ns` ('' for a cluster-scoped kind). */
+  clusterCovers(kind: string, ns: string): boolean {
+    const coverage = this.cluster?.coverage;
+    return !!coverage && Object.prototype.hasOwnProperty.call(coverage, kind) && coverage[kind]!.includes(ns);
+  }
 
   /**
    * Whether a workload of `ns` has pods `selector` selects (an empty selector selects nothing). Only the workloads
@@ -197,8 +229,12 @@ export class WorkspaceIndex {
     return this.maps.templates.get(ownedKey(kind, ns, name)) ?? [];
   }
 
-  /** Whether "no such template" can be said: templates of `kind` are defined in `ns` ('' for cluster-scoped ones). */
+  /**
+   * Whether "no such template" can be said: templates of `kind` are defined in `ns` ('' for cluster-scoped ones) in the
+   * workspace, or the cluster's list of them is complete there.
+   */
   knowsTemplatesOf(kind: string, ns: string): boolean {
+    if (this.clusterCovers(kind, ns)) return true;
     const prefix = ownedKey(kind, ns, '');
     for (const k of this.maps.templates.keys()) if (k.startsWith(prefix)) return true;
     return false;
