@@ -31,7 +31,9 @@ export const CASE_MS = Number(process.env.FUZZ_CASE_MS ?? 10_000);
  * of 28,000 backends is parsed about ten times in a case, once per edit and per fresh copy), so a fixed bound would
  * fail big cases for their size, not for a hang or a quadratic step (those take minutes at 1 MB).
  */
-const CHARS_PER_BOUND = 512 * 1024;
+// A 1 MB line of negative weights (megaLine case 0) takes 13-15 s alone and up to 18 s while other test files run
+// beside it (CI, 2 cores), against the 20 s that 10 s per 512 KB allowed: no margin. Hangs and quadratic steps take minutes.
+const CHARS_PER_BOUND = 384 * 1024;
 /** Starting a worker compiles the service through tsx: bounded apart, and generously. */
 const STARTUP_MS = Math.max(CASE_MS, 60_000);
 /** After this many cases over the bound a plan stops: the rest would likely time out too. */

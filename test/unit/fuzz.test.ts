@@ -8,7 +8,7 @@
  * incremental edits the file's text, diagnostics, symbols and lenses equal a fresh file's; the CLI's lint of a
  * folder with the case reports every file (on some cases); an item's own expectation (its split still analysed,
  * the same answers whatever the line breaks, columns in UTF-16 …); and no case runs longer than FUZZ_CASE_MS
- * (default 10 s, per 512 KB of text past that): a watchdog in the main thread terminates the worker and fails the test, naming the case. Times
+ * (default 10 s, per 384 KB of text past that): a watchdog in the main thread terminates the worker and fails the test, naming the case. Times
  * are reported (t.diagnostic), never asserted otherwise.
  *
  * Environment: FUZZ_SEED (default 20240611), FUZZ_COUNT (random cases, default 2500), FUZZ_CASE_MS. A failing

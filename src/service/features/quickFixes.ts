@@ -14,6 +14,7 @@ import { endsWithLineBreak } from '../document/lineBreaks';
 import { pairOf } from '../document/yamlNodes';
 import { yaml11Difference } from '../rules/yaml11';
 import { deliveryQuickFixes } from './deliveryFixes';
+import { nearestApiVersion, negativeWeightToZero } from './obviousFixes';
 
 /** Quick fixes for Canary Lens diagnostics, one builder per code that has a fix. */
 
@@ -26,9 +27,17 @@ const FIXES: Partial<Record<DiagnosticCode, Fix>> = {
   'service-not-found': createService,
   'trafficsplit-deprecated': convert,
   'yaml-1-1-value': yaml11Fixes,
+  'weight-invalid': negativeWeightToZero,
+};
+
+/** Fixes that read only the part, for split and controller kinds alike (before either's own table). */
+const PART_FIXES: Partial<Record<DiagnosticCode, (ctx: FeatureContext, d: Diagnostic) => CodeAction[]>> = {
+  'unknown-api-version': nearestApiVersion,
 };
 
 export function quickFixes(ctx: FeatureContext, d: Diagnostic, code: DiagnosticCode): CodeAction[] {
+  const partFix = PART_FIXES[code];
+  if (partFix) return partFix(ctx, d);
   const delivery = deliveryQuickFixes(ctx, d, code); // a Canary's or a Rollout's: features/deliveryFixes.ts
   if (delivery) return delivery;
   const fix = FIXES[code];
