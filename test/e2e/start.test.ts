@@ -222,6 +222,12 @@ describe('npm start (the demo)', { timeout: 25 * 60_000 }, () => {
     }
     log(`${((Date.now() - t0) / 1000).toFixed(1)} s after npm start: ${JSON.stringify(now)}`);
     assert.ok(['Progressing', 'Promoting', 'Finalising', 'Succeeded'].includes(now.canary), `Canary phase ${now.canary}`);
+    // The status and the split are two objects, read by two kubectl calls: the stand-in may take its next step in
+    // between (it writes the split, then the status). At rest they agree: read again until they do, for a while.
+    for (const until = Date.now() + 15_000; now.canary === 'Progressing' && now.canarySplit !== now.canaryWeight && Date.now() < until;) {
+      await sleep(500);
+      now = deliveries(kubeconfig);
+    }
     if (now.canary === 'Progressing') assert.equal(now.canarySplit, now.canaryWeight, 'the Canary\'s TrafficSplit carries its weight');
     assert.ok(['Progressing', 'Paused', 'Healthy'].includes(now.rollout), `Rollout phase ${now.rollout}`);
     assert.ok(now.rolloutWeight > 0 || now.rollout === 'Healthy', `the Rollout's canary weight: ${now.rolloutWeight}`);
