@@ -4,8 +4,7 @@ import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { rolloutSpecOf, serviceFields } from '../model/adapters/rollout';
 import type { RolloutSpec } from '../model/adapters/rolloutSpec';
 import { routesInView } from '../workspace/routeLookup';
-import { serviceDefinitions, whereKnown } from './serviceDefinitions';
-import { whereDefined } from './whereDefined';
+import { serviceDefinitions, whereDefined, whereKnown } from './serviceDefinitions';
 
 /**
  * The rules of an Argo Rollout (argoproj/argo-rollouts v1.9.1). What the controller refuses is in

@@ -6,8 +6,7 @@ import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { canarySpecOf, type AnalysisSpec, type CanarySpec, type IntSpec } from '../model/adapters/canarySpec';
 import { canaryProvider, targetKind } from '../model/adapters/canary';
 import { analysisInterval, analysisThreshold, canaryStrategy, effectiveMaxWeight } from '../model/adapters/canaryPlan';
-import { whereKnown } from './serviceDefinitions';
-import { whereDefined } from './whereDefined';
+import { whereDefined, whereKnown } from './serviceDefinitions';
 
 /**
  * The rules of a Flagger Canary (fluxcd/flagger v1.44.0). Flagger validates little up front

@@ -6,9 +6,17 @@ import type { WorkspaceIndex } from '../workspace/workspaceIndex';
  * check against, and where the namespace's Services are known.
  */
 
-/** Where Services of `ns` are known, in words: the cluster too when its facts cover the namespace. */
+/**
+ * Where objects of `kind` in `ns` ('' for a cluster-scoped kind) are known, in words, for the rules that say one is
+ * missing: the cluster too when its list of that kind is complete there.
+ */
+export function whereDefined(index: WorkspaceIndex, kind: string, ns: string): string {
+  return index.clusterCovers(kind, ns) ? 'the workspace or the cluster' : 'the workspace';
+}
+
+/** Where Services of `ns` are known, in words. */
 export function whereKnown(index: WorkspaceIndex, ns: string): string {
-  return index.clusterFacts?.namespaces.includes(ns) ? 'the workspace or the cluster' : 'the workspace';
+  return whereDefined(index, 'Service', ns);
 }
 
 /**

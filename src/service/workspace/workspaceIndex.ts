@@ -182,6 +182,8 @@ export class WorkspaceIndex {
 
   /** Whether the cluster facts hold every object of `kind` in `ns` ('' for a cluster-scoped kind). */
   clusterCovers(kind: string, ns: string): boolean {
+    // Services: the namespaces the cluster facts are complete for (the first list they carried); other kinds: `coverage`.
+    if (kind === 'Service') return this.cluster?.namespaces.includes(ns) === true;
     const coverage = this.cluster?.coverage;
     return !!coverage && Object.prototype.hasOwnProperty.call(coverage, kind) && coverage[kind]!.includes(ns);
   }
