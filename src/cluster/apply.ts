@@ -1,7 +1,8 @@
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { isMap, isPair, isScalar, isSeq, stringify, type Node } from 'yaml';
-import { ClusterError, toClusterError, type FieldCause, type Operation } from './errors';
+import { ClusterError, describeError, toClusterError, type FieldCause, type Operation } from './errors';
 import type { ClusterLog } from './log';
+import type { Wording } from './wording';
 import { discoverApis, kindSpec, REQUEST_TIMEOUT_MS, SPLIT_KIND_IDS, withTimeout, type K8sObject, type KindSpec, type ServedApis } from './requests';
 import { KINDS, SPLIT_KINDS } from '../service/model/kinds';
 // YAML 1.1 scalars, merge keys and lone-\r line breaks, as kubectl reads the manifest: the object sent is the one kubectl would send.
@@ -31,6 +32,8 @@ export interface ApplyOptions {
   log: ClusterLog;
   fieldManager?: string;
   timeoutMs?: number;
+  /** How the front end words next steps in the log lines (default: the library's neutral words). */
+  wording?: Wording;
   /** Served API groups, when the caller already knows them (saves a request). */
   served?: ServedApis;
 }
@@ -63,6 +66,66 @@ export interface ApplyPlan {
   conflict?: ClusterError;
   /** The real server-side apply. Throws ClusterError (a 409 names the managers; `force` takes the fields over). */
   apply(force?: boolean): Promise<ApplyOutcome>;
+}
+
+/**
+ * The commands behind kubectl's default field managers, so a conflict names what the user ran, not a manager id:
+ * kubernetes/kubectl pkg/cmd/apply/apply.go (FieldManagerClientSideApply = "kubectl-client-side-apply" for
+ * `kubectl apply`; fieldManagerServerSideApply = "kubectl" for `kubectl apply --server-side`) and the
+ * AddFieldManagerFlagVar defaults of pkg/cmd/{create,edit,patch,replace,set,label,annotate}/.
+ */
+const KUBECTL_COMMANDS: Record<string, string> = {
+  'kubectl-client-side-apply': 'kubectl apply',
+  kubectl: 'kubectl apply --server-side',
+  'kubectl-create': 'kubectl create',
+  'kubectl-edit': 'kubectl edit',
+  'kubectl-patch': 'kubectl patch',
+  'kubectl-replace': 'kubectl replace',
+  'kubectl-set': 'kubectl set',
+  'kubectl-label': 'kubectl label',
+  'kubectl-annotate': 'kubectl annotate',
+};
+
+/** A field manager as a person knows it: `kubectl apply` for kubectl's own, else its name in quotes. */
+export function managerWords(manager: string): string {
+  return Object.hasOwn(KUBECTL_COMMANDS, manager) ? KUBECTL_COMMANDS[manager]! : `"${manager}"`;
+}
+
+/** `kubectl apply`, `"a" and "b"`, `"a", "b" and kubectl edit` (each command once). */
+export function managersWords(managers: readonly string[]): string {
+  const words = [...new Set(managers.map(managerWords))];
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/**
+ * A field-manager conflict in the user's words. Fields kubectl set "were last set by kubectl apply" (what the user
+ * ran, which Force Apply takes over); other managers "own" them. Other errors are returned as they are.
+ */
+export function wordConflict(e: ClusterError): ClusterError {
+  if (e.kind !== 'conflict' || e.managers.length === 0) return e;
+  const fields = e.conflictFields.length > 0 ? e.conflictFields.join(', ') : 'fields of this object';
+  const one = e.conflictFields.length === 1;
+  const owners = managersWords(e.managers);
+  const byKubectl = e.managers.every((m) => Object.hasOwn(KUBECTL_COMMANDS, m));
+  const state = byKubectl ? `${one ? 'was' : 'were'} last set by` : `${one ? 'is' : 'are'} owned by`;
+  const it = one ? 'it' : 'them';
+  return e.with(
+    { nextStep: `Force Apply to take ${it} over from ${owners}, or leave ${it} to ${owners}.` },
+    `Conflict: ${fields} ${state} ${owners}`,
+  );
+}
+
+/** Next steps in the library's neutral words, for a caller that passes no `Wording`. */
+const NEUTRAL_WORDING: Wording = { knobName: (k) => k, useKnob: (k) => `choose another ${k}` };
+
+/**
+ * A log line for a failed dry run or apply, in the user's words: what failed, why and what to do next, then the
+ * server's own text when it says more (never the error kind's code).
+ */
+export function applyFailureLine(what: string, e: ClusterError, w: Wording = NEUTRAL_WORDING): string {
+  const line = describeError(e, w).replace(/\.?$/, '.');
+  const server = e.serverMessage && !e.message.includes(e.serverMessage) ? ` (the API server said: ${e.serverMessage.trim().replace(/\s*\n\s*/g, ' ')})` : '';
+  return `${what} failed: ${line}${server}`;
 }
 
 interface Manifest {
@@ -289,7 +352,7 @@ export async function planApply(text: string, options: ApplyOptions): Promise<Ap
         withTimeout(timeout, setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply)),
       )) as K8sObject;
     } catch (e) {
-      throw withSpans(toClusterError(e, opFor(m, 'patch', namespace, server)));
+      throw withSpans(wordConflict(toClusterError(e, opFor(m, 'patch', namespace, server))));
     }
   };
 
@@ -300,7 +363,7 @@ export async function planApply(text: string, options: ApplyOptions): Promise<Ap
   } catch (e) {
     if (!(e instanceof ClusterError) || e.kind !== 'conflict' || e.managers.length === 0) throw e;
     conflict = e;
-    log.info(`Dry run of ${label}: ${e.message}; showing the forced result`);
+    log.info(`Dry run of ${label}: ${e.message}; the diff shows the result of Force Apply, which takes ${e.conflictFields.length === 1 ? 'it' : 'them'} over`);
     result = await dryRun(true);
   }
   const liveYaml = toYaml(live);
@@ -321,8 +384,8 @@ export async function planApply(text: string, options: ApplyOptions): Promise<Ap
         withTimeout(timeout, setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply)),
       )) as K8sObject;
     } catch (e) {
-      const err = withSpans(toClusterError(e, opFor(m, 'patch', namespace, server)));
-      log.warn(`Apply of ${label}${force ? ' (forced)' : ''} failed: ${err.message}`);
+      const err = withSpans(wordConflict(toClusterError(e, opFor(m, 'patch', namespace, server))));
+      log.warn(applyFailureLine(`Apply of ${label}${force ? ' (forced)' : ''}`, err, options.wording));
       throw err;
     }
     const resourceVersion = object.metadata?.resourceVersion;

@@ -87,7 +87,10 @@ export function contextFacts(input: ContextInput): Pick<ClusterFactsParams, 'wor
   for (const r of input.routes) routeKinds.set(r.kind, [...(routeKinds.get(r.kind) ?? []), r]);
   for (const [kind, resources] of routeKinds) if (resources.every((r) => r.items)) cover(kind, input.namespace);
   const routes: ClusterRouteRef[] = input.routes.flatMap((r) => [...(r.items ?? [])].flatMap((o): ClusterRouteRef[] =>
-    (o.metadata?.name ? [{ kind: r.kind as SplitKind, group: r.group, namespace: nsOf(o), name: o.metadata.name }] : []))).sort((a, b) => byName(a, b) || a.group.localeCompare(b.group));
+    (o.metadata?.name ? [{
+      kind: r.kind as SplitKind, group: r.group, namespace: nsOf(o), name: o.metadata.name,
+      ...(typeof o.metadata.creationTimestamp === 'string' ? { createdAt: o.metadata.creationTimestamp } : {}),
+    }] : []))).sort((a, b) => byName(a, b) || a.group.localeCompare(b.group));
 
   return {
     ...(workloads.length > 0 ? { workloads } : {}),

@@ -2,7 +2,7 @@
  * The cluster layer: plain modules over `@kubernetes/client-node` that take a KubeConfig and emit states
  * and events. No `vscode` here: the glue in `src/extension/clusterGlue.ts` is the only part that talks to the editor.
  */
-export { FIELD_MANAGER, fieldPath, parseManifest, planApply, spanOf, stripNoise, toYaml, type ApplyOptions, type ApplyOutcome, type ApplyPlan } from './apply';
+export { applyFailureLine, FIELD_MANAGER, fieldPath, managersWords, managerWords, parseManifest, planApply, spanOf, stripNoise, toYaml, wordConflict, type ApplyOptions, type ApplyOutcome, type ApplyPlan } from './apply';
 export { ClusterError, describeError, fromStatus, isClusterError, toClusterError, type ClusterErrorKind, type FieldCause, type Operation } from './errors';
 export { buildClusterFacts, readyEndpointCount } from './facts';
 export { contextFacts, slimTemplate, slimWorkload, type ContextInput, type ReadKind } from './contextObjects';

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { ManifestFile as YamlFile, type ManifestDocument as YamlPart } from '../cluster/manifests';
-import { ClusterError, describeError, ownerOfObject, planApply, type ApplyPlan, type ClusterLog, type KubeConfig } from '../cluster';
+import { applyFailureLine, ClusterError, describeError, managersWords, ownerOfObject, planApply, type ApplyPlan, type ClusterLog, type KubeConfig } from '../cluster';
 import { kindNames } from '../service/model/kinds';
 import { EXTENSION_WORDING } from './wording';
 import type { ObjectOwner } from '../protocol/messages';
 import { ownerRefusal } from '../protocol/ownerWords';
+import { applyBlockedWords, blocksApply, type ApplyBlocker } from '../protocol/applyWords';
 
 /**
  * "Apply to cluster" in VS Code: dry run → diff (live vs. result) → modal confirmation → server-side apply.
@@ -32,6 +33,8 @@ export interface ApplyDeps {
    * cluster); absent or failing, Apply goes on without asking.
    */
   owners?: (uri: vscode.Uri, part: number) => Promise<ObjectOwner[]>;
+  /** The diagnostics the editor shows for `uri` (vscode.languages.getDiagnostics), for Apply's refusal of a document with errors. */
+  published?: (uri: vscode.Uri) => readonly vscode.Diagnostic[];
 }
 
 /** What the lens or a caller passes: a document and optionally the `---` part index (SplitRef has both). */
@@ -120,6 +123,22 @@ async function ownedRefusal(deps: ApplyDeps, uri: vscode.Uri, file: YamlFile, pa
   return `${ownerRefusal(first.owner, first.part.kind ?? 'split')}${more}`;
 }
 
+/** The source of the language server's diagnostics (service/rules/codes.ts `SOURCE`; the extension may not import rules). */
+const DIAGNOSTIC_SOURCE = 'canary-lens';
+
+/**
+ * The error diagnostics the language server published in `parts` (as the Apply lens counts them): Apply refuses
+ * them in the lens's words. Read from what the editor shows rather than asked for, so there is no round trip.
+ */
+function errorsIn(deps: ApplyDeps, uri: vscode.Uri, file: YamlFile, parts: readonly YamlPart[]): ApplyBlocker[] {
+  const inParts = (line: number): boolean => parts.includes(file.parts[file.partIndexAtLine(line)]!);
+  return (deps.published?.(uri) ?? [])
+    .filter((d) => d.source === DIAGNOSTIC_SOURCE && d.severity === vscode.DiagnosticSeverity.Error && inParts(d.range.start.line))
+    .map((d) => ({ code: String(typeof d.code === 'object' ? d.code.value : d.code), line: d.range.start.line + 1 }))
+    .filter((e) => blocksApply(e.code))
+    .sort((a, b) => a.line - b.line);
+}
+
 function label(plan: ApplyPlan): string {
   return `${plan.kind} ${plan.namespace}/${plan.name}`;
 }
@@ -148,6 +167,11 @@ export async function runApply(deps: ApplyDeps, scope: 'split' | 'file', target:
     void vscode.window.showWarningMessage(deps.safe(refusal));
     return;
   }
+  const errors = errorsIn(deps, doc.uri, file, parts);
+  if (errors.length > 0) {
+    void vscode.window.showWarningMessage(`Canary Lens: not applied: ${applyBlockedWords(errors)}.`);
+    return;
+  }
   deps.diagnostics.delete(doc.uri);
   const version = doc.version;
 
@@ -158,7 +182,7 @@ export async function runApply(deps: ApplyDeps, scope: 'split' | 'file', target:
       const out: Planned[] = [];
       for (const part of parts) {
         try {
-          out.push({ part, plan: await planApply(part.text, { kc: conn.kc, selectedNamespace: conn.namespace, log: deps.log }) });
+          out.push({ part, plan: await planApply(part.text, { kc: conn.kc, selectedNamespace: conn.namespace, log: deps.log, wording: EXTENSION_WORDING }) });
         } catch (e) {
           throw e instanceof ClusterError ? Object.assign(e, { part }) : e;
         }
@@ -166,7 +190,7 @@ export async function runApply(deps: ApplyDeps, scope: 'split' | 'file', target:
       return out;
     });
   } catch (e) {
-    reportFailure(deps, doc, e, 'The dry run');
+    reportFailure(deps, doc, e, `The dry run against "${conn.context}"`);
     return;
   }
 
@@ -202,7 +226,7 @@ export async function runApply(deps: ApplyDeps, scope: 'split' | 'file', target:
   const fromSelection = planned.some((p) => p.plan.namespaceSource === 'selection');
   const conflicts = planned.filter((p) => p.plan.conflict);
   const detailLines = planned.map((p) => `${label(p.plan)}: ${!p.plan.live ? 'will be created' : p.plan.changed ? 'will change (see the diff)' : 'same content; Canary Lens takes field ownership'}`);
-  for (const c of conflicts) detailLines.push(`${label(c.plan)}: ${c.plan.conflict!.message}. Force apply takes these fields from ${c.plan.conflict!.managers.map((m) => `"${m}"`).join(', ')}.`);
+  for (const c of conflicts) detailLines.push(`${label(c.plan)}: ${c.plan.conflict!.message}. Force Apply takes ${c.plan.conflict!.conflictFields.length === 1 ? 'it' : 'them'} over from ${managersWords(c.plan.conflict!.managers)}.`);
   if (fromSelection) detailLines.push(`A document without metadata.namespace goes to "${conn.namespace}", the namespace selected in Canary Lens.`);
   const what = planned.length === 1 ? `${planned[0]!.plan.kind} "${planned[0]!.plan.name}"` : `${planned.length} documents`;
   const question = `Apply ${what} to namespace ${namespaces.map((n) => `"${n}"`).join(', ')}${fromSelection ? ' (from your selection)' : ''} in context "${conn.context}"?`;
@@ -224,9 +248,9 @@ async function applyAll(deps: ApplyDeps, doc: vscode.TextDocument, planned: Plan
       done.push(`${label(plan)} ${outcome.status}`);
     } catch (e) {
       if (e instanceof ClusterError && e.kind === 'conflict' && e.managers.length > 0 && !force) {
-        const owners = e.managers.map((m) => `"${m}"`).join(', ');
+        const owners = managersWords(e.managers);
         const choice = await vscode.window.showWarningMessage(
-          deps.safe(`Canary Lens: ${label(plan)}: ${e.message}. Force apply to take ${e.conflictFields.length === 1 ? 'it' : 'them'} from ${owners}?`),
+          deps.safe(`Canary Lens: ${label(plan)}: ${e.message}. Force Apply to take ${e.conflictFields.length === 1 ? 'it' : 'them'} over from ${owners}?`),
           'Force Apply',
         );
         if (choice === 'Force Apply') {
@@ -271,7 +295,7 @@ function reportFailure(deps: ApplyDeps, doc: vscode.TextDocument, e: unknown, wh
     });
     deps.diagnostics.set(doc.uri, diags);
   }
-  deps.log.warn(`${what}: ${e.kind}: ${e.message}${e.serverMessage ? ` (server: ${e.serverMessage})` : ''}`);
+  deps.log.warn(applyFailureLine(what, e, EXTENSION_WORDING));
   const text = deps.safe(`Canary Lens: ${describeError(e, EXTENSION_WORDING)}`);
   if (e.kind === 'conflict' && e.stale) void vscode.window.showWarningMessage(text);
   else void vscode.window.showErrorMessage(text);

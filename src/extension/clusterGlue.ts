@@ -247,6 +247,7 @@ export class ClusterController implements vscode.Disposable {
       connection: () => (this.loaded ? { kc: this.loaded.kc, context: this.loaded.context, namespace: this.loaded.namespace } : undefined),
       notConnected: () => `Canary Lens: ${this.configError ? describeError(this.configError, EXTENSION_WORDING) : 'no cluster selected'}`,
       // Apply refuses a split a Canary or Rollout owns: the server knows the owners (workspace and cluster).
+      published: (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri),
       owners: async (uri: vscode.Uri, part: number) => {
         const c = this.deps.client();
         return c?.isRunning() ? c.sendRequest(ownersRequest, { uri: c.code2ProtocolConverter.asUri(uri), part }) : [];

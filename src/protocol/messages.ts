@@ -90,7 +90,11 @@ export interface ClusterWorkload {
 export interface ClusterTemplate { kind: TemplateKind; namespace: string; name: string }
 
 /** A split object of the cluster, by kind, API group, namespace and name. */
-export interface ClusterRouteRef { kind: SplitKind; group: string; namespace: string; name: string }
+export interface ClusterRouteRef {
+  kind: SplitKind; group: string; namespace: string; name: string;
+  /** metadata.creationTimestamp: Linkerd orders the routes of one parent oldest first (`split-not-in-effect`). */
+  createdAt?: string;
+}
 
 export const clusterFactsNotification = new NotificationType<ClusterFactsParams>('canaryLens/clusterFacts');
 

@@ -59,7 +59,8 @@ function templates(list: unknown): Fact[] {
 
 function routes(list: unknown): Pick<ClusterFacts, 'routes'> {
   const ok = (Array.isArray(list) ? list as Partial<ClusterRouteRef>[] : []).filter((r): r is ClusterRouteRef =>
-    !!r && isSplitKind(r.kind) && isString(r.group) && isString(r.namespace) && isString(r.name));
+    !!r && isSplitKind(r.kind) && isString(r.group) && isString(r.namespace) && isString(r.name))
+    .map(({ kind, group, namespace, name, createdAt }) => ({ kind, group, namespace, name, ...(isString(createdAt) ? { createdAt } : {}) }));
   return ok.length > 0 ? { routes: ok } : {};
 }
 

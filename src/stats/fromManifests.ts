@@ -2,19 +2,26 @@ import { splitDocumentOf } from '../service/model/adapters';
 import { LanguageService } from '../service/languageService';
 import { liveObjectText } from './liveVersion';
 import type { StatsSplit } from './types';
+import { servedAsProfile } from '../service/model/apexPrecedence';
 
 /** A split to measure, with where its object lives (the apex may be in another namespace). */
 export interface ManifestSplit extends StatsSplit {
   objectNamespace: string;
   /** For a live object, the version its weights were read under (src/stats/liveVersion.ts). */
   apiVersion?: string;
+  /** Linkerd serves it as a ServiceProfile (linkerd-smi's TrafficSplit): see `service/model/apexPrecedence.ts`. */
+  viaProfile?: boolean;
+  /** The rule's canonical matches (the split model's `matchKey`): routes conflict on an apex only when equal. */
+  matchKey?: string;
+  /** metadata.creationTimestamp of a live object: Linkerd orders routes of one parent oldest first. */
+  createdAt?: string;
 }
 
 /** Enough of a Kubernetes object (the cluster layer's objects fit). */
 export interface K8sObjectLike {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string };
+  metadata?: { name?: string; namespace?: string; creationTimestamp?: string };
   spec?: unknown;
 }
 
@@ -56,6 +63,8 @@ export function splitsOfText(ls: LanguageService, uri: string, text: string, lab
         apex: split.apex.name.value,
         ...(split.apex.port ? { apexPort: split.apex.port.value } : {}),
         backends,
+        ...(servedAsProfile(doc.api) ? { viaProfile: true } : {}),
+        ...(split.matchKey !== undefined ? { matchKey: split.matchKey } : {}),
       });
     }
   }
@@ -78,7 +87,10 @@ export function splitsFromObjects(objects: Iterable<K8sObjectLike>): { splits: M
     const group = (o.apiVersion ?? '').split('/')[0] ?? '';
     const uri = `k8s:/${encodeURIComponent(namespace)}/${encodeURIComponent(group)}/${encodeURIComponent(o.kind ?? '')}/${encodeURIComponent(name)}.yaml`;
     // Under the version the object was written through: a TrafficSplit written as v1alpha1 comes back with quantities.
+    const first = splits.length;
     splitsOfText(ls, uri, liveObjectText(uri, plain).text, `${namespace}/${o.apiVersion ?? '?'}`, splits, skipped);
+    const createdAt = o.metadata?.creationTimestamp;
+    if (createdAt) for (const s of splits.slice(first)) s.createdAt = createdAt;
   }
   return { splits, skipped };
 }

@@ -102,6 +102,8 @@ const vscodeStub = {
       delete: (u: Uri) => ui.diagnostics.delete(u.toString()),
       dispose() {},
     }),
+    // What the language server published: none here (the documents applied are valid), so Apply is not refused.
+    getDiagnostics: () => [],
   },
   commands: {
     executeCommand: async (...a: unknown[]) => { ui.commands.push(a); },
@@ -232,7 +234,7 @@ describe('VS Code glue (real kube-apiserver, recording vscode stand-in)', () => 
     const confirm = ui.shown.find((m) => m.modal)!;
     seen.conflictConfirmation = `${confirm.text} [${confirm.buttons.join(', ')}] ${confirm.detail}`;
     assert.deepEqual(confirm.buttons, ['Force Apply']);
-    assert.match(confirm.detail!, /Conflict: \.spec\.backends is owned by "other"\. Force apply takes these fields from "other"\./);
+    assert.match(confirm.detail!, /Conflict: \.spec\.backends is owned by "other"\. Force Apply takes it over from "other"\./);
     assert.equal(ui.shown.at(-1)?.text, 'Canary Lens: TrafficSplit emojivoto/glue-ts configured in canary-lens-test.');
     assert.equal(await weights(), '200 800');
   });

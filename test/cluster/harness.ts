@@ -158,7 +158,8 @@ export function crdsForTestServer(decoded: unknown): string {
   return JSON.stringify(strip(decoded));
 }
 
-const EMOJIVOTO_FILES = ['emojivoto.yaml', 'web-svc-2.yaml', 'web-apex.yaml', 'web-svc-ts.yaml'];
+/** The emojivoto examples the harness loads (the demo loads the same by `kubectl apply`). */
+export const EMOJIVOTO_FILES = ['emojivoto.yaml', 'web-svc-2.yaml', 'web-apex.yaml', 'web-svc-ts.yaml'];
 
 /** Where the build script caches the binary. */
 export function kubeCacheDir(): string {

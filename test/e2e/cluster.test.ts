@@ -4,7 +4,7 @@
  *
  * 1. The demo environment (tools/demo/environment.ts: a real kube-apiserver + etcd with the emojivoto objects, the
  *    traffic simulator following the live weights, Prometheus scraping it every second): open web-svc-ts.yaml, wait
- *    for the `Apply to cluster` lens, shift the weights to 100/900 with the lens and save, apply (diff editor, modal
+ *    for the `Apply` lens, shift the weights to 100/900 with the lens and save, apply (diff editor, modal
  *    confirmation naming the namespace), check the live object with kubectl, then read the observed shares from the
  *    Canary Lens panel's webview until they are within 10 points of the new weights (at most 30 s).
  * 2. No kubeconfig (the setting points at a missing file, no KUBECONFIG): the panel says so, with its next step.
@@ -28,8 +28,10 @@ const FILE = 'web-svc-ts.yaml';
 const SPLIT = 'web-svc-ts';
 const NAMESPACE = 'emojivoto';
 const SHIFT_LENS = 'Shift 10% → web-svc-2';
+/** The Apply lens itself, not its "fix first" label. */
+const APPLY_LENS = /^\s*Apply\s*$/;
 /** The lens label after each shift of 10 points from 500/500. */
-const SHIFTS = ['web-svc 40% · web-svc-2 60%', 'web-svc 30% · web-svc-2 70%', 'web-svc 20% · web-svc-2 80%', 'web-svc 10% · web-svc-2 90%'];
+const SHIFTS = ['40/60', '30/70', '20/80', '10/90'];
 const NEW_WEIGHTS = [100, 900];
 /** The new weights as percentages of their sum, per backend. */
 const NEW_SHARES: Record<string, number> = { 'web-svc': 10, 'web-svc-2': 90 };
@@ -99,7 +101,7 @@ after(() => {
     `  demo environment start (apiserver, simulator, Prometheus): ${secs('environmentMs')}`,
     `  code-server start to workbench:                            ${secs('workbenchMs')}`,
     `  open ${FILE} to first lens:                          ${secs('firstLensMs')}`,
-    `  open ${FILE} to the "Apply to cluster" lens:         ${secs('applyLensMs')}`,
+    `  open ${FILE} to the "Apply" lens:                    ${secs('applyLensMs')}`,
     `  apply round trip (lens click to weights in the API server): ${secs('applyRoundTripMs')}`,
     `    lens click to confirmation dialog (dry run + diff):      ${secs('applyToDialogMs')}`,
     `    confirm to weights in the API server (kubectl):          ${secs('confirmToLiveMs')}`,
@@ -158,12 +160,15 @@ describe('Canary Lens in real VS Code with the demo cluster', { timeout: 15 * 60
 
     await step(v, 'lenses', async () => {
       assert.equal(await liveWeights(), '500 500', 'the demo cluster starts at 500/500');
+      // The demo loads its manifests as a user does, by `kubectl apply` (client-side): kubectl's default manager holds the weights.
+      const managed = await cluster.kubectl(['get', 'ts', SPLIT, '-n', NAMESPACE, '-o', 'jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}', '--show-managed-fields']);
+      assert.equal(managed.stdout.trim(), 'kubectl-client-side-apply/Update', `managers: ${managed.stdout} ${managed.stderr}`);
       const opened = Date.now();
       await v.openFile(FILE);
-      await v.waitForLenses({ text: 'web-svc 50% · web-svc-2 50%' });
+      await v.waitForLenses({ text: '50/50' });
       timings.firstLensMs = Date.now() - opened;
-      // The `Apply to cluster` lens comes once the cluster connection is up.
-      const lenses = await v.waitForLenses({ text: 'Apply to cluster', timeoutMs: 60_000 });
+      // The `Apply` lens comes once the cluster connection is up.
+      const lenses = await v.waitForLenses({ text: APPLY_LENS, timeoutMs: 60_000 });
       timings.applyLensMs = Date.now() - opened;
       assert.ok(lenses.includes(SHIFT_LENS), `lenses: ${JSON.stringify(lenses)}`);
       await v.screenshot('cluster-01-lenses');
@@ -185,7 +190,7 @@ describe('Canary Lens in real VS Code with the demo cluster', { timeout: 15 * 60
     let confirmedAt = 0;
     await step(v, 'apply', async () => {
       const clicked = Date.now();
-      await v.clickLens('Apply to cluster');
+      await v.clickLens('Apply');
       const dialog = await v.waitForDialog(30_000);
       timings.applyToDialogMs = Date.now() - clicked;
       // The diff editor (live object ↔ after apply) is open behind the dialog.
@@ -196,11 +201,14 @@ describe('Canary Lens in real VS Code with the demo cluster', { timeout: 15 * 60
       log(`confirmation: ${JSON.stringify(dialog)}`);
       assert.match(dialog.message, new RegExp(`namespace "${NAMESPACE}"`), `dialog: ${JSON.stringify(dialog)}`);
       assert.match(dialog.message, new RegExp(`TrafficSplit "${SPLIT}"`), `dialog: ${JSON.stringify(dialog)}`);
-      // The demo's TrafficSplit was loaded by the harness (field manager canary-lens-harness), which owns the
-      // atomic backends list, so changed weights are a conflict: the dialog offers Force Apply and says from whom.
+      // The demo's TrafficSplit was loaded by `kubectl apply` (field manager kubectl-client-side-apply), which owns the
+      // atomic backends list, so changed weights are a conflict: the dialog offers Force Apply and says from whom, by command.
       const action = dialog.buttons.find((b) => b === 'Apply' || b === 'Force Apply');
       assert.ok(action, `an Apply button; buttons: ${JSON.stringify(dialog.buttons)}`);
-      if (action === 'Force Apply') assert.match(dialog.detail, /canary-lens-harness/, `detail: ${dialog.detail}`);
+      if (action === 'Force Apply') {
+        assert.match(dialog.detail, /\.spec\.backends was last set by kubectl apply\. Force Apply takes it over from kubectl apply\./, `detail: ${dialog.detail}`);
+        assert.doesNotMatch(dialog.detail, /kubectl-client-side-apply|canary-lens-harness/, `detail: ${dialog.detail}`);
+      }
       await v.clickDialogButton(action);
       confirmedAt = Date.now();
       const live = await until('kubectl to show the new weights', liveWeights, (w) => w === NEW_WEIGHTS.join(' '), 30_000, 200);
@@ -253,7 +261,7 @@ describe('Canary Lens in real VS Code with the demo cluster', { timeout: 15 * 60
       }
       await v.openFile(FILE);
       await v.waitForLenses({ text: SHIFTS[SHIFTS.length - 1] });
-      await v.waitForLenses({ text: 'Apply to cluster' });
+      await v.waitForLenses({ text: APPLY_LENS });
       await v.press('Control+End'); // the cursor out of the way of the text
       // No toast over the panel (the apply's message stays in the notification center).
       for (const toast of await v.page.locator('.notifications-toasts .notification-toast').all()) {

@@ -4,7 +4,7 @@
  * opened in Debian's Chromium (playwright-core; the demo itself starts no browser), and then Ctrl-C.
  *
  * Checks: the URL is printed and /healthz answers; the workbench shows the emojivoto workspace; web-svc-ts.yaml
- * gets its lenses including `Apply to cluster` (the kubeconfig setting is preset and the demo cluster is connected);
+ * gets its lenses including `Apply` (the kubeconfig setting is preset and the demo cluster is connected);
  * the Canary Lens panel shows observed shares for both backends (the Prometheus setting is preset and the simulator's
  * traffic arrives); the demo's Flagger Canary and Argo Rollout are in the API server and their release advances (the
  * simulator stands in for both controllers: status, weights of the TrafficSplits they own); after Ctrl-C the command says it stopped everything, exits 0, and none of the processes it started
@@ -183,7 +183,7 @@ describe('npm start (the demo)', { timeout: 25 * 60_000 }, () => {
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first().click({ timeout: 60_000 });
     await page.locator('.tab.active', { hasText: FILE }).first().waitFor();
     await page.locator('.codelens-decoration a', { hasText: 'Shift 10% → web-svc-2' }).first().waitFor({ timeout: 60_000 });
-    await page.locator('.codelens-decoration a', { hasText: 'Apply to cluster' }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.codelens-decoration a', { hasText: /^\s*Apply\s*$/ }).first().waitFor({ timeout: 60_000 });
     await page.locator(PANEL_ICON).first().click();
     const frame: FrameLocator = page.frameLocator(PANEL_FRAME).first().frameLocator('#active-frame');
     await frame.locator('#root.cl-root').waitFor({ timeout: 60_000 });

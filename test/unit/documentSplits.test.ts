@@ -33,12 +33,19 @@ describe('the split objects of a document', () => {
     assert.deepEqual(ls.splitObjects(URI), []);
   });
 
-  test('numbers sent for each object show in that object\'s lenses', () => {
+  test('numbers sent for each object show in that object\'s backend lenses', () => {
     const ls = new LanguageService();
     ls.setFile(URI, FILE);
-    const live = (): string[] => ls.codeLenses(URI).map((l) => l.command?.title ?? '').filter((t) => t.startsWith('Live:'));
+    const live = (): string[] => ls.codeLenses(URI).map((l) => l.command?.title ?? '').filter((t) => t.includes(' numbers'));
     assert.deepEqual(live(), []);
-    ls.live.set({ splits: ls.splitObjects(URI).map((r) => ({ ...r, brief: `${r.name} numbers`, backends: [] })) });
-    assert.deepEqual(live().sort(), ['Live: emoji-route numbers', 'Live: emoji-route numbers', 'Live: web-split numbers', 'Live: web-split numbers']);
+    const backends = ['web-v1', 'web-v2', 'emoji-v1', 'emoji-v2'];
+    ls.live.set({ splits: ls.splitObjects(URI).map((r) => ({
+      ...r, brief: `${r.name} numbers`, backends: backends.map((b) => ({ name: b, brief: `${r.name} ${b} numbers`, detail: '', flagged: false })),
+    })) });
+    // Each backend of each split (both TrafficSplits named web-split, both rules of emoji-route); the split rows carry none.
+    assert.deepEqual(live().sort(), [
+      'emoji-route emoji-v1 numbers', 'emoji-route emoji-v2 numbers',
+      'web-split web-v1 numbers', 'web-split web-v1 numbers', 'web-split web-v2 numbers', 'web-split web-v2 numbers',
+    ]);
   });
 });

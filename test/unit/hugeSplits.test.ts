@@ -4,7 +4,7 @@ import type { CodeLens, TextEdit } from 'vscode-languageserver-types';
 import { WEIGHTS_COMMAND, type WeightCommandArgs, type WeightLensData } from '../../src/protocol/messages';
 import { LanguageService } from '../../src/service/languageService';
 import { MAX_BACKEND_LENSES, STALE_LENS_TITLE } from '../../src/service/features/lenses';
-import { LISTED_BACKENDS } from '../../src/service/features/weightCommand';
+import { COMPACT_BACKENDS, LISTED_BACKENDS } from '../../src/service/features/weightCommand';
 import { splitDocumentOf } from '../../src/service/model/adapters';
 import { applyWeightAction } from '../../src/service/model/weights';
 import { applyTextEdits } from '../support/edits';
@@ -98,8 +98,10 @@ describe('huge splits: code lenses', () => {
       const splitLine = lenses[0]!.range.start.line;
       assert.ok(lenses.every((l) => l.range.start.line === splitLine), 'no lens above a backend');
       assert.ok(lenses.length <= 10, `${lenses.length} lenses`);
-      assert.equal(lenses[0]!.command!.title.split(' · ').length, LISTED_BACKENDS + 1, 'the shares name the first backends, then how many more');
-      assert.match(lenses[0]!.command!.title, new RegExp(` · … ${(n - LISTED_BACKENDS).toLocaleString('en')} more$`));
+      assert.equal(lenses[0]!.command!.title.split('/').length, COMPACT_BACKENDS + 1, 'the shares of the first backends, then how many more');
+      assert.match(lenses[0]!.command!.title, new RegExp(`/… ${(n - COMPACT_BACKENDS).toLocaleString('en')} more$`));
+      assert.equal(lenses[0]!.command!.tooltip!.split(' · ').length, LISTED_BACKENDS + 1, 'the tooltip names the first backends, then how many more');
+      assert.match(lenses[0]!.command!.tooltip!, new RegExp(` · … ${(n - LISTED_BACKENDS).toLocaleString('en')} more$`));
       for (const l of lenses.filter((x) => !x.command)) {
         const done = ls.resolveCodeLens(l)!;
         assert.ok(bytes(done) < 2000, `resolved ${done.command?.title}: ${bytes(done)} bytes`);

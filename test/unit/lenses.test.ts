@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeLens, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import { WEIGHTS_COMMAND, type WeightCommandArgs, type WeightLensData } from '../../src/protocol/messages';
+import { WEIGHTS_COMMAND, type LiveSplitStats, type LiveStatsParams, type WeightCommandArgs, type WeightLensData } from '../../src/protocol/messages';
 import { splitDocumentOf } from '../../src/service/model/adapters';
 import { LanguageService } from '../../src/service/languageService';
 import { STALE_MESSAGE, weightCommandArgs } from '../../src/service/features/weightCommand';
@@ -12,6 +12,7 @@ import { applyTextEdits } from '../support/edits';
 import { hugeSplit } from '../support/hugeSplits';
 import { EAGER_LENS_BACKENDS } from '../../src/service/features/lenses';
 import { rangeOf } from '../support/text';
+import { applyBlockedWords, blocksApply } from '../../src/protocol/applyWords';
 
 const URI = 'file:///work/canary.yaml';
 const ROOT = join(__dirname, '..', '..');
@@ -90,7 +91,7 @@ function click(ls: LanguageService, title: string, nth = 0): string {
 describe('code lenses: the emojivoto split', () => {
   test('titles, in order: the shares, the canary actions, then each backend', () => {
     assert.deepEqual(titles(service(EMOJIVOTO)), [
-      'web-svc 50% · web-svc-2 50%',
+      '50/50',
       'Shift 10% → web-svc-2',
       'Shift 10% ← web-svc-2',
       'Promote web-svc-2',
@@ -156,7 +157,7 @@ describe('code lenses: the emojivoto split', () => {
 describe('code lenses: other versions and kinds', () => {
   test('v1alpha1 quantities (500m): same titles, milli weights in the preview and the edit', () => {
     const ls = service(V1ALPHA1);
-    assert.equal(titles(ls)[0], 'web-svc 50% · web-svc-2 50%');
+    assert.equal(titles(ls)[0], '50/50');
     assert.equal(lens(ls, 'Shift 10% → web-svc-2').tooltip, 'web-svc 40% · web-svc-2 60% (weights 400m / 600m)');
     const out = click(ls, 'Shift 10% → web-svc-2');
     assert.equal(out, V1ALPHA1.replace('weight: 500m', 'weight: 400m').replace('weight: 500m', 'weight: 600m'));
@@ -165,7 +166,7 @@ describe('code lenses: other versions and kinds', () => {
   test('the HTTPRoute example (90/10): every action, even split included', () => {
     const ls = service(HTTPROUTE);
     assert.deepEqual(titles(ls), [
-      'web-svc 90% · web-svc-2 10%',
+      '90/10',
       'Shift 10% → web-svc-2', 'Shift 10% ← web-svc-2', 'Promote web-svc-2', 'Roll back', 'Even split',
       '90%', '+10%', '−10%',
       '10%', '+10%', '−10%',
@@ -178,19 +179,19 @@ describe('code lenses: other versions and kinds', () => {
   test('actions that change nothing are left out', () => {
     const promoted = service(EMOJIVOTO.replace('weight: 500 # the current', 'weight: 0 # the current').replace('weight: 500 # the canary', 'weight: 1000 # the canary'));
     assert.deepEqual(titles(promoted), [
-      'web-svc 0% · web-svc-2 100%', 'Shift 10% ← web-svc-2', 'Roll back', 'Even split',
+      '0/100', 'Shift 10% ← web-svc-2', 'Roll back', 'Even split',
       '0%', '+10%', // web-svc cannot go below 0
       '100%', '−10%', // web-svc-2 cannot go above 100
     ]);
     const single = service(EMOJIVOTO.replace(/    - service: web-svc-2\n.*\n/, ''));
-    assert.deepEqual(titles(single), ['web-svc 100%', '100%']);
+    assert.deepEqual(titles(single), ['100%', '100%']);
   });
 
   test('a multi-document file: every split gets its lenses, with its part and split index', () => {
     const text = fixture('mixed-kinds.yaml');
     const ls = service(text);
-    const summaries = lenses(ls).filter((l) => !l.args && l.title.includes(' · '));
-    assert.deepEqual(summaries.map((l) => l.title), ['a 70% · b 30%', 'a 50% · b 50%', 'a 33.3% · b 66.7%', 'a 50% · b 50%']);
+    const summaries = lenses(ls).filter((l) => !l.args && l.title.includes('/'));
+    assert.deepEqual(summaries.map((l) => l.title), ['70/30', '50/50', '33.3/66.7', '50/50']);
     const refs = lenses(ls).filter((l) => l.title === 'Promote b').map((l) => [l.args!.part, l.args!.split, l.line]);
     assert.deepEqual(refs, [
       [1, 0, rangeOf(text, 'backends:', 0).start.line],
@@ -201,7 +202,7 @@ describe('code lenses: other versions and kinds', () => {
     // A one-line flow document: every lens is on that line, so backend lenses name their backend.
     const flow = lenses(ls).filter((l) => l.line === rangeOf(text, '{apiVersion: gateway').start.line).map((l) => l.title);
     assert.deepEqual(flow, [
-      'a 33.3% · b 66.7%', 'Shift 10% → b', 'Shift 10% ← b', 'Promote b', 'Roll back', 'Even split',
+      '33.3/66.7', 'Shift 10% → b', 'Shift 10% ← b', 'Promote b', 'Roll back', 'Even split',
       'a 33.3%', '+10% a', '−10% a', 'b 66.7%', '+10% b', '−10% b',
     ]);
     // Shifting the second TrafficSplit leaves every other document byte for byte.
@@ -235,7 +236,7 @@ describe('code lenses: guard rails', () => {
     const text = HTTPROUTE.replace('  rules:\n', '  rules:\n    - backendRefs:\n        - {name: web-svc, port: 80, weigth: 3}\n');
     const shown = titles(service(text));
     assert.equal(shown[0], 'Canary Lens: fix the schema error in spec.rules[0].backendRefs[0].weigth to shift weights');
-    assert.equal(shown[1], 'web-svc 90% · web-svc-2 10%');
+    assert.equal(shown[1], '90/10');
   });
 
   test('a YAML syntax error: one lens naming the line of the diagnostic', () => {
@@ -304,10 +305,10 @@ describe('weightsEdit: the walkthrough', () => {
       const ls = service(text, { lensStep: 25 });
       const shifted = click(ls, 'Shift 25% → web-svc-2');
       assert.equal(shifted, expected(text, 250, 750));
-      assert.equal(titles(ls)[0], 'web-svc 25% · web-svc-2 75%');
+      assert.equal(titles(ls)[0], '25/75');
       const promoted = click(ls, 'Promote web-svc-2');
       assert.equal(promoted, expected(text, 0, 1000));
-      assert.equal(titles(ls)[0], 'web-svc 0% · web-svc-2 100%');
+      assert.equal(titles(ls)[0], '0/100');
       if (name === 'CRLF') assert.doesNotMatch(promoted, /[^\r]\n/, 'every line break is still CRLF');
     });
   }
@@ -353,53 +354,134 @@ describe('splitAt (palette commands)', () => {
 
 describe('live stats and the cluster lens', () => {
   const titles = (ls: LanguageService): string[] => resolved(ls).map((l) => l.command!.title);
+  const SPLIT_KEY = rangeOf(EMOJIVOTO, 'backends:').start;
+  /** What the split's own row shows (everything on its key's line). */
+  const splitRow = (ls: LanguageService): string[] => resolved(ls).filter((l) => l.range.start.line === SPLIT_KEY.line).map((l) => l.command!.title);
+  const hoverText = (ls: LanguageService, text: string, needle: string): string => {
+    const at = rangeOf(text, needle).start;
+    return JSON.stringify(ls.hover(URI, { line: at.line, character: at.character + 1 })?.contents ?? null);
+  };
+  const LIVE: LiveSplitStats = {
+    namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-svc-ts', brief: '96.0% · 2.0 rps',
+    backends: [
+      { name: 'web-svc', brief: '99.0% · 1.6 rps', detail: 'success 99.0% · 1.6 rps', flagged: true },
+      { name: 'web-svc-2', brief: '84.0% · 0.4 rps', detail: 'success 84.0% · 0.4 rps', flagged: true },
+    ],
+  };
+  const live = (flagged: readonly boolean[]): LiveStatsParams => ({ splits: [{ ...LIVE, backends: LIVE.backends.map((b, i) => ({ ...b, flagged: flagged[i]! })) }] });
 
-  test('live numbers from the client show on the split and on each backend, with the flag', () => {
+  test('the split row keeps to its shares and actions: no live text, the same titles with and without numbers', () => {
     const ls = service(EMOJIVOTO);
-    ls.live.set({ splits: [{
-      namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-svc-ts', brief: '96.0% · 2.0 rps',
-      backends: [
-        { name: 'web-svc', brief: '99.0% · 1.6 rps', detail: 'success 99.0% · 1.6 rps', flagged: true },
-        { name: 'web-svc-2', brief: '84.0% · 0.4 rps', detail: 'success 84.0% · 0.4 rps', flagged: true },
-      ],
-    }] });
-    const shown = titles(ls);
-    assert.ok(shown.includes('Live: 96.0% · 2.0 rps · ⚠ web-svc, web-svc-2 off its weight'), shown.join(' | '));
-    assert.ok(shown.includes('99.0% · 1.6 rps ⚠'));
-    assert.ok(shown.includes('84.0% · 0.4 rps ⚠'));
-    const line = EMOJIVOTO.split('\n').findIndex((l) => l.includes('weight: 500'));
-    const hover = ls.hover(URI, { line, character: EMOJIVOTO.split('\n')[line]!.indexOf('500') + 1 });
-    assert.match(JSON.stringify(hover?.contents), /Live: success 99.0% · 1.6 rps ⚠/);
+    const before = splitRow(ls);
+    ls.live.set(live([true, true]));
+    const after = splitRow(ls);
+    assert.deepEqual(after, before);
+    assert.deepEqual(after, ['50/50', 'Shift 10% → web-svc-2', 'Shift 10% ← web-svc-2', 'Promote web-svc-2', 'Roll back']);
+    assert.ok(!after.some((t) => /rps|⚠|Live/.test(t)), after.join(' | '));
+    const shares = resolved(ls).find((l) => l.command!.title === '50/50')!;
+    assert.equal(shares.command!.tooltip, 'web-svc 50% · web-svc-2 50%', 'the tooltip names the backends');
   });
 
-  test('the split under the cursor carries its live numbers (for the status bar)', () => {
+  test('each backend lens carries its live numbers, with ⚠ only for a backend off its weight', () => {
+    const ls = service(EMOJIVOTO);
+    ls.live.set(live([false, true]));
+    const shown = titles(ls);
+    assert.ok(shown.includes('99.0% · 1.6 rps'), shown.join(' | '));
+    assert.ok(shown.includes('84.0% · 0.4 rps · ⚠ off its weight'), shown.join(' | '));
+    assert.ok(!shown.some((t) => t.startsWith('99.0%') && t.includes('⚠')));
+    const canary = rangeOf(EMOJIVOTO, 'service: web-svc-2').start.line;
+    const row = resolved(ls).filter((l) => l.range.start.line === canary);
+    assert.deepEqual(row.map((l) => l.command!.title), ['50%', '84.0% · 0.4 rps · ⚠ off its weight', '+10%', '−10%']);
+    assert.equal(row[1]!.command!.tooltip, 'success 84.0% · 0.4 rps');
+  });
+
+  test('the hover on the split carries its live line; the hover on a weight its backend\'s', () => {
+    const ls = service(EMOJIVOTO);
+    assert.doesNotMatch(hoverText(ls, EMOJIVOTO, 'backends:'), /Live/);
+    ls.live.set(live([true, true]));
+    assert.match(hoverText(ls, EMOJIVOTO, 'backends:'), /Live: 96.0% · 2.0 rps · ⚠ web-svc, web-svc-2 off their weights/);
+    assert.match(hoverText(ls, EMOJIVOTO, 'weight: 500 # the current'.slice(8)), /Live: success 99.0% · 1.6 rps ⚠/);
+    assert.doesNotMatch(hoverText(ls, EMOJIVOTO, 'spec:'), /Live/, 'only the split\'s own key');
+  });
+
+  test('the hover on an HTTPRoute rule\'s backendRefs carries that rule\'s live line', () => {
+    const ls = service(HTTPROUTE);
+    ls.live.set({ splits: [{ namespace: 'emojivoto', kind: 'HTTPRoute', name: 'web-canary', rule: 0, brief: '50.0% · 1.0 rps', backends: [] }] });
+    assert.match(hoverText(ls, HTTPROUTE, 'backendRefs:'), /Live: 50.0% · 1.0 rps"/);
+  });
+
+  test('grammar: one backend off its weight, two off their weights (hover and status bar)', () => {
     const ls = service(EMOJIVOTO);
     const at = { line: EMOJIVOTO.split('\n').findIndex((l) => l.includes('web-svc-2')), character: 8 };
     assert.equal(ls.splitAt(URI, at)?.live, undefined);
-    ls.live.set({ splits: [{ namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-svc-ts', brief: '96.0% · 2.0 rps', backends: [
-      { name: 'web-svc-2', brief: '', detail: '', flagged: true },
-    ] }] });
+    ls.live.set(live([false, true]));
     assert.equal(ls.splitAt(URI, at)?.live, '96.0% · 2.0 rps · ⚠ web-svc-2 off its weight');
+    ls.live.set(live([true, true]));
+    assert.equal(ls.splitAt(URI, at)?.live, '96.0% · 2.0 rps · ⚠ web-svc, web-svc-2 off their weights');
+    ls.live.set(live([false, false]));
+    assert.equal(ls.splitAt(URI, at)?.live, '96.0% · 2.0 rps');
   });
 
   test('stats of another split or namespace do not show; clearing removes them', () => {
     const ls = service(EMOJIVOTO);
-    ls.live.set({ splits: [{ namespace: 'other', kind: 'TrafficSplit', name: 'web-svc-ts', brief: '1% · 1 rps', backends: [] }] });
-    assert.ok(!titles(ls).some((t) => t.startsWith('Live:')));
-    ls.live.set({ splits: [{ namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-svc-ts', brief: '1% · 1 rps', backends: [] }] });
-    assert.ok(titles(ls).includes('Live: 1% · 1 rps'));
+    const numbers = (): string[] => titles(ls).filter((t) => t.includes('rps'));
+    ls.live.set({ splits: [{ ...LIVE, namespace: 'other' }] });
+    assert.deepEqual(numbers(), []);
+    ls.live.set(live([false, false]));
+    assert.deepEqual(numbers(), ['99.0% · 1.6 rps', '84.0% · 0.4 rps']);
     ls.live.set({ splits: [] });
-    assert.ok(!titles(ls).some((t) => t.startsWith('Live:')));
+    assert.deepEqual(numbers(), []);
   });
 
-  test('Apply to cluster shows while connected, once per document, with the part to apply', () => {
-    const ls = service(`${HTTPROUTE}---\n${EMOJIVOTO}`);
-    assert.ok(!titles(ls).includes('Apply to cluster'));
+  const connect = (ls: LanguageService): void =>
     ls.setClusterFacts({ namespaces: [], facts: [], connection: { context: 'dev', namespace: 'emojivoto', state: 'ready' } });
-    const apply = resolved(ls).filter((l) => l.command!.title === 'Apply to cluster');
+
+  test('Apply shows while connected, once per document, with the part to apply', () => {
+    const ls = service(`${HTTPROUTE}---\n${EMOJIVOTO}`);
+    assert.ok(!titles(ls).includes('Apply'));
+    connect(ls);
+    const apply = resolved(ls).filter((l) => l.command!.title === 'Apply');
     assert.deepEqual(apply.map((l) => [l.command!.command, l.command!.arguments]), [
       ['canaryLens.applyToCluster', [{ uri: URI, part: 0 }]],
       ['canaryLens.applyToCluster', [{ uri: URI, part: 1 }]],
     ]);
+    assert.ok(!titles(ls).some((t) => t.startsWith('Apply:')), 'a clean file has no "fix first" label');
+  });
+
+  test('a document with errors gets a label saying what to fix first instead of Apply; other documents keep Apply', () => {
+    // All weights 0 is an error (weights-all-zero) that leaves the weight actions (Even split fixes it).
+    const broken = EMOJIVOTO.replace(/weight: 500/g, 'weight: 0');
+    const text = `${HTTPROUTE}---\n${broken}`;
+    const ls = service(text);
+    connect(ls);
+    const errors = ls.diagnostics(URI).filter((d) => d.severity === 1);
+    assert.deepEqual(errors.map((d) => d.code), ['weights-all-zero']);
+    const applies = resolved(ls).filter((l) => l.command!.title.startsWith('Apply'));
+    assert.deepEqual(applies.map((l) => [l.command!.title, l.command!.command]), [
+      ['Apply', 'canaryLens.applyToCluster'],
+      [`Apply: fix 1 error first (weights-all-zero line ${errors[0]!.range.start.line + 1})`, ''],
+    ]);
+    assert.equal(applies[1]!.range.start.line, rangeOf(text, 'backends:').start.line);
+    assert.ok(titles(ls).includes('Even split'), 'the weight actions stay');
+
+    // A second error in the same document: counted, the first one named.
+    const two = broken.replace('name: web-svc-ts', 'name: Web_Svc_TS');
+    ls.setFile(URI, two, 2);
+    const errs = ls.diagnostics(URI).filter((d) => d.severity === 1).sort((a, b) => a.range.start.line - b.range.start.line);
+    assert.equal(errs.length, 2, JSON.stringify(errs.map((d) => d.code)));
+    assert.deepEqual(titles(ls).filter((t) => t.startsWith('Apply')), [`Apply: fix 2 errors first (${String(errs[0]!.code)} line ${errs[0]!.range.start.line + 1})`]);
+
+    // Fixed: Apply is back.
+    ls.setFile(URI, EMOJIVOTO, 3);
+    assert.deepEqual(titles(ls).filter((t) => t.startsWith('Apply')), ['Apply']);
+  });
+});
+
+describe('the words of Apply held back', () => {
+  test('how many errors and the first; errors about the cluster\'s copy do not hold Apply back', () => {
+    assert.equal(applyBlockedWords([{ code: 'schema', line: 3 }]), 'fix 1 error first (schema line 3)');
+    assert.equal(applyBlockedWords([{ code: 'invalid-name', line: 4 }, { code: 'weight-invalid', line: 12 }]), 'fix 2 errors first (invalid-name line 4)');
+    assert.equal(blocksApply('weight-invalid'), true);
+    assert.equal(blocksApply('route-not-accepted'), false);
   });
 });

@@ -264,6 +264,53 @@ test('shadowed-by-serviceprofile near miss: a profile without dstOverrides, or f
   expectDiagnostics(withContext(ROUTE_AND_SPLIT, { [PROFILES]: profile('web-svc', OVERRIDES) }), URI, [], { absent: ['shadowed-by-serviceprofile'] });
 });
 
+// ---- split-not-in-effect --------------------------------------------------------------------------------
+
+test('split-not-in-effect: a TrafficSplit on the apex takes it from the HTTPRoute (named, with the reason)', () => {
+  expectDiagnostics(withContext(ROUTE_AND_SPLIT), URI, [
+    { code: 'split-not-in-effect', text: 'web-apex', line: 12, character: 12, message: ['TrafficSplit', 'takes web-apex', 'ServiceProfile'] },
+  ], { ignore: ['trafficsplit-deprecated'] });
+});
+
+test('split-not-in-effect: of two HTTPRoutes with the same matches, the later by name is not in effect', () => {
+  const text = PRELUDE + documents(
+    httpRoute({ name: 'b-route', apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 80 }] }),
+    httpRoute({ name: 'a-route', apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc-2', port: 80 }] }),
+  );
+  const found = expectDiagnostics(withContext(text), URI, [
+    { code: 'split-not-in-effect', text: 'web-apex', line: 12, character: 12, message: ['HTTPRoute a-route takes web-apex:80', 'by name'] },
+  ]);
+  assert.equal(found.length, 1);
+});
+
+test('split-not-in-effect: the cluster\'s creation times order the workspace\'s routes (the older wins, not the first by name)', () => {
+  const text = PRELUDE + documents(
+    httpRoute({ name: 'a-route', apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 80 }] }),
+    httpRoute({ name: 'b-route', apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc-2', port: 80 }] }),
+  );
+  const route = (name: string, createdAt: string) => ({ kind: 'HTTPRoute' as const, group: 'gateway.networking.k8s.io', namespace: 'emojivoto', name, createdAt });
+  const ls = serviceWith({ ...CONTEXT, [URI]: text }, { namespaces: ['emojivoto'], facts: [], routes: [route('a-route', '2026-01-02T00:00:00Z'), route('b-route', '2026-01-01T00:00:00Z')] });
+  expectDiagnostics(ls, URI, [
+    { code: 'split-not-in-effect', text: 'web-apex', line: 12, character: 12, message: ['HTTPRoute b-route takes web-apex:80', 'created earlier'] },
+  ], { ignore: ['service-not-found', 'backend-without-workload'] });
+});
+
+test('split-not-in-effect near miss: other ports, other apexes, and a profile already in view say nothing', () => {
+  const ports = PRELUDE + documents(
+    httpRoute({ name: 'b-route', apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 80 }] }),
+    httpRoute({ name: 'a-route', apex: { name: 'web-apex', port: 8080 }, backends: [{ name: 'web-svc-2', port: 80 }] }),
+  );
+  expectDiagnostics(withContext(ports), URI, [], { absent: ['split-not-in-effect'], ignore: ['port-mismatch', 'service-not-found'] });
+  const apexes = PRELUDE + documents(
+    httpRoute({ apex: { name: 'web-svc', port: 80 }, backends: [{ name: 'web-svc', port: 80 }] }),
+    trafficSplit({ backends: ['web-svc=900', 'web-svc-2=100'] }),
+  );
+  expectDiagnostics(withContext(apexes), URI, [], { absent: ['split-not-in-effect'], ignore: ['trafficsplit-deprecated'] });
+  expectDiagnostics(withContext(ROUTE_AND_SPLIT, { [PROFILES]: profile('web-apex', OVERRIDES) }), URI, [
+    { code: 'shadowed-by-serviceprofile', text: 'web-apex', line: 12, character: 12 },
+  ], { absent: ['split-not-in-effect'], ignore: ['trafficsplit-deprecated'] });
+});
+
 // ---- group: core is group: "" --------------------------------------------------------------------------
 
 for (const apiVersion of ['gateway.networking.k8s.io/v1', 'policy.linkerd.io/v1beta3']) {

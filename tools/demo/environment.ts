@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { EMOJIVOTO_DIR, startCluster, type Cluster } from '../../test/cluster/harness';
+import { EMOJIVOTO_DIR, EMOJIVOTO_FILES, FIXTURES_DIR, startCluster, type Cluster } from '../../test/cluster/harness';
 import { startPrometheus, type RunningPrometheus } from '../../test/stats/prometheus';
 import { startSimulator, type RunningSimulator } from '../simulator';
 
@@ -7,6 +7,10 @@ import { startSimulator, type RunningSimulator } from '../simulator';
  * The demo's cluster side, also used by the end-to-end tests: a real kube-apiserver + etcd holding the
  * emojivoto objects, the traffic simulator reading the live split weights from it (web-svc-2 a little worse than
  * web-svc), and Prometheus scraping the simulator every second. Everything on loopback; `stop()` ends it all.
+ *
+ * The examples go in as a user's do, by plain `kubectl apply` (client-side: field manager `kubectl-client-side-apply`,
+ * kubernetes/kubectl pkg/cmd/apply/apply.go FieldManagerClientSideApply), not by the test harness's own manager: so
+ * Canary Lens's server-side apply meets the conflict a user meets ("… was last set by kubectl apply").
  *
  * With `delivery`, the cluster also gets the Flagger Canary `voting` and the Argo Rollout `emoji`
  * (examples/emojivoto/voting-canary.yaml, emoji-rollout.yaml; the harness installs the controllers' CRDs), and the
@@ -62,18 +66,16 @@ export async function startDemoEnvironment(opts: DemoOptions = {}): Promise<Demo
     await cluster?.stop();
   };
   try {
-    cluster = await startCluster({ log: (l) => log(`cluster: ${l}`) });
-    if (opts.grpc) {
-      const files = GRPC_EXAMPLES.flatMap((f) => ['-f', path.join(EMOJIVOTO_DIR, f)]);
-      const r = await cluster.kubectl(['apply', ...files]);
-      if (r.code !== 0) throw new Error(`applying the gRPC canary: ${r.stderr}`);
-    }
-    if (opts.delivery) {
-      const files = DELIVERY_EXAMPLES.flatMap((f) => ['-f', path.join(EMOJIVOTO_DIR, f)]);
-      // `kubectl create`, as the harness loads the other examples (1.20's server-side apply refuses Service ports without protocol).
-      const r = await cluster.kubectl(['create', ...files]);
-      if (r.code !== 0) throw new Error(`creating the Canary and the Rollout: ${r.stderr}`);
-    }
+    // The harness makes the namespace, the reader's RBAC and the CRDs; the demo's objects are the user's.
+    cluster = await startCluster({ log: (l) => log(`cluster: ${l}`), emojivoto: false });
+    const t = Date.now();
+    // One `kubectl apply` for all; the harness's hand-made Endpoints too (no kube-controller-manager runs to make them).
+    const examples = [...EMOJIVOTO_FILES, ...(opts.grpc ? GRPC_EXAMPLES : []), ...(opts.delivery ? DELIVERY_EXAMPLES : [])];
+    await kubectlApply(cluster, 'applying the demo\'s examples', [
+      ...examples.map((f) => path.join(EMOJIVOTO_DIR, f)),
+      path.join(FIXTURES_DIR, 'emojivoto-endpoints.yaml'),
+    ]);
+    log(`examples applied with kubectl apply (${((Date.now() - t) / 1000).toFixed(1)} s)`);
     const timeScale = typeof opts.delivery === 'object' ? opts.delivery.timeScale : undefined;
     const { canary, rollout } = DEMO_DELIVERIES;
     sim = await startSimulator({
@@ -119,6 +121,22 @@ export async function startDemoEnvironment(opts: DemoOptions = {}): Promise<Demo
   } catch (e) {
     await stop();
     throw e;
+  }
+}
+
+/**
+ * `kubectl apply -f …` (client-side, kubectl's default field manager), as a user loads manifests. Retries only while
+ * kubectl's discovery does not know the new CRDs' kinds yet (as the harness does).
+ */
+async function kubectlApply(cluster: Cluster, what: string, files: string[]): Promise<void> {
+  const args = ['apply', ...files.flatMap((f) => ['-f', f])];
+  for (let attempt = 1; ; attempt++) {
+    const r = await cluster.kubectl(args);
+    if (r.code === 0) return;
+    if (attempt >= 10 || !/no matches for kind|could not find the requested resource|ensure CRDs are installed/i.test(r.stderr)) {
+      throw new Error(`${what} (kubectl ${args.join(' ')}): exit ${r.code}\n${r.stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 

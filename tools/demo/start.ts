@@ -27,6 +27,7 @@ import * as path from 'node:path';
 import { kubeApiServerPath } from '../../test/cluster/harness';
 import { APT_PACKAGES, cacheRoot, CODE_SERVER_VERSION, ensureCodeServer } from '../../test/e2e/install';
 import { startCodeServer, type CodeServer } from '../../test/e2e/vscode';
+import { untilAnswers } from './answers';
 import { startDemoEnvironment, type DemoEnvironment } from './environment';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -306,7 +307,9 @@ async function main(): Promise<void> {
       if (!line.startsWith('code-server install:')) say(`      ${line}`);
     },
   });
-  say(`      ready in ${secs(Date.now() - t)}`);
+  // Ready when the URL the user opens answers, not merely when /healthz did.
+  const answered = await untilAnswers(server.url);
+  say(`      ready in ${secs(answered.at - t)} (${server.url} answers HTTP ${answered.status})`);
   // A new revision of voting and emoji now, so that their canaries run while the user looks.
   const released = await env.release();
   phase = 'running';
@@ -316,7 +319,7 @@ async function main(): Promise<void> {
   const rule = '='.repeat(Math.max(60, url.length + 8));
   say('');
   say(rule);
-  say(`  Canary Lens demo ready in ${secs(Date.now() - started)}. Open in your browser:`);
+  say(`  Canary Lens demo ready in ${secs(answered.at - started)}. Open in your browser:`);
   say('');
   say(`    ${url}`);
   say(rule);
@@ -326,7 +329,8 @@ async function main(): Promise<void> {
   say('  2. Click the Canary Lens icon in the activity bar: the Splits panel shows desired and observed shares,');
   say('     success rate and latency per backend (Prometheus, 30 s window, refreshed every 2 s).');
   say('  3. Click "Shift 10% → web-svc-2", then "Apply to cluster": review the diff and confirm');
-  say('     (the first time it says "Force Apply": the demo\'s loader owns the weights in the cluster).');
+  say('     (the first time it says "Force Apply": the weights in the cluster were last set by kubectl apply,');
+  say('     which loaded the demo\'s manifests, as on your own cluster).');
   say('  4. Watch the panel\'s observed shares follow the new weights within ~30 s; web-svc-2 is a little worse');
   say('     (more errors, slower) than web-svc.');
   say('  5. Open voting-canary.yaml (a Flagger Canary) and emoji-rollout.yaml (an Argo Rollout): a release of each has');

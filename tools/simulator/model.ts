@@ -93,7 +93,7 @@ export const ANNOTATIONS = {
 export interface K8sObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string>; resourceVersion?: string };
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string>; resourceVersion?: string; creationTimestamp?: string };
   spec?: unknown;
 }
 
@@ -121,6 +121,11 @@ export interface SimSplit {
   protocol: Protocol;
   backends: SimBackend[];
   annotations: Record<string, string>;
+  /** What decides which of the splits on one apex Linkerd uses (`precedence.ts`): the object's version and age. */
+  apiVersion?: string;
+  createdAt?: string;
+  /** The rule's matches as written (JSON; `[]` without): routes conflict on an apex only with equal matches. */
+  matchKey?: string;
 }
 
 /** Ports of the Services of the namespace, by name (first port first). */
@@ -198,6 +203,15 @@ export function trafficSplitOf(obj: K8sObject, services: ServicePorts): SimSplit
     protocol: 'http',
     backends,
     annotations: { ...(obj.metadata?.annotations ?? {}) },
+    ...identity(obj),
+  };
+}
+
+/** The object's version and creation time, for `precedence.ts`. */
+function identity(obj: K8sObject): Pick<SimSplit, 'apiVersion' | 'createdAt'> {
+  return {
+    ...(obj.apiVersion ? { apiVersion: obj.apiVersion } : {}),
+    ...(obj.metadata?.creationTimestamp ? { createdAt: obj.metadata.creationTimestamp } : {}),
   };
 }
 
@@ -257,6 +271,8 @@ export function routeSplitsOf(obj: K8sObject, services: ServicePorts, kind: 'HTT
         protocol: kind === 'GRPCRoute' ? 'grpc' : 'http',
         backends,
         annotations: { ...(obj.metadata?.annotations ?? {}) },
+        ...identity(obj),
+        matchKey: JSON.stringify(record(rule)?.matches ?? []),
       });
     }
   });

@@ -20,6 +20,7 @@ import {
   ConfigError, DEFAULT_RPS, httpRouteSplitsOf, mergeConfigs, routeSplitsOf, resolveSplit, servicePorts, trafficSplitOf, validateConfig,
   type BackendOverrides, type Distribution, type Family, type ServicePorts, type SimConfig, type SimSplit,
 } from './model';
+import { splitsInEffect } from './precedence';
 import { SplitTraffic } from './traffic';
 
 export interface SimulatorOptions {
@@ -164,9 +165,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       for (const r of w.items.values()) splits.push(...httpRouteSplitsOf(r, services));
     }
     for (const r of watchers.grpcroutesGateway.items.values()) splits.push(...routeSplitsOf(r, services, 'GRPCRoute'));
+    // Only the split Linkerd uses on an apex carries its traffic; a shadowed one is "gone" below (its series frozen).
+    const { inEffect, shadowed } = splitsInEffect(splits);
+    for (const split of shadowed) {
+      const line = `${split.kind} ${split.name}: not in effect on ${split.apex.name}, no traffic`;
+      if (reported.get(split.key) !== line) { reported.set(split.key, line); log(line); }
+    }
     const now = Date.now();
     const seen = new Set<string>();
-    for (const split of splits) {
+    for (const split of inEffect) {
       seen.add(split.key);
       const resolved = resolveSplit(config, split);
       let t = traffic.get(split.key);
@@ -181,8 +188,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         for (const p of resolved.problems) log(`  ${p} (ignored)`);
       }
     }
+    const shadowedKeys = new Set(shadowed.map((sp) => sp.key));
     for (const key of [...traffic.keys()]) {
       if (seen.has(key)) continue;
+      if (shadowedKeys.has(key)) { traffic.delete(key); continue; } // said above, once
       // Its series stay, frozen (cumulative counters must not go back); a split of the same key picks them up again.
       log(`${traffic.get(key)!.split.kind} ${traffic.get(key)!.split.name}: gone, no more traffic`);
       traffic.delete(key);

@@ -3,6 +3,7 @@ import { HISTORY_SECONDS, splitKey, type SparkPoint, type StatsHistory } from '.
 import type { LiveSplit } from './liveSplits';
 import type { LocateFailure, PrometheusLocation } from '../../stats/locate';
 import { displayUrl } from '../../stats/prometheus';
+import { describeShadow, shadowsOf } from '../../stats/precedence';
 import type { ClusterSnapshot } from './source';
 import { describeRouteProblem } from '../../cluster/routeStatus';
 import { kindNames } from '../../service/model/kinds';
@@ -110,6 +111,11 @@ export interface PanelSplit {
   route: RouteStats | null;
   /** The Canary or Rollout that moves its weights: its card offers that object instead of Shift / Promote / Roll back. */
   owner?: SplitOwner;
+  /**
+   * Another split takes its apex (`stats/precedence.ts`): "web-svc-ts takes web-apex", with the why. Its apex's
+   * numbers are that split's, so none are shown here, and it is not "not honoured".
+   */
+  notInEffect?: { short: string; why: string };
 }
 
 export interface PanelModel {
@@ -358,9 +364,11 @@ export function buildPanelModel(input: ModelInput): PanelModel {
 
   const byKey = new Map<string, SplitStats>();
   for (const s of stats?.splits ?? []) byKey.set(splitKey(s.split), s);
-  for (const split of cluster.splits) {
+  const shadows = shadowsOf(cluster.splits);
+  cluster.splits.forEach((split, i) => {
     const key = splitKey(split);
-    const st = byKey.get(key);
+    const shadow = shadows[i];
+    const st = shadow ? undefined : byKey.get(key);
     const fresh = st && sameSplit(split, st.split) ? st : undefined;
     const backends = backendsOf(split, fresh, input.history, key);
     base.splits.push({
@@ -379,8 +387,9 @@ export function buildPanelModel(input: ModelInput): PanelModel {
       family: fresh?.family ?? null,
       ...(fresh?.unmeasured ? { unmeasured: fresh.unmeasured } : {}),
       route: fresh?.route ?? null,
+      ...(shadow ? { notInEffect: { short: `${shadow.winner.name} takes ${shadow.winner.apex}`, why: describeShadow(shadow) } } : {}),
     });
-  }
+  });
 
   const { deliveries, deliveryNotices } = buildDeliveries(cluster, base.splits);
   if (deliveries.length > 0) {

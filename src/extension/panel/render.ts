@@ -220,6 +220,7 @@ function renderSplit(s: PanelSplit, index: number, model: PanelModel): string {
   const flagged = s.backends.filter((b) => b.flagged).length;
   return `<article class="cl-split${s.flagged ? ' cl-split--flagged' : ''}" aria-labelledby="${id}" data-split="${esc(s.key)}">`
     + `<h2 class="cl-split-title" id="${id}"><span class="cl-kind">${esc(s.kind)}</span> <span class="cl-split-name">${esc(s.name)}</span>${s.rule !== undefined ? ` <span class="cl-rule">rule ${s.rule}</span>` : ''}`
+    + (s.notInEffect ? ` <span class="cl-tag cl-tag--shadowed" title="${esc(s.notInEffect.why)}">not in effect (${esc(s.notInEffect.short)})</span>` : '')
     + (s.flagged ? ` <span class="cl-tag cl-tag--flagged" aria-label="${esc(`${flagged} backend${flagged === 1 ? '' : 's'} off their weight`)}">⚠ not honoured</span>` : '')
     + '</h2>'
     + `<p class="cl-split-meta">${meta}</p>`
@@ -334,6 +335,7 @@ body{margin:0;padding:0 8px 12px;color:var(--vscode-foreground);background:trans
 .cl-split-meta code{font-family:var(--vscode-editor-font-family);color:var(--vscode-foreground)}
 .cl-tag{font-size:.8em;padding:0 4px;margin-left:4px;border-radius:2px;border:1px solid var(--vscode-charts-purple);color:var(--vscode-charts-purple)}
 .cl-tag--flagged{border-color:var(--vscode-charts-orange);color:var(--vscode-charts-orange)}
+.cl-tag--shadowed{border-color:var(--vscode-descriptionForeground);color:var(--vscode-descriptionForeground)}
 .cl-backends{list-style:none;margin:8px 0 0;padding:0;display:flex;flex-direction:column;gap:8px}
 .cl-backend{border-top:1px solid var(--vscode-widget-border,var(--vscode-panel-border));padding-top:6px}
 .cl-backend-head{display:flex;align-items:baseline;gap:4px;flex-wrap:wrap}

@@ -12,6 +12,7 @@ import { targetAt, type ServiceRef } from '../workspace/refs';
 import { describeRemote, remoteService } from '../workspace/multicluster';
 import { schemaAt } from '../model/schemas/validate';
 import { deliveryHover } from './deliveryHover';
+import { liveTitle } from './weightCommand';
 
 /** Hover on split documents: Service references, weights, and the schema's word on any key. */
 export function hover(ctx: FeatureContext, position: Position): Hover | null {
@@ -38,7 +39,19 @@ export function hover(ctx: FeatureContext, position: Position): Hover | null {
   if (!schema) return null;
   const type = typeLabel(schema);
   const head = `**${cursor.key}**${type ? ` \`${type}\`` : ''}`;
-  return at(cursor.span, schema.description ? `${head}\n\n${schema.description}` : head);
+  const text = schema.description ? `${head}\n\n${schema.description}` : head;
+  const live = doc ? splitLive(ctx, doc, cursor.span) : undefined;
+  return at(cursor.span, live ? `${text}\n\n${live}` : text);
+}
+
+/**
+ * `Live: 96.0% · 2.0 rps · ⚠ web-svc off its weight` on the split's key (where its lenses sit): the split's live
+ * summary, which its lens row leaves out to stay short enough for its actions.
+ */
+function splitLive(ctx: FeatureContext, doc: SplitDocument, key: Span): string | undefined {
+  const split = doc.splits.find((s) => s.backends.length > 0 && s.span.start === key.start);
+  const live = split ? ctx.live.of(doc, split) : undefined;
+  return live ? `Live: ${liveTitle(live)}` : undefined;
 }
 
 /** Ports, selector, where it is defined, ready endpoints; for a backend relying on the default weight, its share. */

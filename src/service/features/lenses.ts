@@ -5,11 +5,14 @@ import {
 import type { FeatureContext } from './context';
 import { weightText } from './weightEdits';
 import {
-  afterAction, backendName, currentSplit, editBlock, listed, liveTitle, percent, sharesTitle, splitRef, splitsOf, unitsOf, type SplitAt,
+  afterAction, backendName, compactShares, currentSplit, editBlock, listed, percent, sharesTitle, splitRef, splitsOf, unitsOf, type SplitAt,
 } from './weightCommand';
 import { shares, shiftIsCoarse } from '../model/weights';
 import { deliveryLenses, managedSplitLenses } from './deliveryLenses';
 import { splitOwners } from '../rules/ownership';
+import { partFindings } from '../rules/diagnostics';
+import { DIAGNOSTIC_CODES } from '../rules/codes';
+import { applyBlockedWords, blocksApply } from '../../protocol/applyWords';
 
 export { splitAt, weightsEdit } from './weightCommand';
 
@@ -33,10 +36,12 @@ export const EAGER_LENS_BACKENDS = 16;
 export const STALE_LENS_TITLE = '—';
 
 /**
- * Code lenses. Above each split: its shares, then Shift → / Shift ← / Promote the canary (the last
- * backend, by convention the new version), Roll back and Even split. Above each backend: its share, +step and
- * −step, so any backend can be the target. Actions that would change nothing are left out; a split whose
- * weights must not be edited gets one lens saying why.
+ * Code lenses. Above each split: its shares (`40/60`), then Shift → / Shift ← / Promote the canary (the last
+ * backend, by convention the new version), Roll back, Even split and Apply. Above each backend: its share, its live
+ * numbers (⚠ when off its weight), +step and −step, so any backend can be the target. Actions that would change
+ * nothing are left out; a split whose weights must not be edited gets one lens saying why. The split's row has no
+ * live text: with it the row ran past the editor's edge and hid its last actions; the split's live summary is in
+ * the hover on its backends key and in the status bar (`canaryLens/splitAt`).
  *
  * Labels (shares, live numbers) come with their title, O(1) each (a split's shares name the first few backends).
  * Weight actions of a split of more than EAGER_LENS_BACKENDS come without a command: `data` (WeightLensData) names
@@ -48,8 +53,8 @@ export function codeLenses(ctx: FeatureContext): CodeLens[] {
 }
 
 /** A lens that only shows text: an empty command id renders as a label in VS Code, not a link. */
-function label(range: Range, title: string): CodeLens {
-  return { range, command: { title, command: '' } };
+function label(range: Range, title: string, tooltip?: string): CodeLens {
+  return { range, command: { title, command: '', ...(tooltip ? { tooltip } : {}) } };
 }
 
 function splitLenses(ctx: FeatureContext, at: SplitAt): CodeLens[] {
@@ -74,8 +79,7 @@ function splitLenses(ctx: FeatureContext, at: SplitAt): CodeLens[] {
   };
   const live = ctx.live.of(at.doc, split);
   const out = [
-    label(range, sharesTitle(split, units)),
-    ...(live ? [label(range, `Live: ${liveTitle(live)}`)] : []),
+    label(range, compactShares(units), sharesTitle(split, units)),
     ...act(range, 'split', { type: 'shift', target: canary, points: step }),
     ...act(range, 'split', { type: 'shift', target: canary, points: -step }),
     ...act(range, 'split', { type: 'promote', target: canary }),
@@ -99,7 +103,7 @@ function splitLenses(ctx: FeatureContext, at: SplitAt): CodeLens[] {
     const numbers = b.name ? stats.get(b.name.value) : undefined;
     out.push(
       label(r, shared ? `${backendName(split, i)} ${percent(fractions[i]!)}` : percent(fractions[i]!)),
-      ...(numbers ? [label(r, `${numbers.brief}${numbers.flagged ? ' ⚠' : ''}`)] : []),
+      ...(numbers ? [label(r, `${numbers.brief}${numbers.flagged ? ' · ⚠ off its weight' : ''}`, numbers.detail)] : []),
       ...act(r, 'backend', { type: 'shift', target: i, points: step }, shared),
       ...act(r, 'backend', { type: 'shift', target: i, points: -step }, shared),
     );
@@ -107,12 +111,21 @@ function splitLenses(ctx: FeatureContext, at: SplitAt): CodeLens[] {
   return out;
 }
 
-/** `Apply to cluster`, once per document (above its first split), while a cluster is connected. */
+/**
+ * `Apply`, once per document (above its first split), while a cluster is connected. A document with an error gets a
+ * label saying what to fix first instead: the API server would refuse it, or it would push what the author did not
+ * mean. The client's Apply command refuses in the same words (protocol/applyWords.ts).
+ */
 function applyLens(ctx: FeatureContext, at: SplitAt, range: Range): CodeLens[] {
   if (!ctx.index.clusterFacts?.connection || at.doc.splits.find((s) => s.backends.length > 0) !== at.split) return [];
+  const errors = partFindings(at.part, ctx.index)
+    .filter((f) => DIAGNOSTIC_CODES[f.code].severity === 'error' && blocksApply(f.code))
+    .sort((a, b) => a.span.start - b.span.start)
+    .map((f) => ({ code: f.code, line: at.part.positionAt(f.span.start).line + 1 }));
+  if (errors.length > 0) return [label(range, `Apply: ${applyBlockedWords(errors)}`, 'Apply is offered once the document has no errors (see the Problems panel)')];
   const args: ApplyToClusterArgs = { uri: ctx.file.uri, part: at.partIndex };
   const { context, namespace } = ctx.index.clusterFacts.connection;
-  return [{ range, command: { title: 'Apply to cluster', command: APPLY_TO_CLUSTER_COMMAND, tooltip: `Dry run, diff and apply to ${context} (namespace ${at.doc.namespace?.value ?? namespace})`, arguments: [args] } }];
+  return [{ range, command: { title: 'Apply', command: APPLY_TO_CLUSTER_COMMAND, tooltip: `Apply to cluster: dry run, diff and apply to ${context} (namespace ${at.doc.namespace?.value ?? namespace})`, arguments: [args] } }];
 }
 
 /**

@@ -103,6 +103,22 @@ export function sharesTitle(split: Split, units: readonly number[]): string {
   return listed(fractions.length, (i) => `${backendName(split, i)} ${percent(fractions[i]!)}`, ' · ');
 }
 
+/** How many shares the compact label shows before `… 6 more`: the split's lens row must fit beside its actions. */
+export const COMPACT_BACKENDS = 4;
+
+/**
+ * `40/60`: the split's shares in backend order, without names (the backend lenses below name them, the label's
+ * tooltip has `sharesTitle`), so the split's lens row is short enough to keep every action on screen. One backend:
+ * `100%`; many: the first COMPACT_BACKENDS, then how many more.
+ */
+export function compactShares(units: readonly number[]): string {
+  const fractions = shares(units);
+  if (fractions.length === 1) return percent(fractions[0]!);
+  const shown = fractions.slice(0, COMPACT_BACKENDS).map((f) => percent(f).replace(/%$/, '')).join('/');
+  const more = fractions.length - COMPACT_BACKENDS;
+  return more > 0 ? `${shown}/… ${more.toLocaleString('en')} more` : shown;
+}
+
 /** One decimal at most; a share that rounds to 0% or 100% without being it says so. */
 export function percent(fraction: number): string {
   const text = shortPercent(fraction);
@@ -181,10 +197,14 @@ function liveOf(ctx: FeatureContext, at: SplitAt): { live?: string } {
   return live ? { live: liveTitle(live) } : {};
 }
 
-/** `96.0% · 2.0 rps · ⚠ web-svc off its weight`: the split's live numbers, naming the first flagged backends. */
+/**
+ * `96.0% · 2.0 rps · ⚠ web-svc off its weight` (two or more: `off their weights`): the split's live numbers, naming
+ * the first flagged backends. For the hover and the status bar; the split's lens row carries no live text.
+ */
 export function liveTitle(live: LiveSplitStats): string {
   const flagged = live.backends.filter((b) => b.flagged);
-  return `${live.brief}${flagged.length > 0 ? ` · ⚠ ${listed(flagged.length, (i) => flagged[i]!.name, ', ')} off its weight` : ''}`;
+  if (flagged.length === 0) return live.brief;
+  return `${live.brief} · ⚠ ${listed(flagged.length, (i) => flagged[i]!.name, ', ')} ${flagged.length === 1 ? 'off its weight' : 'off their weights'}`;
 }
 
 /** Checks command arguments that crossed the protocol as JSON; undefined when they are malformed. */

@@ -21,6 +21,7 @@ export const DIAGNOSTIC_CODES = {
   'cross-namespace-backend': { severity: 'warning', summary: 'A backendRef into another namespace without a ReferenceGrant' },
   'not-served-by-linkerd': { severity: 'warning', summary: 'A TrafficSplit version or field that Linkerd does not serve' },
   'shadowed-by-serviceprofile': { severity: 'warning', summary: 'A ServiceProfile with dstOverrides takes precedence over the route' },
+  'split-not-in-effect': { severity: 'warning', summary: 'Another split takes the same apex Service (and port): a TrafficSplit (served as a ServiceProfile) over routes; between routes with the same matches, the older, then the first by name' },
   'match-not-implemented': { severity: 'warning', summary: 'A rule match Linkerd cannot convert (a relative path, a gRPC method regex): it skips the route' },
   'filter-not-implemented': { severity: 'warning', summary: 'A filter type Linkerd does not implement: it skips the route, or fails the backend' },
   'trafficsplit-deprecated': { severity: 'hint', summary: 'TrafficSplit is deprecated in Linkerd 2.13+; HTTPRoute (GRPCRoute for gRPC) replaces it' },

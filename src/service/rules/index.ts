@@ -4,6 +4,7 @@ import { duplicateBackend } from './duplicateBackend';
 import { filterNotImplemented } from './filters';
 import { notServedByLinkerd, shadowedByServiceProfile, trafficSplitDeprecated } from './linkerd';
 import { matchNotImplemented } from './matches';
+import { splitNotInEffect } from './splitInEffect';
 import { invalidName } from './names';
 import { noParent, parentNotService } from './parents';
 import { backendWithoutWorkload, crossNamespaceBackend, portMismatch, serviceDefinedTwice, serviceNotFound } from './references';
@@ -20,7 +21,7 @@ import { yaml11Value } from './yaml11';
 export const RULES: readonly Rule[] = [
   unknownApiVersion, oldApiVersion, weightInvalid, weightsAllZero, invalidName, noParent, unreachableRule,
   duplicateBackend, serviceNotFound, portMismatch, backendWithoutWorkload, serviceDefinedTwice, unknownBackendKind, backendRefPortMissing,
-  parentNotService, crossNamespaceBackend, notServedByLinkerd, filterNotImplemented, matchNotImplemented, shadowedByServiceProfile, trafficSplitDeprecated,
+  parentNotService, crossNamespaceBackend, notServedByLinkerd, filterNotImplemented, matchNotImplemented, shadowedByServiceProfile, splitNotInEffect, trafficSplitDeprecated,
   routeNotAccepted, routeRefsUnresolved, yaml11Value, ...OWNERSHIP_RULES,
 ];
 

@@ -1,0 +1,88 @@
+import { describeShadow, servedAsProfile, shadowedBy, type ApexClaim } from '../model/apexPrecedence';
+import { splitDocumentOf } from '../model/adapters';
+import type { SplitDocument } from '../model/split';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import type { Finding, Rule } from './rule';
+
+const objectKey = (kind: string, ns: string, name: string): string => `${kind}\0${ns}\0${name}`;
+
+/** Creation times of the cluster's split objects: the workspace's copies of them are ordered by these. */
+function createdInCluster(index: WorkspaceIndex): Map<string, string> {
+  const created = new Map<string, string>();
+  for (const r of index.clusterFacts?.routes ?? []) if (r.createdAt) created.set(objectKey(r.kind, r.namespace, r.name), r.createdAt);
+  return created;
+}
+
+/**
+ * The claims one split document makes on apex Services: one per split (rule) with an apex; `created` gives the
+ * creation time of the objects the cluster has.
+ */
+export function claimsOf(doc: SplitDocument, created?: ReadonlyMap<string, string>): ApexClaim[] {
+  const name = doc.name?.value;
+  if (name === undefined || (doc.api && !doc.api.linkerdServes)) return [];
+  const createdAt = created?.get(objectKey(doc.kind, doc.ns, name));
+  return doc.splits.flatMap((s) => (s.apex ? [{
+    kind: doc.kind,
+    name,
+    namespace: doc.ns,
+    apexNamespace: s.apex.namespace?.value ?? doc.ns,
+    apex: s.apex.name.value,
+    ...(s.apex.port ? { port: s.apex.port.value } : {}),
+    viaProfile: servedAsProfile(doc.api),
+    ...(s.matchKey !== undefined ? { matchKey: s.matchKey } : {}),
+    ...(createdAt !== undefined ? { createdAt } : {}),
+    ...(doc.splits.length > 1 ? { rule: s.index + 1 } : {}),
+  }] : []));
+}
+
+const apexKey = (ns: string, name: string): string => `${ns}/${name}`;
+interface Claims { byApex: Map<string, ApexClaim[]>; created: Map<string, string> }
+const CACHE = new WeakMap<WorkspaceIndex, { generation: number; claims: Claims }>();
+
+/** The workspace's claims by apex Service, read once per index generation (split parts are parsed anyway). */
+function workspaceClaims(index: WorkspaceIndex): Claims {
+  const generation = index.generation;
+  const cached = CACHE.get(index);
+  if (cached?.generation === generation) return cached.claims;
+  const byApex = new Map<string, ApexClaim[]>();
+  const created = createdInCluster(index);
+  for (const file of index.allFiles()) {
+    for (const part of file.parts) {
+      const doc = part.isSplit ? splitDocumentOf(part) : undefined;
+      for (const c of doc ? claimsOf(doc, created) : []) {
+        const k = apexKey(c.apexNamespace, c.apex);
+        const list = byApex.get(k);
+        if (list) list.push(c); else byApex.set(k, [c]);
+      }
+    }
+  }
+  const claims = { byApex, created };
+  CACHE.set(index, { generation, claims });
+  return claims;
+}
+
+/**
+ * `split-not-in-effect`: another split of the workspace takes this one's apex (a TrafficSplit, which Linkerd serves as
+ * a ServiceProfile, over routes; an earlier route with the same matches over a later one). A ServiceProfile with
+ * dstOverrides already in view is `shadowed-by-serviceprofile`'s to say.
+ */
+export const splitNotInEffect: Rule = {
+  code: 'split-not-in-effect',
+  scope: 'workspace',
+  check({ doc, index }) {
+    const { byApex, created } = workspaceClaims(index);
+    const mine = claimsOf(doc, created);
+    if (mine.length === 0) return [];
+    const findings: Finding[] = [];
+    for (const claim of mine) {
+      const rivals = byApex.get(apexKey(claim.apexNamespace, claim.apex)) ?? [];
+      const shadow = shadowedBy(claim, rivals);
+      if (!shadow) continue;
+      if (shadow.reason === 'service-profile' && index.profiles(claim.apexNamespace, claim.apex).some((p) => p.hasDstOverrides)) continue;
+      const split = doc.splits.find((s) => s.apex && (claim.rule === undefined || s.index + 1 === claim.rule));
+      if (!split?.apex) continue;
+      findings.push({ code: this.code, span: split.apex.name.span, message: `Not in effect: ${describeShadow(shadow)}` });
+    }
+    return findings;
+  },
+};
