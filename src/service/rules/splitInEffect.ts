@@ -2,6 +2,7 @@ import { describeShadow, servedAsProfile, shadowedBy, type ApexClaim } from '../
 import { splitDocumentOf } from '../model/adapters';
 import type { SplitDocument } from '../model/split';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import type { YamlPart } from '../document/part';
 import type { Finding, Rule } from './rule';
 
 const objectKey = (kind: string, ns: string, name: string): string => `${kind}\0${ns}\0${name}`;
@@ -36,6 +37,21 @@ export function claimsOf(doc: SplitDocument, created?: ReadonlyMap<string, strin
 }
 
 const apexKey = (ns: string, name: string): string => `${ns}/${name}`;
+
+/**
+ * What the split parts among `parts` claim, as one comparable string: an edit whose removed and fresh parts differ in
+ * it changes which split takes an apex elsewhere, so the index's generation must move (a weight edit leaves it alone).
+ */
+export function claimsSignature(parts: readonly YamlPart[]): string {
+  const keys: string[] = [];
+  for (const part of parts) {
+    const doc = part.isSplit && part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
+    for (const c of doc ? claimsOf(doc) : []) {
+      keys.push([c.kind, c.namespace, c.name, c.apexNamespace, c.apex, c.port ?? '', c.viaProfile, c.matchKey ?? '', c.rule ?? ''].join('\0'));
+    }
+  }
+  return keys.sort().join('\n');
+}
 interface Claims { byApex: Map<string, ApexClaim[]>; created: Map<string, string> }
 const CACHE = new WeakMap<WorkspaceIndex, { generation: number; claims: Claims }>();
 
@@ -48,7 +64,8 @@ function workspaceClaims(index: WorkspaceIndex): Claims {
   const created = createdInCluster(index);
   for (const file of index.allFiles()) {
     for (const part of file.parts) {
-      const doc = part.isSplit ? splitDocumentOf(part) : undefined;
+      // The same parts as claimsSignature reads: a document that does not parse claims nothing.
+      const doc = part.isSplit && part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
       for (const c of doc ? claimsOf(doc, created) : []) {
         const k = apexKey(c.apexNamespace, c.apex);
         const list = byApex.get(k);
