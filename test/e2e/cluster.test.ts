@@ -280,6 +280,20 @@ describe('Canary Lens in real VS Code with the demo cluster', { timeout: 15 * 60
       await v.page.screenshot({ path: file });
       log(`README screenshot: ${path.relative(REPO_ROOT, file)}`);
     });
+
+    await step(v, 'lenses fit', async () => {
+      // A 1,280 px window with the panel open and live numbers on the backends' lenses: every lens of the split, its
+      // actions last of all (Even split, Apply), must be in reach, not past the editor's edge or under the minimap.
+      await v.page.setViewportSize({ width: 1280, height: 800 });
+      await v.lensesSettled();
+      const lenses = await v.lensTexts();
+      for (const want of ['Even split', 'Apply', 'Roll back']) assert.ok(lenses.includes(want), `lens ${want}: ${JSON.stringify(lenses)}`);
+      assert.ok(lenses.some((l) => /observed \d/.test(l)), `live numbers on the backends' lenses: ${JSON.stringify(lenses)}`);
+      assert.equal(await v.page.locator('iframe.webview[src*="purpose=webviewView"]').count(), 1, 'the panel is open');
+      const cut = await v.lensesCut();
+      await v.screenshot('cluster-06-lenses-1280');
+      assert.deepEqual(cut, [], `lenses out of reach at 1,280 px: ${JSON.stringify(cut)}; all: ${JSON.stringify(lenses)}`);
+    });
   });
 });
 

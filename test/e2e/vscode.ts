@@ -80,6 +80,11 @@ export interface VSCode {
   lensesSettled(quietMs?: number, timeoutMs?: number): Promise<void>;
   /** Clicks the lens with exactly this text, once the lenses have settled. */
   clickLens(text: string): Promise<void>;
+  /**
+   * The active editor's lenses (links) that are not wholly in view: cut by the editor's right edge or under the minimap,
+   * where a click cannot reach them. Each with its text and how far it runs past, in pixels.
+   */
+  lensesCut(): Promise<{ text: string; overflowPx: number }[]>;
   /** Moves the cursor to a 1-based line and column (Go to Line, Ctrl+G). */
   goTo(line: number, column: number): Promise<void>;
   /** Selects `count` characters to the right of the cursor. */
@@ -436,6 +441,10 @@ function makeVSCode(page: Page, url: string, workspace: string, timings: Timings
       await lens.click();
     },
 
+    async lensesCut() {
+      return page.evaluate(`(${LENSES_CUT})()`) as Promise<{ text: string; overflowPx: number }[]>;
+    },
+
     async lensesSettled(quietMs = 1200, timeoutMs = 15_000) {
       // A string, not a function: tsx would add helpers to a function that do not exist in the page.
       await page.evaluate(`(${LENSES_SETTLED})(${quietMs}, ${timeoutMs})`);
@@ -631,6 +640,27 @@ const LENSES_SETTLED = `function (quietMs, timeoutMs) {
     timer = setTimeout(done, quietMs);
     cap = setTimeout(done, timeoutMs);
   });
+}`;
+
+/**
+ * In the page: the active editor's lens links whose right edge passes what the user can reach (the text area's right
+ * edge, or the minimap's left edge when it is shown). The lenses are in the scrolled lines' layer, which the text area
+ * clips: a lens past its edge is drawn cut or not at all.
+ */
+const LENSES_CUT = `function () {
+  var root = document.querySelector('.editor-group-container.active .monaco-editor');
+  if (!root) return [{ text: '(no active editor)', overflowPx: 0 }];
+  var area = root.querySelector('.overflow-guard') || root;
+  var right = area.getBoundingClientRect().right;
+  var minimap = root.querySelector('.minimap');
+  if (minimap) { var m = minimap.getBoundingClientRect(); if (m.width > 0 && m.left < right) right = m.left; }
+  var out = [];
+  root.querySelectorAll('.codelens-decoration > a').forEach(function (a) {
+    var r = a.getBoundingClientRect();
+    var text = (a.textContent || '').replace(/\u00a0/g, ' ').trim();
+    if (text && (r.right > right + 0.5 || r.width === 0)) out.push({ text: text, overflowPx: Math.round(r.right - right) });
+  });
+  return out;
 }`;
 
 function escapeRegExp(s: string): string {
