@@ -1,5 +1,6 @@
 import type { ClusterFactsParams, ClusterRouteRef, ClusterTemplate, ClusterWorkload, SplitKind, TemplateKind } from '../protocol/messages';
 import type { K8sObject } from './requests';
+import { claimsOfObject } from '../service/rules/splitInEffect';
 
 /**
  * What the delivery rules read of the cluster besides Services: its workloads (a Canary's targetRef and the ports its
@@ -50,6 +51,12 @@ export interface ContextInput {
   routes: readonly ReadKind[];
 }
 
+/** What a split object claims of apex Services, read by the language service's adapters. */
+function claimsOf(o: K8sObject): Pick<ClusterRouteRef, 'claims'> {
+  const claims = claimsOfObject({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace }, spec: o.spec });
+  return claims.length > 0 ? { claims } : {};
+}
+
 const byName = <T extends { kind: string; namespace: string; name: string }>(a: T, b: T): number =>
   a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 
@@ -90,6 +97,7 @@ export function contextFacts(input: ContextInput): Pick<ClusterFactsParams, 'wor
     (o.metadata?.name ? [{
       kind: r.kind as SplitKind, group: r.group, namespace: nsOf(o), name: o.metadata.name,
       ...(typeof o.metadata.creationTimestamp === 'string' ? { createdAt: o.metadata.creationTimestamp } : {}),
+      ...claimsOf(o),
     }] : []))).sort((a, b) => byName(a, b) || a.group.localeCompare(b.group));
 
   return {

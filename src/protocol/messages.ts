@@ -94,6 +94,23 @@ export interface ClusterRouteRef {
   kind: SplitKind; group: string; namespace: string; name: string;
   /** metadata.creationTimestamp: Linkerd orders the routes of one parent oldest first (`split-not-in-effect`). */
   createdAt?: string;
+  /**
+   * What the object claims of apex Services, one per split (rule) with an apex: `split-not-in-effect` weighs the
+   * cluster's splits the workspace does not hold against the workspace's.
+   */
+  claims?: ClusterApexClaim[];
+}
+
+/** One split's claim on its apex Service (see `service/model/apexPrecedence.ts`). */
+export interface ClusterApexClaim {
+  apexNamespace: string;
+  apex: string;
+  port?: number;
+  /** Linkerd serves it as a ServiceProfile (linkerd-smi's TrafficSplit). */
+  viaProfile: boolean;
+  /** The rule's canonical matches. */
+  matchKey?: string;
+  rule?: number;
 }
 
 export const clusterFactsNotification = new NotificationType<ClusterFactsParams>('canaryLens/clusterFacts');

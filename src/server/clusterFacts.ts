@@ -1,6 +1,6 @@
 import type { ClusterFacts } from '../service/workspace/workspaceIndex';
 import { profileTarget, type Fact, type WorkloadFact } from '../service/workspace/context';
-import type { ClusterFactsParams, ClusterRouteRef, ClusterRouteStatus, ClusterTemplate, ClusterWorkload } from '../protocol/messages';
+import type { ClusterApexClaim, ClusterFactsParams, ClusterRouteRef, ClusterRouteStatus, ClusterTemplate, ClusterWorkload } from '../protocol/messages';
 import { CONTROLLER_KINDS, isControllerKind } from '../service/model/deliveryKinds';
 import { isSplitKind } from '../service/model/kinds';
 
@@ -60,8 +60,23 @@ function templates(list: unknown): Fact[] {
 function routes(list: unknown): Pick<ClusterFacts, 'routes'> {
   const ok = (Array.isArray(list) ? list as Partial<ClusterRouteRef>[] : []).filter((r): r is ClusterRouteRef =>
     !!r && isSplitKind(r.kind) && isString(r.group) && isString(r.namespace) && isString(r.name))
-    .map(({ kind, group, namespace, name, createdAt }) => ({ kind, group, namespace, name, ...(isString(createdAt) ? { createdAt } : {}) }));
+    .map(({ kind, group, namespace, name, createdAt, claims }) => ({
+      kind, group, namespace, name, ...(isString(createdAt) ? { createdAt } : {}), ...apexClaims(claims),
+    }));
   return ok.length > 0 ? { routes: ok } : {};
+}
+
+const isClaim = (c: unknown): c is ClusterApexClaim => {
+  const x = c as Partial<ClusterApexClaim> | null;
+  return !!x && isString(x.apexNamespace) && isString(x.apex) && typeof x.viaProfile === 'boolean'
+    && (x.port === undefined || Number.isInteger(x.port)) && (x.matchKey === undefined || isString(x.matchKey))
+    && (x.rule === undefined || Number.isInteger(x.rule));
+};
+
+/** A route's claims on apexes, those of the right shape. */
+function apexClaims(list: unknown): Pick<ClusterRouteRef, 'claims'> {
+  const ok = Array.isArray(list) ? list.filter(isClaim) : [];
+  return ok.length > 0 ? { claims: ok } : {};
 }
 
 /** Per kind, the namespaces the lists are complete for; anything else is left out (unknown). */

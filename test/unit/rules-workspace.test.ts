@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { ServiceFact } from '../../src/service/workspace/context';
 import { PRELUDE, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith } from '../support/diagnostics';
 import { documents, httpRoute, service, trafficSplit } from '../support/manifests';
+import { claimsOfObject } from '../../src/service/rules/splitInEffect';
 
 const URI = 'file:///ws/split.yaml';
 const SERVICES = 'file:///ws/services.yaml';
@@ -293,6 +294,27 @@ test('split-not-in-effect: the cluster\'s creation times order the workspace\'s 
   expectDiagnostics(ls, URI, [
     { code: 'split-not-in-effect', text: 'web-apex', line: 12, character: 12, message: ['HTTPRoute b-route takes web-apex:80', 'created earlier'] },
   ], { ignore: ['service-not-found', 'backend-without-workload'] });
+});
+
+test('split-not-in-effect against the cluster: a TrafficSplit only the cluster has takes the workspace route\'s apex', () => {
+  const route = PRELUDE + httpRoute({ name: 'web-route', apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 80 }] });
+  // The claims as the cluster layer computes them from the live object (the same adapters as a manifest).
+  const live = { apiVersion: 'split.smi-spec.io/v1alpha2', kind: 'TrafficSplit', metadata: { name: 'web-svc-ts', namespace: 'emojivoto' },
+    spec: { service: 'web-apex', backends: [{ service: 'web-svc', weight: 500 }, { service: 'web-svc-2', weight: 500 }] } };
+  const claims = claimsOfObject(live);
+  assert.deepEqual(claims, [{ apexNamespace: 'emojivoto', apex: 'web-apex', viaProfile: true }]);
+  const ts = { kind: 'TrafficSplit' as const, group: 'split.smi-spec.io', namespace: 'emojivoto', name: 'web-svc-ts', claims };
+  const ls = serviceWith({ ...CONTEXT, [URI]: route }, { namespaces: ['emojivoto'], facts: [], routes: [ts] });
+  expectDiagnostics(ls, URI, [
+    { code: 'split-not-in-effect', text: 'web-apex', line: 12, character: 12, message: ['TrafficSplit web-svc-ts (in the cluster) takes web-apex', 'ServiceProfile'] },
+  ], { ignore: ['service-not-found', 'backend-without-workload'] });
+  // The workspace's copy of the object is what counts: here it names another apex, so the route is in effect.
+  const moved = PRELUDE + documents(
+    httpRoute({ name: 'web-route', apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 80 }] }),
+    trafficSplit({ name: 'web-svc-ts', apex: 'web-svc', backends: ['web-svc=900', 'web-svc-2=100'] }),
+  );
+  const ls2 = serviceWith({ ...CONTEXT, [URI]: moved }, { namespaces: ['emojivoto'], facts: [], routes: [ts] });
+  expectDiagnostics(ls2, URI, [], { absent: ['split-not-in-effect'], ignore: ['service-not-found', 'backend-without-workload', 'trafficsplit-deprecated'] });
 });
 
 test('split-not-in-effect near miss: other ports, other apexes, and a profile already in view say nothing', () => {

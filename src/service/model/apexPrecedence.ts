@@ -33,6 +33,8 @@ export interface ApexClaim {
   createdAt?: string;
   /** The rule, for an HTTPRoute with several. */
   rule?: number;
+  /** Known only from the cluster (the workspace has no copy of the object). */
+  inCluster?: boolean;
 }
 
 export type PrecedenceReason = 'service-profile' | 'created-earlier' | 'name-order';
@@ -86,7 +88,7 @@ export function claimsInEffect<T extends ApexClaim>(claims: readonly T[]): T[] {
 export function describeShadow(s: Shadowed): string {
   const w = s.winner;
   const where = `${w.apex}${w.port !== undefined ? `:${w.port}` : ''}`;
-  const who = `${w.kind} ${w.name}${w.rule !== undefined ? ` rule ${w.rule}` : ''}`;
+  const who = `${w.kind} ${w.name}${w.rule !== undefined ? ` rule ${w.rule}` : ''}${w.inCluster ? ' (in the cluster)' : ''}`;
   switch (s.reason) {
     case 'service-profile':
       return `${who} takes ${where}: linkerd-smi turns it into a ServiceProfile, which Linkerd prefers to routes`;

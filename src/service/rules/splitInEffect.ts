@@ -3,6 +3,8 @@ import { splitDocumentOf } from '../model/adapters';
 import type { SplitDocument } from '../model/split';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { YamlPart } from '../document/part';
+import { YamlFile } from '../document/file';
+import type { ClusterApexClaim } from '../../protocol/messages';
 import type { Finding, Rule } from './rule';
 
 const objectKey = (kind: string, ns: string, name: string): string => `${kind}\0${ns}\0${name}`;
@@ -39,6 +41,23 @@ export function claimsOf(doc: SplitDocument, created?: ReadonlyMap<string, strin
 const apexKey = (ns: string, name: string): string => `${ns}/${name}`;
 
 /**
+ * The claims of a live object (as the API server returns it), read by the same adapters as a manifest: JSON is YAML.
+ * For the cluster layer, which sends them with its route list.
+ */
+export function claimsOfObject(object: unknown): ClusterApexClaim[] {
+  const file = new YamlFile('cluster:object', JSON.stringify(object) ?? '', 0);
+  return file.parts.flatMap((part) => {
+    const doc = part.isSplit && part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
+    return (doc ? claimsOf(doc) : []).map(({ apexNamespace, apex, port, viaProfile, matchKey, rule }) => ({
+      apexNamespace, apex, viaProfile,
+      ...(port !== undefined ? { port } : {}),
+      ...(matchKey !== undefined ? { matchKey } : {}),
+      ...(rule !== undefined ? { rule } : {}),
+    }));
+  });
+}
+
+/**
  * What the split parts among `parts` claim, as one comparable string: an edit whose removed and fresh parts differ in
  * it changes which split takes an apex elsewhere, so the index's generation must move (a weight edit leaves it alone).
  */
@@ -62,15 +81,25 @@ function workspaceClaims(index: WorkspaceIndex): Claims {
   if (cached?.generation === generation) return cached.claims;
   const byApex = new Map<string, ApexClaim[]>();
   const created = createdInCluster(index);
+  const add = (c: ApexClaim): void => {
+    const k = apexKey(c.apexNamespace, c.apex);
+    const list = byApex.get(k);
+    if (list) list.push(c); else byApex.set(k, [c]);
+  };
+  const inWorkspace = new Set<string>();
   for (const file of index.allFiles()) {
     for (const part of file.parts) {
       // The same parts as claimsSignature reads: a document that does not parse claims nothing.
       const doc = part.isSplit && part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
-      for (const c of doc ? claimsOf(doc, created) : []) {
-        const k = apexKey(c.apexNamespace, c.apex);
-        const list = byApex.get(k);
-        if (list) list.push(c); else byApex.set(k, [c]);
-      }
+      if (doc?.name) inWorkspace.add(objectKey(doc.kind, doc.ns, doc.name.value));
+      for (const c of doc ? claimsOf(doc, created) : []) add(c);
+    }
+  }
+  // The cluster's splits the workspace does not hold (a workspace copy is what the user is about to apply).
+  for (const r of index.clusterFacts?.routes ?? []) {
+    if (inWorkspace.has(objectKey(r.kind, r.namespace, r.name))) continue;
+    for (const c of r.claims ?? []) {
+      add({ kind: r.kind, name: r.name, namespace: r.namespace, inCluster: true, ...c, ...(r.createdAt !== undefined ? { createdAt: r.createdAt } : {}) });
     }
   }
   const claims = { byApex, created };
