@@ -83,7 +83,11 @@ describe('delivery context kinds (real kube-apiserver)', () => {
       assert.deepEqual(f.coverage?.[kind], [NS], kind);
     }
     assert.deepEqual(f.coverage?.ClusterAnalysisTemplate, [''], 'cluster-scoped: listed across the cluster');
-    assert.ok(f.routes?.some((r) => r.kind === 'TrafficSplit' && r.name === 'web-svc-ts'), 'the emojivoto TrafficSplit among the routes');
+    const ts = f.routes?.find((r) => r.kind === 'TrafficSplit' && r.name === 'web-svc-ts');
+    assert.ok(ts, 'the emojivoto TrafficSplit among the routes');
+    // Its claim on the apex, for split-not-in-effect against the cluster: linkerd-smi serves it as a ServiceProfile.
+    assert.deepEqual(ts.claims, [{ apexNamespace: NS, apex: 'web-apex', viaProfile: true }]);
+    assert.match(ts.createdAt ?? '', /^\d{4}-\d\d-\d\dT/);
     // The watcher keeps only what the facts read.
     const kept = s.items('deployments').find((o) => o.metadata?.name === 'podinfo');
     assert.equal(kept?.metadata?.managedFields, undefined);
@@ -94,8 +98,9 @@ describe('delivery context kinds (real kube-apiserver)', () => {
     const { s, facts, log } = session(cluster.readerKubeconfig);
     s.start();
     await waitFor('deployments forbidden', () => (s.state.kinds.deployments?.state === 'forbidden' && s.state.kinds.analysistemplates?.state === 'forbidden' && s.state.kinds.clusteranalysistemplates?.state === 'forbidden') || undefined, 15_000);
-    await waitFor('ready', () => s.state.state === 'ready' || undefined, 5000);
-    const f = await waitFor('facts with Services', () => [...facts].reverse().find((x) => x.namespaces.length > 0), 5000);
+    await waitFor('ready', () => s.state.state === 'ready' || undefined, 15_000);
+    // Facts go out as the watchers sync: wait for the splits' list too (a busy machine syncs them later).
+    const f = await waitFor('facts with Services and splits', () => [...facts].reverse().find((x) => x.namespaces.length > 0 && x.coverage?.TrafficSplit), 15_000);
     assert.equal(s.state.state, 'ready');
     assert.equal(s.state.nextStep, undefined);
     assert.equal(f.workloads, undefined);
