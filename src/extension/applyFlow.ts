@@ -6,6 +6,10 @@ import { EXTENSION_WORDING } from './wording';
 import type { ObjectOwner } from '../protocol/messages';
 import { ownerRefusal } from '../protocol/ownerWords';
 import { applyBlockedWords, blocksApply, type ApplyBlocker } from '../protocol/applyWords';
+import {
+  ALWAYS_SAVE_BUTTON, appliedMarker, appliedMessage, fileNameOf, markApplied, readSaveAfterApply, SAVE_AFTER_APPLY_SETTING, SAVE_BUTTON,
+  saveButtons, saveDecision, saveFailedMessage,
+} from './afterApply';
 
 /**
  * "Apply to cluster" in VS Code: dry run → diff (live vs. result) → modal confirmation → server-side apply.
@@ -56,6 +60,14 @@ export class ApplyContentProvider implements vscode.TextDocumentContentProvider,
     this.texts.set(right.toString(), result);
     for (const key of [...this.texts.keys()]) if (this.texts.size > 20) this.texts.delete(key);
     return { left, right };
+  }
+
+  /** The diff's right side once applied: its first line says so (for a diff tab that stays open). */
+  markApplied(uri: vscode.Uri, marker: string): void {
+    const text = this.texts.get(uri.toString());
+    if (text === undefined) return;
+    this.texts.set(uri.toString(), markApplied(text, marker));
+    this.changed.fire(uri);
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -237,10 +249,54 @@ export async function runApply(deps: ApplyDeps, scope: 'split' | 'file', target:
     void vscode.window.showWarningMessage('Canary Lens: the document changed during the confirmation; run Apply again to see a fresh diff.');
     return;
   }
-  await applyAll(deps, doc, planned, conflicts.length > 0, conn.context);
+  const done = await applyAll(deps, doc, planned, conflicts.length > 0);
+  if (!done) return;
+  // The cluster now holds what the editor shows: the diff has been answered, and the file is offered for saving.
+  if (!(await closeDiff(left, right))) deps.content.markApplied(right, appliedMarker(conn.context, namespaces, new Date()));
+  await reportApplied(deps, doc, done, conn.context);
 }
 
-async function applyAll(deps: ApplyDeps, doc: vscode.TextDocument, planned: Planned[], force: boolean, context: string): Promise<void> {
+/** The diff tab showing `left` ↔ `right` (in any group: the user may have moved it) is closed; false when none was. */
+async function closeDiff(left: vscode.Uri, right: vscode.Uri): Promise<boolean> {
+  // Absent in a stand-in `vscode` without tabs (the glue tests that do not look at them).
+  const groups = vscode.window.tabGroups as vscode.TabGroups | undefined;
+  if (!groups) return false;
+  const tabs = groups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff
+    && t.input.original.toString() === left.toString() && t.input.modified.toString() === right.toString());
+  if (tabs.length === 0) return false;
+  try {
+    return await groups.close(tabs);
+  } catch {
+    return false;
+  }
+}
+
+/** The success message, and the save `canaryLens.apply.saveAfterApply` asks for (see afterApply.ts). */
+async function reportApplied(deps: ApplyDeps, doc: vscode.TextDocument, done: readonly string[], context: string): Promise<void> {
+  const config = vscode.workspace.getConfiguration('canaryLens');
+  // `=== true`: a document a stand-in `vscode` makes may lack the flags; it is then a saved file.
+  const untitled = doc.isUntitled === true;
+  const decision = saveDecision({ dirty: doc.isDirty === true, untitled, setting: readSaveAfterApply(config.get(SAVE_AFTER_APPLY_SETTING)) });
+  const name = fileNameOf(doc.uri.path);
+  /** Saves; a save that did not happen is said (and the message then does not claim it). */
+  const save = async (): Promise<boolean> => {
+    try {
+      // false: not dirty any more (saved meanwhile: fine), or the save did not happen (a Save As dialog cancelled).
+      if ((await doc.save()) || !doc.isDirty) return true;
+      void vscode.window.showWarningMessage(deps.safe(saveFailedMessage(name)));
+    } catch (e) {
+      void vscode.window.showWarningMessage(deps.safe(saveFailedMessage(name, e instanceof Error ? e.message : String(e))));
+    }
+    return false;
+  };
+  const said = decision === 'save' && !(await save()) ? 'none' : decision;
+  const choice = await vscode.window.showInformationMessage(deps.safe(appliedMessage(done, context, said, name)), ...saveButtons(said, untitled));
+  if (choice === ALWAYS_SAVE_BUTTON) await config.update(SAVE_AFTER_APPLY_SETTING, 'always', vscode.ConfigurationTarget.Global);
+  if (choice === SAVE_BUTTON || choice === ALWAYS_SAVE_BUTTON) await save();
+}
+
+/** Applies every planned document; returns what was done, or undefined when one failed or a conflict was not forced. */
+async function applyAll(deps: ApplyDeps, doc: vscode.TextDocument, planned: Planned[], force: boolean): Promise<string[] | undefined> {
   const done: string[] = [];
   for (const { part, plan } of planned) {
     try {
@@ -260,16 +316,16 @@ async function applyAll(deps: ApplyDeps, doc: vscode.TextDocument, planned: Plan
             continue;
           } catch (e2) {
             reportFailure(deps, doc, Object.assign(e2 as object, { part }), `Applying ${label(plan)}`);
-            return;
+            return undefined;
           }
         }
-        return;
+        return undefined;
       }
       reportFailure(deps, doc, e instanceof ClusterError ? Object.assign(e, { part }) : e, `Applying ${label(plan)}`);
-      return;
+      return undefined;
     }
   }
-  void vscode.window.showInformationMessage(deps.safe(`Canary Lens: ${done.join('; ')} in ${context}.`));
+  return done;
 }
 
 /** Errors as a message (with the next step) and, for 422s, diagnostics on the fields the server named. */

@@ -3,6 +3,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { SplitObjectRef } from '../protocol/messages';
 import type { CanaryPanelProvider } from './panel/viewProvider';
 import type { PanelSource } from './panel/source';
+import type { EditorDocument } from './panel/editorWeights';
+import { visibleYamlDocuments } from './visibleDocuments';
 
 /**
  * Registers the side panel's webview view at activation, and nothing more: the panel's code (view provider, stats,
@@ -36,6 +38,8 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelGlueD
   const host = deps.cluster as SourceHost | undefined;
   const listeners = new Set<() => void>();
   let editorSplits: readonly SplitObjectRef[] = [];
+  /** The visible YAML documents when the split objects were last reported (their text is read lazily, per version). */
+  let editorDocuments: EditorDocument[] = [];
   const load = () => (provider ??= import('./panel/viewProvider.js').then((m) => {
     const p = new m.CanaryPanelProvider({
       extensionUri: context.extensionUri,
@@ -44,7 +48,7 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelGlueD
       source: () => (typeof host?.panelSource === 'function' ? host.panelSource() : undefined),
       onLiveStats: () => { for (const l of [...listeners]) l(); },
     });
-    p.setEditorSplits(editorSplits);
+    p.setEditorSplits(editorSplits, editorDocuments);
     return p;
   }));
   const registration = vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, {
@@ -52,9 +56,13 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelGlueD
   }, { webviewOptions: { retainContextWhenHidden: false } });
   const setEditorSplits = (refs: readonly SplitObjectRef[]): void => {
     editorSplits = refs;
+    // The editors' weights, for the panel's "not applied" rows (the watcher reports an edit of a visible split too).
+    editorDocuments = refs.length === 0 ? [] : visibleYamlDocuments(vscode.window.visibleTextEditors ?? []).map((d) => ({
+      uri: d.uri.toString(), version: d.version, text: () => d.getText(),
+    }));
     // No cluster access in untrusted workspaces: nothing to measure, so nothing to load yet.
     if (!provider && (refs.length === 0 || !vscode.workspace.isTrusted)) return;
-    load().then((p) => p.setEditorSplits(editorSplits), (e: unknown) => deps.log.error(`The Canary Lens panel did not load: ${e instanceof Error ? e.message : String(e)}`));
+    load().then((p) => p.setEditorSplits(editorSplits, editorDocuments), (e: unknown) => deps.log.error(`The Canary Lens panel did not load: ${e instanceof Error ? e.message : String(e)}`));
   };
   const trust = vscode.workspace.onDidGrantWorkspaceTrust(() => setEditorSplits(editorSplits));
   return {

@@ -70,6 +70,16 @@ export function splitsOfText(ls: LanguageService, uri: string, text: string, lab
   }
 }
 
+/**
+ * The splits of one document's text (what an editor shows), read as `splitsOfText` reads manifests, for callers
+ * that may not hold a language service (the extension); the reasons a split is skipped are not kept.
+ */
+export function splitsOfDocument(uri: string, text: string): ManifestSplit[] {
+  const splits: ManifestSplit[] = [];
+  splitsOfText(new LanguageService(), uri, text, uri, splits, []);
+  return splits;
+}
+
 
 /**
  * The StatsSplits of live TrafficSplit / HTTPRoute objects (as the API server returns them): each object goes through

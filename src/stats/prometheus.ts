@@ -2,7 +2,7 @@ import { parseSampleValue } from './quantile';
 
 /**
  * A small client of the Prometheus HTTP API: instant queries (`/api/v1/query`, POST so that long regexes fit) with
- * an evaluation time, a timeout, and typed errors the UI can word:
+ * an evaluation time, range queries (`/api/v1/query_range`), a timeout, and typed errors the UI can word:
  *   PrometheusUnreachableError  nothing answered at the URL (refused, DNS, TLS, timeout)
  *   PrometheusHttpError         Prometheus (or a proxy) answered with an error status; carries Prometheus' message
  *   PrometheusResponseError     an answer that is not a Prometheus API vector
@@ -11,6 +11,12 @@ import { parseSampleValue } from './quantile';
 export interface Sample {
   metric: Record<string, string>;
   value: number;
+}
+
+/** One series of a range query: its labels and its values at the steps where it has one, oldest first. */
+export interface RangeSeries {
+  metric: Record<string, string>;
+  values: Array<{ t: number; value: number }>;
 }
 
 export type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{
@@ -115,6 +121,32 @@ export class PrometheusClient {
       if (!s || typeof s.metric !== 'object' || s.metric === null) throw new PrometheusResponseError(displayUrl(this.url), 'a sample without labels');
       return { metric: s.metric as Record<string, string>, value: this.value(s.value) };
     });
+  }
+
+  /**
+   * A range query: the expression evaluated at `start`, `start + step`, ... up to `end` (Unix seconds; step in
+   * seconds), as the instant query would be at each of those times. Parameters and the `matrix` answer as
+   * prometheus/prometheus `web/api/v1/api.go` (`queryRange`) takes and gives them: a step must be positive, and at
+   * most 11,000 steps are answered.
+   */
+  async queryRange(promql: string, start: number, end: number, step: number): Promise<RangeSeries[]> {
+    const params = new URLSearchParams({ query: promql, start: String(start), end: String(end), step: String(step) });
+    const data = await this.post('api/v1/query_range', params, promql);
+    const d = data as { resultType?: unknown; result?: unknown };
+    if (d.resultType !== 'matrix' || !Array.isArray(d.result)) {
+      throw new PrometheusResponseError(displayUrl(this.url), `expected a matrix result, got ${String(d.resultType)}`);
+    }
+    return d.result.map((r: unknown) => {
+      const s = r as { metric?: unknown; values?: unknown };
+      if (!s || typeof s.metric !== 'object' || s.metric === null) throw new PrometheusResponseError(displayUrl(this.url), 'a series without labels');
+      if (!Array.isArray(s.values)) throw new PrometheusResponseError(displayUrl(this.url), 'a series without values');
+      return { metric: s.metric as Record<string, string>, values: s.values.map((v: unknown) => ({ t: this.time(v), value: this.value(v) })) };
+    });
+  }
+
+  private time(v: unknown): number {
+    if (!Array.isArray(v) || typeof v[0] !== 'number' || !Number.isFinite(v[0])) throw new PrometheusResponseError(displayUrl(this.url), 'a sample without a [time, "value"] pair');
+    return v[0];
   }
 
   private value(v: unknown): number {

@@ -1,9 +1,36 @@
 import { bucketRows, computeSplit, countRows } from './compute';
 import { PrometheusClient, PrometheusError, PrometheusHttpError, PrometheusUnreachableError, displayUrl } from './prometheus';
 import { namespaceQueries, windowSeconds, WindowError } from './queries';
-import { DEFAULT_STATS_SETTINGS, type MetricFamily, type SplitStats, type StatsResult, type StatsSettings, type StatsSplit, type StatsState } from './types';
+import { DEFAULT_STATS_SETTINGS, type FamilySetting, type MetricFamily, type SplitStats, type StatsResult, type StatsSettings, type StatsSplit, type StatsState } from './types';
 
 const ALL_FAMILIES: readonly MetricFamily[] = ['authority', 'route'];
+
+/** The families a setting queries: both for `auto` (each split then takes the one that measures it). */
+export function familiesOf(setting: FamilySetting): readonly MetricFamily[] {
+  return setting === 'auto' ? ALL_FAMILIES : [setting];
+}
+
+/** The splits to measure per namespace, namespaces sorted (splits without an apex or backends are left out). */
+export function splitsByNamespace(splits: readonly StatsSplit[]): Array<[string, StatsSplit[]]> {
+  const byNamespace = new Map<string, StatsSplit[]>();
+  for (const s of splits) {
+    if (!s.apex || s.backends.length === 0) continue;
+    const list = byNamespace.get(s.namespace) ?? [];
+    list.push(s);
+    byNamespace.set(s.namespace, list);
+  }
+  return [...byNamespace].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** Whether several split objects (kind and name: an HTTPRoute's rules are one object) are on a split's apex. */
+export function sharedApexes(splits: readonly StatsSplit[], known: readonly StatsSplit[]): (split: StatsSplit) => boolean {
+  const objectsOnApex = new Map<string, Set<string>>();
+  for (const s of [...known, ...splits]) {
+    const key = `${s.namespace}/${s.apex}`;
+    objectsOnApex.set(key, (objectsOnApex.get(key) ?? new Set<string>()).add(`${s.kind}/${s.name}`));
+  }
+  return (split) => (objectsOnApex.get(`${split.namespace}/${split.apex}`)?.size ?? 0) > 1;
+}
 
 /**
  * Live stats for a set of splits: per namespace two queries (counts, latency buckets) for all of its splits together,
@@ -47,31 +74,17 @@ export class StatsService {
       return { ...base, queries, families, splits: [], state: { kind: 'query-error', message: (e as WindowError).message } };
     }
 
-    const byNamespace = new Map<string, StatsSplit[]>();
-    for (const s of splits) {
-      if (!s.apex || s.backends.length === 0) continue;
-      const list = byNamespace.get(s.namespace) ?? [];
-      list.push(s);
-      byNamespace.set(s.namespace, list);
-    }
-
-    // Split objects (kind and name: an HTTPRoute's rules are one object) per apex.
-    const objectsOnApex = new Map<string, Set<string>>();
-    for (const s of [...known, ...splits]) {
-      const key = `${s.namespace}/${s.apex}`;
-      objectsOnApex.set(key, (objectsOnApex.get(key) ?? new Set<string>()).add(`${s.kind}/${s.name}`));
-    }
+    const shared = sharedApexes(splits, known);
     const computed = new Map<StatsSplit, SplitStats>();
     try {
-      for (const [namespace, list] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
-        const q = namespaceQueries(setting === 'auto' ? ALL_FAMILIES : [setting], namespace, list.map((s) => s.apex), window);
+      for (const [namespace, list] of splitsByNamespace(splits)) {
+        const q = namespaceQueries(familiesOf(setting), namespace, list.map((s) => s.apex), window);
         const [countSamples, bucketSamples] = await Promise.all([query(q.requests), query(q.latency)]);
         const counts = countRows(countSamples, namespace);
         const buckets = bucketRows(bucketSamples, namespace);
         const used = new Set<MetricFamily>();
         for (const split of list) {
-          const shared = (objectsOnApex.get(`${namespace}/${split.apex}`)?.size ?? 0) > 1;
-          const stats = computeSplit(split, counts, buckets, windowSec, setting, shared);
+          const stats = computeSplit(split, counts, buckets, windowSec, setting, shared(split));
           if (stats.family) used.add(stats.family);
           computed.set(split, stats);
         }

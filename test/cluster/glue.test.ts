@@ -37,12 +37,22 @@ class Uri {
   get fsPath() { return this.path; }
   toString() { return `${this.scheme}:${this.path}`; }
 }
+/** A diff tab as `vscode.window.tabGroups` lists it. */
+class TabInputTextDiff { constructor(readonly original: Uri, readonly modified: Uri) {} }
+interface Tab { input: unknown }
 interface Shown { level: 'info' | 'warn' | 'error'; text: string; modal: boolean; detail?: string; buttons: string[] }
 
 const ui = {
   shown: [] as Shown[],
   /** Answers to warning messages (confirmations): a function of the message. */
   answer: (_m: Shown): string | undefined => undefined,
+  /** Answers to information messages (their buttons). */
+  answerInfo: (_m: Shown): string | undefined => undefined,
+  /** The open tabs (`vscode.diff` opens one); `closable` false: closing them fails (the tab API refuses). */
+  tabs: [] as Tab[],
+  closable: true,
+  /** Settings written through `WorkspaceConfiguration.update`: [key, value, target]. */
+  updated: [] as unknown[][],
   quickPick: (_items: { label: string; description?: string }[]): string | undefined => undefined,
   commands: [] as unknown[][],
   registered: new Map<string, (...a: unknown[]) => unknown>(),
@@ -61,11 +71,12 @@ const message = (level: Shown['level']) => async (text: string, ...rest: unknown
   const buttons = rest.filter((r): r is string => typeof r === 'string');
   const m: Shown = { level, text, modal: !!opts?.modal, ...(opts?.detail ? { detail: opts.detail } : {}), buttons };
   ui.shown.push(m);
-  return level === 'warn' ? ui.answer(m) : undefined;
+  return level === 'warn' ? ui.answer(m) : level === 'info' ? ui.answerInfo(m) : undefined;
 };
 
 const vscodeStub = {
-  Uri, EventEmitter,
+  Uri, EventEmitter, TabInputTextDiff,
+  ConfigurationTarget: { Global: 1, Workspace: 2 },
   MarkdownString: class { value = ''; appendMarkdown(s: string) { this.value += s; return this; } },
   ThemeColor: class { constructor(readonly id: string) {} },
   StatusBarAlignment: { Left: 1, Right: 2 },
@@ -85,6 +96,15 @@ const vscodeStub = {
     showInputBox: async () => undefined,
     withProgress: async (o: { title: string }, task: () => Promise<unknown>) => { ui.progress.push(o.title); return task(); },
     get activeTextEditor() { return ui.editor; },
+    tabGroups: {
+      get all() { return [{ tabs: ui.tabs }]; },
+      close: async (tabs: Tab | Tab[]) => {
+        if (!ui.closable) return false;
+        const gone = new Set(Array.isArray(tabs) ? tabs : [tabs]);
+        ui.tabs = ui.tabs.filter((t) => !gone.has(t));
+        return true;
+      },
+    },
   },
   workspace: {
     get isTrusted() { return ui.trusted; },
@@ -93,7 +113,10 @@ const vscodeStub = {
     onDidChangeTextDocument: () => ({ dispose() {} }),
     onDidChangeConfiguration: (l: Listener) => { ui.configListeners.push(l); return { dispose() {} }; },
     onDidGrantWorkspaceTrust: () => ({ dispose() {} }),
-    getConfiguration: () => ({ get: (k: string, d: string) => ui.settings[k] ?? d }),
+    getConfiguration: () => ({
+      get: (k: string, d: string) => ui.settings[k] ?? d,
+      update: async (k: string, v: string, target: unknown) => { ui.updated.push([k, v, target]); ui.settings = { ...ui.settings, [k]: v }; },
+    }),
     openTextDocument: async () => (ui.editor as { document: unknown }).document,
   },
   languages: {
@@ -106,7 +129,10 @@ const vscodeStub = {
     getDiagnostics: () => [],
   },
   commands: {
-    executeCommand: async (...a: unknown[]) => { ui.commands.push(a); },
+    executeCommand: async (...a: unknown[]) => {
+      ui.commands.push(a);
+      if (a[0] === 'vscode.diff') ui.tabs.push({ input: new TabInputTextDiff(a[1] as Uri, a[2] as Uri) });
+    },
     registerCommand: (id: string, f: (...a: unknown[]) => unknown) => { ui.registered.set(id, f); return { dispose() {} }; },
   },
 };
@@ -128,10 +154,14 @@ const NS = 'emojivoto';
 const waitFor = <T>(what: string, probe: () => wait.Probed<T>, ms: number): Promise<T> =>
   wait.waitFor(what, probe, ms, { detail: () => `; status bar: ${ui.statusBar.text}` });
 
-/** An open YAML editor with the cursor on `line`. */
-function openEditor(text: string, line: number, file = '/ws/canary.yaml') {
+/** An open YAML editor with the cursor on `line`; `dirty`: it has unsaved changes (`saves` counts its saves). */
+function openEditor(text: string, line: number, file = '/ws/canary.yaml', dirty = false) {
   let version = 1;
-  const document = { uri: Uri.file(file), languageId: 'yaml', getText: () => text, get version() { return version; }, bump() { version++; } };
+  const document = {
+    uri: Uri.file(file), languageId: 'yaml', getText: () => text, get version() { return version; }, bump() { version++; },
+    isUntitled: false, isDirty: dirty, saves: 0,
+    async save() { this.saves++; const was = this.isDirty; this.isDirty = false; return was; },
+  };
   ui.editor = { document, selection: { active: { line, character: 2 } } };
   return document;
 }
@@ -210,6 +240,8 @@ describe('VS Code glue (real kube-apiserver, recording vscode stand-in)', () => 
     assert.match(confirm.detail!, /goes to "emojivoto", the namespace selected in Canary Lens/);
     assert.deepEqual(ui.shown.at(-1), { level: 'info', text: 'Canary Lens: TrafficSplit emojivoto/glue-ts created in canary-lens-test.', modal: false, buttons: [] });
     assert.equal(await weights(), '300 700');
+    assert.deepEqual(ui.tabs, [], 'the diff tab is closed once applied');
+    assert.doesNotMatch(right, /^# applied to/, 'a closed diff is not marked');
   });
 
   test('the same document again: nothing to apply; a dismissed confirmation writes nothing', async () => {
@@ -293,6 +325,68 @@ describe('VS Code glue (real kube-apiserver, recording vscode stand-in)', () => 
     openEditor(SPLIT(450, 550), 0);
     await controller.applyToCluster({ uri: 'file:/ws/canary.yaml', part: 1 });
     assert.equal(await weights(), '450 550');
+  });
+
+  test('after apply: a diff tab that cannot be closed says it was applied; a dirty file is saved as canaryLens.apply.saveAfterApply says', async () => {
+    const setting = (v: string | undefined) => {
+      const { 'apply.saveAfterApply': _, ...rest } = ui.settings;
+      ui.settings = v === undefined ? rest : { ...rest, 'apply.saveAfterApply': v };
+    };
+    ui.answer = (m) => (m.modal ? m.buttons[0] : undefined);
+    let w = 460;
+    /** Applies new weights from a dirty editor; returns the document and the message that followed. */
+    const apply = async () => {
+      w += 10;
+      const doc = openEditor(SPLIT(w, 1000 - w), 9, '/ws/canary.yaml', true);
+      ui.shown = [];
+      ui.tabs = [];
+      await controller.applyToCluster();
+      assert.equal(await weights(), `${w} ${1000 - w}`);
+      return { doc, last: ui.shown.at(-1)! };
+    };
+    const applied = `TrafficSplit emojivoto/glue-ts configured in canary-lens-test.`;
+
+    // The tab API refuses: the tab stays, and its right-hand side says it was applied, where and when.
+    ui.closable = false;
+    try {
+      setting('never');
+      const { doc, last } = await apply();
+      assert.equal(ui.tabs.length, 1);
+      const diff = ui.tabs[0]!.input as TabInputTextDiff;
+      const right = ui.providers[0]!.provideTextDocumentContent(diff.modified);
+      assert.match(right, /^# applied to canary-lens-test\/emojivoto at \d\d:\d\d:\d\d\n/);
+      assert.match(right, new RegExp(`weight: ${w}`), 'the rest is the result as shown');
+      assert.doesNotMatch(ui.providers[0]!.provideTextDocumentContent(diff.original), /^# applied/);
+      // never: the file stays dirty, nothing is asked.
+      assert.deepEqual([last.text, last.buttons, doc.saves], [`Canary Lens: ${applied}`, [], 0]);
+    } finally {
+      ui.closable = true;
+    }
+
+    // ask (the default): the message says so and offers Save / Always save; Save saves.
+    setting(undefined);
+    ui.answerInfo = (m) => (m.buttons.includes('Save') ? 'Save' : undefined);
+    let r = await apply();
+    assert.deepEqual(ui.tabs, []);
+    assert.deepEqual([r.last.text, r.last.buttons, r.doc.saves], [`Canary Lens: ${applied} canary.yaml has unsaved changes.`, ['Save', 'Always save'], 1]);
+    // Dismissed: not saved.
+    ui.answerInfo = () => undefined;
+    r = await apply();
+    assert.deepEqual([r.last.buttons, r.doc.saves, r.doc.isDirty], [['Save', 'Always save'], 0, true]);
+    // Always save: sets the setting (user settings) and saves.
+    ui.answerInfo = (m) => (m.buttons.includes('Always save') ? 'Always save' : undefined);
+    ui.updated = [];
+    r = await apply();
+    assert.deepEqual(ui.updated, [['apply.saveAfterApply', 'always', vscodeStub.ConfigurationTarget.Global]]);
+    assert.equal(r.doc.saves, 1);
+
+    // always (as set just now): saved silently, the message says so and asks nothing.
+    ui.answerInfo = () => undefined;
+    r = await apply();
+    seen.savedAfterApply = r.last.text;
+    assert.deepEqual([r.last.text, r.last.buttons, r.doc.saves], [`Canary Lens: ${applied} Saved canary.yaml (canaryLens.apply.saveAfterApply).`, [], 1]);
+    setting(undefined);
+    ui.answerInfo = () => undefined;
   });
 
   test('context picker: the reader context, namespaces it may not list, apply forbidden with verb and resource', async () => {

@@ -215,6 +215,8 @@ describe('Canary Lens in real VS Code with the demo cluster', { timeout: 15 * 60
       timings.confirmToLiveMs = Date.now() - confirmedAt;
       timings.applyRoundTripMs = Date.now() - clicked;
       assert.equal(live, NEW_WEIGHTS.join(' '));
+      // The question is answered: its diff tab goes (the file was saved before, so nothing asks to save it).
+      await until('the diff tab to close', () => v.page.locator('.tab', { hasText: 'cluster ↔ after apply' }).count(), (n) => n === 0, 15_000);
       await until('the success message', () => v.toasts(), (t) => t.some((m) => /web-svc-ts/.test(m) && /applied|configured|serverside|changed|created/i.test(m)), 15_000)
         .then((t) => log(`toast: ${JSON.stringify(t)}`))
         .catch((e: unknown) => log(`no success toast seen: ${e instanceof Error ? e.message : String(e)}`));
@@ -281,6 +283,28 @@ describe('Canary Lens in real VS Code with the demo cluster', { timeout: 15 * 60
       log(`README screenshot: ${path.relative(REPO_ROOT, file)}`);
     });
 
+    await step(v, 'editor ahead of the cluster', async () => {
+      // One more shift, not applied: the panel's card says the editor holds other weights, with Apply beside them.
+      const frame = v.panelFrame();
+      await v.clickLens('Shift 10% → web-svc-2');
+      await v.waitForLenses({ text: '0/100' });
+      const row = frame.locator('.cl-split', { has: frame.locator('.cl-split-name', { hasText: SPLIT }) }).locator('.cl-editor-row');
+      await row.waitFor({ timeout: 15_000 });
+      assert.equal((await row.locator('.cl-editor-weights').textContent())?.trim(), 'editor: 0/1000, not applied');
+      await v.screenshot('cluster-06-editor-not-applied');
+      // Its Apply runs the same flow as the lens: dry run, diff, confirmation (cancelled here).
+      await row.locator('button', { hasText: 'Apply' }).click();
+      const dialog = await v.waitForDialog(30_000);
+      assert.match(dialog.message, new RegExp(`TrafficSplit "${SPLIT}"`), `dialog: ${JSON.stringify(dialog)}`);
+      await v.clickDialogButton('Cancel');
+      assert.equal(await liveWeights(), NEW_WEIGHTS.join(' '), 'cancelled: the cluster keeps its weights');
+      // Back in step: one undo, and the row goes.
+      await v.openFile(FILE);
+      await v.press('Control+Z');
+      await v.waitForLenses({ text: SHIFTS[SHIFTS.length - 1] });
+      await row.waitFor({ state: 'detached', timeout: 15_000 });
+    });
+
     await step(v, 'lenses fit', async () => {
       // A 1,280 px window with the panel open and live numbers on the backends' lenses: every lens of the split, its
       // actions last of all (Even split, Apply), must be in reach, not past the editor's edge or under the minimap.
@@ -291,7 +315,7 @@ describe('Canary Lens in real VS Code with the demo cluster', { timeout: 15 * 60
       assert.ok(lenses.some((l) => /observed \d/.test(l)), `live numbers on the backends' lenses: ${JSON.stringify(lenses)}`);
       assert.equal(await v.page.locator('iframe.webview[src*="purpose=webviewView"]').count(), 1, 'the panel is open');
       const cut = await v.lensesCut();
-      await v.screenshot('cluster-06-lenses-1280');
+      await v.screenshot('cluster-07-lenses-1280');
       assert.deepEqual(cut, [], `lenses out of reach at 1,280 px: ${JSON.stringify(cut)}; all: ${JSON.stringify(lenses)}`);
     });
   });

@@ -442,7 +442,7 @@ function makeVSCode(page: Page, url: string, workspace: string, timings: Timings
     },
 
     async lensesCut() {
-      return page.evaluate(`(${LENSES_CUT})()`) as Promise<{ text: string; overflowPx: number }[]>;
+      return page.evaluate<{ text: string; overflowPx: number }[]>(`(${LENSES_CUT})()`);
     },
 
     async lensesSettled(quietMs = 1200, timeoutMs = 15_000) {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFAULT_PANEL_SETTINGS, PanelController, type PanelSettings } from '../../src/extension/panel/controller';
+import { HISTORY_SECONDS } from '../../src/extension/panel/history';
 import type { PanelModel } from '../../src/extension/panel/model';
 import { PrometheusClient, type FetchLike } from '../../src/stats/prometheus';
 import type { LocateResult } from '../../src/stats/locate';
@@ -13,30 +14,61 @@ import { FakeSource, FakeTimers, NOW, settle, snapshot, split } from './support'
 
 
 
-/** Answers the route family for web-svc: 90 requests to v1, 10 to v2 (5 failed) in the window. */
-function fakePrometheus(state: { down: boolean; queries: string[]; urls: string[] }): FetchLike {
+interface FakeState {
+  down: boolean;
+  /** Instant queries. */
+  queries: string[];
+  urls: string[];
+  /** Range queries (`/api/v1/query_range`), with their parameters. */
+  ranges: URLSearchParams[];
+  /** The range endpoint answers 422 (instant queries still work). */
+  rangeFails?: boolean;
+}
+
+/**
+ * Answers the route family for the apexes named in the query: 90 requests to `<apex-prefix>-v1`, 10 to `-v2` (5
+ * failed) in the window: web-svc → web-v1, web-v2. A range query gets those numbers at every step it asks for.
+ */
+function fakePrometheus(state: FakeState): FetchLike {
   return async (url, init) => {
-    const query = new URLSearchParams(init.body).get('query') ?? '';
-    state.queries.push(query);
+    const params = new URLSearchParams(init.body);
+    const query = params.get('query') ?? '';
+    const range = url.endsWith('/api/v1/query_range');
+    if (range) state.ranges.push(params);
+    else state.queries.push(query);
     state.urls.push(url);
     if (state.down) throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
-    let result: unknown[] = [];
-    if (query.includes('outbound_http_route_backend_response_statuses_total')) {
-      const m = (backend: string, status: string) => ({ lens_series: 'http-backend', parent_name: 'web-svc', backend_name: backend, route_name: 'default', route_kind: 'default', http_status: status });
-      result = [
-        { metric: m('web-v1', '200'), value: [NOW, '90'] },
-        { metric: m('web-v2', '200'), value: [NOW, '5'] },
-        { metric: m('web-v2', '500'), value: [NOW, '5'] },
-      ];
+    if (range && state.rangeFails) {
+      const body = JSON.stringify({ status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory' });
+      return { ok: false, status: 422, statusText: 'Unprocessable Entity', text: async () => body };
     }
-    const body = JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
+    const series: Array<{ metric: Record<string, string>; count: string }> = [];
+    if (query.includes('outbound_http_route_backend_response_statuses_total')) {
+      const apexes = /parent_name=~"([^"]*)"/.exec(query)?.[1]?.split('|') ?? [];
+      for (const apex of apexes) {
+        const leaf = apex.replace(/-svc$/, '');
+        const m = (backend: string, status: string) => ({ lens_series: 'http-backend', parent_name: apex, backend_name: backend, route_name: 'default', route_kind: 'default', http_status: status });
+        series.push({ metric: m(`${leaf}-v1`, '200'), count: '90' }, { metric: m(`${leaf}-v2`, '200'), count: '5' }, { metric: m(`${leaf}-v2`, '500'), count: '5' });
+      }
+    }
+    let data: unknown;
+    if (range) {
+      const [start, end, step] = ['start', 'end', 'step'].map((k) => Number(params.get(k)));
+      const times: number[] = [];
+      for (let t = start!; t <= end!; t += step!) times.push(t);
+      data = { resultType: 'matrix', result: series.map((x) => ({ metric: x.metric, values: times.map((t) => [t, x.count]) })) };
+    } else {
+      data = { resultType: 'vector', result: series.map((x) => ({ metric: x.metric, value: [NOW, x.count] })) };
+    }
+    const body = JSON.stringify({ status: 'success', data });
     return { ok: true, status: 200, statusText: 'OK', text: async () => body };
   };
 }
 
 
 function setup(options: { settings?: Partial<PanelSettings>; source?: FakeSource } = {}) {
-  const prom = { down: false, queries: [] as string[], urls: [] as string[] };
+  const prom: FakeState = { down: false, queries: [], urls: [], ranges: [] };
+  const logs: string[] = [];
   const timers = new FakeTimers();
   const posts: PanelModel[] = [];
   let settings: PanelSettings = { ...DEFAULT_PANEL_SETTINGS, prometheusUrl: 'http://prom.test:9090', ...options.settings };
@@ -45,13 +77,14 @@ function setup(options: { settings?: Partial<PanelSettings>; source?: FakeSource
     settings: () => settings,
     trusted: () => true,
     post: (m) => posts.push(m),
+    log: (level, message) => logs.push(`${level}: ${message}`),
     createClient: (url) => new PrometheusClient(url, { fetch: fakePrometheus(prom) }),
     timers,
     now: () => NOW * 1000,
   });
   c.setSource(source);
   return {
-    c, prom, timers, posts, source,
+    c, prom, timers, posts, source, logs,
     setSettings: (s: Partial<PanelSettings>) => { settings = { ...settings, ...s }; c.settingsChanged(); },
     /** Settings that change without the change event (a remote host delivering the user's settings late). */
     setSettingsSilently: (s: Partial<PanelSettings>) => { settings = { ...settings, ...s }; },
@@ -101,7 +134,9 @@ describe('the panel controller', () => {
       ['web-v1', 0.9, 0.9, 1, false],
       ['web-v2', 0.1, 0.1, 0.5, false],
     ]);
-    assert.equal(web.backends[1]!.history.length, 1);
+    // The refresh's point, after the span before it filled from one range query (a step per refresh interval).
+    assert.equal(prom.ranges.length, 1);
+    assert.equal(web.backends[1]!.history.length, HISTORY_SECONDS / DEFAULT_PANEL_SETTINGS.refreshSeconds + 1);
     assert.equal(model.prometheus?.url, 'http://prom.test:9090');
     assert.deepEqual([...timers.pending.keys()].length, 1, 'the next refresh is scheduled');
 
@@ -140,7 +175,7 @@ describe('the panel controller', () => {
     await settle();
     const up = posts.at(-1)!;
     assert.deepEqual(up.notices, []);
-    assert.deepEqual(up.splits[0]!.backends[0]!.history.map((p) => p.success), [1, null, 1]);
+    assert.deepEqual(up.splits[0]!.backends[0]!.history.slice(-3).map((p) => p.success), [1, null, 1]);
     c.dispose();
   });
 
@@ -218,6 +253,91 @@ describe('the panel controller', () => {
     setSettings({ window: '30s', family: 'route', refreshSeconds: 2 });
     await settle();
     assert.match(prom.queries.at(-1)!, /\[30s\]/);
+    c.dispose();
+  });
+  test('a split new to the history: its sparklines filled once from a range query, then one point per refresh', async () => {
+    const { c, prom, timers, posts, logs } = setup();
+    c.setVisible(true);
+    await settle();
+    assert.equal(prom.ranges.length, 1);
+    const r = prom.ranges[0]!;
+    const [start, end, step] = ['start', 'end', 'step'].map((k) => Number(r.get(k)));
+    const model = posts.at(-1)!;
+    const at = model.updatedAt!;
+    // The span before the refresh, up to one step before it; one step per refresh interval.
+    assert.deepEqual([at - start!, at - end!, step], [HISTORY_SECONDS, DEFAULT_PANEL_SETTINGS.refreshSeconds, DEFAULT_PANEL_SETTINGS.refreshSeconds]);
+    assert.match(r.get('query')!, /outbound_http_route_backend_response_statuses_total/);
+    assert.match(r.get('query')!, /increase\(/, 'the counts query of the instant refresh');
+    const v2 = model.splits[0]!.backends[1]!.history;
+    // Every step as the instant refresh computes it: 5 of 10 succeeded, 10 requests a minute.
+    assert.ok(v2.slice(0, -1).every((p) => p.success === 0.5 && p.rps === 10 / 60), JSON.stringify(v2.slice(0, 3)));
+    assert.deepEqual(v2.map((p) => p.t).slice(0, 2), [start, start! + step!]);
+    assert.ok(v2.every((p, i) => i === 0 || p.t > v2[i - 1]!.t), 'oldest first, one point per instant');
+    assert.equal(v2.at(-1)!.t, at, 'the refresh is the last point');
+    assert.ok(logs.some((l) => /^debug: Panel history: 240 points of 1 new split from 1 range query/.test(l)), logs.join('\n'));
+
+    for (let i = 0; i < 3; i++) {
+      timers.fire();
+      await settle();
+    }
+    assert.equal(prom.ranges.length, 1, 'not again on each tick');
+    assert.equal(prom.queries.length, 8, 'two instant queries per refresh');
+    c.dispose();
+  });
+
+  test('splits that appear later: one range query for all the new ones, naming only them', async () => {
+    const web = split('web', 'web-svc', [['web-v1', 90], ['web-v2', 10]]);
+    const { c, prom, timers, posts, source } = setup();
+    c.setVisible(true);
+    await settle();
+    assert.equal(prom.ranges.length, 1);
+    const more = [web, split('api', 'api-svc', [['api-v1', 50], ['api-v2', 50]]), split('shop', 'shop-svc', [['shop-v1', 50], ['shop-v2', 50]])];
+    source.set(snapshot(more));
+    await settle();
+    timers.fire();
+    await settle();
+    assert.equal(prom.ranges.length, 2, 'two new splits, one range query');
+    const q = prom.ranges[1]!.get('query')!;
+    assert.match(q, /parent_name=~"api-svc\|shop-svc"/);
+    assert.doesNotMatch(q, /web-svc/);
+    const model = posts.at(-1)!;
+    const points = HISTORY_SECONDS / DEFAULT_PANEL_SETTINGS.refreshSeconds + 1;
+    for (const s of model.splits) assert.ok(s.backends.every((b) => b.history.length >= points), `${s.name}: ${s.backends.map((b) => b.history.length).join(', ')}`);
+    timers.fire();
+    await settle();
+    assert.equal(prom.ranges.length, 2);
+    c.dispose();
+  });
+
+  test('a failing range query: the refresh shows its numbers, the history fills as the panel polls, logged once', async () => {
+    const { c, prom, timers, posts, logs } = setup();
+    prom.rangeFails = true;
+    c.setVisible(true);
+    await settle();
+    assert.equal(prom.ranges.length, 1);
+    const model = posts.at(-1)!;
+    assert.deepEqual(model.notices, []);
+    assert.deepEqual(model.splits[0]!.backends.map((b) => [b.success, b.history.length]), [[1, 1], [0.5, 1]]);
+    assert.equal(logs.filter((l) => l.startsWith('warn: Panel history: the range query failed')).length, 1, logs.join('\n'));
+    assert.match(logs.join('\n'), /too many samples/);
+    timers.fire();
+    await settle();
+    assert.equal(prom.ranges.length, 1, 'not tried again');
+    assert.equal(posts.at(-1)!.splits[0]!.backends[0]!.history.length, 2);
+    c.dispose();
+  });
+
+  test('Prometheus down at the first refresh: no range query then; the first refresh that works fills the history', async () => {
+    const { c, prom, timers, posts } = setup();
+    prom.down = true;
+    c.setVisible(true);
+    await settle();
+    assert.equal(prom.ranges.length, 0);
+    prom.down = false;
+    timers.fire();
+    await settle();
+    assert.equal(prom.ranges.length, 1);
+    assert.equal(posts.at(-1)!.splits[0]!.backends[0]!.history.length, HISTORY_SECONDS / DEFAULT_PANEL_SETTINGS.refreshSeconds + 1);
     c.dispose();
   });
 });

@@ -272,6 +272,28 @@ describe('the panel in VS Code (stand-in)', () => {
     assert.deepEqual(ui.commands[0], ['canaryLens.applyToCluster', { uri: summary.uri, part: 0 }]);
   });
 
+  test('apply on the card\'s "editor: …, not applied" row: the document of that editor, not another that defines the split', async () => {
+    const text = (v2: number, v1: number) => trafficSplit({ name: 'web-split', namespace: 'emojivoto', apex: 'web-svc', backends: [`web-v2=${v2}`, `web-v1=${v1}`] });
+    const other = new FakeDocument(Uri.file('/ws/other.yaml'), text(10, 90));
+    const edited = new FakeDocument(Uri.file('/ws/edited.yaml'), text(40, 60));
+    vscodeStub.workspace.textDocuments.push(other, edited);
+    try {
+      view.show(true);
+      provider.setEditorSplits([{ namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-split' }], [other, edited].map((d, i) => ({ uri: d.uri.toString(), version: i, text: () => d.getText() })));
+      // In the card's order (web-v1, web-v2), though the file lists web-v2 first.
+      await waitFor('the row', () => JSON.stringify(view.posted.at(-1)?.model).includes('"editor":{"weights":"60/40","uri":"file:///ws/edited.yaml"}'), 5000);
+      ui.shown.length = 0;
+      ui.commands.length = 0;
+      view.send({ type: 'split', op: 'apply', key });
+      await waitFor('apply', () => ui.commands.length > 0, 5000);
+      assert.equal(ui.shown[0]!.doc.uri.path, '/ws/edited.yaml');
+      assert.equal(ui.commands[0]![0], 'canaryLens.applyToCluster');
+    } finally {
+      vscodeStub.workspace.textDocuments.length = 0;
+      provider.setEditorSplits([], []);
+    }
+  });
+
   test('no manifest in the workspace: said in words, nothing run', async () => {
     const saved = new Map(ui.files);
     ui.files.clear();

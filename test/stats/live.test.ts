@@ -282,6 +282,8 @@ describe('live: simulator + Prometheus + kube-apiserver', { timeout: 600_000 }, 
   let promStartedAt = 0;
   const timings: Record<string, string> = {};
   const simLog: string[] = [];
+  /** The emojivoto TrafficSplit while the route tests take its apex (JSON, for kubectl apply). */
+  let savedTrafficSplit = '';
 
   const kubectl = async (args: string[], input?: string) => {
     const r = await cluster!.kubectl(args, input !== undefined ? { input } : {});
@@ -450,9 +452,27 @@ describe('live: simulator + Prometheus + kube-apiserver', { timeout: 600_000 }, 
     assert.ok(seen.weightsChangedAt - startedAt < 5000);
   });
 
+  test('an HTTPRoute on the TrafficSplit\'s apex is not in effect (linkerd-smi\'s ServiceProfile wins): the simulator sends it nothing', async () => {
+    await kubectl(['apply', '-f', ROUTE_FILE]);
+    const line = 'HTTPRoute web-canary-live: not in effect on web-apex, no traffic';
+    const deadline = Date.now() + 10_000;
+    while (!simLog.includes(line) && Date.now() < deadline) await sleep(100);
+    assert.ok(simLog.includes(line), `simulator log:\n${simLog.slice(-10).join('\n')}`);
+    assert.deepEqual(sim!.splits().map((x) => x.key), ['TrafficSplit/web-svc-ts'], 'only the split in effect carries traffic');
+    // The route's annotations set its own web-svc traffic only; the TrafficSplit's web-svc keeps the config file's settings.
+    const ts = sim!.splits().find((x) => x.key === 'TrafficSplit/web-svc-ts')!;
+    assert.deepEqual(ts.backends.map((b) => [b.name, b.errorRate, b.latencyMs]), [
+      ['web-svc', 0.02, { p50: 4, p99: 15 }],
+      ['web-svc-2', 0.1, { p50: 30, p99: 120 }],
+    ]);
+    // The TrafficSplit goes (kept, to be put back after the route's tests): the route takes the apex.
+    const live = JSON.parse(await kubectl(['-n', NS, 'get', 'trafficsplits.v1alpha2.split.smi-spec.io', 'web-svc-ts', '-o', 'json'])) as { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: unknown };
+    savedTrafficSplit = JSON.stringify({ apiVersion: live.apiVersion, kind: live.kind, metadata: { name: live.metadata.name, namespace: live.metadata.namespace }, spec: live.spec });
+    await kubectl(['-n', NS, 'delete', 'trafficsplits.v1alpha2.split.smi-spec.io', 'web-svc-ts']);
+  });
+
   test('an HTTPRoute (web-apex → web-svc 90 / web-svc-2 10), route family forced: 90/10, then 30/70 within 30 s; annotations apply', async (t) => {
     const createdAt = Date.now();
-    await kubectl(['apply', '-f', ROUTE_FILE]);
     const split = await httpRoute();
     const routeService = service('route');
     await converge(t, 'HTTPRoute created 90/10', createdAt, split, [0.9, 0.1], [
@@ -465,13 +485,6 @@ describe('live: simulator + Prometheus + kube-apiserver', { timeout: 600_000 }, 
       ['web-svc-2', 0.1, { p50: 30, p99: 120 }],
     ]);
 
-    // The route's annotations set its own web-svc traffic only (30% failures at about 200 ms); the TrafficSplit's
-    // web-svc keeps the config file's settings.
-    const ts = sim!.splits().find((s) => s.key === 'TrafficSplit/web-svc-ts')!;
-    assert.deepEqual(ts.backends.map((b) => [b.name, b.errorRate, b.latencyMs]), [
-      ['web-svc', 0.02, { p50: 4, p99: 15 }],
-      ['web-svc-2', 0.1, { p50: 30, p99: 120 }],
-    ]);
     await sleep(Math.max(0, createdAt + (WINDOW_SECONDS + 2) * 1000 - Date.now())); // a full window of the route's traffic
     const route = (await routeService.refresh([split])).splits[0]!;
     const stable = route.backends[0]!;
@@ -510,6 +523,12 @@ describe('live: simulator + Prometheus + kube-apiserver', { timeout: 600_000 }, 
     const b = count(sim!.metrics());
     assert.ok(a.length > 0 && a.some((v) => v > 0));
     assert.deepEqual(b, a, 'frozen');
+    // The TrafficSplit back, as it was: the tests below measure it.
+    assert.ok(savedTrafficSplit, 'the TrafficSplit was kept');
+    await kubectl(['apply', '-f', '-'], savedTrafficSplit);
+    const back = Date.now() + 10_000;
+    while (!sim!.splits().some((x) => x.key === 'TrafficSplit/web-svc-ts') && Date.now() < back) await sleep(100);
+    assert.ok(sim!.splits().some((x) => x.key === 'TrafficSplit/web-svc-ts'), 'the TrafficSplit carries traffic again');
   });
 
   test('the CLI: serves the live split on the port it prints, stops on SIGTERM (exit 0); usage errors exit 2', async () => {

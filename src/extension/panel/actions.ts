@@ -28,12 +28,12 @@ interface Found {
   uri: vscode.Uri;
   offset: number;
   score: number;
-  /** Lower is better: 0 the active editor, 1 an open document, 2 a file on disk. */
+  /** Lower is better: -1 the document asked for, 0 the active editor, 1 an open document, 2 a file on disk. */
   rank: number;
 }
 
 /** The manifest of a live split in the workspace (open documents first: their text may be newer than the disk). */
-export async function findManifest(target: ManifestTarget): Promise<Found | undefined> {
+export async function findManifest(target: ManifestTarget, prefer?: string): Promise<Found | undefined> {
   const hits: Found[] = [];
   const seen = new Set<string>();
   const active = vscode.window.activeTextEditor?.document.uri.toString();
@@ -41,7 +41,7 @@ export async function findManifest(target: ManifestTarget): Promise<Found | unde
     if (doc.languageId !== LANGUAGE_ID) continue;
     seen.add(doc.uri.toString());
     const hit = findInText(doc.getText(), target);
-    if (hit) hits.push({ uri: doc.uri, ...hit, rank: doc.uri.toString() === active ? 0 : 1 });
+    if (hit) hits.push({ uri: doc.uri, ...hit, rank: doc.uri.toString() === prefer ? -1 : doc.uri.toString() === active ? 0 : 1 });
   }
   const files = (await vscode.workspace.findFiles(FILE_GLOB, '**/node_modules/**', MAX_FILES)).filter((u) => !seen.has(u.toString()));
   files.sort((a, b) => a.path.localeCompare(b.path));
@@ -74,7 +74,8 @@ function label(split: PanelSplit): string {
 }
 
 export async function runSplitOp(op: SplitOp, split: PanelSplit, deps: ActionDeps): Promise<void> {
-  const found = await findManifest(targetOf(split));
+  // A card whose weights a visible editor changed acts on that editor's document (its "not applied" row).
+  const found = await findManifest(targetOf(split), split.editor?.uri);
   if (!found) {
     void vscode.window.showInformationMessage(
       `Canary Lens: no manifest of ${label(split)} in this workspace. Open the folder that holds it: the panel's buttons edit and apply the manifest, as the lenses do.`,

@@ -1,11 +1,13 @@
 import { PrometheusClient } from '../../stats/prometheus';
+import { refreshRange } from '../../stats/range';
 import { StatsPoller, StatsService, type PollerTimers } from '../../stats/statsService';
-import type { FamilySetting, StatsResult } from '../../stats/types';
+import type { FamilySetting, StatsResult, StatsSplit } from '../../stats/types';
 import type { SplitObjectRef } from '../../protocol/messages';
-import { splitKey, StatsHistory } from './history';
+import { backfillSpan, splitKey, StatsHistory } from './history';
 import type { LiveSplit } from './liveSplits';
 import { buildPanelModel, type PanelModel, type PrometheusStatus } from './model';
 import type { LocateResult } from '../../stats/locate';
+import { EditorWeights, type EditorDocument } from './editorWeights';
 import type { Disposable, PanelSource } from './source';
 
 /**
@@ -51,6 +53,9 @@ export class PanelController {
   private visible = false;
   /** The split objects visible editors show (their lenses); measured while the panel is hidden too. */
   private editorSplits: readonly SplitObjectRef[] = [];
+  /** The documents visible editors show, and their splits' weights (for the cards' "not applied" rows). */
+  private editorDocuments: readonly EditorDocument[] = [];
+  private readonly editorWeights = new EditorWeights();
   /** Keys of the splits the latest tick measured: a split coming into view is measured at once, not a tick later. */
   private measured = new Set<string>();
   private disposed = false;
@@ -59,6 +64,8 @@ export class PanelController {
   private serviceUrl: string | undefined;
   private stats: StatsResult | undefined;
   readonly history = new StatsHistory();
+  /** Splits whose history was filled from a range query (or tried to be): once per split key and scope. */
+  private readonly backfilled = new Set<string>();
   private readonly poller: StatsPoller;
   private settings: PanelSettings;
   /** Identity of what the numbers are about: a new one forgets the stats and the history. */
@@ -119,6 +126,13 @@ export class PanelController {
     this.watch();
   }
 
+  /** The documents visible editors show (after an edit too): a card whose weights they change says so. */
+  setEditorDocuments(documents: readonly EditorDocument[]): void {
+    if (this.disposed) return;
+    this.editorDocuments = documents;
+    this.update();
+  }
+
   setSource(source: PanelSource | undefined): void {
     if (source === this.source) return;
     this.sourceSub?.dispose();
@@ -135,6 +149,7 @@ export class PanelController {
       this.scope = scope;
       this.stats = undefined;
       this.history.clear();
+      this.backfilled.clear();
       // Another context may have its own viz namespace: look again.
       this.forgetPrometheus();
     }
@@ -196,6 +211,7 @@ export class PanelController {
       window: this.settings.window,
       step: this.settings.step,
       now: this.stats?.evaluatedAt ?? this.now(),
+      editorSplits: this.editorWeights.splitsOf(this.editorDocuments),
     });
   }
 
@@ -277,9 +293,13 @@ export class PanelController {
     }
     const service = this.service;
     const scope = this.scope;
+    const measuring = this.viewedSplits();
+    const known = this.source?.snapshot().splits ?? [];
+    // Splits the history has nothing for (new in view, or since the scope changed): filled from a range query below.
+    const fresh = measuring.filter((s) => !this.backfilled.has(splitKey(s)) && !this.history.hasSplit(splitKey(s)));
     // One refresh over every split in view (the service groups them by namespace): the queries do not grow with them.
     // All the cluster's splits tell it which apexes several splits share, whichever of them are in view.
-    const result = await service.refresh(this.viewedSplits(), this.source?.snapshot().splits ?? []);
+    const result = await service.refresh(measuring, known);
     if (!this.watching || scope !== this.scope || service !== this.service) return;
     this.stats = result;
     this.history.record(result);
@@ -287,6 +307,27 @@ export class PanelController {
     if (result.state.kind === 'query-error') this.deps.log?.('warn', `Panel stats: ${result.state.message}${result.state.query ? `\n  query: ${result.state.query}` : ''}`);
     // A port-forward that stopped answering (the pod restarted): look for the pod again next time.
     if (result.state.kind === 'prometheus-unreachable' && found.source === 'port-forward') this.relocate = true;
+    this.update();
+    // After the numbers are shown, so a slow range query never holds them up; tried again only while Prometheus
+    // fails the instant refresh too (then it would fail the same way).
+    if (fresh.length > 0 && (result.state.kind === 'ok' || result.state.kind === 'no-traffic')) await this.backfill(service, scope, fresh, known, result.evaluatedAt);
+  }
+
+  /**
+   * Fills the sparklines of splits new to the history with the span before `end` (one range query per namespace,
+   * whatever their number). A failure leaves their history as it is (the polls fill it) and is logged, once.
+   */
+  private async backfill(service: StatsService, scope: string, splits: readonly StatsSplit[], known: readonly StatsSplit[], end: number): Promise<void> {
+    for (const s of splits) this.backfilled.add(splitKey(s));
+    const started = Date.now();
+    const range = await refreshRange(service, splits, backfillSpan(end, this.settings.refreshSeconds), known);
+    if (!this.watching || scope !== this.scope || service !== this.service) return;
+    if (range.kind === 'failed') {
+      this.deps.log?.('warn', `Panel history: the range query failed, the sparklines fill as the panel polls: ${'message' in range.state ? range.state.message : range.state.kind}`);
+      return;
+    }
+    const added = this.history.fill(range.steps);
+    this.deps.log?.('debug', `Panel history: ${added} points of ${splits.length} new split${splits.length === 1 ? '' : 's'} from ${range.queries} range quer${range.queries === 1 ? 'y' : 'ies'} in ${Date.now() - started} ms`);
     this.update();
   }
 

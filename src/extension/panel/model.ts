@@ -1,5 +1,5 @@
 import type { BackendFlag, LatencyMs, MetricFamily, RouteStats, SplitKind, SplitStats, StatsResult } from '../../stats/types';
-import { HISTORY_SECONDS, splitKey, type SparkPoint, type StatsHistory } from './history';
+import { hasLatency, HISTORY_SECONDS, splitKey, type SparkPoint, type StatsHistory } from './history';
 import type { LiveSplit } from './liveSplits';
 import type { LocateFailure, PrometheusLocation } from '../../stats/locate';
 import { displayUrl } from '../../stats/prometheus';
@@ -9,6 +9,7 @@ import { describeRouteProblem } from '../../cluster/routeStatus';
 import { kindNames } from '../../service/model/kinds';
 import { buildDeliveries, isDeliveryAction, ownerOfSplit, type PanelDelivery, type SplitOwner } from './deliveryModel';
 import type { DeliveryAction } from '../../protocol/messages';
+import { editorRowOf, type EditorSplit, type EditorWeightsRow } from './editorWeights';
 
 /**
  * What the side panel shows, as plain data: the states (each in words with a next step and its buttons) and the
@@ -81,6 +82,11 @@ export interface PanelBackend {
   success: number | null;
   rps: number | null;
   latencyMs: LatencyMs;
+  /**
+   * Set when the latest refresh measured the backend but its histogram had no new samples in the window: `latencyMs`
+   * is then the last latency measured, at this time (Unix seconds), shown as stale rather than as no data.
+   */
+  latencyStaleSince?: number;
   /** Timeouts / requests (route family, before retries); null otherwise. */
   timeouts: number | null;
   history: SparkPoint[];
@@ -116,6 +122,8 @@ export interface PanelSplit {
    * numbers are that split's, so none are shown here, and it is not "not honoured".
    */
   notInEffect?: { short: string; why: string };
+  /** A visible editor holds other weights for it than the cluster (`40/60`), and which document: Apply acts on it. */
+  editor?: EditorWeightsRow;
 }
 
 export interface PanelModel {
@@ -159,6 +167,8 @@ export interface ModelInput {
   step: number;
   /** Unix seconds. */
   now: number;
+  /** The splits visible editors hold, for the cards' "editor: …, not applied" rows. */
+  editorSplits?: readonly EditorSplit[];
 }
 
 const OPEN_SETTING = (setting: string, label = 'Open settings'): NoticeAction => ({ command: 'openSettings', label, arg: setting });
@@ -310,6 +320,8 @@ function backendsOf(split: LiveSplit, stats: SplitStats | undefined, history: St
   return split.backends.map((b, i) => {
     // The stats module computes per backend in the split's order; match by position and name.
     const st = stats?.backends[i]?.name === b.name ? stats.backends[i] : stats?.backends.find((x) => x.name === b.name);
+    // Measured now, without latency (no new histogram samples in the window): the last latency, marked stale.
+    const last = st && !hasLatency(st.latencyMs) ? history?.lastLatency(key, b.name) : undefined;
     return {
       name: b.name,
       weightText: b.weightText ?? String(b.weight),
@@ -319,7 +331,8 @@ function backendsOf(split: LiveSplit, stats: SplitStats | undefined, history: St
       ...(st?.flag ? { flag: st.flag } : {}),
       success: st?.success ?? null,
       rps: st?.rps ?? null,
-      latencyMs: st?.latencyMs ?? { p50: null, p95: null, p99: null },
+      latencyMs: last?.latencyMs ?? st?.latencyMs ?? { p50: null, p95: null, p99: null },
+      ...(last ? { latencyStaleSince: last.at } : {}),
       timeouts: st?.timeouts ?? null,
       history: history?.get(key, b.name) ?? [],
     };
@@ -371,6 +384,7 @@ export function buildPanelModel(input: ModelInput): PanelModel {
     const st = shadow ? undefined : byKey.get(key);
     const fresh = st && sameSplit(split, st.split) ? st : undefined;
     const backends = backendsOf(split, fresh, input.history, key);
+    const editor = editorRowOf(split, input.editorSplits);
     base.splits.push({
       key,
       kind: split.kind,
@@ -388,6 +402,7 @@ export function buildPanelModel(input: ModelInput): PanelModel {
       ...(fresh?.unmeasured ? { unmeasured: fresh.unmeasured } : {}),
       route: fresh?.route ?? null,
       ...(shadow ? { notInEffect: { short: `${shadow.winner.name} takes ${shadow.winner.apex}`, why: describeShadow(shadow) } } : {}),
+      ...(editor ? { editor } : {}),
     });
   });
 

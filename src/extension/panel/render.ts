@@ -1,6 +1,7 @@
 import type { SparkPoint } from './history';
 import type { NoticeAction, PanelBackend, PanelModel, PanelNotice, PanelSplit, SplitOp } from './model';
 import { ownerButton, renderDeliverySection, renderOwnerNote } from './deliveryRender';
+import { renderEditorRow } from './editorRender';
 
 /**
  * The side panel's HTML, as pure functions of the model: the extension renders the first body into the
@@ -187,12 +188,14 @@ function renderBackend(s: PanelSplit, b: PanelBackend, model: PanelModel): strin
   const from = to - model.historySeconds;
   // The tag marks what the split's buttons act on; a managed split has none (its controller knows its canary).
   const isCanary = !s.owner && b.name === s.canary && s.backends.length > 1;
-  const metrics: [string, string, string][] = [
+  // Latency the latest refresh did not measure (no new histogram samples in the window): the last value, dimmed.
+  const stale = b.latencyStaleSince !== undefined ? `no new latency samples since ${clockTime(b.latencyStaleSince)}; last value shown` : undefined;
+  const metrics: [string, string, string, string?][] = [
     ['success', 'success rate', formatSuccessRate(b.success)],
     ['RPS', 'requests per second', formatRpsValue(b.rps)],
-    ['P50', 'latency P50', formatMs(b.latencyMs.p50)],
-    ['P95', 'latency P95', formatMs(b.latencyMs.p95)],
-    ['P99', 'latency P99', formatMs(b.latencyMs.p99)],
+    ['P50', 'latency P50', formatMs(b.latencyMs.p50), stale],
+    ['P95', 'latency P95', formatMs(b.latencyMs.p95), stale],
+    ['P99', 'latency P99', formatMs(b.latencyMs.p99), stale],
     // Only the route family classifies timeouts (stat-outbound's TIMEOUTS, per backend: before retries).
     ...(s.family === 'route' ? [['timeouts', 'timeouts (before retries)', formatSuccessRate(b.timeouts)] as [string, string, string]] : []),
   ];
@@ -202,7 +205,7 @@ function renderBackend(s: PanelSplit, b: PanelBackend, model: PanelModel): strin
     + `<span class="cl-weight">weight ${esc(b.weightText)}</span></div>`
     + `<div class="cl-bars">${bar('desired', b.desiredShare, false, b.name)}${bar('observed', b.observedShare, b.flagged, b.name)}</div>`
     + (b.flagged ? `<p class="cl-flag" data-flagged="true"><span class="cl-flag-icon" aria-hidden="true">⚠</span> ${esc(flagText(b))}</p>` : '')
-    + `<dl class="cl-metrics">${metrics.map(([dt, aria, dd]) => `<div class="cl-metric"><dt title="${esc(aria)}">${esc(dt)}</dt><dd aria-label="${esc(`${aria} ${dd === DASH ? 'no data' : dd}`)}">${esc(dd)}</dd></div>`).join('')}</dl>`
+    + `<dl class="cl-metrics">${metrics.map(([dt, aria, dd, note]) => `<div class="cl-metric"><dt title="${esc(aria)}">${esc(dt)}</dt><dd${note ? ` class="cl-stale" title="${esc(note)}"` : ''} aria-label="${esc(`${aria} ${dd === DASH ? 'no data' : dd}${note ? ` (${note})` : ''}`)}">${esc(dd)}</dd></div>`).join('')}</dl>`
     + `<div class="cl-sparks">${renderSparkline(b.history, 'success', from, to, 'success')}${renderSparkline(b.history, 'rps', from, to, 'RPS')}</div>`
     + '</li>';
 }
@@ -225,6 +228,7 @@ function renderSplit(s: PanelSplit, index: number, model: PanelModel): string {
     + '</h2>'
     + `<p class="cl-split-meta">${meta}</p>`
     + renderOwnerNote(s)
+    + renderEditorRow(s)
     + splitActions(s, model.step)
     + `<ul class="cl-backends" aria-label="${esc(`Backends of ${splitTitle(s)}`)}">${s.backends.map((b) => renderBackend(s, b, model)).join('')}</ul>`
     + '</article>';
@@ -302,7 +306,12 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
     + '</body>\n</html>\n';
 }
 
-/** The panel's stylesheet: theme colours only through VS Code's CSS variables. */
+/**
+ * The panel's stylesheet: theme colours only through VS Code's CSS variables. Each card is a size container
+ * (webviews are Chromium): a card under 250 px puts each share bar under its label at full width and lets its buttons
+ * fill their rows; one of 500 px or more lays its backends out in columns (name, shares, numbers, sparklines). Button
+ * labels wrap, never clipped; sparklines go one per row when two would squeeze their labels.
+ */
 export const PANEL_CSS = `:root{color-scheme:light dark}
 body{margin:0;padding:0 8px 12px;color:var(--vscode-foreground);background:transparent;font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);line-height:1.4}
 .cl-root{display:flex;flex-direction:column;gap:10px}
@@ -314,12 +323,12 @@ body{margin:0;padding:0 8px 12px;color:var(--vscode-foreground);background:trans
 .cl-notice--info{border-left-color:var(--vscode-charts-blue)}
 .cl-notice--warning{border-left-color:var(--vscode-editorWarning-foreground,var(--vscode-charts-yellow))}
 .cl-notice--error{border-left-color:var(--vscode-errorForeground,var(--vscode-charts-red))}
-.cl-notice p{margin:0 0 4px}
+.cl-notice p{margin:0 0 4px;overflow-wrap:anywhere}
 .cl-notice-title{font-weight:600;overflow-wrap:anywhere}
 .cl-notice-detail{color:var(--vscode-descriptionForeground);white-space:pre-wrap;overflow-wrap:anywhere;font-size:.92em}
 .cl-next-label{font-weight:600}
 .cl-actions{display:flex;flex-wrap:wrap;gap:4px;margin-top:4px}
-.cl-button{font:inherit;font-size:.92em;padding:2px 8px;border-radius:2px;border:1px solid var(--vscode-button-border,transparent);color:var(--vscode-button-foreground);background:var(--vscode-button-background);cursor:pointer;max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.cl-button{font:inherit;font-size:.92em;padding:2px 8px;border-radius:2px;border:1px solid var(--vscode-button-border,transparent);color:var(--vscode-button-foreground);background:var(--vscode-button-background);cursor:pointer;max-width:100%;white-space:normal;overflow-wrap:normal;text-align:center}
 .cl-button:hover{background:var(--vscode-button-hoverBackground)}
 .cl-button--secondary{color:var(--vscode-button-secondaryForeground);background:var(--vscode-button-secondaryBackground)}
 .cl-button--secondary:hover{background:var(--vscode-button-secondaryHoverBackground)}
@@ -355,9 +364,10 @@ body{margin:0;padding:0 8px 12px;color:var(--vscode-foreground);background:trans
 .cl-metric{display:flex;flex-direction:column}
 .cl-metric dt{color:var(--vscode-descriptionForeground);font-size:.82em}
 .cl-metric dd{margin:0;font-variant-numeric:tabular-nums}
-.cl-sparks{display:grid;grid-template-columns:1fr 1fr;gap:8px;margin-top:4px}
+.cl-metric dd.cl-stale{color:var(--vscode-descriptionForeground);font-style:italic}
+.cl-sparks{display:grid;grid-template-columns:repeat(auto-fit,minmax(9em,1fr));gap:2px 8px;margin-top:4px}
 .cl-spark-wrap{display:flex;flex-direction:column;min-width:0}
-.cl-spark-label{color:var(--vscode-descriptionForeground);font-size:.8em;display:flex;justify-content:space-between;gap:4px}
+.cl-spark-label{color:var(--vscode-descriptionForeground);font-size:.8em;display:flex;justify-content:space-between;gap:4px;white-space:nowrap}
 .cl-spark-scale{opacity:.8;font-variant-numeric:tabular-nums}
 .cl-spark{width:100%;height:22px;display:block;overflow:visible}
 .cl-spark polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round}
@@ -382,4 +392,8 @@ body{margin:0;padding:0 8px 12px;color:var(--vscode-foreground);background:trans
 .cl-gates-title{color:var(--vscode-descriptionForeground)}
 .cl-gates-help{margin:2px 0 0;padding-left:1.2em;color:var(--vscode-descriptionForeground)}
 .cl-owner{margin:4px 0 0;font-size:.92em}
+.cl-split,.cl-delivery{container-type:inline-size}
+@container (max-width:250px) or (min-width:500px){.cl-bar-row{grid-template-columns:1fr auto;grid-template-areas:"label value" "bar bar";row-gap:1px}.cl-bar-label{grid-area:label}.cl-bar{grid-area:bar}.cl-bar-value{grid-area:value}}
+@container (max-width:250px){.cl-actions .cl-button{flex:1 1 auto}}
+@container (min-width:500px){.cl-backend{display:grid;grid-template-columns:minmax(7em,1fr) minmax(9em,1.5fr) minmax(11em,2fr) minmax(8em,1.2fr);column-gap:14px;align-items:start}.cl-backend>*{min-width:0}.cl-backend-head{grid-area:1/1;flex-direction:column;align-items:flex-start;gap:0}.cl-backend-head .cl-tag{margin-left:0}.cl-weight{margin-left:0}.cl-bars{grid-area:1/2;margin-top:2px}.cl-metrics{grid-area:1/3;margin-top:0}.cl-sparks{grid-area:1/4;margin-top:0;grid-template-columns:1fr}.cl-flag{grid-area:2/1/3/-1}.cl-delivery-share{display:grid;grid-template-columns:minmax(7em,1fr) minmax(12em,2.5fr);column-gap:14px;align-items:start}}
 @media (forced-colors:active){.cl-bar-fill,.cl-spark polyline{forced-color-adjust:auto}.cl-button:focus-visible{outline-color:Highlight}}`;

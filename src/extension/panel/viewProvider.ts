@@ -12,6 +12,7 @@ import { DEFAULT_PANEL_SETTINGS, PanelController, type PanelSettings } from './c
 import { parseWebviewMessage, type PanelModel, type ToWebview } from './model';
 import { renderPanelHtml } from './render';
 import type { PanelSource } from './source';
+import type { EditorDocument } from './editorWeights';
 
 /**
  * The side panel: a webview view in the `Canary Lens` activity-bar container. Scripts on, resources only
@@ -79,8 +80,10 @@ export class CanaryPanelProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   /** The split objects visible editors show: measured while the panel is closed too. */
-  setEditorSplits(refs: readonly SplitObjectRef[]): void {
+  setEditorSplits(refs: readonly SplitObjectRef[], documents?: readonly EditorDocument[]): void {
     this.controller.setEditorSplits(refs);
+    // Their weights, for the cards' "editor: …, not applied" rows.
+    if (documents) this.controller.setEditorDocuments(documents);
   }
 
   private sendLive(params: LiveStatsParams): void {
