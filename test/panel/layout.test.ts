@@ -18,7 +18,7 @@ import { StatsHistory } from '../../src/extension/panel/history';
 import type { PanelModel } from '../../src/extension/panel/model';
 import { renderPanelHtml } from '../../src/extension/panel/render';
 import type { DeliveryStatus } from '../../src/protocol/messages';
-import { buildWebviewBundle, modelOf, NOW, REPO_ROOT, result, snapshot, split, statsOf } from './support';
+import { buildWebviewBundle, DARK_THEME, modelOf, NOW, REPO_ROOT, result, snapshot, split, statsOf } from './support';
 
 // The page's globals, for the callbacks that run in Chromium (the project compiles without the DOM library).
 interface Box { left: number; right: number; top: number; bottom: number; width: number; height: number }
@@ -39,17 +39,7 @@ const NARROW = 170;
 const WIDE = 720;
 const MIN_BAR = 40;
 
-/** VS Code's Dark Modern, the variables the panel reads (as ./webview.test.ts sets them). */
-const DARK: Record<string, string> = {
-  'sideBar-background': '#181818', foreground: '#cccccc', descriptionForeground: '#9d9d9d', focusBorder: '#0078d4',
-  'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'editor-font-family': '"DejaVu Sans Mono", monospace',
-  'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1', 'button-border': '#ffffff12',
-  'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
-  'charts-green': '#89d185', 'charts-blue': '#3794ff', 'charts-red': '#f14c4c', 'charts-yellow': '#cca700', 'charts-orange': '#d18616',
-  'charts-purple': '#b180d7', 'charts-lines': 'rgba(204, 204, 204, 0.5)', 'widget-border': '#313131', 'panel-border': '#2b2b2b',
-  'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'editorWarning-foreground': '#cca700', errorForeground: '#f85149',
-  'textBlockQuote-background': '#2b2b2b',
-};
+const DARK = DARK_THEME;
 
 /**
  * Three splits with live numbers and ten minutes of history: a TrafficSplit 80/20 whose canary `web-svc-2` gets 31%

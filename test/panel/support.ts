@@ -157,3 +157,15 @@ export class FakeSource implements PanelSource {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
+
+/** VS Code's Dark Modern: the theme variables the panel reads, as VS Code puts them on the webview's document. */
+export const DARK_THEME: Record<string, string> = {
+  'sideBar-background': '#181818', foreground: '#cccccc', descriptionForeground: '#9d9d9d', focusBorder: '#0078d4',
+  'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'editor-font-family': '"DejaVu Sans Mono", monospace',
+  'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1', 'button-border': '#ffffff12',
+  'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
+  'charts-green': '#89d185', 'charts-blue': '#3794ff', 'charts-red': '#f14c4c', 'charts-yellow': '#cca700', 'charts-orange': '#d18616',
+  'charts-purple': '#b180d7', 'charts-lines': 'rgba(204, 204, 204, 0.5)', 'widget-border': '#313131', 'panel-border': '#2b2b2b',
+  'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'editorWarning-foreground': '#cca700', errorForeground: '#f85149',
+  'textBlockQuote-background': '#2b2b2b',
+};

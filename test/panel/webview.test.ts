@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildPanelModel, type PanelModel, type PanelNotice } from '../../src/extension/panel/model';
 import { renderPanelHtml } from '../../src/extension/panel/render';
-import { buildWebviewBundle, demo, FOUND, HOSTILE, modelOf, NOW, REPO_ROOT, result, snapshot, split, statsOf } from './support';
+import { buildWebviewBundle, DARK_THEME, demo, FOUND, HOSTILE, modelOf, NOW, REPO_ROOT, result, snapshot, split, statsOf } from './support';
 
 // The page's globals, for the callbacks that run in Chromium (the project compiles without the DOM library): the few
 // members those callbacks use.
@@ -57,16 +57,7 @@ describe('the webview bundle', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const DARK = {
-  'sideBar-background': '#181818', foreground: '#cccccc', descriptionForeground: '#9d9d9d', focusBorder: '#0078d4',
-  'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'editor-font-family': '"DejaVu Sans Mono", monospace',
-  'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1', 'button-border': '#ffffff12',
-  'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
-  'charts-green': '#89d185', 'charts-blue': '#3794ff', 'charts-red': '#f14c4c', 'charts-yellow': '#cca700', 'charts-orange': '#d18616',
-  'charts-purple': '#b180d7', 'charts-lines': 'rgba(204, 204, 204, 0.5)', 'widget-border': '#313131', 'panel-border': '#2b2b2b',
-  'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'editorWarning-foreground': '#cca700', errorForeground: '#f85149',
-  'textBlockQuote-background': '#2b2b2b',
-};
+const DARK = DARK_THEME;
 const LIGHT = {
   ...DARK,
   'sideBar-background': '#f8f8f8', foreground: '#3b3b3b', descriptionForeground: '#717171', focusBorder: '#005fb8',
