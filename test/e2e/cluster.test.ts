@@ -298,8 +298,9 @@ describe('Canary Lens in real VS Code with the demo cluster', { timeout: 15 * 60
       assert.match(dialog.message, new RegExp(`TrafficSplit "${SPLIT}"`), `dialog: ${JSON.stringify(dialog)}`);
       await v.clickDialogButton('Cancel');
       assert.equal(await liveWeights(), NEW_WEIGHTS.join(' '), 'cancelled: the cluster keeps its weights');
-      // Back in step: one undo, and the row goes.
-      await v.openFile(FILE);
+      // Back in step: one undo in the manifest's tab (the cancelled diff stays open for review), and the row goes.
+      await v.page.locator('.tab', { hasText: FILE }).first().click();
+      await v.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
       await v.press('Control+Z');
       await v.waitForLenses({ text: SHIFTS[SHIFTS.length - 1] });
       await row.waitFor({ state: 'detached', timeout: 15_000 });
