@@ -18,7 +18,8 @@
  * (the three Services, one Deployment for the stable track only, three TrafficSplits and three HTTPRoutes on the same
  * apex), each split sending to `<app>-canary`, whose pods no workload runs (`backend-without-workload`), and to
  * `<app>-preview`, which no Service defines (`service-not-found`). 20,000 documents give 6,000 TrafficSplits and
- * 24,000 warnings: with one deprecation hint per TrafficSplit, the 30,000 diagnostics of a large real file.
+ * 30,000 warnings: 24,000 about backends and 6,000 `split-not-in-effect` (the HTTPRoutes, shadowed by the
+ * TrafficSplits on their apex).
  */
 
 /** Zero-based LSP position. */
