@@ -12,9 +12,10 @@ export const ALLOWED = {
   service: ['protocol'],
   cluster: ['service', 'protocol'],
   stats: ['service', 'cluster', 'protocol'],
+  rollout: ['service', 'cluster', 'stats', 'protocol'],
   server: ['service', 'protocol'],
-  cli: ['service', 'cluster', 'stats', 'protocol'],
-  extension: ['service', 'cluster', 'stats', 'protocol'],
+  cli: ['service', 'cluster', 'stats', 'rollout', 'protocol'],
+  extension: ['service', 'cluster', 'stats', 'rollout', 'protocol'],
 };
 
 /** Where a package's import of another is narrowed to some modules (paths inside the imported package, no extension). */

@@ -14,7 +14,7 @@ const options = [{ root: ROOT }];
 const at = (file: string): string => path.join(ROOT, file);
 const ruleTester = new RuleTester({ languageOptions: { parser: tseslint.parser, ecmaVersion: 2022, sourceType: 'module' } });
 
-const EXTENSION_ALLOWED = 'src/extension may import only service (only service/model/kinds), cluster, stats, protocol';
+const EXTENSION_ALLOWED = 'src/extension may import only service (only service/model/kinds), cluster, stats, rollout, protocol';
 
 ruleTester.run('boundaries/packages', rule, {
   valid: [
