@@ -76,8 +76,8 @@ ruleTester.run('boundaries/packages', rule, {
       code: "import '../extension/commands'; import { x } from '../server/server';",
       options,
       errors: [
-        { message: 'src/cli may not import src/extension (src/cli may import only service, cluster, stats, protocol).' },
-        { message: 'src/cli may not import src/server (src/cli may import only service, cluster, stats, protocol).' },
+        { message: 'src/cli may not import src/extension (src/cli may import only service, cluster, stats, rollout, protocol).' },
+        { message: 'src/cli may not import src/server (src/cli may import only service, cluster, stats, rollout, protocol).' },
       ],
     },
     {
