@@ -2,6 +2,8 @@
 import { formatJson, formatSarif, formatText } from './formats';
 import { hasErrors, lint, UnreadablePathError } from './lint';
 import { runStats, STATS_USAGE, StatsUsageError } from './stats';
+import { GATE_USAGE, GateUsageError, runGate } from './gate';
+import { ROLLOUT_USAGE, RolloutUsageError, runRollout } from './rollout';
 import { kindNames } from '../service/model/kinds';
 import { VERSION } from '../protocol/version';
 
@@ -12,6 +14,12 @@ usage: canary-lens stats [--kubeconfig K] [--context C] [-n NAMESPACE] [--promet
                          [--family auto|authority|route] [--window 1m] [--at TIME] [--format table|json] [PATH...]
   Live per-backend stats of the splits from Linkerd's metrics: those of the cluster's namespace, or with PATHs those
   in the manifests (then --prometheus is required). Details: canary-lens stats --help.
+usage: canary-lens gate [--plan FILE] [--canary NAME] [stats options] [gate flags] [PATH...]
+  Judges a rollout plan's gates (requests, success rate, P99) on each split's live stats now.
+  Exit code: 0 pass, 1 fail, 3 not enough traffic, 2 usage or connection error. Details: canary-lens gate --help.
+usage: canary-lens rollout run|status|pause|resume|cancel|rollback|advance FILE [--target KIND/NAME] [--yes] [options]
+  A guided rollout without a controller: steps, live gates, pause and roll back, from a terminal or a CI job.
+  Details: canary-lens rollout --help.
 `;
 
 class UsageError extends Error {}
@@ -46,6 +54,18 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(run.stderr);
     return run.code;
   }
+  if (command === 'gate') {
+    if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(GATE_USAGE); return 0; }
+    const run = await runGate(rest);
+    process.stdout.write(run.stdout);
+    process.stderr.write(run.stderr);
+    return run.code;
+  }
+  if (command === 'rollout') {
+    if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(ROLLOUT_USAGE); return 0; }
+    // Lines are written as they come (a CI log shows each step when it happens).
+    return (await runRollout(rest, true)).code;
+  }
   if (command !== 'lint') throw new UsageError(`unknown command ${command}`);
   const { format, paths } = parseLint(rest);
   const reports = await lint(paths);
@@ -58,6 +78,8 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
     if (e instanceof UsageError) process.stderr.write(`canary-lens: ${e.message}\n${USAGE}`);
+    else if (e instanceof RolloutUsageError) process.stderr.write(`canary-lens: ${e.message}\n${ROLLOUT_USAGE}`);
+    else if (e instanceof GateUsageError) process.stderr.write(`canary-lens: ${e.message}\n${GATE_USAGE}`);
     else if (e instanceof StatsUsageError) process.stderr.write(`canary-lens: ${e.message}\n${STATS_USAGE}`);
     else if (e instanceof UnreadablePathError) process.stderr.write(`canary-lens: ${e.message}\n`);
     else process.stderr.write(`canary-lens: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -133,8 +133,27 @@ export interface StatsRun {
 /** Runs `canary-lens stats` with its arguments; usage errors throw StatsUsageError, unreadable paths UnreadablePathError. */
 export async function runStats(args: readonly string[]): Promise<StatsRun> {
   const opts = parseStatsArgs(args);
+  return withStatsSource(opts, (source) => measure(source, opts));
+}
+
+/** The splits read and the Prometheus to ask, in either mode: what `stats` measures and `gate` judges. */
+export interface StatsSource {
+  client: PrometheusClient;
+  /** Every split read (PATH mode: of the namespaces asked for); never empty. */
+  splits: StatsSplit[];
+  /** Messages so far (objects skipped, kinds not read). */
+  stderr: string;
+  where: Where;
+}
+
+/**
+ * Reads the splits (PATH mode: the files; cluster mode: the cluster, then finds Prometheus) and hands them to `use`;
+ * a failure on the way is an exit-2 StatsRun. Cluster mode redacts `use`'s output and closes a port-forward after it.
+ * Usage errors throw StatsUsageError, unreadable paths UnreadablePathError.
+ */
+export async function withStatsSource(opts: StatsOptions, use: (source: StatsSource) => Promise<StatsRun>): Promise<StatsRun> {
   const client = opts.prometheus !== undefined ? prometheusClient(opts.prometheus) : undefined;
-  if (opts.paths.length === 0) return runClusterStats(opts, client);
+  if (opts.paths.length === 0) return runClusterStats(opts, client, use);
   if (opts.kubeconfig !== undefined || opts.context !== undefined) {
     throw new StatsUsageError('--kubeconfig and --context are for cluster mode (no PATH); with PATHs the splits come from the files');
   }
@@ -145,9 +164,9 @@ export async function runStats(args: readonly string[]): Promise<StatsRun> {
   if (splits.length === 0) {
     return { code: 2, stdout: '', stderr: `${stderr}canary-lens: no ${kindNames('or')} with an apex Service${opts.namespaces.length ? ` in namespace ${opts.namespaces.join(', ')}` : ''} in ${opts.paths.join(' ')}\n` };
   }
-  return measure(client, splits, opts, stderr, {
-    where: displayUrl(client.url),
-    unreachableHint: 'check --prometheus (a port-forward: kubectl -n linkerd-viz port-forward svc/prometheus 9090)',
+  return use({
+    client, splits, stderr,
+    where: { where: displayUrl(client.url), unreachableHint: 'check --prometheus (a port-forward: kubectl -n linkerd-viz port-forward svc/prometheus 9090)' },
   });
 }
 
@@ -159,18 +178,15 @@ function prometheusClient(url: string): PrometheusClient {
   }
 }
 
-interface Where {
+export interface Where {
   /** Where Prometheus is, for messages: the URL, and how it was found. */
   where: string;
   /** What to check when it does not answer. */
   unreachableHint: string;
 }
 
-/** One refresh of the splits and its output: the same for PATH and cluster mode. */
-async function measure(client: PrometheusClient, splits: StatsSplit[], opts: StatsOptions, stderrSoFar: string, where: Where): Promise<StatsRun> {
-  let stderr = stderrSoFar;
-  const service = new StatsService(client, { family: opts.family, window: opts.window, ...(opts.at !== undefined ? { at: opts.at } : {}) });
-  const result = await service.refresh(splits);
+/** The exit-2 run of a refresh that reached no numbers (Prometheus unreachable, a query refused); undefined otherwise. */
+export function refreshFailure(result: StatsResult, stderr: string, where: Where): StatsRun | undefined {
   const state = result.state;
   if (state.kind === 'prometheus-unreachable') {
     return { code: 2, stdout: '', stderr: `${stderr}canary-lens: ${state.message}\n  ${where.unreachableHint}\n` };
@@ -178,6 +194,17 @@ async function measure(client: PrometheusClient, splits: StatsSplit[], opts: Sta
   if (state.kind === 'query-error') {
     return { code: 2, stdout: '', stderr: `${stderr}canary-lens: the query failed: ${state.message}\n${state.query ? `  query: ${state.query}\n` : ''}` };
   }
+  return undefined;
+}
+
+/** One refresh of the splits and its output: the same for PATH and cluster mode. */
+async function measure({ client, splits, stderr: stderrSoFar, where }: StatsSource, opts: StatsOptions): Promise<StatsRun> {
+  let stderr = stderrSoFar;
+  const service = new StatsService(client, { family: opts.family, window: opts.window, ...(opts.at !== undefined ? { at: opts.at } : {}) });
+  const result = await service.refresh(splits);
+  const failed = refreshFailure(result, stderr, where);
+  if (failed) return failed;
+  const state = result.state;
   if (state.kind === 'no-traffic') stderr += `canary-lens: ${state.message} at ${new Date(result.evaluatedAt * 1000).toISOString()} (${where.where})\n`;
   for (const ns of Object.keys(noFamily(result))) stderr += `canary-lens: no Linkerd metrics for the apexes of namespace ${ns}\n`;
   for (const s of result.splits.filter((x) => x.unmeasured)) stderr += `canary-lens: ${s.split.kind} ${s.split.name}: not measured: ${s.unmeasured}\n`;
@@ -221,7 +248,7 @@ function failure(stderrSoFar: string, what: string, state: string, message: stri
 }
 
 /** The cluster layer speaks of the extension (its setting, its retries); on the command line that is --kubeconfig, once. */
-async function runClusterStats(opts: StatsOptions, client: PrometheusClient | undefined): Promise<StatsRun> {
+async function runClusterStats(opts: StatsOptions, client: PrometheusClient | undefined, use: (source: StatsSource) => Promise<StatsRun>): Promise<StatsRun> {
   const m = await loadClusterModules();
   let loaded: ReturnType<typeof m.loadKubeconfig>;
   try {
@@ -264,9 +291,9 @@ async function runClusterStats(opts: StatsOptions, client: PrometheusClient | un
   const located = await m.locatePrometheus({ ...(client ? { setting: client.url } : {}), kc: loaded.kc, wording: CLI_WORDING });
   if (!m.isLocated(located)) return failure(stderr, 'Prometheus not found', located.state, located.message, located.nextStep, safe);
   try {
-    const run = await measure(client ?? new PrometheusClient(located.url), splits, opts, stderr, {
-      where: m.describeLocation(located),
-      unreachableHint: unreachableHint(located),
+    const run = await use({
+      client: client ?? new PrometheusClient(located.url), splits, stderr,
+      where: { where: m.describeLocation(located), unreachableHint: unreachableHint(located) },
     });
     if (run.code === 2 && located.lastError()) run.stderr += `  ${located.lastError()}\n`;
     return { ...run, stderr: safe(run.stderr) };

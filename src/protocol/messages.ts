@@ -273,6 +273,8 @@ export const liveStatsNotification = new NotificationType<LiveStatsParams>('cana
  */
 export type DeliveryKind = 'Canary' | 'Rollout';
 export type TemplateKind = 'MetricTemplate' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate';
+/** Canary Lens's own kind: a rollout plan kept beside the split it drives; never applied, so no cluster lists it. */
+export type PlanKind = 'RolloutPlan';
 /** The controller a delivery kind belongs to, as messages name it. */
 export type Controller = 'Flagger' | 'Argo Rollouts';
 

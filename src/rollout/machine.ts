@@ -176,8 +176,8 @@ export function pause(state: RolloutState, by: string): Decision {
 }
 
 /** Cancel: the rollout stops driving; the weights stay where they are (say so). */
-export function cancel(state: RolloutState, by: string): Decision {
-  return { state: { ...state, phase: 'cancelled', heldSince: undefined }, status: { kind: 'ended', message: `cancelled by ${by}; the weights stay at ${state.applied.join('/')}` } };
+export function cancel(state: RolloutState, by: string, liveWeights: readonly number[] = state.applied): Decision {
+  return { state: { ...state, phase: 'cancelled', heldSince: undefined }, status: { kind: 'ended', message: `cancelled by ${by}; the weights stay at ${liveWeights.join('/')}` } };
 }
 
 /** `1:20`, `45 s`. */

@@ -6,7 +6,8 @@
  */
 import Ajv, { type ErrorObject } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { windowSeconds, WindowError } from '../stats/queries';
+import { windowSeconds } from '../stats/queries';
+import { PLAN_DEFAULTS, planValueProblems } from '../service/model/rolloutPlan';
 import { ROLLOUT_PLAN_API_VERSION, ROLLOUT_PLAN_KIND, rolloutPlanV1alpha1 } from '../service/model/schemas/rolloutPlan';
 import type { SplitKind } from '../protocol/messages';
 
@@ -53,14 +54,7 @@ export interface RolloutPlan {
  * whole plan, and a rollout that waits for a click at every step is the three `kubectl apply`s it replaces; gates
  * still stop it.
  */
-export const DEFAULT_PLAN: RolloutPlan = {
-  steps: [10, 25, 50, 100],
-  holdTime: '2m',
-  window: '1m',
-  autoAdvance: true,
-  autoRollback: false,
-  gates: { minRequests: 100, minSuccessPercent: 99, maxSuccessDropPoints: 1, maxP99Ratio: 1.5 },
-};
+export const DEFAULT_PLAN: RolloutPlan = { ...PLAN_DEFAULTS, steps: [...PLAN_DEFAULTS.steps], gates: { ...PLAN_DEFAULTS.gates } };
 
 /** A plan that cannot run: each problem with the path of the value at fault (`spec.steps[2]`). */
 export class PlanError extends Error {
@@ -69,33 +63,13 @@ export class PlanError extends Error {
   }
 }
 
-/** Problems of a plan that the schema cannot state: steps rising, hold time at least two windows. */
+/**
+ * Problems of a plan: those the schema cannot state (steps rising, hold time at least two windows), and for a plan from
+ * settings or flags, which no schema has read, the bounds the schema states. One implementation, the language
+ * service's (src/service/model/rolloutPlan.ts), so the editor's diagnostics and a run agree.
+ */
 export function planProblems(plan: RolloutPlan): string[] {
-  const problems: string[] = [];
-  plan.steps.forEach((s, i) => {
-    if (!Number.isFinite(s) || s < 0 || s > 100) problems.push(`steps[${i}] must be a percentage between 0 and 100, not ${s}`);
-    else if (i > 0 && s <= plan.steps[i - 1]!) problems.push(`steps must rise: steps[${i}] (${s}) is not above steps[${i - 1}] (${plan.steps[i - 1]})`);
-  });
-  if (plan.steps.length === 0) problems.push('steps must hold at least one step');
-  const seconds = (what: 'holdTime' | 'window'): number | undefined => {
-    try {
-      const s = windowSeconds(plan[what]);
-      if (s <= 0) problems.push(`${what} must be longer than 0, not ${plan[what]}`);
-      return s;
-    } catch (e) {
-      problems.push(`${what}: ${(e as WindowError).message.replace(/^window /, '')}`);
-      return undefined;
-    }
-  };
-  const hold = seconds('holdTime');
-  const window = seconds('window');
-  if (hold !== undefined && window !== undefined && window > 0 && hold < 2 * window) {
-    problems.push(`holdTime ${plan.holdTime} is shorter than two stats windows (2 × ${plan.window}): the gates would judge a step on traffic from the one before`);
-  }
-  const g = plan.gates;
-  if (!(g.minRequests >= 1)) problems.push(`gates.minRequests must be at least 1, not ${g.minRequests}`);
-  if (!(g.maxP99Ratio >= 1)) problems.push(`gates.latencyP99.maxRatioToStable must be at least 1, not ${g.maxP99Ratio}`);
-  return problems;
+  return planValueProblems(plan).map((p) => p.message);
 }
 
 /** Hold time and window in seconds (the plan has passed `planProblems`). */

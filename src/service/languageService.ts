@@ -5,6 +5,7 @@ import { complete } from './features/completion';
 import { factsComputed, factsOf, mayHoldFacts } from './workspace/context';
 import { fileDiagnostics, oneDeprecationHint, prepareFileDiagnostics } from './rules/diagnostics';
 import { claimsSignature } from './rules/splitInEffect';
+import { planTargetsSignature } from './workspace/planTargets';
 import { YamlFile, type TextChange } from './document/file';
 import { hover } from './features/hover';
 import { codeLenses, resolveCodeLens, splitAt, weightsEdit } from './features/lenses';
@@ -39,10 +40,10 @@ export class LanguageService {
     if (!file) return undefined;
     const { fresh, removed } = file.applyChanges(changes, version);
     for (const part of fresh) if (mayHoldFacts(part)) factsOf(part);
-    // Only a change to a context document, or to what a split claims of an apex (rename, new parent), changes what
-    // lookups and the workspace rules answer.
+    // Only a change to a context document, to what a split claims of an apex (rename, new parent), or to what it offers
+    // a rollout plan (its name, its backends) changes what lookups and the workspace rules answer.
     if (removed.some((p) => factsComputed(p)?.length) || fresh.some((p) => factsComputed(p)?.length)
-      || claimsSignature(removed) !== claimsSignature(fresh)) this.index.invalidate();
+      || claimsSignature(removed) !== claimsSignature(fresh) || planTargetsSignature(removed) !== planTargetsSignature(fresh)) this.index.invalidate();
     return file;
   }
 

@@ -1,5 +1,6 @@
 import { SERIES, SERIES_TAG_LABEL, type SeriesRow } from './series';
 import type { MetricFamily } from './types';
+import { parsePrometheusDuration } from '../service/model/durations';
 
 /**
  * PromQL for both Linkerd metric families (`MetricFamily`), for ALL splits of a namespace at once: a regex over
@@ -13,18 +14,14 @@ import type { MetricFamily } from './types';
 
 export class WindowError extends Error {}
 
-const UNIT_SECONDS: Record<string, number> = { y: 365 * 86400, w: 7 * 86400, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
-const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-
 /**
- * Seconds of a Prometheus duration (`1m`, `30s`, `1h30m`). Only the syntax is checked here: a zero window is left for
- * Prometheus to refuse (a query error the UI shows like any other).
+ * Seconds of a Prometheus duration (`1m`, `30s`, `1h30m`; the one parser: src/service/model/durations.ts). Only the
+ * syntax is checked here: a zero window is left for Prometheus to refuse (a query error the UI shows like any other).
  */
 export function windowSeconds(window: string): number {
-  const m = DURATION.exec(window);
-  if (!m || window === '') throw new WindowError(`window must be a Prometheus duration such as 1m, 30s or 1h30m, not ${JSON.stringify(window)}`);
-  const units = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
-  return units.reduce((sum, u, i) => sum + (m[i + 1] ? Number(m[i + 1]) * UNIT_SECONDS[u]! : 0), 0);
+  const seconds = parsePrometheusDuration(window);
+  if (seconds === undefined) throw new WindowError(`window must be a Prometheus duration such as 1m, 30s or 1h30m, not ${JSON.stringify(window)}`);
+  return seconds;
 }
 
 /** A PromQL double-quoted string literal. */
@@ -63,15 +60,22 @@ function tagged(row: SeriesRow, expr: string): string {
 export interface NamespaceQueries {
   /** Requests in the window of every series row, by apex, leaf and classification, tagged with the row. */
   requests: string;
-  /** Per-second bucket rates (irate) of every histogram row, by le, apex and leaf: the quantiles come from this. */
+  /** Per-second bucket rates (irate, or rate) of every histogram row, by le, apex and leaf: the quantiles come from this. */
   latency: string;
 }
+
+/**
+ * How the latency buckets are read: `irate` (the last two scrapes of the window, as `linkerd viz stat` shows latency) or
+ * `rate` (the whole window, as Flagger's Linkerd `request-duration` check reads it: fluxcd/flagger
+ * pkg/metrics/observers/linkerd.go). Gates judge a window, so they read `rate`.
+ */
+export type LatencyRate = 'irate' | 'rate';
 
 /**
  * The two queries of a refresh for every apex of a namespace, over the series of `families` (both for `auto`: each
  * split then takes the family that has its series). `apexes` must not be empty.
  */
-export function namespaceQueries(families: readonly MetricFamily[], namespace: string, apexes: readonly string[], window: string): NamespaceQueries {
+export function namespaceQueries(families: readonly MetricFamily[], namespace: string, apexes: readonly string[], window: string, latencyRate: LatencyRate = 'irate'): NamespaceQueries {
   windowSeconds(window);
   const list = apexList(apexes);
   if (list.length === 0) throw new Error('no apex to query');
@@ -80,7 +84,7 @@ export function namespaceQueries(families: readonly MetricFamily[], namespace: s
   const requests = rows.map((r) =>
     tagged(r, `sum by (${r.counterGrouping.join(', ')}) (increase(${selector(r, r.counter, namespace, list)}[${window}]))`));
   const latency = rows.flatMap((r) => (r.buckets && r.bucketGrouping
-    ? [tagged(r, `sum by (${r.bucketGrouping.join(', ')}) (irate(${selector(r, r.buckets, namespace, list)}[${window}]))`)]
+    ? [tagged(r, `sum by (${r.bucketGrouping.join(', ')}) (${latencyRate}(${selector(r, r.buckets, namespace, list)}[${window}]))`)]
     : []));
   return { requests: requests.join(' or '), latency: latency.join(' or ') };
 }

@@ -78,7 +78,7 @@ export class StatsService {
     const computed = new Map<StatsSplit, SplitStats>();
     try {
       for (const [namespace, list] of splitsByNamespace(splits)) {
-        const q = namespaceQueries(familiesOf(setting), namespace, list.map((s) => s.apex), window);
+        const q = namespaceQueries(familiesOf(setting), namespace, list.map((s) => s.apex), window, this.settings.latencyRate);
         const [countSamples, bucketSamples] = await Promise.all([query(q.requests), query(q.latency)]);
         const counts = countRows(countSamples, namespace);
         const buckets = bucketRows(bucketSamples, namespace);

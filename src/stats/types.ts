@@ -130,6 +130,8 @@ export interface StatsSettings {
   window: string;
   /** Evaluate at this instant (Unix seconds); default: now. */
   at?: number;
+  /** Latency over the last scrapes (`irate`, as `linkerd viz stat`; the default) or the whole window (`rate`, for gates). */
+  latencyRate?: 'irate' | 'rate';
 }
 
 export const DEFAULT_STATS_SETTINGS: StatsSettings = { family: 'auto', window: '1m' };

@@ -56,6 +56,9 @@ export const SPEC_SEVERITY = {
   'managed-by-controller': 2,
   'managed-weights': 3,
   'collides-with-generated': 2,
+  'plan-invalid': 1,
+  'plan-target-not-found': 2,
+  'plan-canary-not-backend': 2,
 } as const;
 
 export type Code = keyof typeof SPEC_SEVERITY;
@@ -159,6 +162,8 @@ export const DELIVERY_CODES: readonly Code[] = [
   'rollout-weight-invalid', 'rollout-pause-invalid', 'rollout-service-invalid', 'rollout-route-not-found', 'rollout-weight-approximate',
   'rollout-template-not-found', 'rollout-workload-not-found', 'managed-by-controller', 'managed-weights', 'collides-with-generated',
 ];
+/** Codes of Canary Lens's RolloutPlan rules (test/unit/rollout-plan-service.test.ts). */
+export const PLAN_CODES: readonly Code[] = ['plan-invalid', 'plan-target-not-found', 'plan-canary-not-backend'];
 
 /** Each of `codes` fired in some case of this file, and was shown absent in some near miss. */
 export function assertCovered(codes: readonly Code[]): void {

@@ -175,10 +175,11 @@ describe('completion: values', () => {
   });
 
   test('apiVersion without a kind: every version; kind: the kinds that version serves', () => {
-    // TrafficSplit 4, HTTPRoute 6, GRPCRoute 2; Canary, MetricTemplate, Rollout, AnalysisTemplate, ClusterAnalysisTemplate 1 each.
-    assert.equal(completeIn('apiVersion: |\n').length, 17);
+    // TrafficSplit 4, HTTPRoute 6, GRPCRoute 2; Canary, MetricTemplate, Rollout, AnalysisTemplate, ClusterAnalysisTemplate,
+    // RolloutPlan 1 each.
+    assert.equal(completeIn('apiVersion: |\n').length, 18);
     assert.deepEqual(labels(completeIn('kind: |\n')), [
-      'TrafficSplit', 'HTTPRoute', 'GRPCRoute', 'Canary', 'MetricTemplate', 'Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate',
+      'TrafficSplit', 'HTTPRoute', 'GRPCRoute', 'Canary', 'MetricTemplate', 'Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'RolloutPlan',
     ]);
     assert.deepEqual(labels(completeIn('apiVersion: gateway.networking.k8s.io/v1\nkind: HT|\n')), ['HTTPRoute', 'GRPCRoute']);
     assert.deepEqual(labels(completeIn('apiVersion: policy.linkerd.io/v1beta3\nkind: |\n')), ['HTTPRoute']);

@@ -161,7 +161,7 @@ describe('the emojivoto examples in CR-only and CRLF files answer as in LF files
   }
 
   test('the TrafficSplit → HTTPRoute conversion writes the file\'s line break (CR only)', () => {
-    const name = NAMES.find((n) => LF_TEXTS[n]!.includes('kind: TrafficSplit'))!;
+    const name = NAMES.find((n) => /^kind: TrafficSplit$/m.test(LF_TEXTS[n]!))!; // a top-level kind, not a plan's targetRef
     const uri = uriOf(name);
     const ls = services.cr;
     const text = inStyle(LF_TEXTS[name]!, 'cr');

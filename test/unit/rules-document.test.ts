@@ -9,19 +9,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIAGNOSTIC_CODES } from '../../src/service/rules/codes';
 import {
-  CLUSTER_STATUS_CODES, DELIVERY_CODES, DOCUMENT_CODES, PRELUDE, SPEC_SEVERITY, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith, type Code,
+  CLUSTER_STATUS_CODES, DELIVERY_CODES, DOCUMENT_CODES, PLAN_CODES, PRELUDE, SPEC_SEVERITY, WORKSPACE_CODES, assertCovered, expectDiagnostics, serviceWith, type Code,
 } from '../support/diagnostics';
 import { documents, grpcRoute, httpRoute, trafficSplit, type RuleOptions } from '../support/manifests';
 
 const URI = 'file:///ws/split.yaml';
 const alone = (text: string) => serviceWith({ [URI]: text });
 
-test('codes.ts holds the 42 codes of the README table with their severities', () => {
+test('codes.ts holds the 45 codes of the README table with their severities', () => {
   const numeric = { error: 1, warning: 2, information: 3, hint: 4 } as const;
   const actual = Object.fromEntries(Object.entries(DIAGNOSTIC_CODES).map(([code, v]) => [code, numeric[v.severity]]));
   assert.deepEqual(actual, { ...SPEC_SEVERITY });
-  assert.equal(Object.keys(DIAGNOSTIC_CODES).length, 42);
-  const split: Code[] = [...DOCUMENT_CODES, ...WORKSPACE_CODES, ...CLUSTER_STATUS_CODES, ...DELIVERY_CODES];
+  assert.equal(Object.keys(DIAGNOSTIC_CODES).length, 45);
+  const split: Code[] = [...DOCUMENT_CODES, ...WORKSPACE_CODES, ...CLUSTER_STATUS_CODES, ...DELIVERY_CODES, ...PLAN_CODES];
   assert.deepEqual(split.sort(), Object.keys(SPEC_SEVERITY).sort());
   // The README's table ("What it checks") lists each code with its severity.
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');

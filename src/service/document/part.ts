@@ -92,8 +92,8 @@ export class YamlPart {
   }
 
   /**
-   * A progressive delivery document (Canary, Rollout) or a template its analysis names: diagnosed like a split
-   * (schema, its kind's rules), though it has no weights of its own.
+   * A progressive delivery document (Canary, Rollout), a template its analysis names, or a RolloutPlan (every kind
+   * of model/deliveryKinds.ts): diagnosed like a split (schema, its kind's rules), though it has no weights of its own.
    */
   get isControllerKind(): boolean {
     if (this.templated) return false;

@@ -14,6 +14,7 @@ import { targetAt, type ServiceRef, type Target } from '../workspace/refs';
 import type { JsonSchema } from '../model/schemas/index';
 import { schemaAt } from '../model/schemas/validate';
 import { SPLIT_SNIPPETS } from './snippets';
+import { planReferenceItems } from './planCompletion';
 
 /** Fields the API server writes: never offered. */
 const SERVER_OWNED = new Set([
@@ -61,7 +62,7 @@ function itemsAt(ctx: FeatureContext, part: YamlPart, cursor: Cursor, range: Ran
   if (cursor.at === 'value' && top === 'apiVersion') return versionValues(kind, range);
   const version = schemaVersion(kind, apiVersion);
   if (cursor.at === 'key') return keyItems(schemaAt(version, kind, cursor.path), cursor, range);
-  return [...referenceItems(ctx, part, cursor, range), ...enumItems(schemaAt(version, kind, cursor.path), range)];
+  return [...referenceItems(ctx, part, cursor, range), ...planReferenceItems(ctx, part, cursor, range), ...enumItems(schemaAt(version, kind, cursor.path), range)];
 }
 
 function markdown(value: string | undefined): CompletionItem['documentation'] {

@@ -4,9 +4,14 @@
  * apiVersions with their schemas (generated from the projects' CRDs at a pinned release: `schemas/generated/`), the
  * adapter to the delivery model, and how the cluster lists and watches the kind. Rules, features and the cluster layer
  * read these facts instead of branching on the kind.
+ *
+ * Canary Lens's own RolloutPlan has a row here too (role `plan`): the schema validation, completion, hover and the
+ * apiVersion check read it like any other kind's. It is no controller's and no CRD serves it (it is never applied), so
+ * its row lists no cluster resource: the cluster layer, which lists `delivery` and `template` rows only, never asks for
+ * it, and it is not a split, so the panel and the stats never see it.
  */
 import type { Document } from 'yaml';
-import type { Controller, DeliveryKind, TemplateKind } from '../../protocol/messages';
+import type { Controller, DeliveryKind, PlanKind, TemplateKind } from '../../protocol/messages';
 import type { DeliveryDocument } from './delivery';
 import type { ClusterResource } from './kinds';
 import type { JsonSchema } from './schemas/jsonSchema';
@@ -14,10 +19,15 @@ import * as flagger from './schemas/generated/flagger';
 import * as argo from './schemas/generated/argoRollouts';
 import { adaptCanary } from './adapters/canary';
 import { adaptRollout } from './adapters/rollout';
+import { adaptRolloutPlan, type PlanDocument } from './rolloutPlan';
+import { ROLLOUT_PLAN_API_VERSION, rolloutPlanV1alpha1 } from './schemas/rolloutPlan';
 
-export type { Controller, DeliveryKind, TemplateKind } from '../../protocol/messages';
+export type { Controller, DeliveryKind, PlanKind, TemplateKind } from '../../protocol/messages';
 
-export type ControllerKind = DeliveryKind | TemplateKind;
+export type ControllerKind = DeliveryKind | TemplateKind | PlanKind;
+
+/** Who a row's kind belongs to, in messages: a controller, or Canary Lens itself for its plan. */
+export const CANARY_LENS = 'Canary Lens';
 
 export interface DeliveryApiVersion {
   kind: ControllerKind;
@@ -30,16 +40,24 @@ export interface DeliveryApiVersion {
 /** Builds the delivery model of a parsed document of the kind. */
 export type DeliveryAdapter = (doc: Document.Parsed) => DeliveryDocument | undefined;
 
+/** Builds the plan model of a parsed document of a `plan` kind. */
+export type PlanAdapter = (doc: Document.Parsed) => PlanDocument | undefined;
+
 export interface ControllerKindEntry<K extends ControllerKind = ControllerKind> {
   kind: K;
-  controller: Controller;
-  /** `delivery`: drives a split (has an adapter and a plan); `template`: named by analyses, read for references. */
-  role: K extends DeliveryKind ? 'delivery' : 'template';
+  controller: K extends PlanKind ? typeof CANARY_LENS : Controller;
+  /**
+   * `delivery`: drives a split (has an adapter and a plan); `template`: named by analyses, read for references; `plan`:
+   * Canary Lens's rollout plan, read from files only (has a plan adapter).
+   */
+  role: K extends DeliveryKind ? 'delivery' : K extends TemplateKind ? 'template' : 'plan';
   plural: string;
   versions: readonly DeliveryApiVersion[];
   adapter?: DeliveryAdapter;
+  planAdapter?: PlanAdapter;
   /** Namespaced, or cluster-scoped (ClusterAnalysisTemplate). */
   clusterScoped?: boolean;
+  /** What the cluster layer lists and watches; none for a kind no CRD serves. */
   cluster: readonly ClusterResource[];
   install: string;
 }
@@ -103,6 +121,14 @@ export const CONTROLLER_KINDS: { readonly [K in ControllerKind]: ControllerKindE
     }],
     install: 'Argo Rollouts',
   },
+  RolloutPlan: {
+    kind: 'RolloutPlan', controller: CANARY_LENS, role: 'plan', plural: 'RolloutPlans',
+    versions: [version('RolloutPlan', ROLLOUT_PLAN_API_VERSION, rolloutPlanV1alpha1, 'canary-lens')],
+    planAdapter: adaptRolloutPlan,
+    // Never applied: no CRD, nothing to list or watch (the rollout's state is an annotation on the split).
+    cluster: [],
+    install: 'nothing (a file of the repository)',
+  },
 };
 
 export const CONTROLLER_KIND_NAMES: readonly ControllerKind[] = Object.keys(CONTROLLER_KINDS) as ControllerKind[];
@@ -118,6 +144,14 @@ export function isControllerKind(kind: unknown): kind is ControllerKind {
 
 export function isDeliveryKind(kind: unknown): kind is DeliveryKind {
   return isControllerKind(kind) && CONTROLLER_KINDS[kind].role === 'delivery';
+}
+
+export function isTemplateKind(kind: unknown): kind is TemplateKind {
+  return isControllerKind(kind) && CONTROLLER_KINDS[kind].role === 'template';
+}
+
+export function isPlanKind(kind: unknown): kind is PlanKind {
+  return isControllerKind(kind) && CONTROLLER_KINDS[kind].role === 'plan';
 }
 
 /**

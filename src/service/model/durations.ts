@@ -60,3 +60,17 @@ export function formatSeconds(seconds: number): string {
   }
   return sign + parts.join(' ');
 }
+
+const PROMETHEUS_UNIT_SECONDS: Readonly<Record<string, number>> = { y: 365 * 86400, w: 7 * 86400, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
+const PROMETHEUS_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+
+/**
+ * Seconds in a Prometheus duration (`1m`, `30s`, `1h30m`: integers, units y w d h m s ms in that order, as
+ * prometheus/common `model/time.go` ParseDuration reads them), or undefined when it is not one. `''` is none.
+ */
+export function parsePrometheusDuration(text: string): number | undefined {
+  const m = text === '' ? null : PROMETHEUS_DURATION.exec(text);
+  if (!m) return undefined;
+  const units = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
+  return units.reduce((sum, u, i) => sum + (m[i + 1] ? Number(m[i + 1]) * PROMETHEUS_UNIT_SECONDS[u]! : 0), 0);
+}

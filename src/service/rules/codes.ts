@@ -2,7 +2,7 @@
 export const DIAGNOSTIC_CODES = {
   'yaml-syntax': { severity: 'error', summary: 'The YAML does not parse' },
   schema: { severity: 'error', summary: "The document breaks its CRD's OpenAPI schema" },
-  'unknown-api-version': { severity: 'error', summary: 'A split (TrafficSplit, HTTPRoute, GRPCRoute) or a Flagger / Argo Rollouts kind with a missing apiVersion or one nobody serves' },
+  'unknown-api-version': { severity: 'error', summary: 'A split (TrafficSplit, HTTPRoute, GRPCRoute), a Flagger / Argo Rollouts kind or a RolloutPlan with a missing apiVersion or one nobody serves' },
   'old-api-version': { severity: 'warning', summary: 'An apiVersion served only by old Gateway API bundles' },
   'weight-invalid': { severity: 'error', summary: 'A weight the API server or the mesh refuses' },
   'yaml-1-1-value': { severity: 'warning', summary: 'A plain scalar kubectl (YAML 1.1) reads otherwise than YAML 1.2: 010 is 8, 1_000 is 1000, yes/no/on/off are booleans' },
@@ -43,6 +43,10 @@ export const DIAGNOSTIC_CODES = {
   'managed-by-controller': { severity: 'warning', summary: 'A split or Service a Flagger Canary or an Argo Rollout owns: a hand edit is reverted' },
   'managed-weights': { severity: 'information', summary: 'A route written by hand whose backend weights an Argo Rollout sets (its gatewayAPI plugin): edit the weights in the Rollout' },
   'collides-with-generated': { severity: 'warning', summary: 'A hand-written object with the name of one a Canary in view generates' },
+  // Canary Lens's own RolloutPlan (rules/rolloutPlan.ts); its schema problems are `schema`.
+  'plan-invalid': { severity: 'error', summary: 'A RolloutPlan that cannot run: steps that do not rise, a holdTime shorter than two stats windows, a zero duration' },
+  'plan-target-not-found': { severity: 'warning', summary: "A RolloutPlan's targetRef names no split in view" },
+  'plan-canary-not-backend': { severity: 'warning', summary: "A RolloutPlan's canary is not a backend of the split it targets" },
 } as const satisfies Record<string, { severity: 'error' | 'warning' | 'information' | 'hint'; summary: string }>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

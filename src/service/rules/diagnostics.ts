@@ -1,8 +1,8 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { deliveryDocumentOf, splitDocumentOf } from '../model/adapters';
+import { deliveryDocumentOf, planDocumentOf, splitDocumentOf } from '../model/adapters';
 import { controllerApiVersionFindings } from './deliveryApiVersion';
 import { isOurControllerDocument } from '../model/documentKind';
-import { DELIVERY_RULES, RULES, type Finding } from './';
+import { DELIVERY_RULES, PLAN_RULES, RULES, type Finding } from './';
 import { DIAGNOSTIC_CODES, SOURCE, type DiagnosticCode } from './codes';
 import { collisionsByPart } from './ownership';
 import type { YamlFile } from '../document/file';
@@ -38,8 +38,9 @@ export function documentFindings(part: YamlPart, index: WorkspaceIndex): Finding
 }
 
 /**
- * Findings of a Flagger or Argo Rollouts document (Canary, Rollout, their templates) from its own text: its apiVersion,
- * its CRD's schema, and for a Canary or Rollout the document rules of the delivery model.
+ * Findings of a Flagger or Argo Rollouts document (Canary, Rollout, their templates) or of a RolloutPlan from its own
+ * text: its apiVersion, its schema, and the document rules of its model (delivery for a Canary or Rollout, plan for a
+ * RolloutPlan: the registry row's adapter says which).
  */
 function controllerDocumentFindings(part: YamlPart, index: WorkspaceIndex): Finding[] {
   if (!isOurControllerDocument(part)) return [];
@@ -57,6 +58,8 @@ function controllerDocumentFindings(part: YamlPart, index: WorkspaceIndex): Find
   }
   const doc = deliveryDocumentOf(part);
   if (doc) for (const rule of DELIVERY_RULES) if (rule.scope === 'document') findings.push(...rule.check({ doc, part, index }));
+  const plan = planDocumentOf(part);
+  if (plan) for (const rule of PLAN_RULES) if (rule.scope === 'document') findings.push(...rule.check({ doc: plan, part, index }));
   return findings;
 }
 
@@ -82,6 +85,7 @@ export function syntaxFindings(part: YamlPart): Finding[] {
 
 const WORKSPACE_RULES = RULES.filter((r) => r.scope === 'workspace');
 const DELIVERY_WORKSPACE_RULES = DELIVERY_RULES.filter((r) => r.scope === 'workspace');
+const PLAN_WORKSPACE_RULES = PLAN_RULES.filter((r) => r.scope === 'workspace');
 
 /** Findings of the workspace rules, cached with the part while the index's generation holds. */
 function workspaceFindings(part: YamlPart, index: WorkspaceIndex): Finding[] {
@@ -92,6 +96,8 @@ function workspaceFindings(part: YamlPart, index: WorkspaceIndex): Finding[] {
   if (part.doc.errors.length === 0 && part.isControllerKind) {
     const delivery = isOurControllerDocument(part) ? deliveryDocumentOf(part) : undefined;
     if (delivery) findings = DELIVERY_WORKSPACE_RULES.flatMap((rule) => rule.check({ doc: delivery, part, index }));
+    const plan = delivery ? undefined : planDocumentOf(part);
+    if (plan) findings = PLAN_WORKSPACE_RULES.flatMap((rule) => rule.check({ doc: plan, part, index }));
   } else {
     const doc = part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
     if (doc) findings = WORKSPACE_RULES.flatMap((rule) => rule.check({ doc, part, index }));

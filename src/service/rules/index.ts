@@ -9,6 +9,7 @@ import { invalidName } from './names';
 import { noParent, parentNotService } from './parents';
 import { backendWithoutWorkload, crossNamespaceBackend, portMismatch, serviceDefinedTwice, serviceNotFound } from './references';
 import type { DeliveryRule, Rule } from './rule';
+export { PLAN_RULES } from './rolloutPlan';
 import { FLAGGER_RULES } from './flagger';
 import { ARGO_RULES } from './argo';
 import { OWNERSHIP_RULES } from './ownership';
@@ -28,4 +29,4 @@ export const RULES: readonly Rule[] = [
 /** Every rule over the delivery model (Canary, Rollout). `unknown-api-version` and `schema` come from the registry. */
 export const DELIVERY_RULES: readonly DeliveryRule[] = [...FLAGGER_RULES, ...ARGO_RULES];
 
-export type { DeliveryRule, DeliveryRuleContext, Finding, Rule, RuleContext } from './rule';
+export type { DeliveryRule, DeliveryRuleContext, Finding, PlanRule, PlanRuleContext, Rule, RuleContext } from './rule';

@@ -1,6 +1,7 @@
 import type { DiagnosticCode } from './codes';
 import type { SplitDocument } from '../model/split';
 import type { DeliveryDocument } from '../model/delivery';
+import type { PlanDocument } from '../model/rolloutPlan';
 import type { Span, YamlPart } from '../document/part';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 
@@ -40,4 +41,18 @@ export interface DeliveryRule {
   code: DiagnosticCode;
   scope: 'document' | 'workspace';
   check(ctx: DeliveryRuleContext): Finding[];
+}
+
+/** What a plan rule sees: a RolloutPlan in the plan model (`model/rolloutPlan.ts`). */
+export interface PlanRuleContext {
+  doc: PlanDocument;
+  part: YamlPart;
+  index: WorkspaceIndex;
+}
+
+/** A rule over the plan model; scopes as for `Rule`. */
+export interface PlanRule {
+  code: DiagnosticCode;
+  scope: 'document' | 'workspace';
+  check(ctx: PlanRuleContext): Finding[];
 }

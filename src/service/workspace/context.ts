@@ -2,7 +2,7 @@ import { scanBlockYaml, scanParsed, type Scanned } from './factScan';
 import { DEFAULT_NAMESPACE, normalGroup } from '../model/split';
 import { CONTEXT_KINDS, type Span, type YamlPart } from '../document/part';
 import type { PortProtocol } from '../model/kinds';
-import { CONTROLLER_KINDS, isControllerKind, isDeliveryKind, type Controller, type DeliveryKind, type TemplateKind } from '../model/deliveryKinds';
+import { CONTROLLER_KINDS, isControllerKind, isDeliveryKind, isTemplateKind, type Controller, type DeliveryKind, type TemplateKind } from '../model/deliveryKinds';
 import type { OwnedRef } from '../model/delivery';
 import { deliveryDocumentOf } from '../model/adapters';
 import { isOurControllerDocument } from '../model/documentKind';
@@ -151,9 +151,11 @@ function controllerFacts(part: YamlPart): Fact[] {
   const entry = CONTROLLER_KINDS[kind];
   const ns = entry.clusterScoped ? '' : scanned.get('metadata/namespace')?.value ?? DEFAULT_NAMESPACE;
   const base: FactBase = { name: name.value, ns, nameSpan: name.span, part };
-  if (!isDeliveryKind(kind)) return [...workload, { ...base, type: 'Template', kind: kind }];
+  if (isTemplateKind(kind)) return [...workload, { ...base, type: 'Template', kind: kind }];
+  // A RolloutPlan (role `plan`) names a split; nothing names it: no fact.
+  if (!isDeliveryKind(kind)) return workload;
   const doc = deliveryDocumentOf(part);
-  return doc ? [...workload, { ...base, type: 'Delivery', kind, controller: entry.controller, owns: doc.owns }] : workload;
+  return doc ? [...workload, { ...base, type: 'Delivery', kind, controller: CONTROLLER_KINDS[kind].controller, owns: doc.owns }] : workload;
 }
 
 export function factsFrom(v: Scanned, part?: YamlPart): Fact[] {

@@ -25,7 +25,7 @@ const PATHS = ['kind', 'metadata/name', 'metadata/namespace'] as const;
  * A split part's kind, namespace and name, by the index's line scan where it vouches for the text (a workspace of
  * thousands of splits is not parsed for this), else from the parse; cached with the part.
  */
-function identity(part: YamlPart): { kind: string; ns: string; name?: string } | undefined {
+export function splitIdentity(part: YamlPart): { kind: string; ns: string; name?: string } | undefined {
   if (!part.isSplit) return undefined;
   return part.memo('splitIdentity', () => {
     const scanned = (!part.isParsed && scanBlockYaml(part.text, PATHS)) || (part.doc.errors.length === 0 ? scanParsed(part.doc, PATHS) : undefined);
@@ -46,7 +46,7 @@ export function routesInView(index: WorkspaceIndex): RoutesInView {
   const kinds = new Set<string>();
   for (const file of index.allFiles()) {
     for (const part of file.parts) {
-      const read = identity(part);
+      const read = splitIdentity(part);
       if (!read) continue;
       // NUL cannot occur in a kind, a namespace or a name: the keys cannot collide.
       kinds.add(`${read.kind}\0${read.ns}`);

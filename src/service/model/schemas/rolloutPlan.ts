@@ -6,7 +6,8 @@ import type { JsonSchema } from './jsonSchema';
  * the rollout's state lives in an annotation on the split. One version, `canary-lens.dev/v1alpha1`.
  *
  * Every field is optional: an absent one takes the default (the `canaryLens.rollout.*` settings in the editor, the
- * flags' defaults on the command line), listed in `description`s and in src/rollout/plan.ts `DEFAULT_PLAN`.
+ * flags' defaults on the command line), listed in `description`s and in src/service/model/rolloutPlan.ts `PLAN_DEFAULTS`
+ * (src/rollout/plan.ts `DEFAULT_PLAN`). The kind registry (deliveryKinds.ts) holds it, with no cluster resource.
  */
 export const ROLLOUT_PLAN_API_VERSION = 'canary-lens.dev/v1alpha1';
 export const ROLLOUT_PLAN_KIND = 'RolloutPlan';
