@@ -355,3 +355,49 @@ export interface OpenOwnerArgs { owner: ObjectOwner; uri?: string; range?: { sta
  */
 export interface OwnersParams { uri: string; part: number }
 export const ownersRequest = new RequestType<OwnersParams, ObjectOwner[], void>('canaryLens/owners');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Guided rollouts (src/rollout): what the panel, the status bar and the lenses show of one
+
+export type RolloutPhaseName = 'running' | 'paused' | 'completed' | 'rolled-back' | 'cancelled';
+export type RolloutActionName = 'advance' | 'pause' | 'resume' | 'rollback' | 'cancel';
+
+export interface RolloutGateView {
+  id: 'requests' | 'successRate' | 'latencyP99';
+  /** `success rate ≥ 99% and ≥ stable − 1`. */
+  label: string;
+  verdict: 'pass' | 'fail' | 'insufficient' | 'skipped';
+  /** The canary's value and the bound it was judged against (null: none / not judged). */
+  value: number | null;
+  threshold: number | null;
+  unit: 'requests' | '%' | 'ms';
+  /** One line: value against threshold and where the threshold comes from, or why not judged. */
+  detail: string;
+  /** The gate's value at each evaluation of the current step, oldest first (a sparkline). */
+  history: (number | null)[];
+}
+
+/** One rollout as every view shows it; built by src/rollout/view.ts from the state on the split. */
+export interface RolloutView {
+  split: SplitObjectRef & { rule?: number };
+  canary: string;
+  /** The canary's share at each step, percent. */
+  steps: number[];
+  /** Index into steps of the step in the cluster. */
+  step: number;
+  phase: RolloutPhaseName;
+  /** The machine's status: kind (settling, holding, waiting, ready, advancing, paused, cluster-lost, stats-lost, ended), its words, and seconds left when holding. */
+  status: { kind: string; message: string; secondsLeft?: number };
+  holdTime: string;
+  window: string;
+  startedBy: string;
+  /** Unix seconds. */
+  startedAt: number;
+  /** Who drives it; `mine` when this window does. */
+  holder?: { id: string; mine: boolean; renewedAt: number; leaseSeconds: number };
+  /** Running, and no runner has renewed the lease in time: the split stays at its step until one resumes it. */
+  unattended: boolean;
+  gates: RolloutGateView[];
+  /** What a person may do now. */
+  actions: RolloutActionName[];
+}
