@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRolloutArgs, RolloutUsageError, runRollout } from '../../src/cli/rollout';
 import { locateSplit, withWeights } from '../../src/rollout/manifest';
+import { parseManifest } from '../../src/cluster/apply';
 
 const FILE = [
   'apiVersion: v1', 'kind: Service', 'metadata: { name: web-apex, namespace: emojivoto }', 'spec: { ports: [{ port: 80 }] }', '---',
@@ -15,7 +16,8 @@ test('manifest: the split is found by kind, name and namespace; only the weights
   assert.ok(!('problem' in found));
   assert.deepEqual(found.backends, ['web-svc', 'web-svc-2']);
   assert.deepEqual(found.weights, [1000, 0]);
-  assert.match(found.partText, /^apiVersion: split\.smi-spec\.io/);
+  assert.match(found.partText, /^---\r\napiVersion: split\.smi-spec\.io/); // the part begins at its --- line
+  assert.equal(parseManifest(found.partText).name, 'web-svc-ts', 'the apply path reads the part as it is');
   const edited = withWeights('f.yaml', FILE, target, [900, 100]);
   assert.ok(!('refused' in edited));
   assert.equal(edited.text, FILE.replace('weight: 1000 # stable', 'weight: 900 # stable').replace('weight: 0', 'weight: 100'));
