@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { walkArgs } from './args';
 import { evaluateGates, type GateReport, type GateResult, type OverallVerdict } from '../rollout/gates';
 import { DEFAULT_PLAN, overPlan, PlanError, planFromText, planProblems, type GateThresholds, type PlanTarget, type RolloutPlan } from '../rollout/plan';
 import { renderTable } from '../stats/format';
@@ -69,15 +70,7 @@ export function parseGateArgs(args: readonly string[]): GateOptions {
   let planFile: string | undefined;
   let canary: string | undefined;
   let windowGiven = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      const v = eq > 0 ? a.slice(eq + 1) : args[++i];
-      if (v === undefined || v === '') throw new GateUsageError(`${name} needs a value`);
-      return v;
-    };
+  walkArgs(args, (m) => new GateUsageError(m), ({ arg: a, name, value, inline }) => {
     const flag = GATE_FLAGS[name];
     if (flag) {
       const text = value();
@@ -91,9 +84,10 @@ export function parseGateArgs(args: readonly string[]): GateOptions {
     } else {
       if (name === '--window') windowGiven = true;
       rest.push(a);
-      if (STATS_VALUE_FLAGS.has(name) && eq < 0 && i + 1 < args.length) rest.push(args[++i]!);
+      // A stats flag's value goes with it (stats' parser says when it is missing).
+      if (STATS_VALUE_FLAGS.has(name) && !inline) rest.push(value());
     }
-  }
+  });
   let stats: StatsOptions;
   try {
     stats = parseStatsArgs(rest);

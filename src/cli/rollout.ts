@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { CLI_WORDING } from './wording';
+import { walkArgs } from './args';
 import { DEFAULT_PLAN, PlanError, overPlan, parsePlanText, planProblems, type PartialPlan, type RolloutPlan } from '../rollout/plan';
 import { describeTarget, type SplitTarget } from '../rollout/manifest';
 import { formatLeft } from '../rollout/machine';
@@ -96,15 +97,7 @@ export function parseRolloutArgs(args: readonly string[]): RolloutOptions {
   const files: string[] = [];
   let rule: number | undefined;
   const gates: NonNullable<PartialPlan['gates']> = {};
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      const v = eq > 0 ? a.slice(eq + 1) : rest[++i];
-      if (v === undefined || v === '') throw new RolloutUsageError(`${name} needs a value`);
-      return v;
-    };
+  walkArgs(rest, (m) => new RolloutUsageError(m), ({ arg: a, name, value }) => {
     switch (name) {
       case '--target': o.target = parseTarget(value()); break;
       case '--rule': rule = number(name, value()); break;
@@ -140,7 +133,7 @@ export function parseRolloutArgs(args: readonly string[]): RolloutOptions {
         if (a.startsWith('-') && a !== '-') throw new RolloutUsageError(`unknown option ${a}`);
         files.push(a);
     }
-  }
+  });
   if (Object.keys(gates).length > 0) o.planFlags.gates = gates;
   if (files.length !== 1) throw new RolloutUsageError(`rollout ${command} needs exactly one FILE (the manifest that holds the split), got ${files.length}`);
   o.file = files[0]!;

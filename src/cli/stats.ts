@@ -13,6 +13,7 @@ import { splitsFromObjects, splitsOfText, type ManifestSplit } from '../stats/fr
 import { readFiles } from './lint';
 import { kindNames, KINDS, SPLIT_KINDS } from '../service/model/kinds';
 import { CLI_WORDING } from './wording';
+import { walkArgs } from './args';
 
 /**
  * `canary-lens stats`: the stats module without VS Code, what `linkerd viz stat ts` and `stat-outbound` show, for both
@@ -70,15 +71,7 @@ export function parseAt(text: string): number {
 
 export function parseStatsArgs(args: readonly string[]): StatsOptions {
   const opts: StatsOptions = { family: 'auto', window: '1m', format: 'table', namespaces: [], paths: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      const v = eq > 0 ? a.slice(eq + 1) : args[++i];
-      if (v === undefined || v === '') throw new StatsUsageError(`${name} needs a value`);
-      return v;
-    };
+  walkArgs(args, (m) => new StatsUsageError(m), ({ arg: a, name, value }) => {
     switch (name) {
       case '--prometheus': opts.prometheus = value(); break;
       case '--family': {
@@ -111,7 +104,7 @@ export function parseStatsArgs(args: readonly string[]): StatsOptions {
         if (a.startsWith('-') && a !== '-') throw new StatsUsageError(`unknown option ${a}`);
         opts.paths.push(a);
     }
-  }
+  });
   return opts;
 }
 
