@@ -10,12 +10,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PrometheusClient } from '../../src/stats/prometheus';
-import { startSimulator, type RunningSimulator } from '../../tools/simulator';
-import { startCluster, type Cluster } from '../cluster/harness';
+import type { Cluster } from '../cluster/harness';
 import { builtFile, runCli, type CliRun } from '../support/built';
 import { sleep } from '../support/wait';
-import { startPrometheus, type RunningPrometheus } from './prometheus';
+import type { RunningPrometheus } from './prometheus';
+import { startLiveHarness } from './liveHarness';
 
 const NS = 'emojivoto';
 const CANARY = 'web-svc-2';
@@ -31,8 +30,8 @@ interface GateJson {
 }
 
 describe('canary-lens gate live: kube-apiserver + simulator + scraping Prometheus', { timeout: 600_000 }, () => {
+  let harness: Awaited<ReturnType<typeof startLiveHarness>> | undefined;
   let cluster: Cluster | undefined;
-  let sim: RunningSimulator | undefined;
   let prom: RunningPrometheus | undefined;
   let dir = '';
   let plan = '';
@@ -63,25 +62,13 @@ describe('canary-lens gate live: kube-apiserver + simulator + scraping Prometheu
   before(async () => {
     builtFile('cli.js');
     const t0 = Date.now();
-    cluster = await startCluster({ deliveryCrds: false, log: (l) => process.stderr.write(`[cluster] ${l}\n`) });
-    timings.cluster = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
     // Both backends healthy and equally fast: 20 rps over web-svc 500 / web-svc-2 500.
-    sim = await startSimulator({
-      kubeconfig: cluster.kubeconfig, namespace: NS, backoff: { initialMs: 200, maxMs: 2000 }, log: () => undefined,
-      config: { rps: 20, seed: 5, distribution: 'proportional', defaults: { errorRate: 0, latencyMs: { p50: 3, p99: 12 } } },
-    });
-    await sim.synced(30_000);
-    prom = await startPrometheus({ scrape: [{ target: `127.0.0.1:${sim.port}` }], scrapeInterval: '1s' });
-    const client = new PrometheusClient(prom.url);
-    const deadline = Date.now() + 60_000;
-    while (!(await client.query('up{job="simulator"} == 1').catch(() => [])).length) {
-      if (Date.now() > deadline) throw new Error(`Prometheus never scraped the simulator:\n${prom.logTail()}`);
-      await sleep(200);
-    }
+    harness = await startLiveHarness({ rps: 20, seed: 5, distribution: 'proportional', defaults: { errorRate: 0, latencyMs: { p50: 3, p99: 12 } } }, { deliveryCrds: false });
+    ({ cluster, prom } = harness);
     timings['harness up'] = `${((Date.now() - t0) / 1000).toFixed(1)} s`;
     dir = mkdtempSync(path.join(tmpdir(), 'canary-lens-gate-live-'));
     plan = path.join(dir, 'plan.yaml');
-    // P99 is not what this test is about: the last second's few requests make it jumpy, so its bound is wide.
+    // P99 is not what this test is about: over a 10 s window of a few hundred requests it is noisy, so its bound is wide.
     writeFileSync(plan, [
       'apiVersion: canary-lens.dev/v1alpha1', 'kind: RolloutPlan', `metadata: { name: web, namespace: ${NS} }`,
       'spec:', '  targetRef: { kind: TrafficSplit, name: web-svc-ts }', `  canary: ${CANARY}`, `  window: ${WINDOW}`, '  holdTime: 30s',
@@ -90,9 +77,7 @@ describe('canary-lens gate live: kube-apiserver + simulator + scraping Prometheu
   }, { timeout: 900_000 });
 
   after(async () => {
-    await sim?.stop();
-    await prom?.stop();
-    await cluster?.stop();
+    await harness?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
     process.stderr.write(`[gate-live] timings: ${JSON.stringify(timings)}\n`);
   });

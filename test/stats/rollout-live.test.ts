@@ -23,11 +23,11 @@ import { DEFAULT_PLAN, overPlan } from '../../src/rollout/plan';
 import { LeaseHeldError, RolloutRunner } from '../../src/rollout/runner';
 import { ROLLOUT_ANNOTATION } from '../../src/rollout/state';
 import { PrometheusClient } from '../../src/stats';
-import { startSimulator, type RunningSimulator } from '../../tools/simulator';
 import { CLI_WORDING } from '../../src/cli/wording';
-import { startCluster, type Cluster } from '../cluster/harness';
+import type { Cluster } from '../cluster/harness';
 import { sleep } from '../support/wait';
-import { startPrometheus, type RunningPrometheus } from './prometheus';
+import type { RunningPrometheus } from './prometheus';
+import { startLiveHarness } from './liveHarness';
 
 const NS = 'emojivoto';
 const TS = 'trafficsplits.v1alpha2.split.smi-spec.io';
@@ -45,7 +45,7 @@ const fileWeights = (text: string): number[] => [...text.matchAll(/weight: (\d+)
 
 describe('rollout: runner + CLI + simulator + Prometheus + kube-apiserver', { timeout: 900_000 }, () => {
   let cluster: Cluster | undefined;
-  let sim: RunningSimulator | undefined;
+  let harness: Awaited<ReturnType<typeof startLiveHarness>> | undefined;
   let prom: RunningPrometheus | undefined;
   let dir = '';
   const timings: Record<string, string> = {};
@@ -79,23 +79,13 @@ describe('rollout: runner + CLI + simulator + Prometheus + kube-apiserver', { ti
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'canary-lens-rollout-'));
-    cluster = await startCluster({ log: (l) => process.stderr.write(`[cluster] ${l}\n`) });
     // Healthy by default (no failures, P50 20 ms, P99 40 ms), 40 rps so the canary's 10% gets 40 requests in a 10 s window.
-    sim = await startSimulator({ kubeconfig: cluster.kubeconfig, namespace: NS, config: { rps: 40, defaults: { errorRate: 0, latencyMs: { p50: 20, p99: 40 } } }, backoff: { initialMs: 200, maxMs: 2000 } });
-    await sim.synced(30_000);
-    prom = await startPrometheus({ scrape: [{ target: `127.0.0.1:${sim.port}` }], scrapeInterval: '1s' });
-    const client = new PrometheusClient(prom.url);
-    const deadline = Date.now() + 60_000;
-    while (!(await client.query('up == 1').catch(() => [])).length) {
-      if (Date.now() > deadline) throw new Error(`Prometheus never scraped the simulator:\n${prom.logTail()}`);
-      await sleep(200);
-    }
+    harness = await startLiveHarness({ rps: 40, defaults: { errorRate: 0, latencyMs: { p50: 20, p99: 40 } } });
+    ({ cluster, prom } = harness);
   }, { timeout: 900_000 });
 
   after(async () => {
-    await sim?.stop();
-    await prom?.stop();
-    await cluster?.stop();
+    await harness?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
     process.stderr.write(`[rollout] timings: ${JSON.stringify(timings)}\n`);
   });
