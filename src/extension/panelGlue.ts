@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { SplitObjectRef } from '../protocol/messages';
+import type { RolloutActionName, RolloutView, SplitObjectRef } from '../protocol/messages';
 import type { CanaryPanelProvider } from './panel/viewProvider';
 import type { PanelSource } from './panel/source';
 import type { EditorDocument } from './panel/editorWeights';
@@ -31,12 +31,21 @@ export interface PanelHandle extends vscode.Disposable {
   setEditorSplits(refs: readonly SplitObjectRef[]): void;
   /** Called after live numbers (or their clearing) reached the language server. */
   onDidSendStats(listener: () => void): vscode.Disposable;
+  /**
+   * The guided rollouts to show on their splits' cards (all of them each time; an empty list clears them). Kept until
+   * the panel loads; the first non-empty list loads it in a trusted workspace.
+   */
+  setRollouts(views: readonly RolloutView[]): void;
+  /** A rollout's button was clicked in the panel: the split it drives and the action (one the rollout offered). */
+  onRolloutAction(listener: (split: RolloutView['split'], action: RolloutActionName) => void): vscode.Disposable;
 }
 
 export function registerPanel(context: vscode.ExtensionContext, deps: PanelGlueDeps): PanelHandle {
   let provider: Promise<CanaryPanelProvider> | undefined;
   const host = deps.cluster as SourceHost | undefined;
   const listeners = new Set<() => void>();
+  const rolloutListeners = new Set<(split: RolloutView['split'], action: RolloutActionName) => void>();
+  let rollouts: readonly RolloutView[] = [];
   let editorSplits: readonly SplitObjectRef[] = [];
   /** The visible YAML documents when the split objects were last reported (their text is read lazily, per version). */
   let editorDocuments: EditorDocument[] = [];
@@ -47,8 +56,10 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelGlueD
       client: deps.client,
       source: () => (typeof host?.panelSource === 'function' ? host.panelSource() : undefined),
       onLiveStats: () => { for (const l of [...listeners]) l(); },
+      onRolloutAction: (split, action) => { for (const l of [...rolloutListeners]) l(split, action); },
     });
     p.setEditorSplits(editorSplits, editorDocuments);
+    p.setRollouts(rollouts);
     return p;
   }));
   const registration = vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, {
@@ -64,17 +75,32 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelGlueD
     if (!provider && (refs.length === 0 || !vscode.workspace.isTrusted)) return;
     load().then((p) => p.setEditorSplits(editorSplits, editorDocuments), (e: unknown) => deps.log.error(`The Canary Lens panel did not load: ${e instanceof Error ? e.message : String(e)}`));
   };
-  const trust = vscode.workspace.onDidGrantWorkspaceTrust(() => setEditorSplits(editorSplits));
+  const setRollouts = (views: readonly RolloutView[]): void => {
+    rollouts = views;
+    // As setEditorSplits: nothing to show before a rollout exists, and none without cluster access.
+    if (!provider && (views.length === 0 || !vscode.workspace.isTrusted)) return;
+    load().then((p) => p.setRollouts(rollouts), (e: unknown) => deps.log.error(`The Canary Lens panel did not load: ${e instanceof Error ? e.message : String(e)}`));
+  };
+  const trust = vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    setEditorSplits(editorSplits);
+    setRollouts(rollouts);
+  });
   return {
     setEditorSplits,
     onDidSendStats: (listener) => {
       listeners.add(listener);
       return { dispose: () => listeners.delete(listener) };
     },
+    setRollouts,
+    onRolloutAction: (listener) => {
+      rolloutListeners.add(listener);
+      return { dispose: () => rolloutListeners.delete(listener) };
+    },
     dispose: () => {
       registration.dispose();
       trust.dispose();
       listeners.clear();
+      rolloutListeners.clear();
       void provider?.then((p) => p.dispose());
     },
   };

@@ -17,8 +17,9 @@ import type { Browser, Page } from 'playwright-core';
 import { StatsHistory } from '../../src/extension/panel/history';
 import type { PanelModel } from '../../src/extension/panel/model';
 import { renderPanelHtml } from '../../src/extension/panel/render';
-import type { DeliveryStatus } from '../../src/protocol/messages';
+import type { DeliveryStatus, RolloutView } from '../../src/protocol/messages';
 import { buildWebviewBundle, DARK_THEME, modelOf, NOW, REPO_ROOT, result, snapshot, split, statsOf } from './support';
+import { pausedView, runningView } from './rolloutFixtures';
 
 // The page's globals, for the callbacks that run in Chromium (the project compiles without the DOM library).
 interface Box { left: number; right: number; top: number; bottom: number; width: number; height: number }
@@ -205,6 +206,146 @@ describe('the panel at sidebar widths', { skip: existsSync(CHROMIUM) ? false : `
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'panel-wide.png'), fullPage: true });
       assert.ok(statSync(path.join(ARTIFACTS, 'panel-wide.png')).size > 10_000);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+/**
+ * Mid-rollout: the TrafficSplit `web-split` at step 2 of 4 (25%, 1:20 left, every gate passing, driven by this window)
+ * with its live numbers, and an HTTPRoute rule paused by a failed success-rate gate.
+ */
+function rolloutModel(): PanelModel {
+  const web = split('web-split', 'web-svc', [['web-svc', 75], ['web-svc-2', 25]]);
+  const emoji = split('emoji-route', 'emoji-svc', [['emoji-svc', 75], ['emoji-svc-canary-v2', 25]], { kind: 'HTTPRoute', rule: 2 });
+  const numbers = (i: number) => [
+    statsOf(web, [
+      { success: 0.998, rps: 12.4 + 2 * Math.sin(i / 9), observed: 0.75, p50: 3, p95: 9, p99: 11 },
+      { success: 0.992 + 0.004 * Math.cos(i / 7), rps: 4.1 + Math.cos(i / 5), observed: 0.25, p50: 3, p95: 10, p99: 12 },
+    ]),
+    statsOf(emoji, [
+      { success: 1, rps: 30 + 3 * Math.sin(i / 9), observed: 0.76, p50: 2, p95: 7, p99: 12 },
+      { success: 0.971, rps: 9.8, observed: 0.24, p50: 3, p95: 9, p99: 13 },
+    ]),
+  ];
+  const history = new StatsHistory();
+  for (let i = 0; i <= 120; i++) history.record(result(numbers(i), NOW - 600 + i * 5));
+  return modelOf({
+    cluster: snapshot([web, emoji]), stats: result(numbers(120)), history,
+    rollouts: [runningView(), ofCanary(pausedView({ kind: 'HTTPRoute', name: 'emoji-route', namespace: 'emojivoto', rule: 2 }), 'emoji-svc-canary-v2')],
+  });
+}
+
+/** The fixture's rollout of another canary (its name in the words too). */
+function ofCanary(v: RolloutView, canary: string): RolloutView {
+  return { ...v, canary, status: { ...v.status, message: v.status.message.replaceAll(v.canary, canary) } };
+}
+
+interface RolloutLayout {
+  overflow: { scrollWidth: number; innerWidth: number };
+  clipped: string[];
+  buttons: string[];
+  gates: { name: Box; value: Box; verdict: Box; spark: Box }[];
+  steps: Box[];
+  section: Box;
+}
+
+function measureRollouts(): RolloutLayout {
+  const box = (e: PageElement | null): Box => {
+    const r = e!.getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height };
+  };
+  const all = (s: string) => Array.from(document.querySelectorAll(s));
+  const buttons = all('#root .cl-rollout button');
+  return {
+    overflow: { scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth },
+    clipped: all('#root button').filter((b) => b.scrollWidth > b.clientWidth || box(b).right > window.innerWidth).map((b) => b.textContent ?? ''),
+    buttons: buttons.map((b) => b.textContent ?? ''),
+    gates: all('#root .cl-ro-gate').map((g) => ({
+      name: box(g.querySelector('.cl-ro-gate-name')), value: box(g.querySelector('.cl-ro-gate-value')),
+      verdict: box(g.querySelector('.cl-ro-verdict')), spark: box(g.querySelector('.cl-ro-spark svg')),
+    })),
+    steps: all('#root .cl-ro-step').map(box),
+    section: box(document.querySelectorAll('#root .cl-rollout')[0]!),
+  };
+}
+
+describe('a card mid-rollout at sidebar widths', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install -y chromium)` }, () => {
+  let browser: Browser;
+  let dir: string;
+  let url: string;
+
+  before(async () => {
+    const { chromium } = await import('playwright-core');
+    dir = mkdtempSync(path.join(tmpdir(), 'canary-layout-rollout-'));
+    writeFileSync(path.join(dir, 'panel.js'), await buildWebviewBundle());
+    const vars = Object.entries(DARK).map(([k, v]) => `--vscode-${k}:${v}`).join(';');
+    const html = renderPanelHtml({ nonce: NONCE, cspSource: 'file:', scriptUri: './panel.js', initialState: rolloutModel() })
+      .replace('</head>', `<style nonce="${NONCE}">html{${vars};background:var(--vscode-sideBar-background)}</style>\n</head>`);
+    writeFileSync(path.join(dir, 'rollout.html'), html);
+    url = pathToFileURL(path.join(dir, 'rollout.html')).toString();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'xdg-config'), XDG_CACHE_HOME: path.join(dir, 'xdg-cache') },
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(width: number): Promise<{ page: Page; layout: RolloutLayout }> {
+    const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+    await page.addInitScript(`window.__name = (f) => f; window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });`);
+    await page.goto(url);
+    await page.waitForSelector('.cl-rollout');
+    return { page, layout: await page.evaluate(measureRollouts) };
+  }
+
+  const faultsOf = (layout: RolloutLayout) => ({
+    clippedButtons: layout.clipped,
+    sidewaysScroll: layout.overflow.scrollWidth > layout.overflow.innerWidth ? `${layout.overflow.scrollWidth} > ${layout.overflow.innerWidth}` : null,
+    gatesOutsideTheSection: layout.gates.filter((g) => [g.name, g.value, g.verdict, g.spark].some((b) => b.right > layout.section.right + 1)).length,
+    stepsOutsideTheSection: layout.steps.filter((b) => b.right > layout.section.right + 1).length,
+  });
+  const NO_FAULTS = { clippedButtons: [], sidewaysScroll: null, gatesOutsideTheSection: 0, stepsOutsideTheSection: 0 };
+
+  test(`${NARROW} px: the rollout's buttons wrap, never clipped; each gate's value under its name, its sparkline under that`, async () => {
+    const { page, layout } = await open(NARROW);
+    try {
+      assert.deepEqual(layout.buttons, ['Pause', 'Roll back', 'Cancel', 'Resume', 'Roll back', 'Cancel']);
+      assert.equal(layout.gates.length, 6);
+      assert.deepEqual(faultsOf(layout), NO_FAULTS);
+      for (const g of layout.gates) {
+        assert.ok(g.value.top >= g.name.bottom - 1, 'the value under the name');
+        assert.ok(g.spark.top >= g.value.bottom - 1, 'the sparkline under the value');
+        assert.ok(g.spark.width >= NARROW - 70, `a sparkline of ${Math.round(g.spark.width)} px`);
+      }
+      const bottom = await page.evaluate(() => document.querySelectorAll('#root .cl-rollout')[0]!.getBoundingClientRect().bottom);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'panel-rollout-narrow.png'), clip: { x: 0, y: 0, width: NARROW, height: Math.ceil(bottom) + 8 } });
+    } finally {
+      await page.close();
+    }
+  });
+
+  test(`${WIDE} px: each gate on one line (name, value, verdict, sparkline), and the screenshot docs/panel-rollout.png shows`, async () => {
+    const { page, layout } = await open(WIDE);
+    try {
+      assert.deepEqual(faultsOf(layout), NO_FAULTS);
+      for (const g of layout.gates) {
+        assert.ok(g.value.left >= g.name.right && g.verdict.left >= g.value.right && g.spark.left >= g.verdict.right, 'side by side, in order');
+        assert.ok(g.value.top < g.name.bottom && g.spark.top < g.name.bottom, 'on one line');
+      }
+      const lefts = new Set(layout.gates.map((g) => Math.round(g.value.left)));
+      assert.equal(lefts.size, 1, `the value columns line up across gates and cards: ${[...lefts].join(', ')}`);
+      assert.equal(new Set(layout.steps.map((b) => Math.round(b.top))).size, 2, 'each card\'s timeline on one line');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'panel-rollout.png'), fullPage: true });
+      assert.ok(statSync(path.join(ARTIFACTS, 'panel-rollout.png')).size > 10_000);
     } finally {
       await page.close();
     }

@@ -14,6 +14,7 @@ import type { LiveStatsParams } from '../../src/protocol/messages';
 import { trafficSplit } from '../support/manifests';
 import { waitFor } from '../support/wait';
 import { NOW, snapshot, split } from './support';
+import { runningView } from './rolloutFixtures';
 
 /** A message's name, whether sent as a string or as a typed message object. */
 const methodOf = (type: string | { method: string }): string => (typeof type === 'string' ? type : type.method);
@@ -305,5 +306,27 @@ describe('the panel in VS Code (stand-in)', () => {
     assert.deepEqual(ui.commands, []);
     for (const [k, v] of saved) ui.files.set(k, v);
     provider.dispose();
+  });
+
+  test('rollouts through the glue: setRollouts loads the panel and shows them; a rollout button reaches onRolloutAction', async () => {
+    const handle = glue.registerPanel({ extensionUri: Uri.file('/ext') } as never, { log: log as never, client: () => client as never, cluster: { panelSource: () => source } });
+    const clicks: unknown[][] = [];
+    const sub = handle.onRolloutAction((split, action) => clicks.push([split, action]));
+    try {
+      handle.setRollouts([runningView()]);
+      const v = new FakeView();
+      await ui.views.at(-1)!.provider.resolveWebviewView(v);
+      v.show(true);
+      await waitFor('the rollout on its card', () => v.posted.some((m) => (m.model.splits[0] as { rollout?: { key: string } } | undefined)?.rollout?.key === key), 5000);
+      v.send({ type: 'rollout', action: 'pause', key });
+      v.send({ type: 'rollout', action: 'advance', key });
+      v.send({ type: 'rollout', action: 'pause', key: 'TrafficSplit/emojivoto/not-shown' });
+      assert.deepEqual(clicks, [[{ namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-split' }, 'pause']], 'only an action the rollout offers, of a rollout shown');
+      handle.setRollouts([]);
+      await waitFor('cleared', () => (v.posted.at(-1)!.model.splits[0] as { rollout?: unknown }).rollout === undefined, 5000);
+    } finally {
+      sub.dispose();
+      handle.dispose();
+    }
   });
 });

@@ -2,13 +2,14 @@ import { PrometheusClient } from '../../stats/prometheus';
 import { refreshRange } from '../../stats/range';
 import { StatsPoller, StatsService, type PollerTimers } from '../../stats/statsService';
 import type { FamilySetting, StatsResult, StatsSplit } from '../../stats/types';
-import type { SplitObjectRef } from '../../protocol/messages';
+import type { RolloutActionName, RolloutView, SplitObjectRef } from '../../protocol/messages';
 import { backfillSpan, splitKey, StatsHistory } from './history';
 import type { LiveSplit } from './liveSplits';
 import { buildPanelModel, type PanelModel, type PrometheusStatus } from './model';
 import type { LocateResult } from '../../stats/locate';
 import { EditorWeights, type EditorDocument } from './editorWeights';
 import type { Disposable, PanelSource } from './source';
+import { rolloutKey } from './rolloutModel';
 
 /**
  * The panel's engine, free of `vscode` (the view provider feeds it): the cluster snapshot + where Prometheus is +
@@ -41,6 +42,8 @@ export interface ControllerDeps {
   onStats?: (result: StatsResult) => void;
   /** The poller stopped (nothing in view): numbers sent before are no longer kept up to date. */
   onIdle?: () => void;
+  /** A rollout's button was clicked in the webview (only an action that rollout offers, of a rollout set here). */
+  onRolloutAction?: (split: RolloutView['split'], action: RolloutActionName) => void;
   /** Tests: a Prometheus client with a fake fetch, fake timers, a fixed clock. */
   createClient?: (url: string) => PrometheusClient;
   timers?: PollerTimers;
@@ -56,6 +59,8 @@ export class PanelController {
   /** The documents visible editors show, and their splits' weights (for the cards' "not applied" rows). */
   private editorDocuments: readonly EditorDocument[] = [];
   private readonly editorWeights = new EditorWeights();
+  /** The guided rollouts the extension's rollout controller reports (shown on their splits' cards). */
+  private rollouts: readonly RolloutView[] = [];
   /** Keys of the splits the latest tick measured: a split coming into view is measured at once, not a tick later. */
   private measured = new Set<string>();
   private disposed = false;
@@ -131,6 +136,27 @@ export class PanelController {
     if (this.disposed) return;
     this.editorDocuments = documents;
     this.update();
+  }
+
+  /** The guided rollouts to show (all of them, each time: an empty list clears them). */
+  setRollouts(views: readonly RolloutView[]): void {
+    if (this.disposed) return;
+    this.rollouts = views;
+    this.update();
+  }
+
+  /**
+   * A rollout button was clicked (`key`: the rollout's, as its button carries it): passed on only for a rollout set
+   * here whose actions include it, so a stale page cannot ask for what the rollout no longer offers.
+   */
+  rolloutAction(key: string, action: RolloutActionName): void {
+    if (this.disposed) return;
+    const view = this.rollouts.find((v) => rolloutKey(v.split) === key);
+    if (!view || !view.actions.includes(action)) {
+      this.deps.log?.('debug', `Panel: ignored ${action} for ${key} (no such rollout, or not offered now)`);
+      return;
+    }
+    this.deps.onRolloutAction?.(view.split, action);
   }
 
   setSource(source: PanelSource | undefined): void {
@@ -212,6 +238,7 @@ export class PanelController {
       step: this.settings.step,
       now: this.stats?.evaluatedAt ?? this.now(),
       editorSplits: this.editorWeights.splitsOf(this.editorDocuments),
+      rollouts: this.rollouts,
     });
   }
 

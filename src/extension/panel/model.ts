@@ -8,8 +8,9 @@ import type { ClusterSnapshot } from './source';
 import { describeRouteProblem } from '../../cluster/routeStatus';
 import { kindNames } from '../../service/model/kinds';
 import { buildDeliveries, isDeliveryAction, ownerOfSplit, type PanelDelivery, type SplitOwner } from './deliveryModel';
-import type { DeliveryAction } from '../../protocol/messages';
+import type { DeliveryAction, RolloutActionName, RolloutView } from '../../protocol/messages';
 import { editorRowOf, type EditorSplit, type EditorWeightsRow } from './editorWeights';
+import { isRolloutAction, placeRollouts, type PanelRollout } from './rolloutModel';
 
 /**
  * What the side panel shows, as plain data: the states (each in words with a next step and its buttons) and the
@@ -124,6 +125,8 @@ export interface PanelSplit {
   notInEffect?: { short: string; why: string };
   /** A visible editor holds other weights for it than the cluster (`40/60`), and which document: Apply acts on it. */
   editor?: EditorWeightsRow;
+  /** The guided rollout that drives it (src/rollout): its steps, gates and buttons. */
+  rollout?: PanelRollout;
 }
 
 export interface PanelModel {
@@ -145,6 +148,8 @@ export interface PanelModel {
   deliveries?: PanelDelivery[];
   /** The states of their kinds (forbidden, failed, not installed). */
   deliveryNotices?: PanelNotice[];
+  /** Guided rollouts of splits the panel has no card for (those with a card show on it). */
+  rollouts?: PanelRollout[];
 }
 
 /** Where Prometheus is, as far as the panel knows. */
@@ -169,6 +174,8 @@ export interface ModelInput {
   now: number;
   /** The splits visible editors hold, for the cards' "editor: …, not applied" rows. */
   editorSplits?: readonly EditorSplit[];
+  /** The guided rollouts the extension's rollout controller knows of. */
+  rollouts?: readonly RolloutView[];
 }
 
 const OPEN_SETTING = (setting: string, label = 'Open settings'): NoticeAction => ({ command: 'openSettings', label, arg: setting });
@@ -416,6 +423,10 @@ export function buildPanelModel(input: ModelInput): PanelModel {
   }
   if (deliveryNotices.length > 0) base.deliveryNotices = deliveryNotices;
 
+  const { onCards, cardless } = placeRollouts(input.rollouts ?? [], base.splits);
+  for (const [i, r] of onCards) base.splits[i]!.rollout = r;
+  if (cardless.length > 0) base.rollouts = cardless;
+
   if (cluster.state === 'ready' && cluster.splits.length === 0) {
     base.notices.push({
       state: 'no-splits', severity: 'info', title: `No ${kindNames('or')} in namespace ${cluster.namespace ?? '(default)'}`,
@@ -456,7 +467,8 @@ export type FromWebview =
   | { type: 'ready' }
   | { type: 'command'; command: PanelCommand; arg?: string }
   | { type: 'split'; op: SplitOp; key: string }
-  | { type: 'delivery'; op: DeliveryOp; key: string };
+  | { type: 'delivery'; op: DeliveryOp; key: string }
+  | { type: 'rollout'; action: RolloutActionName; key: string };
 
 /** Checks a message from the webview (its content is ours, but nothing from it is trusted further than this). */
 export function parseWebviewMessage(m: unknown): FromWebview | undefined {
@@ -474,6 +486,9 @@ export function parseWebviewMessage(m: unknown): FromWebview | undefined {
   }
   if (o.type === 'delivery' && (o.op === 'open' || isDeliveryAction(o.op)) && typeof o.key === 'string' && o.key.length < 1000) {
     return { type: 'delivery', op: o.op, key: o.key };
+  }
+  if (o.type === 'rollout' && isRolloutAction(o.action) && typeof o.key === 'string' && o.key.length < 1000) {
+    return { type: 'rollout', action: o.action, key: o.key };
   }
   return undefined;
 }

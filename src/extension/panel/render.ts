@@ -2,6 +2,7 @@ import type { SparkPoint } from './history';
 import type { NoticeAction, PanelBackend, PanelModel, PanelNotice, PanelSplit, SplitOp } from './model';
 import { ownerButton, renderDeliverySection, renderOwnerNote } from './deliveryRender';
 import { renderEditorRow } from './editorRender';
+import { renderCardlessRollouts, renderRolloutSection } from './rolloutRender';
 
 /**
  * The side panel's HTML, as pure functions of the model: the extension renders the first body into the
@@ -42,7 +43,7 @@ function wholePercent(v: number | null): string {
   return v === null ? DASH : `${Math.round(v * 100)}%`;
 }
 
-function clockTime(unixSeconds: number): string {
+export function clockTime(unixSeconds: number): string {
   const d = new Date(unixSeconds * 1000);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
@@ -108,12 +109,16 @@ export function renderSparkline(points: readonly SparkPoint[], field: 'success' 
     : `${label}, last ${minutes} minutes: from ${fmt(values[0]!)} to ${fmt(values[values.length - 1]!)}, between ${fmt(Math.min(...values))} and ${fmt(Math.max(...values))}`;
   const range = sparklineRange(values, field);
   const scale = values.length === 0 ? '' : `<span class="cl-spark-scale" aria-hidden="true">${esc(field === 'success' ? `${Math.round(range.lo * 100)}–100%` : `0–${formatRpsValue(range.hi)}`)}</span>`;
+  return `<span class="cl-spark-wrap"><span class="cl-spark-label" aria-hidden="true">${esc(label)}${scale}</span>${sparkSvg(segments, field, summary)}</span>`;
+}
+
+/** The SVG of a sparkline's segments (`sparklineSegments`), coloured as `field`'s, with `summary` as its text. */
+export function sparkSvg(segments: readonly string[], field: 'success' | 'rps', summary: string): string {
   const shapes = segments.map((s) => (s.includes(' ')
     ? `<polyline points="${s}" vector-effect="non-scaling-stroke"/>`
     : `<circle cx="${s.split(',')[0]}" cy="${s.split(',')[1]}" r="1.2"/>`)).join('');
-  return `<span class="cl-spark-wrap"><span class="cl-spark-label" aria-hidden="true">${esc(label)}${scale}</span>`
-    + `<svg class="cl-spark cl-spark--${field}" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" preserveAspectRatio="none" role="img" aria-label="${esc(summary)}">`
-    + `<title>${esc(summary)}</title><line class="cl-spark-base" x1="0" y1="${SPARK_HEIGHT - 0.5}" x2="${SPARK_WIDTH}" y2="${SPARK_HEIGHT - 0.5}" vector-effect="non-scaling-stroke"/>${shapes}</svg></span>`;
+  return `<svg class="cl-spark cl-spark--${field}" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" preserveAspectRatio="none" role="img" aria-label="${esc(summary)}">`
+    + `<title>${esc(summary)}</title><line class="cl-spark-base" x1="0" y1="${SPARK_HEIGHT - 0.5}" x2="${SPARK_WIDTH}" y2="${SPARK_HEIGHT - 0.5}" vector-effect="non-scaling-stroke"/>${shapes}</svg>`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -229,6 +234,7 @@ function renderSplit(s: PanelSplit, index: number, model: PanelModel): string {
     + `<p class="cl-split-meta">${meta}</p>`
     + renderOwnerNote(s)
     + renderEditorRow(s)
+    + renderRolloutSection(s.rollout)
     + splitActions(s, model.step)
     + `<ul class="cl-backends" aria-label="${esc(`Backends of ${splitTitle(s)}`)}">${s.backends.map((b) => renderBackend(s, b, model)).join('')}</ul>`
     + '</article>';
@@ -254,6 +260,7 @@ export function renderPanelBody(model: PanelModel): string {
   const cardsFirst = (model.deliveries?.length ?? 0) > 0;
   return renderHeader(model)
     + (model.notices.length > 0 ? `<section class="cl-notices" aria-label="Status">${model.notices.map(renderNotice).join('')}</section>` : '')
+    + renderCardlessRollouts(model)
     + (cardsFirst ? deliveries : '')
     + (model.splits.length > 0 ? `<section class="cl-splits" aria-label="Splits">${model.splits.map((s, i) => renderSplit(s, i, model)).join('')}</section>` : '')
     + (cardsFirst ? '' : deliveries);
@@ -392,8 +399,42 @@ body{margin:0;padding:0 8px 12px;color:var(--vscode-foreground);background:trans
 .cl-gates-title{color:var(--vscode-descriptionForeground)}
 .cl-gates-help{margin:2px 0 0;padding-left:1.2em;color:var(--vscode-descriptionForeground)}
 .cl-owner{margin:4px 0 0;font-size:.92em}
-.cl-split,.cl-delivery{container-type:inline-size}
+.cl-rollouts{display:flex;flex-direction:column;gap:10px}
+.cl-rollout-card{border:1px solid var(--vscode-widget-border,var(--vscode-panel-border));border-radius:4px;padding:8px}
+.cl-rollout{margin-top:6px;padding:4px 0 4px 8px;border-left:3px solid var(--vscode-charts-blue);font-size:.95em}
+.cl-rollout--paused{border-left-color:var(--vscode-charts-yellow)}
+.cl-rollout--ok{border-left-color:var(--vscode-charts-green)}
+.cl-rollout--failed{border-left-color:var(--vscode-errorForeground,var(--vscode-charts-red))}
+.cl-rollout--idle{border-left-color:var(--vscode-descriptionForeground)}
+.cl-rollout p{margin:2px 0;overflow-wrap:anywhere}
+.cl-ro-head .cl-tag{margin-left:0}
+.cl-ro-title{font-weight:600}
+.cl-ro-left{font-variant-numeric:tabular-nums;font-weight:600}
+.cl-ro-steps{list-style:none;margin:2px 0;padding:0;display:flex;flex-wrap:wrap;gap:2px 6px;font-variant-numeric:tabular-nums}
+.cl-ro-step{white-space:nowrap;color:var(--vscode-descriptionForeground)}
+.cl-ro-step--done{color:var(--vscode-charts-green)}
+.cl-ro-step--current{color:var(--vscode-foreground);font-weight:600}
+.cl-ro-arrow{color:var(--vscode-descriptionForeground);font-weight:400}
+.cl-ro-message{color:var(--vscode-descriptionForeground)}
+.cl-ro-gates{list-style:none;margin:4px 0;padding:0;display:flex;flex-direction:column;gap:4px}
+.cl-ro-gate{display:grid;grid-template-columns:minmax(0,1fr) auto;grid-template-areas:"name verdict" "value value" "spark spark";column-gap:6px;align-items:baseline}
+.cl-ro-gate>*{min-width:0}
+.cl-ro-gate-name{grid-area:name;overflow-wrap:anywhere}
+.cl-ro-gate-value{grid-area:value;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+.cl-ro-verdict{grid-area:verdict;white-space:nowrap;font-size:.9em}
+.cl-ro-verdict--pass{color:var(--vscode-charts-green)}
+.cl-ro-verdict--fail{color:var(--vscode-errorForeground,var(--vscode-charts-red));font-weight:600}
+.cl-ro-verdict--waiting,.cl-ro-verdict--skipped{color:var(--vscode-descriptionForeground)}
+.cl-ro-spark{grid-area:spark;display:block;align-self:center;margin-top:2px}
+.cl-ro-spark .cl-spark{height:14px}
+.cl-ro-gate--fail .cl-spark polyline{stroke:var(--vscode-errorForeground,var(--vscode-charts-red))}
+.cl-ro-gate--fail .cl-spark circle{fill:var(--vscode-errorForeground,var(--vscode-charts-red))}
+.cl-ro-driver{color:var(--vscode-descriptionForeground);font-size:.92em}
+.cl-ro-driver b{color:var(--vscode-foreground);font-weight:600}
+.cl-ro-unattended{color:var(--vscode-editorWarning-foreground,var(--vscode-charts-yellow))}
+.cl-split,.cl-delivery,.cl-rollout-card{container-type:inline-size}
 @container (max-width:250px) or (min-width:500px){.cl-bar-row{grid-template-columns:1fr auto;grid-template-areas:"label value" "bar bar";row-gap:1px}.cl-bar-label{grid-area:label}.cl-bar{grid-area:bar}.cl-bar-value{grid-area:value}}
 @container (max-width:250px){.cl-actions .cl-button{flex:1 1 auto}}
+@container (min-width:500px){.cl-ro-gate{grid-template-columns:minmax(7em,1fr) minmax(9em,1.5fr) minmax(5em,auto) minmax(8em,1.2fr);grid-template-areas:"name value verdict spark";column-gap:14px}.cl-ro-spark{margin-top:0}}
 @container (min-width:500px){.cl-backend{display:grid;grid-template-columns:minmax(7em,1fr) minmax(9em,1.5fr) minmax(11em,2fr) minmax(8em,1.2fr);column-gap:14px;align-items:start}.cl-backend>*{min-width:0}.cl-backend-head{grid-area:1/1;flex-direction:column;align-items:flex-start;gap:0}.cl-backend-head .cl-tag{margin-left:0}.cl-weight{margin-left:0}.cl-bars{grid-area:1/2;margin-top:2px}.cl-metrics{grid-area:1/3;margin-top:0}.cl-sparks{grid-area:1/4;margin-top:0;grid-template-columns:1fr}.cl-flag{grid-area:2/1/3/-1}.cl-delivery-share{display:grid;grid-template-columns:minmax(7em,1fr) minmax(12em,2.5fr);column-gap:14px;align-items:start}}
 @media (forced-colors:active){.cl-bar-fill,.cl-spark polyline{forced-color-adjust:auto}.cl-button:focus-visible{outline-color:Highlight}}`;

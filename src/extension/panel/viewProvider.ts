@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   DELIVERY_ACTION_COMMAND, liveStatsNotification, OPEN_OWNER_COMMAND,
-  type DeliveryActionArgs, type LiveStatsParams, type OpenOwnerArgs, type SplitObjectRef,
+  type DeliveryActionArgs, type LiveStatsParams, type OpenOwnerArgs, type RolloutActionName, type RolloutView, type SplitObjectRef,
 } from '../../protocol/messages';
 import { toLiveStats } from '../../stats/live';
 import * as vscode from 'vscode';
@@ -28,6 +28,8 @@ export interface ProviderDeps {
   source: () => Promise<PanelSource | undefined> | PanelSource | undefined;
   /** Live numbers (or their clearing) went to the language server: the status bar asks for its split again. */
   onLiveStats?: () => void;
+  /** A rollout's button was clicked in the panel (an action the rollout offers): the rollout controller runs it. */
+  onRolloutAction?: (split: RolloutView['split'], action: RolloutActionName) => void;
 }
 
 export function readPanelSettings(): PanelSettings {
@@ -66,6 +68,7 @@ export class CanaryPanelProvider implements vscode.WebviewViewProvider, vscode.D
       onStats: (result) => this.sendLive(toLiveStats(result)),
       // Numbers nobody refreshes would go stale in the lenses: clear them.
       onIdle: () => this.sendLive({ splits: [] }),
+      onRolloutAction: (split, action) => deps.onRolloutAction?.(split, action),
     });
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -84,6 +87,11 @@ export class CanaryPanelProvider implements vscode.WebviewViewProvider, vscode.D
     this.controller.setEditorSplits(refs);
     // Their weights, for the cards' "editor: …, not applied" rows.
     if (documents) this.controller.setEditorDocuments(documents);
+  }
+
+  /** The guided rollouts to show on their splits' cards (an empty list clears them). */
+  setRollouts(views: readonly RolloutView[]): void {
+    this.controller.setRollouts(views);
   }
 
   private sendLive(params: LiveStatsParams): void {
@@ -184,6 +192,11 @@ export class CanaryPanelProvider implements vscode.WebviewViewProvider, vscode.D
       if (!d.actions.some((a) => a.action === m.op)) return;
       const args: DeliveryActionArgs = { namespace: d.namespace, name: d.name, action: m.op };
       void done(Promise.resolve(vscode.commands.executeCommand(DELIVERY_ACTION_COMMAND, args)).then(() => undefined), `${m.op} from the panel`);
+      return;
+    }
+    if (m.type === 'rollout') {
+      // The controller passes it on only for a rollout it was given, and only an action that rollout offers now.
+      this.controller.rolloutAction(m.key, m.action);
       return;
     }
     // Only a split the panel shows can be acted on.

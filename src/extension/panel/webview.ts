@@ -67,12 +67,13 @@ window.addEventListener('message', (e) => {
 
 document.addEventListener('click', (e) => {
   const target = e.target as El | null;
-  const button = target?.closest?.('button[data-cmd], button[data-op], button[data-delivery-op]');
+  const button = target?.closest?.('button[data-cmd], button[data-op], button[data-delivery-op], button[data-rollout-action]');
   if (!button) return;
-  const { cmd, arg, op, split, deliveryOp, delivery } = button.dataset;
+  const { cmd, arg, op, split, deliveryOp, delivery, rolloutAction, rollout } = button.dataset;
   if (cmd) vscode.postMessage({ type: 'command', command: cmd as never, ...(arg ? { arg } : {}) });
   else if (op && split !== undefined) vscode.postMessage({ type: 'split', op: op as never, key: split });
   else if (deliveryOp && delivery !== undefined) vscode.postMessage({ type: 'delivery', op: deliveryOp as never, key: delivery });
+  else if (rolloutAction && rollout !== undefined) vscode.postMessage({ type: 'rollout', action: rolloutAction as never, key: rollout });
 });
 
 // The view was hidden and is shown again (no retained context): paint the last model at once, then ask for a fresh one.
