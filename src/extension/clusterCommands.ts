@@ -28,8 +28,12 @@ export function registerClusterCommands(
 ): {
   disposables: vscode.Disposable[]; connectLater: () => void; panelSource: () => Promise<ClusterPanelSource | undefined>;
   controller: () => Promise<ClusterController | undefined>;
+  /** Calls `listener` with the controller once the cluster bundle has loaded (at once when it has). */
+  onLoaded: (listener: (c: ClusterController) => void) => void;
 } {
   let loading: Promise<ClusterController> | undefined;
+  const loadedListeners: ((c: ClusterController) => void)[] = [];
+  let loadedController: ClusterController | undefined;
   const load = (): Promise<ClusterController> => {
     loading ??= (async () => {
       const started = Date.now();
@@ -40,6 +44,8 @@ export function registerClusterCommands(
       const controller = mod.createClusterController({ context, channel: log, client });
       context.subscriptions.push(controller);
       log.info(`Cluster support loaded in ${Date.now() - started} ms`);
+      loadedController = controller;
+      for (const l of loadedListeners) l(controller);
       return controller;
     })();
     loading.catch(() => { loading = undefined; });
@@ -75,5 +81,9 @@ export function registerClusterCommands(
   const panelSource = async (): Promise<ClusterPanelSource | undefined> => (vscode.workspace.isTrusted ? (await load()).panel : undefined);
   /** The cluster side itself (loads the cluster bundle; none in untrusted workspaces): for the delivery commands. */
   const controller = async (): Promise<ClusterController | undefined> => (vscode.workspace.isTrusted ? load() : undefined);
-  return { disposables, connectLater, panelSource, controller };
+  const onLoaded = (listener: (c: ClusterController) => void): void => {
+    loadedListeners.push(listener);
+    if (loadedController) listener(loadedController);
+  };
+  return { disposables, connectLater, panelSource, controller, onLoaded };
 }

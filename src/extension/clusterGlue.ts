@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 import { ClusterPanelSource } from './panel/source';
 import { locatePrometheus } from '../stats/locate';
 import * as vscode from 'vscode';
@@ -11,6 +13,7 @@ import {
   type ClusterLog, type LoadedKubeconfig, type Redactor, type SessionOptions,
 } from '../cluster';
 import { createClusterLog } from './log';
+import { RolloutFlow } from './rolloutFlow';
 import { ClusterStatusBar } from './statusBar';
 import { EXTENSION_WORDING } from './wording';
 
@@ -27,6 +30,22 @@ export interface ClusterDeps {
   /** Backoff and intervals for the session (tests shorten them). */
   sessionOptions?: Partial<Pick<SessionOptions, 'backoff' | 'discoveryIntervalMs' | 'factsDebounceMs'>>;
 }
+
+/**
+ * This window's name as a rollout runner: `user@host (VS Code <id>)`. The id is kept per workspace, so a reload
+ * takes back the lease it held, while two windows on one machine are two runners (one lease, never both driving).
+ */
+function windowHolder(context: vscode.ExtensionContext): string {
+  let id = context.workspaceState.get<string>(HOLDER_ID);
+  if (!id) {
+    id = randomBytes(3).toString('hex');
+    void context.workspaceState.update(HOLDER_ID, id);
+  }
+  let user = 'someone';
+  try { user = userInfo().username; } catch { /* no passwd entry in some containers: keep the neutral name */ }
+  return `${user}@${hostname()} (VS Code ${id})`;
+}
+const HOLDER_ID = 'canaryLens.rollout.holderId';
 
 const PICKED = 'canaryLens.cluster.selection';
 interface Picked { context?: string; namespace?: string }
@@ -48,6 +67,8 @@ export class ClusterController implements vscode.Disposable {
     deliveries: () => this.panel.snapshot().deliveries ?? [],
     liveObject: (kind, namespace, name) => this.panel.liveObject(kind, namespace, name),
   }));
+  /** Guided rollouts this window drives or finds on the cluster's splits (./rolloutFlow.ts). */
+  readonly rollouts: RolloutFlow;
   private readonly disposables: vscode.Disposable[] = [];
   private loaded: LoadedKubeconfig | undefined;
   private session: ClusterSession | undefined;
@@ -63,7 +84,13 @@ export class ClusterController implements vscode.Disposable {
     this.safe = safe;
     this.statusBar = new ClusterStatusBar(safe);
     this.panel = new ClusterPanelSource(safe, () => locatePrometheus({ ...(this.loaded ? { kc: this.loaded.kc } : {}), wording: EXTENSION_WORDING }));
+    this.rollouts = new RolloutFlow({
+      log, safe, connection: () => this.applyDeps().connection(), notConnected: () => this.applyDeps().notConnected(),
+      liveSplits: () => this.session?.splits() ?? [],
+      holder: windowHolder(this.deps.context),
+    });
     this.disposables.push(
+      this.rollouts, this.panel.onDidChange(() => this.rollouts.refreshFound()),
       this.statusBar, this.diagnostics, this.content,
       vscode.workspace.registerTextDocumentContentProvider(APPLY_SCHEME, this.content),
       vscode.workspace.onDidChangeTextDocument((e) => {

@@ -7,6 +7,7 @@ import { registerCommands } from './commands';
 import { registerDeliveryCommands } from './deliveryCommands';
 import { watchEditorSplits } from './editorSplits';
 import { registerPanel } from './panelGlue';
+import { registerRolloutCommands } from './rolloutCommands';
 import { registerSplitStatus } from './splitStatus';
 import { RED_HAT_YAML, resolveYamlSyntax, settingsMiddleware } from './yamlSyntax';
 
@@ -50,6 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // split: visible editors are views of their splits' live numbers too.
   const panel = registerPanel(context, { log, client: () => client, cluster });
   context.subscriptions.push(panel, watchEditorSplits(() => client, (refs) => panel.setEditorSplits(refs)));
+  // Guided rollouts: stubs too; the runner lives in the cluster bundle and reports to the panel and the lenses.
+  context.subscriptions.push(...registerRolloutCommands({ log, client: () => client, controller: cluster.controller, onLoaded: cluster.onLoaded, panel }));
   context.subscriptions.push(registerSplitStatus(() => client, (l) => panel.onDidSendStats(l)));
   try {
     await client.start();

@@ -401,3 +401,12 @@ export interface RolloutView {
   /** What a person may do now. */
   actions: RolloutActionName[];
 }
+
+/** Client → server: the guided rollouts the editor knows (driven by it or found on the cluster), for the split lenses. */
+export interface RolloutsParams { rollouts: RolloutView[] }
+export const rolloutsNotification = new NotificationType<RolloutsParams>('canaryLens/rollouts');
+
+/** Client commands of guided rollouts (src/extension/rolloutCommands.ts); the start lens passes the document URI and the split. */
+export const START_ROLLOUT_COMMAND = 'canaryLens.rollout.start';
+/** Arguments of `canaryLens.rollout.start`: [uri, split]; of the others: [split]. */
+export type RolloutSplitArg = SplitObjectRef & { rule?: number };

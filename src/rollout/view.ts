@@ -54,16 +54,12 @@ function statusWords(state: RolloutState, unattended: boolean): string {
   return `${at}: ${state.phase}`;
 }
 
-/** `Rollout web-svc-2 · 25% · 1:20 left` (status bar), `Rollout 2/4 · gates ✓` (lens). */
+/** `Rollout web-svc-2 · 25% · 1:20 left` (status bar; the lens's `Rollout 2/4 · gates ✓` is rolloutLensTitle). */
 export function rolloutStatusBarText(v: RolloutView): string {
   const share = `${v.steps[v.step] ?? 0}%`;
   const tail = v.phase !== 'running' ? v.phase : v.unattended ? 'no runner' : v.status.secondsLeft !== undefined ? `${formatLeft(v.status.secondsLeft)} left` : v.status.kind;
   return `Rollout ${v.canary} · ${share} · ${tail}`;
 }
 
-export function rolloutLensTitle(v: RolloutView): string {
-  const judged = v.gates.filter((g) => g.verdict !== 'skipped');
-  const gates = judged.some((g) => g.verdict === 'fail') ? 'gates ✗' : judged.every((g) => g.verdict === 'pass') ? 'gates ✓' : 'gates waiting';
-  const phase = v.phase === 'running' ? (v.unattended ? ' · no runner' : '') : ` · ${v.phase}`;
-  return `Rollout ${v.step + 1}/${v.steps.length} · ${gates}${phase}`;
-}
+// The lens title is worded in the protocol package, where the language service can read it.
+export { rolloutLensTitle } from '../protocol/rolloutWords';

@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { LanguageService, DEFAULT_SETTINGS } from '../service/languageService';
 import type { ClusterFacts } from '../service/workspace/workspaceIndex';
-import { ClusterFactsParams, clusterFactsNotification, documentSplitsRequest, liveStatsNotification, type LiveStatsParams, FILE_GLOB, indexedNotification, ownersRequest, splitAtRequest, type ServerSettings } from '../protocol/messages';
+import { ClusterFactsParams, clusterFactsNotification, documentSplitsRequest, liveStatsNotification, type LiveStatsParams, rolloutsNotification, type RolloutsParams, FILE_GLOB, indexedNotification, ownersRequest, splitAtRequest, type ServerSettings } from '../protocol/messages';
 import { documentOwners } from '../service/rules/ownership';
 import { clusterFacts } from './clusterFacts';
 import { LENS_CAPABILITIES, lensClient, refreshLenses, registerWeightCommand, type LensClient } from './commands';
@@ -167,6 +167,12 @@ export function startServer(connection: Connection): void {
   connection.onNotification(liveStatsNotification, (params: LiveStatsParams) => {
     if (!Array.isArray(params?.splits)) return;
     ls.live.set(params);
+    refreshLenses(connection, lenses);
+  });
+
+  connection.onNotification(rolloutsNotification, (params: RolloutsParams) => {
+    if (!Array.isArray(params?.rollouts)) return;
+    ls.rollouts.set(params);
     refreshLenses(connection, lenses);
   });
 

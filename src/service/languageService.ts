@@ -14,6 +14,7 @@ import { definition, references } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { WorkspaceIndex, type ClusterFacts } from './workspace/workspaceIndex';
 import { LiveStats, splitObjects } from './workspace/liveStats';
+import { Rollouts } from './workspace/rollouts';
 import { DEFAULT_SETTINGS, type FeatureContext, type ServiceSettings } from './features/context';
 
 export { DEFAULT_SETTINGS, type FeatureContext, type ServiceSettings } from './features/context';
@@ -25,6 +26,7 @@ export { DEFAULT_SETTINGS, type FeatureContext, type ServiceSettings } from './f
 export class LanguageService {
   readonly index = new WorkspaceIndex();
   readonly live = new LiveStats();
+  readonly rollouts = new Rollouts();
   settings: ServiceSettings = { ...DEFAULT_SETTINGS };
 
   /** Add or replace a whole file (an opened document, or a workspace file read from disk). */
@@ -73,7 +75,7 @@ export class LanguageService {
 
   private context(uri: string): FeatureContext | undefined {
     const file = this.index.getFile(uri);
-    return file ? { file, index: this.index, settings: this.settings, live: this.live } : undefined;
+    return file ? { file, index: this.index, settings: this.settings, live: this.live, rollouts: this.rollouts } : undefined;
   }
 
   completion(uri: string, position: Position): CompletionItem[] {

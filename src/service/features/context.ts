@@ -1,5 +1,6 @@
 import type { YamlFile } from '../document/file';
 import type { LiveStats } from '../workspace/liveStats';
+import type { Rollouts } from '../workspace/rollouts';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 
 export interface ServiceSettings {
@@ -26,4 +27,6 @@ export interface FeatureContext {
   settings: ServiceSettings;
   /** Live numbers per split, when the client measures them. */
   live: LiveStats;
+  /** Guided rollouts per split, when the client knows of any (`canaryLens/rollouts`). */
+  rollouts?: Rollouts;
 }

@@ -1,7 +1,9 @@
 import type { CodeLens, Command, Range } from 'vscode-languageserver-types';
 import {
-  APPLY_TO_CLUSTER_COMMAND, WEIGHTS_COMMAND, type ApplyToClusterArgs, type WeightCommandAction, type WeightCommandArgs, type WeightLensData,
+  APPLY_TO_CLUSTER_COMMAND, START_ROLLOUT_COMMAND, WEIGHTS_COMMAND,
+  type ApplyToClusterArgs, type RolloutSplitArg, type WeightCommandAction, type WeightCommandArgs, type WeightLensData,
 } from '../../protocol/messages';
+import { rolloutLensTitle } from '../../protocol/rolloutWords';
 import type { FeatureContext } from './context';
 import { weightText } from './weightEdits';
 import {
@@ -106,9 +108,42 @@ function splitLenses(ctx: FeatureContext, at: SplitAt): CodeLens[] {
       ...(numbers ? [label(r, `${numbers.brief}${numbers.flagged ? ' · ⚠ off its weight' : ''}`, numbers.detail)] : []),
       ...act(r, 'backend', { type: 'shift', target: i, points: step }, shared),
       ...act(r, 'backend', { type: 'shift', target: i, points: -step }, shared),
+      ...(i === canary ? rolloutLens(ctx, at, r) : []),
     );
   }
   return out;
+}
+
+/** Phases after which a split may start another rollout (src/rollout/state.ts ENDED_PHASES). */
+const ENDED_ROLLOUT: readonly string[] = ['completed', 'rolled-back', 'cancelled'];
+
+/**
+ * On the canary's line, not the split's (that row is full: its last actions would run past a 1,280 px editor): the
+ * rollout on the split (`Rollout 2/4 · gates ✓`; opens the panel, where its actions are), else, while a cluster is
+ * connected, `Start rollout → <canary>…` (one confirmation of the whole plan follows). Splits a controller owns never
+ * get here (their owner's lenses instead).
+ */
+function rolloutLens(ctx: FeatureContext, at: SplitAt, range: Range): CodeLens[] {
+  const name = at.doc.name?.value;
+  if (!name) return [];
+  const connection = ctx.index.clusterFacts?.connection;
+  // The object's namespace as Apply resolves it: the document's, else the selected one.
+  const namespace = at.doc.namespace?.value ?? connection?.namespace ?? at.doc.ns;
+  const rule = at.doc.splits.indexOf(at.split) + 1;
+  const view = ctx.rollouts?.of(at.doc.kind, namespace, name, rule);
+  if (view && !ENDED_ROLLOUT.includes(view.phase)) {
+    return [{ range, command: { title: rolloutLensTitle(view), command: 'canaryLens.panel.focus', tooltip: view.status.message } }];
+  }
+  if (!connection || at.split.backends.length < 2) return [];
+  const canary = backendName(at.split, at.split.backends.length - 1);
+  const split: RolloutSplitArg = { kind: at.doc.kind, name, namespace, ...(at.doc.splits.length > 1 ? { rule } : {}) };
+  return [{
+    range,
+    command: {
+      title: `Start rollout → ${canary}…`, command: START_ROLLOUT_COMMAND, arguments: [ctx.file.uri, split],
+      tooltip: `A guided rollout of ${canary} in ${connection.context} (namespace ${namespace}): the steps, hold time and gates of the canaryLens.rollout settings, confirmed once`,
+    },
+  }];
 }
 
 /**

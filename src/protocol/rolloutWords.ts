@@ -1,0 +1,13 @@
+/**
+ * The lens title of a guided rollout, here so the language service (which may not import src/rollout) and the
+ * rollout's other views (src/rollout/view.ts re-exports it) word it alike. Pure.
+ */
+import type { RolloutView } from './messages';
+
+/** `Rollout 2/4 · gates ✓`, `Rollout 2/4 · gates ✗ · paused`, `Rollout 1/4 · gates waiting · no runner`. */
+export function rolloutLensTitle(v: RolloutView): string {
+  const judged = v.gates.filter((g) => g.verdict !== 'skipped');
+  const gates = judged.some((g) => g.verdict === 'fail') ? 'gates ✗' : judged.every((g) => g.verdict === 'pass') ? 'gates ✓' : 'gates waiting';
+  const phase = v.phase === 'running' ? (v.unattended ? ' · no runner' : '') : ` · ${v.phase}`;
+  return `Rollout ${v.step + 1}/${v.steps.length} · ${gates}${phase}`;
+}
