@@ -9,6 +9,8 @@
  * - latency P99: the canary's ≤ `maxP99Ratio` × the stable's, and ≤ `maxP99Ms` when set. The stable's P99 is that of
  *   the stable backend with the most requests in the window: quantiles of separate histograms do not add up. With no
  *   stable latency and no `maxP99Ms` the gate is not judged ("skipped", said why): it neither passes nor blocks.
+ *   Both P99s are interpolated within Linkerd's histogram buckets (…, 5, 10, 20 ms, …), so a ratio on single-digit
+ *   milliseconds can flap between evaluations; `maxP99Ms` is the steadier bound there.
  */
 import type { BackendStats, SplitStats } from '../stats/types';
 import type { GateThresholds } from './plan';
