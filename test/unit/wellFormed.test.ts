@@ -105,6 +105,6 @@ test('property: random block documents', () => {
     vouched++;
     assert.equal(errorsOf(text), 0, JSON.stringify(text));
   }), { numRuns: Number(process.env.FC_RUNS ?? 6000) });
-  // About 1.5% of the random documents are vouched for (88 to 130 seen in 6,000): well above 50 either way.
+  // Usually over 100 of the 6,000 random documents are vouched for; CI once saw 88 (the seed varies per run).
   assert.ok(vouched >= 50, `vouched for ${vouched} documents: the grammar exercises the scan`);
 });
