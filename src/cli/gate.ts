@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { walkArgs } from './args';
-import { evaluateGates, type GateReport, type GateResult, type OverallVerdict } from '../rollout/gates';
+import type { GateResult, OverallVerdict } from '../rollout/gates';
+import { judgeSplits, type SplitGates } from '../rollout/liveGates';
 import { DEFAULT_PLAN, overPlan, PlanError, planFromText, planProblems, type GateThresholds, type PlanTarget, type RolloutPlan } from '../rollout/plan';
 import { renderTable } from '../stats/format';
-import { describeShadow, shadowsOf } from '../stats/precedence';
-import { StatsService } from '../stats/statsService';
-import type { SplitStats, StatsSplit } from '../stats/types';
+import type { StatsSplit } from '../stats/types';
 import { parseStatsArgs, refreshFailure, StatsUsageError, withStatsSource, type StatsOptions, type StatsRun, type StatsSource } from './stats';
 
 /**
@@ -146,15 +145,7 @@ export function selectTarget(splits: readonly StatsSplit[], target: PlanTarget):
   return same.find((s) => s.backends.some((b) => b.weight > 0)) ?? same[0]!;
 }
 
-/** The stats of a split with nothing to judge on: why (not in effect; left out of the refresh). */
-function unmeasured(split: StatsSplit, why: string): SplitStats {
-  return { split, family: null, unmeasured: why, rps: 0, backends: [], route: null, flagged: false, hasTraffic: false };
-}
-
-export interface SplitGates {
-  split: StatsSplit;
-  report: GateReport;
-}
+export type { SplitGates };
 
 /** The JSON of `--format json`: each gate's value and threshold in its unit. */
 export function gateJson(reports: readonly SplitGates[], evaluatedAt: number, window: string): string {
@@ -232,20 +223,10 @@ async function judge(source: StatsSource, plan: RolloutPlan, stats: StatsOptions
     if (typeof found === 'string') return { code: GATE_EXIT_USAGE, stdout: '', stderr: `${source.stderr}canary-lens: ${found}\n` };
     targets = [found];
   }
-  // Latency over the whole window (rate), as the rollout's gates read it (src/rollout/liveGates.ts): a gate judges the window.
-  const service = new StatsService(source.client, { family: stats.family, window: stats.window, latencyRate: 'rate', ...(stats.at !== undefined ? { at: stats.at } : {}) });
-  // Every split read is known: a target that shares its apex with another is said to be not measured.
-  const result = await service.refresh(targets, source.splits);
+  // Every split read is known: a target that another takes the apex from waits, saying it is not in effect.
+  const { result, reports } = await judgeSplits(source.client, targets, source.splits, { family: stats.family, window: stats.window, gates: plan.gates, ...(plan.canary !== undefined ? { canary: plan.canary } : {}), ...(stats.at !== undefined ? { at: stats.at } : {}) });
   const failed = refreshFailure(result, source.stderr, source.where);
   if (failed) return failed;
-  // A split another takes the apex from (as the lenses say, src/stats/precedence.ts) gets no traffic: it waits, saying why.
-  const shadows = shadowsOf(source.splits);
-  const reports = targets.map((split) => {
-    const shadow = shadows[source.splits.indexOf(split)];
-    const stats = shadow ? unmeasured(split, `not in effect: ${describeShadow(shadow)}`)
-      : result.splits.find((s) => s.split === split) ?? unmeasured(split, 'no apex Service or no backend to measure');
-    return { split, report: evaluateGates(stats, plan.gates, plan.canary) };
-  });
   const stdout = stats.format === 'json' ? gateJson(reports, result.evaluatedAt, result.window) : gateTable(reports);
   return { code: gateExitCode(reports.map((r) => r.report.verdict)), stdout, stderr: source.stderr + gateSummary(reports) };
 }

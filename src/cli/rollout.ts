@@ -196,8 +196,8 @@ export async function runRollout(args: readonly string[], live = true): Promise<
   if (typeof target === 'string') return fail(2, target);
 
   // The cluster code, loaded only now (as `stats` does): lint and PATH mode never evaluate @kubernetes/client-node.
-  const [{ loadKubeconfig, toClusterError, ClusterLog, silentSink, isClusterError }, runnerModule, locate, liveGatesModule, prometheus] = await Promise.all([
-    import('../cluster/index.js'), import('../rollout/runner.js'), import('../stats/locate.js'), import('../rollout/liveGates.js'), import('../stats/prometheus.js'),
+  const [{ loadKubeconfig, toClusterError, ClusterLog, silentSink, isClusterError }, runnerModule, locate, liveGatesModule, prometheus, splitsModule] = await Promise.all([
+    import('../cluster/index.js'), import('../rollout/runner.js'), import('../stats/locate.js'), import('../rollout/liveGates.js'), import('../stats/prometheus.js'), import('../stats/splits.js'),
   ]);
   let loaded: ReturnType<typeof loadKubeconfig>;
   try {
@@ -223,11 +223,13 @@ export async function runRollout(args: readonly string[], live = true): Promise<
   const runner = new runnerModule.RolloutRunner({
     kc: loaded.kc, log, file, target, selectedNamespace: loaded.namespace,
     holder: o.holder, leaseSeconds: o.lease, wording: CLI_WORDING,
-    gates: async (state, liveSplit) => {
-      const split = liveGatesModule.statsSplitOf(liveSplit.object, target.rule);
-      if (!split || !client) return { error: `${describeTarget(target)} has no apex to measure` };
-      return liveGatesModule.liveGates(client, split, state);
+    gates: async (state, liveSplit, neighbours) => {
+      if (!client) return { error: 'no Prometheus to read the gates from' };
+      return liveGatesModule.liveGates(client, state, liveSplit.object, neighbours, target.rule);
     },
+    // Listed at each tick (a split created on the apex mid-rollout takes it over); a kind that cannot be listed
+    // adds nothing, and the split itself is read on its own.
+    neighbours: async (namespace) => (await splitsModule.listSplitsOnce(loaded.kc, namespace, { context: loaded.context, wording: CLI_WORDING })).objects,
   });
 
   try {

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import { isClusterError, managerWords, type ClusterLog, type K8sObject } from '../cluster';
-import { liveGates, statsSplitOf } from '../rollout/liveGates';
+import { liveGates } from '../rollout/liveGates';
 import { describeTarget } from '../rollout/manifest';
 import { LeaseHeldError, RolloutRefused, RolloutRunner, type StartPreview, type TickResult } from '../rollout/runner';
 import type { LiveSplit } from '../rollout/clusterSplit';
@@ -198,20 +198,19 @@ export class RolloutFlow implements vscode.Disposable {
         read: () => Promise.resolve(document.getText()),
         write: (text) => this.writeDocument(document, text),
       },
-      gates: async (state, live) => {
+      gates: async (state, live, neighbours) => {
+        let r: GateReport | { error: string };
         if (this.deps.gates) {
-          const own = await this.deps.gates(state, live);
-          run.report = 'error' in own ? undefined : own;
-          return own;
+          r = await this.deps.gates(state, live);
+        } else {
+          const client = await this.prometheus();
+          r = 'error' in client ? client : await liveGates(client, state, live.object, neighbours, split.rule);
         }
-        const stats = statsSplitOf(live.object, split.rule);
-        if (!stats) return { error: `${describeTarget(split)} has no apex to measure` };
-        const client = await this.prometheus();
-        if ('error' in client) return client;
-        const r = await liveGates(client, stats, state);
         run.report = 'error' in r ? undefined : r;
         return r;
       },
+      // The session's lists, kept by its watches: no request of its own.
+      neighbours: (namespace) => Promise.resolve(this.deps.liveSplits().filter((o) => o.metadata?.namespace === namespace)),
     });
     return run;
   }

@@ -72,7 +72,8 @@ export function weightsAt(state: RolloutState, i: number): number[] {
   return stepWeights(state.startWeights, state.backends.indexOf(state.canary), state.plan.steps[i]!, state.total);
 }
 
-function settling(state: RolloutState, now: number): RolloutStatus {
+/** While the step's first window runs: its stats still hold the previous step's traffic, so no gate counts yet. */
+export function settling(state: RolloutState, now: number): RolloutStatus {
   const { window } = planSeconds(state.plan);
   const left = Math.max(0, state.stepStartedAt + window - now);
   return { kind: 'settling', secondsLeft: left, message: `step ${state.step + 1}/${state.plan.steps.length} (${state.canary} ${pct(state.plan.steps[state.step]!)}): the stats window still holds the previous step's traffic; gates count in ${Math.ceil(left)} s` };

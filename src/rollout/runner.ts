@@ -5,13 +5,14 @@
  * file, and writes the state to the split guarded by its resourceVersion. The same code serves the extension and the
  * CLI; with no runner ticking, the split stays at its step.
  */
-import { managerWords, planApply, type ApplyPlan, type ClusterLog, type KubeConfig, type Wording } from '../cluster';
+import { managerWords, planApply, type ApplyPlan, type ClusterLog, type K8sObject, type KubeConfig, type Wording } from '../cluster';
 import { ClusterError, toClusterError } from '../cluster/errors';
 import { clusterRef, readLiveSplit, writeState, type ClusterSplitRef, type LiveSplit } from './clusterSplit';
 import { advance, cancel, decide, pause, resume, rollBack, startRollout, type Decision, type Observation } from './machine';
 import { describeTarget, locateSplit, withWeights, type SplitTarget } from './manifest';
 import { leaseFor, ENDED_PHASES, type Holder, type RolloutState } from './state';
 import type { GateReport } from './gates';
+import { notInEffect } from './liveGates';
 import type { RolloutPlan } from './plan';
 
 export interface RolloutFile {
@@ -30,8 +31,16 @@ export interface RunnerOptions {
   selectedNamespace: string;
   /** Who runs it, shown to others: `alice@laptop (VS Code)`. */
   holder: string;
-  /** The gates of a state's split now (as the cluster has it), or why they cannot be evaluated. */
-  gates(state: RolloutState, live: LiveSplit): Promise<GateReport | { error: string }>;
+  /**
+   * The gates of a state's split now (as the cluster has it, among the namespace's split objects `neighbours`), or
+   * why they cannot be evaluated.
+   */
+  gates(state: RolloutState, live: LiveSplit, neighbours: readonly K8sObject[]): Promise<GateReport | { error: string }>;
+  /**
+   * The split objects of a namespace (TrafficSplits, HTTPRoutes, GRPCRoutes), as the cluster has them: a split that
+   * another takes the apex from routes nothing, so a rollout will not start on it. Absent: none are known.
+   */
+  neighbours?(namespace: string): Promise<readonly K8sObject[]>;
   /** Unix seconds (default: the clock). */
   now?: () => number;
   /** The lease lapses this long after its last renewal (default 60 s). */
@@ -103,6 +112,10 @@ export class RolloutRunner {
       throw new RolloutRefused(`a rollout is already ${live.state.phase} on ${describeTarget(this.o.target)} (started by ${live.state.startedBy}): resume or cancel it first`);
     }
     if (live.controller) throw new RolloutRefused(`${live.controller} manages ${describeTarget(this.o.target)}: its weights are the controller's`);
+    const shadow = notInEffect(live.object, await this.neighbours(ref.namespace), this.o.target.rule);
+    if (shadow) {
+      throw new RolloutRefused(`${describeTarget(this.o.target)} is not in effect: ${shadow}. Its weights route no traffic, so its gates could never judge a step; roll out the split in effect, or delete the other one first`);
+    }
     const chosen = canary ?? plan.canary ?? live.backends[live.backends.length - 1];
     if (!chosen || !live.backends.includes(chosen)) throw new RolloutRefused(`${chosen ?? '(none)'} is not a backend of ${describeTarget(this.o.target)} (${live.backends.join(', ')})`);
     const now = this.now();
@@ -155,7 +168,7 @@ export class RolloutRunner {
     });
     const base: Observation = { now: this.now(), live: { weights, managers: live.lastWriters, ...(live.controller ? { controller: live.controller } : {}) } };
     if (state.phase !== 'running') return base;
-    const gates = await this.o.gates(state, live);
+    const gates = await this.o.gates(state, live, await this.neighbours(live.object.metadata?.namespace ?? this.o.selectedNamespace));
     return 'error' in gates ? { ...base, statsError: gates.error } : { ...base, gates };
   }
 
@@ -177,6 +190,10 @@ export class RolloutRunner {
     const d = advance(state, await this.observe(state, live));
     if ('refused' in d) throw new RolloutRefused(`not advanced: ${d.refused}`);
     return this.carry(d, live, ref);
+  }
+
+  private async neighbours(namespace: string): Promise<readonly K8sObject[]> {
+    return this.o.neighbours ? this.o.neighbours(namespace) : [];
   }
 
   private edited(text: string, weights: readonly number[]): { text: string; partText: string } {

@@ -8,7 +8,10 @@
  *   window) refuses a second runner (the lease), and once the first is gone the CLI resumes and completes it;
  * - a canary that starts failing at 25 % pauses on the success-rate gate, and Roll back restores the start's weights;
  * - a weight changed mid-rollout by another field manager (`kubectl patch`) pauses it, naming the manager; the CLI's
- *   cancel ends it with the weights left where they are.
+ *   cancel ends it with the weights left where they are;
+ * - mid-migration, an HTTPRoute on the TrafficSplit's apex (not in effect: linkerd-smi's ServiceProfile wins) is
+ *   refused a rollout, naming the TrafficSplit; once the TrafficSplit is gone the route's rollout starts and its gates
+ *   judge the route's traffic; a TrafficSplit put back on the apex makes them wait, saying the route is not in effect.
  * Measured and printed: confirmation → first step applied; failing canary → pause; rollback → weights in the API server.
  */
 import assert from 'node:assert/strict';
@@ -18,9 +21,11 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ClusterLog, loadKubeconfig, silentSink } from '../../src/cluster';
 import { runRollout } from '../../src/cli/rollout';
-import { liveGates, statsSplitOf } from '../../src/rollout/liveGates';
+import { liveGates } from '../../src/rollout/liveGates';
+import { listSplitsOnce } from '../../src/stats/splits';
 import { DEFAULT_PLAN, overPlan } from '../../src/rollout/plan';
-import { LeaseHeldError, RolloutRunner } from '../../src/rollout/runner';
+import { LeaseHeldError, RolloutRefused, RolloutRunner } from '../../src/rollout/runner';
+import type { SplitTarget } from '../../src/rollout/manifest';
 import { ROLLOUT_ANNOTATION } from '../../src/rollout/state';
 import { PrometheusClient } from '../../src/stats';
 import { CLI_WORDING } from '../../src/cli/wording';
@@ -65,14 +70,16 @@ describe('rollout: runner + CLI + simulator + Prometheus + kube-apiserver', { ti
     await kubectl(['-n', NS, 'annotate', TS, 'web-svc-ts', `${ROLLOUT_ANNOTATION}-`, 'canary-lens.dev/sim-error-rate.web-svc-2-']);
     writeFileSync(file, MANIFEST(1000, 0));
   };
-  const runner = (file: string, holder: string, leaseSeconds = 6) => {
+  /** A runner as the CLI makes one: the namespace's splits listed at each tick, gates on the real Prometheus. */
+  const runner = (file: string, holder: string, leaseSeconds = 6, target: SplitTarget = { kind: 'TrafficSplit', name: 'web-svc-ts', namespace: NS }) => {
     const loaded = loadKubeconfig({ setting: cluster!.kubeconfig }, {}, CLI_WORDING);
     const client = new PrometheusClient(prom!.url);
     return new RolloutRunner({
       kc: loaded.kc, log: new ClusterLog(silentSink), selectedNamespace: NS, holder, leaseSeconds, wording: CLI_WORDING,
       file: { uri: file, read: () => Promise.resolve(readFileSync(file, 'utf8')), write: (t) => Promise.resolve(writeFileSync(file, t)) },
-      target: { kind: 'TrafficSplit', name: 'web-svc-ts', namespace: NS },
-      gates: async (state, live) => liveGates(client, statsSplitOf(live.object)!, state),
+      target,
+      gates: async (state, live, neighbours) => liveGates(client, state, live.object, neighbours, target.rule),
+      neighbours: async (ns) => (await listSplitsOnce(loaded.kc, ns, { wording: CLI_WORDING })).objects,
     });
   };
   const cli = (args: string[]) => runRollout([...args, '--kubeconfig', cluster!.kubeconfig, '--prometheus', prom!.url], false);
@@ -183,5 +190,59 @@ describe('rollout: runner + CLI + simulator + Prometheus + kube-apiserver', { ti
     assert.deepEqual(await liveWeights(), [500, 500], 'cancel writes no weights');
     // A cancelled rollout is over: a new run could start; `status` says what happened.
     assert.match((await cli(['status', file])).stdout, /cancelled/);
+  });
+
+  test('mid-migration: a rollout on an HTTPRoute the TrafficSplit shadows is refused; with the TrafficSplit gone it runs on route metrics; put back, the gates wait', { timeout: 180_000 }, async () => {
+    const ROUTE = 'httproutes.v1.gateway.networking.k8s.io';
+    const file = path.join(dir, 'route.yaml');
+    writeFileSync(file, [
+      'apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata:', '  name: web-route', '  namespace: emojivoto', 'spec:',
+      '  parentRefs:', '    - name: web-apex', '      kind: Service', '      group: core', '      port: 80', '  rules:', '    - backendRefs:',
+      '        - name: web-svc', '          port: 80', '          weight: 1000', '        - name: web-svc-2', '          port: 80', '          weight: 0', '',
+    ].join('\n'));
+    await reset(path.join(dir, 'ts.yaml'));
+    await kubectl(['apply', '-f', file]);
+    const routeWeights = async (): Promise<number[]> => {
+      const o = JSON.parse(await kubectl(['-n', NS, 'get', ROUTE, 'web-route', '-o', 'json'])) as { spec: { rules: { backendRefs: { weight: number }[] }[] } };
+      return o.spec.rules[0]!.backendRefs.map((b) => Number(b.weight));
+    };
+    const r = runner(file, 'alice (VS Code)', 30, { kind: 'HTTPRoute', name: 'web-route', namespace: NS });
+    // A long hold: the test looks at the step's gates, not at advancing.
+    const plan = overPlan(PLAN, { holdTime: '60s' });
+    await assert.rejects(r.start(plan, 'web-svc-2', async () => ({ yes: true, force: true })), (e: unknown) => {
+      assert.ok(e instanceof RolloutRefused, String(e));
+      assert.match(e.message, /HTTPRoute emojivoto\/web-route is not in effect: TrafficSplit web-svc-ts takes web-apex/);
+      return true;
+    });
+    assert.deepEqual(await routeWeights(), [1000, 0], 'a refused start writes nothing');
+    assert.deepEqual(fileWeights(readFileSync(file, 'utf8')), [1000, 0]);
+
+    // The migration's next step: the TrafficSplit goes, the route takes the apex, and its rollout runs on its own metrics.
+    await kubectl(['-n', NS, 'delete', TS, 'web-svc-ts']);
+    try {
+      const started = await r.start(plan, 'web-svc-2', async () => ({ yes: true, force: true }));
+      assert.deepEqual(started?.applied?.weights, [900, 100]);
+      assert.deepEqual(await routeWeights(), [900, 100]);
+      let last = await r.tick();
+      for (const deadline = Date.now() + 60_000; last.decision.status.kind !== 'holding'; ) {
+        assert.ok(Date.now() < deadline, `the route's gates pass within 60 s (last: ${last.decision.status.message})`);
+        await sleep(1000);
+        last = await r.tick();
+      }
+      const requests = last.decision.state.history.at(-1);
+      assert.equal(requests?.verdict, 'pass');
+
+      // The TrafficSplit comes back on the apex: the route's weights route nothing, and the gates say so and wait.
+      await kubectl(['apply', '-f', path.join(dir, 'ts.yaml')]);
+      last = await r.tick();
+      assert.equal(last.decision.status.kind, 'waiting', last.decision.status.message);
+      assert.match(last.decision.status.message, /not in effect: TrafficSplit web-svc-ts takes web-apex/);
+      assert.equal(last.applied, undefined);
+      assert.deepEqual(await routeWeights(), [900, 100], 'nothing applied while the route is not in effect');
+    } finally {
+      await cli(['cancel', file]);
+      await kubectl(['-n', NS, 'delete', ROUTE, 'web-route', '--ignore-not-found']);
+      await kubectl(['apply', '-f', path.join(dir, 'ts.yaml')]);
+    }
   });
 });

@@ -49,6 +49,25 @@ test('Start rollout: on the canary backend line while connected, naming the docu
   assert.equal(lens.range.start.line, rangeOf(TS, '- service: web-svc-2').start.line, 'on the canary, not the split row');
 });
 
+test('Start rollout: not on a split another takes the apex from (an HTTPRoute under a TrafficSplit); a label says why', () => {
+  const route = [
+    'apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata:', '  name: web-route', '  namespace: emojivoto', 'spec:',
+    '  parentRefs:', '    - name: web-apex', '      kind: Service', '      group: core', '      port: 80', '  rules:', '    - backendRefs:',
+    '        - name: web-svc', '          port: 80', '          weight: 900', '        - name: web-svc-2', '          port: 80', '          weight: 100', '',
+  ].join('\n');
+  const text = `${TS.trimEnd()}\n---\n${route}`;
+  const ls = new LanguageService();
+  ls.setFile(URI, text, 1);
+  ls.setClusterFacts({ namespaces: [], facts: [], connection: { context: 'dev', namespace: 'emojivoto', state: 'ready' } } as never);
+  const lenses = ls.codeLenses(URI).filter((l) => /rollout/i.test(l.command?.title ?? ''));
+  const starts = lenses.filter((l) => l.command!.command === START_ROLLOUT_COMMAND);
+  assert.deepEqual(starts.map((l) => (l.command!.arguments![1] as { kind: string }).kind), ['TrafficSplit'], 'the TrafficSplit, in effect, may start one');
+  const blocked = lenses.find((l) => l.command!.title === 'Rollout: not in effect');
+  assert.ok(blocked, lenses.map((l) => l.command!.title).join(', '));
+  assert.equal(blocked.range.start.line, text.split('\n').indexOf('        - name: web-svc-2'), 'on the route\'s canary line');
+  assert.match(blocked.command!.tooltip ?? '', /TrafficSplit web-svc-ts takes web-apex/);
+});
+
 test('Start rollout: a document without a namespace names the selected one', () => {
   const text = TS.replace('  namespace: emojivoto\n', '');
   const [lens] = rolloutLenses(service(text));

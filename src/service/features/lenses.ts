@@ -135,6 +135,10 @@ function rolloutLens(ctx: FeatureContext, at: SplitAt, range: Range): CodeLens[]
     return [{ range, command: { title: rolloutLensTitle(view), command: 'canaryLens.panel.focus', tooltip: view.status.message } }];
   }
   if (!connection || at.split.backends.length < 2) return [];
+  // A split another takes the apex from routes nothing: its gates would never see traffic (the runner refuses it too).
+  const apex = at.split.apex?.name.span.start;
+  const shadowed = apex === undefined ? undefined : partFindings(at.part, ctx.index).find((f) => f.code === 'split-not-in-effect' && f.span.start === apex);
+  if (shadowed) return [label(range, 'Rollout: not in effect', `${shadowed.message}. A rollout of this split would never see traffic: roll out the split in effect.`)];
   const canary = backendName(at.split, at.split.backends.length - 1);
   const split: RolloutSplitArg = { kind: at.doc.kind, name, namespace, ...(at.doc.splits.length > 1 ? { rule } : {}) };
   return [{
