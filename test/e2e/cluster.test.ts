@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { startDemoEnvironment, type DemoEnvironment } from '../../tools/demo/environment';
 import { sleep, until } from '../support/wait';
-import { ARTIFACTS, startVSCode, type VSCode } from './vscode';
+import { ARTIFACTS, startVSCode, type VSCode, step as e2eStep } from './vscode';
 import { REPO_ROOT, vsixPath } from './vsix';
 
 const FILE = 'web-svc-ts.yaml';
@@ -44,18 +44,8 @@ const log = (line: string): void => void process.stderr.write(`[e2e cluster] ${l
 const runStarted = Date.now();
 const timings: Record<string, number | string> = {};
 
-/** Runs a step; on failure keeps a screenshot of the page and adds the notifications to the error. */
-async function step(vs: VSCode | undefined, name: string, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    await vs?.screenshot(`cluster-failed-${name}`).catch(() => undefined);
-    const notes = await vs?.notificationCenter().catch(() => []);
-    await vs?.screenshot(`cluster-failed-${name}-notifications`).catch(() => undefined);
-    if (notes && notes.length > 0 && e instanceof Error) e.message += `\nnotifications: ${JSON.stringify(notes)}`;
-    throw e;
-  }
-}
+/** Runs a step (test/e2e/vscode.ts `step`): screenshots and notifications on failure. */
+const step = (vs: VSCode | undefined, name: string, fn: () => Promise<void>): Promise<void> => e2eStep(vs, 'cluster-', name, fn);
 
 interface PanelBackendRead {
   name: string;

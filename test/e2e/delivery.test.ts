@@ -25,7 +25,7 @@ import type { FrameLocator } from 'playwright-core';
 import { CONTEXT, NAMESPACE, startCluster, type Cluster } from '../cluster/harness';
 import { builtinMetrics, canary, containerPorts, deployment, podSpec } from '../support/deliveryManifests';
 import { sleep, until } from '../support/wait';
-import { startVSCode, type VSCode } from './vscode';
+import { startVSCode, type VSCode, step as e2eStep } from './vscode';
 import { vsixPath } from './vsix';
 
 const log = (line: string): void => void process.stderr.write(`[e2e delivery] ${line}\n`);
@@ -206,17 +206,11 @@ function rolloutStatus(stepIndex: number, weight: number, paused: boolean): obje
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Runs a step (test/e2e/vscode.ts `step`), timing it. */
 async function step(vs: VSCode | undefined, name: string, fn: () => Promise<void>): Promise<void> {
   const started = Date.now();
-  try {
-    await fn();
-    timings[name] = Date.now() - started;
-  } catch (e) {
-    await vs?.screenshot(`delivery-failed-${name}`).catch(() => undefined);
-    const notes = await vs?.notificationCenter().catch(() => []);
-    if (notes && notes.length > 0 && e instanceof Error) e.message += `\nnotifications: ${JSON.stringify(notes)}`;
-    throw e;
-  }
+  await e2eStep(vs, 'delivery-', name, fn);
+  timings[name] = Date.now() - started;
 }
 
 interface CardRead {

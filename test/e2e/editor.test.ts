@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { until } from '../support/wait';
-import { ARTIFACTS, startVSCode, type VSCode } from './vscode';
+import { ARTIFACTS, startVSCode, type VSCode, step as e2eStep } from './vscode';
 import { REPO_ROOT, vsixPath } from './vsix';
 
 const FILE = 'web-svc-ts.yaml';
@@ -28,18 +28,8 @@ const runStarted = Date.now();
 const timings: Record<string, number | string> = {};
 let vs: VSCode;
 
-/** Runs a step; on failure keeps a screenshot of what the page showed. */
-async function step(name: string, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    await vs?.screenshot(`failed-${name}`).catch(() => undefined);
-    const notes = await vs?.notificationCenter().catch(() => []);
-    await vs?.screenshot(`failed-${name}-notifications`).catch(() => undefined);
-    if (notes && notes.length > 0 && e instanceof Error) e.message += `\nnotifications: ${JSON.stringify(notes)}`;
-    throw e;
-  }
-}
+/** Runs a step (test/e2e/vscode.ts `step`): screenshots and notifications on failure. */
+const step = (name: string, fn: () => Promise<void>): Promise<void> => e2eStep(vs, '', name, fn);
 
 describe('Canary Lens in real VS Code (code-server)', { timeout: 20 * 60_000 }, () => {
   before(async () => {

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { startDemoEnvironment, type DemoEnvironment } from '../../tools/demo/environment';
 import { sleep, until } from '../support/wait';
-import { startVSCode, type VSCode } from './vscode';
+import { startVSCode, type VSCode, step as e2eStep } from './vscode';
 import { REPO_ROOT, vsixPath } from './vsix';
 
 const FILE = 'web-svc-ts.yaml';
@@ -60,14 +60,8 @@ async function countingProxy(target: string): Promise<CountingProxy> {
   };
 }
 
-async function step(vs: VSCode | undefined, name: string, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    await vs?.screenshot(`live-editor-failed-${name}`).catch(() => undefined);
-    throw e;
-  }
-}
+/** Runs a step (test/e2e/vscode.ts `step`): screenshots and notifications on failure. */
+const step = (vs: VSCode | undefined, name: string, fn: () => Promise<void>): Promise<void> => e2eStep(vs, 'live-editor-', name, fn);
 
 describe('live numbers in the editor, panel closed', { timeout: 15 * 60_000 }, () => {
   let env: DemoEnvironment | undefined;

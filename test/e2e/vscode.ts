@@ -666,3 +666,19 @@ const LENSES_CUT = `function () {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Runs one step of an end-to-end test; on failure keeps two screenshots (`<prefix>failed-<name>` and its
+ * notifications) and adds the notifications' texts to the error, so a CI log says what VS Code showed.
+ */
+export async function step(vs: VSCode | undefined, prefix: string, name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    await vs?.screenshot(`${prefix}failed-${name}`).catch(() => undefined);
+    const notes = await vs?.notificationCenter().catch(() => []);
+    await vs?.screenshot(`${prefix}failed-${name}-notifications`).catch(() => undefined);
+    if (notes && notes.length > 0 && e instanceof Error) e.message += `\nnotifications: ${JSON.stringify(notes)}`;
+    throw e;
+  }
+}

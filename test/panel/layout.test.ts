@@ -118,25 +118,42 @@ function measure(): Layout {
   };
 }
 
+/** Chromium, and a page of the panel's HTML (dark theme) whose first state is `model`, in a temporary folder. */
+async function panelBrowser(model: PanelModel, name: string): Promise<{ browser: Browser; dir: string; url: string }> {
+  const { chromium } = await import('playwright-core');
+  const dir = mkdtempSync(path.join(tmpdir(), `canary-${name}-`));
+  writeFileSync(path.join(dir, 'panel.js'), await buildWebviewBundle());
+  const vars = Object.entries(DARK).map(([k, v]) => `--vscode-${k}:${v}`).join(';');
+  const html = renderPanelHtml({ nonce: NONCE, cspSource: 'file:', scriptUri: './panel.js', initialState: model })
+    .replace('</head>', `<style nonce="${NONCE}">html{${vars};background:var(--vscode-sideBar-background)}</style>\n</head>`);
+  writeFileSync(path.join(dir, `${name}.html`), html);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'xdg-config'), XDG_CACHE_HOME: path.join(dir, 'xdg-cache') },
+  });
+  return { browser, dir, url: pathToFileURL(path.join(dir, `${name}.html`)).toString() };
+}
+
+/**
+ * The page in a sidebar `width` px wide, once `selector` is there; the webview script stands in for nothing here (the
+ * first paint is the HTML). Device pixels change no CSS length; 1 keeps the pictures small enough for the README.
+ */
+async function openPage(browser: Browser, url: string, width: number, selector: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+  await page.addInitScript(`window.__name = (f) => f; window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });`);
+  await page.goto(url);
+  await page.waitForSelector(selector);
+  return page;
+}
+
 describe('the panel at sidebar widths', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install -y chromium)` }, () => {
   let browser: Browser;
   let dir: string;
   let url: string;
 
   before(async () => {
-    const { chromium } = await import('playwright-core');
-    dir = mkdtempSync(path.join(tmpdir(), 'canary-layout-'));
-    writeFileSync(path.join(dir, 'panel.js'), await buildWebviewBundle());
-    const vars = Object.entries(DARK).map(([k, v]) => `--vscode-${k}:${v}`).join(';');
-    const html = renderPanelHtml({ nonce: NONCE, cspSource: 'file:', scriptUri: './panel.js', initialState: realisticModel() })
-      .replace('</head>', `<style nonce="${NONCE}">html{${vars};background:var(--vscode-sideBar-background)}</style>\n</head>`);
-    writeFileSync(path.join(dir, 'layout.html'), html);
-    url = pathToFileURL(path.join(dir, 'layout.html')).toString();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'xdg-config'), XDG_CACHE_HOME: path.join(dir, 'xdg-cache') },
-    });
+    ({ browser, dir, url } = await panelBrowser(realisticModel(), 'layout'));
   });
 
   after(async () => {
@@ -144,13 +161,8 @@ describe('the panel at sidebar widths', { skip: existsSync(CHROMIUM) ? false : `
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The page in a sidebar `width` px wide; the webview script stands in for nothing here (the first paint is the HTML). */
   async function open(width: number): Promise<{ page: Page; layout: Layout }> {
-    // Device pixels change no CSS length; 1 keeps the pictures small enough for the README.
-    const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
-    await page.addInitScript(`window.__name = (f) => f; window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });`);
-    await page.goto(url);
-    await page.waitForSelector('article.cl-split');
+    const page = await openPage(browser, url, width, 'article.cl-split');
     return { page, layout: await page.evaluate(measure) };
   }
 
@@ -277,19 +289,7 @@ describe('a card mid-rollout at sidebar widths', { skip: existsSync(CHROMIUM) ? 
   let url: string;
 
   before(async () => {
-    const { chromium } = await import('playwright-core');
-    dir = mkdtempSync(path.join(tmpdir(), 'canary-layout-rollout-'));
-    writeFileSync(path.join(dir, 'panel.js'), await buildWebviewBundle());
-    const vars = Object.entries(DARK).map(([k, v]) => `--vscode-${k}:${v}`).join(';');
-    const html = renderPanelHtml({ nonce: NONCE, cspSource: 'file:', scriptUri: './panel.js', initialState: rolloutModel() })
-      .replace('</head>', `<style nonce="${NONCE}">html{${vars};background:var(--vscode-sideBar-background)}</style>\n</head>`);
-    writeFileSync(path.join(dir, 'rollout.html'), html);
-    url = pathToFileURL(path.join(dir, 'rollout.html')).toString();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'xdg-config'), XDG_CACHE_HOME: path.join(dir, 'xdg-cache') },
-    });
+    ({ browser, dir, url } = await panelBrowser(rolloutModel(), 'layout-rollout'));
   });
 
   after(async () => {
@@ -298,10 +298,7 @@ describe('a card mid-rollout at sidebar widths', { skip: existsSync(CHROMIUM) ? 
   });
 
   async function open(width: number): Promise<{ page: Page; layout: RolloutLayout }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
-    await page.addInitScript(`window.__name = (f) => f; window.acquireVsCodeApi = () => ({ postMessage() {}, getState() {}, setState() {} });`);
-    await page.goto(url);
-    await page.waitForSelector('.cl-rollout');
+    const page = await openPage(browser, url, width, '.cl-rollout');
     return { page, layout: await page.evaluate(measureRollouts) };
   }
 
