@@ -15,6 +15,7 @@ import type { RolloutStatus } from '../rollout/machine';
 import type { RolloutPlan } from '../rollout/plan';
 import type { ApplyConnection } from './applyFlow';
 import { findManifest } from './panel/actions';
+import { ALWAYS_SAVE_BUTTON, fileNameOf, readSaveAfterApply, SAVE_AFTER_APPLY_SETTING, SAVE_BUTTON, saveButtons, saveDecision, saveFailedMessage } from './afterApply';
 import { minimalReplacement, planFromSettings, type SettingsReader } from './rolloutSettings';
 import { EXTENSION_WORDING } from './wording';
 
@@ -46,6 +47,8 @@ export interface RolloutFlowDeps {
   /** The lease's length, seconds (default the runner's 60). */
   leaseSeconds?: number;
   now?: () => number;
+  /** How long an ended rollout of this window stays in the views with its outcome, seconds (default 600). */
+  endedShownSeconds?: number;
   /** The gates of a step (default: live stats from Prometheus, as the panel finds it); tests judge their own. */
   gates?: (state: RolloutState, live: LiveSplit) => Promise<GateReport | { error: string }>;
 }
@@ -62,6 +65,12 @@ interface Run {
   tickSeconds: number;
   timer?: ReturnType<typeof setTimeout>;
   busy?: Promise<void>;
+  /** Drops an ended rollout from the views some minutes after it ended. */
+  expiry?: ReturnType<typeof setTimeout>;
+  /** Save the document after each step's edit: the answer to the one question this run asked (`ask`). */
+  saveSteps?: boolean;
+  /** That question was asked (once per run: a rollout runs while nobody watches, and must not pile up notifications). */
+  askedSave?: boolean;
 }
 
 function defaultHolder(): string {
@@ -196,7 +205,9 @@ export class RolloutFlow implements vscode.Disposable {
       file: {
         uri: document.uri.toString(),
         read: () => Promise.resolve(document.getText()),
-        write: (text) => this.writeDocument(document, text),
+        write: async (text) => {
+          if (await this.writeDocument(document, text)) await this.afterStepEdit(run, document);
+        },
       },
       gates: async (state, live, neighbours) => {
         let r: GateReport | { error: string };
@@ -216,14 +227,50 @@ export class RolloutFlow implements vscode.Disposable {
   }
 
   /** The step's weights into the open document: one replacement of the changed characters (undoable, nothing else moves). */
-  private async writeDocument(document: vscode.TextDocument, text: string): Promise<void> {
+  private async writeDocument(document: vscode.TextDocument, text: string): Promise<boolean> {
     const r = minimalReplacement(document.getText(), text);
-    if (!r) return;
+    if (!r) return false;
     const edit = new vscode.WorkspaceEdit();
     edit.replace(document.uri, new vscode.Range(document.positionAt(r.start), document.positionAt(r.end)), r.text);
     if (!(await vscode.workspace.applyEdit(edit))) {
       throw new RolloutRefused(`the editor refused the edit of ${document.uri.toString()} (is it read-only?)`);
     }
+    return true;
+  }
+
+  /**
+   * After a step's edit, `canaryLens.apply.saveAfterApply` decides as for Apply (src/extension/afterApply.ts): `always`
+   * saves, `never` leaves the buffer, `ask` asks once per rollout, without waiting (the rollout goes on); Save then
+   * holds for the run's later steps too. A save that fails is logged and said, and the rollout goes on: the cluster
+   * has the step either way.
+   */
+  private async afterStepEdit(run: Run, document: vscode.TextDocument): Promise<void> {
+    const config = vscode.workspace.getConfiguration('canaryLens');
+    const untitled = document.isUntitled === true;
+    const decision = run.saveSteps && document.isDirty === true ? 'save' : saveDecision({ dirty: document.isDirty === true, untitled, setting: readSaveAfterApply(config.get(SAVE_AFTER_APPLY_SETTING)) });
+    const name = fileNameOf(document.uri.path);
+    const save = async (): Promise<void> => {
+      try {
+        if ((await document.save()) || !document.isDirty) return;
+        void vscode.window.showWarningMessage(this.deps.safe(saveFailedMessage(name)));
+      } catch (e) {
+        this.deps.log.warn(`Rollout of ${describeTarget(run.split)}: ${name} not saved: ${e instanceof Error ? e.message : String(e)}`);
+        void vscode.window.showWarningMessage(this.deps.safe(saveFailedMessage(name, e instanceof Error ? e.message : String(e))));
+      }
+    };
+    if (decision === 'save') return save();
+    if (decision !== 'ask' || run.askedSave) return;
+    run.askedSave = true;
+    void vscode.window.showInformationMessage(
+      this.deps.safe(`Canary Lens: the rollout of ${run.split.name} writes each step's weights into ${name}, which has unsaved changes. Save it now and after each step?`),
+      ...saveButtons('ask', untitled),
+    ).then(async (choice) => {
+      if (choice === ALWAYS_SAVE_BUTTON) await config.update(SAVE_AFTER_APPLY_SETTING, 'always', vscode.ConfigurationTarget.Global);
+      if (choice === SAVE_BUTTON || choice === ALWAYS_SAVE_BUTTON) {
+        run.saveSteps = true;
+        if (document.isDirty) await save();
+      }
+    }).then(undefined, (e: unknown) => this.deps.log.warn(`Rollout of ${describeTarget(run.split)}: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   /** The plan of the settings, or undefined after saying why it cannot run. */
@@ -307,6 +354,16 @@ export class RolloutFlow implements vscode.Disposable {
     const what = `Canary Lens: rollout of ${state.canary} on ${describeTarget(run.split)}`;
     if (state.phase === 'running' && state.holder?.id === this.holder) this.schedule(run);
     else this.stopTicking(run);
+    if (run.expiry) clearTimeout(run.expiry);
+    run.expiry = undefined;
+    if (ENDED_PHASES.includes(state.phase) && !this.disposed) {
+      // Its outcome (completed, rolled back, cancelled) stays on the card a while, then the card is the split's again.
+      run.expiry = setTimeout(() => {
+        if (this.runs.get(rolloutKey(run.split)) === run && run.state && ENDED_PHASES.includes(run.state.phase)) this.runs.delete(rolloutKey(run.split));
+        this.refresh();
+      }, (this.deps.endedShownSeconds ?? 600) * 1000);
+      run.expiry.unref?.();
+    }
     if (before?.phase !== state.phase || (state.phase === 'paused' && before?.stopped?.kind !== state.stopped?.kind)) this.announce(run, what);
     this.refresh();
   }
@@ -417,7 +474,10 @@ export class RolloutFlow implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
-    for (const run of this.runs.values()) this.stopTicking(run);
+    for (const run of this.runs.values()) {
+      this.stopTicking(run);
+      if (run.expiry) clearTimeout(run.expiry);
+    }
     this.item.dispose();
     this.listeners.clear();
     void this.located?.then((l) => l.dispose(), () => undefined);

@@ -45,7 +45,11 @@ class Doc {
   version = 1;
   readonly languageId = 'yaml';
   edits: { start: number; end: number; text: string }[] = [];
+  /** Set by an edit, cleared by save(). */
+  isDirty = false;
+  saves = 0;
   constructor(readonly uri: Uri, public text: string) {}
+  save() { this.saves++; this.isDirty = false; return Promise.resolve(true); }
   getText() { return this.text; }
   offsetAt(p: Pos) {
     const lines = this.text.split('\n');
@@ -115,6 +119,7 @@ const vscodeStub = {
         doc.edits.push({ start, end, text });
         doc.text = doc.text.slice(0, start) + text + doc.text.slice(end);
         doc.version++;
+        doc.isDirty = true;
       }
       return true;
     },
@@ -158,12 +163,12 @@ describe('guided rollout glue (real kube-apiserver, recording vscode stand-in)',
   };
   type Split = K8sObject & { spec: { backends: { weight: number }[] } };
   const object = async (): Promise<Split> => JSON.parse(await kubectl(['-n', NS, 'get', TS, 'web-svc-ts', '-o', 'json'])) as Split;
-  const flow = (holder: string, liveSplits: () => K8sObject[] = () => [], gates?: () => GateReport) => {
+  const flow = (holder: string, liveSplits: () => K8sObject[] = () => [], gates?: () => GateReport, extra: { endedShownSeconds?: number } = {}) => {
     const loaded = loadKubeconfig({ setting: cluster.kubeconfig }, {}, CLI_WORDING);
     const f = new flowModule.RolloutFlow({
       log: new ClusterLog(silentSink), safe: (t) => t, holder, leaseSeconds: 30, now: () => clock,
       connection: () => ({ kc: loaded.kc, context: loaded.context, namespace: loaded.namespace }),
-      notConnected: () => 'not connected', liveSplits, ...(gates ? { gates: () => Promise.resolve(gates()) } : {}),
+      notConnected: () => 'not connected', liveSplits, ...(gates ? { gates: () => Promise.resolve(gates()) } : {}), ...extra,
     });
     flows.push(f);
     return f;
@@ -474,5 +479,102 @@ describe('guided rollout glue (real kube-apiserver, recording vscode stand-in)',
     assert.equal(seen.at(-1)![0]!.step, 1);
     await gina.act(SPLIT, 'cancel');
     ui.settings = { ...ui.settings, 'rollout.autoAdvance': undefined };
+  });
+
+  /** 500/500 written by kubectl, no rollout state, the document at the example's text (saved). */
+  const fresh = async () => {
+    await kubectl(['-n', NS, 'annotate', TS, 'web-svc-ts', `${ROLLOUT_ANNOTATION}-`]);
+    await kubectl(['-n', NS, 'patch', TS, 'web-svc-ts', '--type', 'merge', '-p', JSON.stringify({ spec: { backends: [{ service: 'web-svc', weight: 500 }, { service: 'web-svc-2', weight: 500 }] } })]);
+    const doc = ui.docs.get(uri.toString())!;
+    doc.text = TEXT;
+    doc.isDirty = false;
+    doc.saves = 0;
+    return doc;
+  };
+
+  test('a controller takes the split over mid-rollout (Flagger as its owner): paused naming it, nothing applied after; a new start is refused', async () => {
+    const doc = await fresh();
+    const hana = flow('hana@ws (VS Code)', () => [], () => report('pass'));
+    const seen: RolloutView[][] = [];
+    hana.onViews((v) => seen.push(v));
+    ui.shown = [];
+    ui.answer = (m) => (m.modal ? m.buttons[0] : undefined);
+    await hana.start(uri as never, SPLIT);
+    assert.deepEqual((await object()).spec.backends.map((b) => b.weight), [900, 100]);
+    // Flagger's canary controller makes the Canary the TrafficSplit's controlling owner (fluxcd/flagger
+    // pkg/router/smi_v1alpha2.go sets OwnerReferences with controller: true). No garbage collector runs here.
+    const owner = { apiVersion: 'flagger.app/v1beta1', kind: 'Canary', name: 'web', uid: '8a6c1d2e-0000-4000-8000-000000000001', controller: true, blockOwnerDeletion: true };
+    await kubectl(['-n', NS, 'patch', TS, 'web-svc-ts', '--type', 'merge', '-p', JSON.stringify({ metadata: { ownerReferences: [owner] } })]);
+    try {
+      clock += 11;
+      const paused = await wait.waitFor('paused by the takeover', () => seen.at(-1)?.find((v) => v.phase === 'paused'), 10_000);
+      assert.match(paused.status.message, /Canary web \(Flagger\) has taken the split over; the rollout stops here/);
+      const said = await wait.waitFor('the warning', () => ui.shown.find((m) => m.level === 'warn' && /has taken the split over/.test(m.text)), 5000);
+      assert.deepEqual(said.buttons, [], 'no Roll Back: the weights are the controller\'s');
+      const state = decodeState((await object()).metadata!.annotations![ROLLOUT_ANNOTATION]!);
+      assert.deepEqual(state.stopped, { kind: 'taken-over', controller: 'Canary web (Flagger)' });
+      clock += 30;
+      await wait.sleep(2500);
+      assert.deepEqual((await object()).spec.backends.map((b) => b.weight), [900, 100], 'nothing applied after the takeover');
+      await hana.act(SPLIT, 'cancel');
+      ui.shown = [];
+      doc.text = TEXT;
+      await hana.start(uri as never, SPLIT);
+      const refused = ui.shown.find((m) => m.level === 'warn');
+      assert.match(refused?.text ?? JSON.stringify(ui.shown), /Canary web \(Flagger\) manages TrafficSplit emojivoto\/web-svc-ts: its weights are the controller's/);
+    } finally {
+      await kubectl(['-n', NS, 'patch', TS, 'web-svc-ts', '--type', 'json', '-p', JSON.stringify([{ op: 'remove', path: '/metadata/ownerReferences' }])]);
+    }
+  });
+
+  test('canaryLens.apply.saveAfterApply: ask once per rollout (Save then holds for its later steps), always saves each step, never leaves the buffer', async () => {
+    const pass = () => report('pass');
+    // ask (the default): one question after the first step's edit; Save saves now and after the next step.
+    let doc = await fresh();
+    const ivy = flow('ivy@ws (VS Code)', () => [], pass);
+    ui.shown = [];
+    ui.answer = (m) => (m.modal ? m.buttons[0] : m.buttons.includes('Save') ? 'Save' : undefined);
+    await ivy.start(uri as never, SPLIT);
+    await wait.waitFor('saved after Save', () => doc.saves === 1, 5000);
+    const asked = ui.shown.filter((m) => m.buttons.includes('Save'));
+    assert.equal(asked.length, 1);
+    assert.deepEqual(asked[0]!.buttons, ['Save', 'Always save']);
+    assert.match(asked[0]!.text, /writes each step's weights into web-svc-ts\.yaml, which has unsaved changes/);
+    clock += 11; // settled: holding from now
+    await wait.sleep(1500);
+    clock += 11; // held: the next step
+    await wait.waitFor('25 % written and saved', () => /weight: 750/.test(doc.text) && doc.saves === 2 && !doc.isDirty, 10_000);
+    assert.equal(ui.shown.filter((m) => m.buttons.includes('Save')).length, 1, 'asked once per rollout');
+    await ivy.act(SPLIT, 'cancel');
+
+    // always: saved at each step, no question.
+    for (const [setting, saves] of [['always', 1], ['never', 0]] as const) {
+      ui.settings = { ...ui.settings, 'apply.saveAfterApply': setting };
+      doc = await fresh();
+      const f = flow(`${setting}@ws (VS Code)`, () => [], pass);
+      ui.shown = [];
+      ui.answer = (m) => (m.modal ? m.buttons[0] : undefined);
+      await f.start(uri as never, SPLIT);
+      await wait.sleep(300);
+      assert.match(doc.text, /weight: 900/);
+      assert.equal(doc.saves, saves, setting);
+      assert.equal(doc.isDirty, setting === 'never');
+      assert.deepEqual(ui.shown.filter((m) => m.buttons.includes('Save')), [], `${setting}: no question`);
+      await f.act(SPLIT, 'cancel');
+    }
+    ui.settings = { ...ui.settings, 'apply.saveAfterApply': undefined };
+  });
+
+  test('an ended rollout keeps its outcome in the views a while (endedShownSeconds), then goes', async () => {
+    await fresh();
+    const jo = flow('jo@ws (VS Code)', () => [], () => report('pass'), { endedShownSeconds: 1 });
+    const seen: RolloutView[][] = [];
+    jo.onViews((v) => seen.push(v));
+    ui.answer = (m) => (m.modal ? m.buttons[0] : undefined);
+    await jo.start(uri as never, SPLIT);
+    await jo.act(SPLIT, 'cancel');
+    assert.equal(seen.at(-1)?.[0]?.phase, 'cancelled', 'the outcome shows');
+    assert.equal(ui.statusBar.visible, false, 'not in the status bar: nothing runs');
+    await wait.waitFor('the ended rollout gone from the views', () => seen.at(-1)?.length === 0, 5000);
   });
 });
