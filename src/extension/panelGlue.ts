@@ -65,12 +65,16 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelGlueD
   const registration = vscode.window.registerWebviewViewProvider(PANEL_VIEW_ID, {
     resolveWebviewView: async (view) => (await load()).resolveWebviewView(view),
   }, { webviewOptions: { retainContextWhenHidden: false } });
+  /** The visible documents as they are now (each read again only at a new version). */
+  const documentsNow = (): void => {
+    editorDocuments = editorSplits.length === 0 ? [] : visibleYamlDocuments(vscode.window.visibleTextEditors ?? []).map((d) => ({
+      uri: d.uri.toString(), version: d.version, text: () => d.getText(),
+    }));
+  };
   const setEditorSplits = (refs: readonly SplitObjectRef[]): void => {
     editorSplits = refs;
     // The editors' weights, for the panel's "not applied" rows (the watcher reports an edit of a visible split too).
-    editorDocuments = refs.length === 0 ? [] : visibleYamlDocuments(vscode.window.visibleTextEditors ?? []).map((d) => ({
-      uri: d.uri.toString(), version: d.version, text: () => d.getText(),
-    }));
+    documentsNow();
     // No cluster access in untrusted workspaces: nothing to measure, so nothing to load yet.
     if (!provider && (refs.length === 0 || !vscode.workspace.isTrusted)) return;
     load().then((p) => p.setEditorSplits(editorSplits, editorDocuments), (e: unknown) => deps.log.error(`The Canary Lens panel did not load: ${e instanceof Error ? e.message : String(e)}`));
@@ -79,7 +83,13 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelGlueD
     rollouts = views;
     // As setEditorSplits: nothing to show before a rollout exists, and none without cluster access.
     if (!provider && (views.length === 0 || !vscode.workspace.isTrusted)) return;
-    load().then((p) => p.setRollouts(rollouts), (e: unknown) => deps.log.error(`The Canary Lens panel did not load: ${e instanceof Error ? e.message : String(e)}`));
+    // A step writes the weights into the document and the cluster together: the documents are read again with the
+    // views, so the card never shows the step's own edit as "not applied" while the editor watcher waits for typing to settle.
+    documentsNow();
+    load().then((p) => {
+      p.setEditorSplits(editorSplits, editorDocuments);
+      p.setRollouts(rollouts);
+    }, (e: unknown) => deps.log.error(`The Canary Lens panel did not load: ${e instanceof Error ? e.message : String(e)}`));
   };
   const trust = vscode.workspace.onDidGrantWorkspaceTrust(() => {
     setEditorSplits(editorSplits);

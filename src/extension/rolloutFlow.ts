@@ -9,6 +9,7 @@ import { ENDED_PHASES, stateOf, type RolloutState } from '../rollout/state';
 import { rolloutStatusBarText, rolloutView } from '../rollout/view';
 import { isLocated, locatePrometheus, type PrometheusLocation } from '../stats/locate';
 import { PrometheusClient } from '../stats/prometheus';
+import { listSplitsOnce } from '../stats/splits';
 import type { RolloutActionName, RolloutView, SplitKind } from '../protocol/messages';
 import type { GateReport } from '../rollout/gates';
 import type { RolloutStatus } from '../rollout/machine';
@@ -88,7 +89,8 @@ export class RolloutFlow implements vscode.Disposable {
   /** Rollouts on the cluster's split objects that this window does not drive. */
   private found = new Map<string, { split: RolloutSplit; state: RolloutState }>();
   private readonly item: vscode.StatusBarItem;
-  private located: Promise<PrometheusLocation> | undefined;
+  /** Prometheus per context: a run judges its gates on the cluster it drives, whatever the window connects to now. */
+  private readonly located = new Map<string, Promise<PrometheusLocation>>();
   private readonly holder: string;
   private readonly now: () => number;
   private disposed = false;
@@ -180,17 +182,20 @@ export class RolloutFlow implements vscode.Disposable {
     if (JSON.stringify([...found.entries()]) !== before) this.refresh();
   }
 
-  private async prometheus(): Promise<PrometheusClient | { error: string }> {
-    const c = this.deps.connection();
+  private async prometheus(c: ApplyConnection): Promise<PrometheusClient | { error: string }> {
     const setting = vscode.workspace.getConfiguration('canaryLens').get<string>('prometheus.url', '') ?? '';
-    this.located ??= locatePrometheus({ setting, ...(c ? { kc: c.kc } : {}), wording: EXTENSION_WORDING }).then((r) => {
-      if (isLocated(r)) return r;
-      throw new Error(`Prometheus not found: ${r.message}. ${r.nextStep}`);
-    });
+    let located = this.located.get(c.context);
+    if (!located) {
+      located = locatePrometheus({ setting, kc: c.kc, wording: EXTENSION_WORDING }).then((r) => {
+        if (isLocated(r)) return r;
+        throw new Error(`Prometheus not found: ${r.message}. ${r.nextStep}`);
+      });
+      this.located.set(c.context, located);
+    }
     try {
-      return new PrometheusClient((await this.located).url);
+      return new PrometheusClient((await located).url);
     } catch (e) {
-      this.located = undefined; // found again at the next tick: a port-forward may come up
+      this.located.delete(c.context); // found again at the next tick: a port-forward may come up
       return { error: this.deps.safe((e as Error).message) };
     }
   }
@@ -214,14 +219,19 @@ export class RolloutFlow implements vscode.Disposable {
         if (this.deps.gates) {
           r = await this.deps.gates(state, live);
         } else {
-          const client = await this.prometheus();
+          const client = await this.prometheus(c);
           r = 'error' in client ? client : await liveGates(client, state, live.object, neighbours, split.rule);
         }
         run.report = 'error' in r ? undefined : r;
         return r;
       },
-      // The session's lists, kept by its watches: no request of its own.
-      neighbours: (namespace) => Promise.resolve(this.deps.liveSplits().filter((o) => o.metadata?.namespace === namespace)),
+      neighbours: async (namespace) => {
+        // The session's lists, kept by its watches, while it watches the run's cluster and namespace; after a switch of
+        // context or namespace (the run keeps its own), one listing of the run's.
+        const now = this.deps.connection();
+        if (now?.context === c.context && now.namespace === namespace) return this.deps.liveSplits().filter((o) => o.metadata?.namespace === namespace);
+        return (await listSplitsOnce(c.kc, namespace, { context: c.context, wording: EXTENSION_WORDING })).objects;
+      },
     });
     return run;
   }
@@ -480,7 +490,7 @@ export class RolloutFlow implements vscode.Disposable {
     }
     this.item.dispose();
     this.listeners.clear();
-    void this.located?.then((l) => l.dispose(), () => undefined);
+    for (const located of this.located.values()) void located.then((l) => l.dispose(), () => undefined);
   }
 }
 
