@@ -4,10 +4,13 @@
  */
 import type { RolloutView } from './messages';
 
-/** `Rollout 2/4 · gates ✓`, `Rollout 2/4 · gates ✗ · paused`, `Rollout 1/4 · gates waiting · no runner`. */
+/**
+ * `Rollout 2/4 · gates ✓`, `Rollout 2/4 · gates ✗ · paused`, `Rollout 1/4 · gates waiting · no runner`, and
+ * `Rollout 2/4 · gates settling` in a step's first window (its stats still hold the previous step's traffic).
+ */
 export function rolloutLensTitle(v: RolloutView): string {
   const judged = v.gates.filter((g) => g.verdict !== 'skipped');
-  const gates = judged.some((g) => g.verdict === 'fail') ? 'gates ✗' : judged.every((g) => g.verdict === 'pass') ? 'gates ✓' : 'gates waiting';
+  const gates = v.status.kind === 'settling' ? 'gates settling' : judged.some((g) => g.verdict === 'fail') ? 'gates ✗' : judged.every((g) => g.verdict === 'pass') ? 'gates ✓' : 'gates waiting';
   const phase = v.phase === 'running' ? (v.unattended ? ' · no runner' : '') : ` · ${v.phase}`;
   return `Rollout ${v.step + 1}/${v.steps.length} · ${gates}${phase}`;
 }

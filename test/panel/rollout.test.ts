@@ -16,7 +16,7 @@ import { parseWebviewMessage, type PanelModel } from '../../src/extension/panel/
 import { renderPanelBody, renderPanelHtml } from '../../src/extension/panel/render';
 import { buildRollout, gateComparison } from '../../src/extension/panel/rolloutModel';
 import type { RolloutActionName, RolloutView } from '../../src/protocol/messages';
-import { otherDriverView, pausedView, runningView, unattendedView } from './rolloutFixtures';
+import { otherDriverView, pausedView, runningView, settlingView, unattendedView } from './rolloutFixtures';
 import { buildWebviewBundle, DARK_THEME, FakeSource, FakeTimers, HOSTILE, modelOf, NOW, snapshot, split } from './support';
 
 declare const window: { postMessage(message: unknown, targetOrigin: string): void };
@@ -73,6 +73,14 @@ describe('a rollout on its split\'s card', () => {
     assert.ok(sparks.every((s) => /<polyline points="(\S+ ){3}\S+"/.test(s[0])), 'four points each');
     assert.equal(sparks[1]![1], 'success rate at this step&#39;s 4 evaluations: from 99.6% to 99.3%, between 99.3% and 99.6%');
     assert.equal(sparks[2]![1], 'P99 at this step&#39;s 4 evaluations: from 10 ms to 11.5 ms, between 10 ms and 11.5 ms');
+  });
+
+  test('a step that just moved settles: gates in 55 s, no gate shown passing on the previous step\'s report', () => {
+    const card = cardOf(renderPanelBody(modelWith([settlingView()])), 'TrafficSplit/emojivoto/web-split');
+    assert.deepEqual(texts(card, 'cl-ro-left'), ['gates in 55 s']);
+    assert.match(texts(card, 'cl-ro-message')[0] ?? '', /still holds the previous step's traffic; gates count in 55 s/);
+    assert.deepEqual([...card.matchAll(/data-verdict="(\w+)"/g)].map((x) => x[1]), ['waiting', 'waiting', 'waiting']);
+    assert.ok(!card.includes('140 ≥ 100'), 'the previous step\'s values are not shown as this step\'s');
   });
 
   test('paused by a failed gate: Resume / Roll back / Cancel, and the failed gate says by how much', () => {

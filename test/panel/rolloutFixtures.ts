@@ -74,3 +74,9 @@ export function otherDriverView(): RolloutView {
   const status: RolloutStatus = { kind: 'waiting', message: 'step 2/4 (web-svc-2 25%): waiting: not enough traffic' };
   return rolloutView(TARGET, state({ holder: { id: 'ci-job-7 (canary-lens CLI)', renewedAt: NOW - 5, leaseSeconds: 60 } }), { status, report: PASSING, me: ME, now: NOW });
 }
+
+/** Just moved to step 2/4 (5 s ago, window 1m): the last report is step 1's, taken before the move. */
+export function settlingView(): RolloutView {
+  const status: RolloutStatus = { kind: 'advancing', message: 'step 2 of 4: web-svc-2 25%' };
+  return rolloutView(TARGET, state({ stepStartedAt: NOW - 5, history: [] }), { status, report: PASSING, me: ME, now: NOW });
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decide, startRollout } from '../../src/rollout/machine';
 import { DEFAULT_PLAN, overPlan } from '../../src/rollout/plan';
 import type { GateReport, GateResult } from '../../src/rollout/gates';
-import { rolloutStatusBarText, rolloutView } from '../../src/rollout/view';
+import { rolloutLensTitle, rolloutStatusBarText, rolloutView } from '../../src/rollout/view';
 
 /**
  * What the panel and status bar show of a rollout right after its step moves: the stats window still holds the previous
@@ -46,6 +46,7 @@ test('right after a step moves, the gates are settling: the last report (the pre
     assert.match(g.detail, /^settling: the 1m window still holds the previous step's traffic; counts in 55 s$/);
   }
   assert.equal(rolloutStatusBarText(v), 'Rollout web-svc-2 · 25% · gates in 55 s');
+  assert.equal(rolloutLensTitle(v), 'Rollout 2/4 · gates settling');
 });
 
 test('after the window, the step\'s own report shows (pass), and the status bar counts the hold down', () => {
@@ -58,6 +59,7 @@ test('after the window, the step\'s own report shows (pass), and the status bar 
   assert.deepEqual(v.gates.map((g) => g.verdict), ['pass', 'pass', 'pass']);
   assert.deepEqual(v.gates.map((g) => g.value), [150, 99.5, 12]);
   assert.equal(rolloutStatusBarText(v), 'Rollout web-svc-2 · 25% · 1:00 left');
+  assert.equal(rolloutLensTitle(v), 'Rollout 2/4 · gates ✓');
 });
 
 test('a rollout found on the cluster (no status of this window) in its first window is settling too; a pause or a lost cluster is not overridden', () => {

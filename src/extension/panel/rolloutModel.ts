@@ -46,7 +46,7 @@ export interface PanelRollout {
   steps: { percent: number; state: 'done' | 'current' | 'next' }[];
   /** `step 2/4 · 25%`. */
   stepText: string;
-  /** `1:20 left` while a step holds or settles. */
+  /** `1:20 left` while a step holds; `gates in 9 s` while it settles (its window still holds the previous step's traffic). */
   left?: string;
   statusKind: string;
   message: string;
@@ -151,7 +151,7 @@ export function buildRollout(v: RolloutView): PanelRollout {
     tone: v.unattended ? 'paused' : PHASE_TONES[v.phase],
     steps: v.steps.map((percent, i) => ({ percent, state: i < v.step || (done && i === v.step) ? 'done' : i === v.step ? 'current' : 'next' })),
     stepText: `step ${Math.min(v.step + 1, v.steps.length)}/${v.steps.length} · ${v.steps[v.step] ?? 0}%`,
-    ...(left !== undefined && Number.isFinite(left) && v.phase === 'running' ? { left: `${formatLeft(left)} left` } : {}),
+    ...(left !== undefined && Number.isFinite(left) && v.phase === 'running' ? { left: v.status.kind === 'settling' ? `gates in ${formatLeft(left)}` : `${formatLeft(left)} left` } : {}),
     statusKind: v.status.kind,
     message: v.status.message,
     plan: `hold ${v.holdTime} · window ${v.window}`,
