@@ -25,7 +25,7 @@ export { DEFAULT_SETTINGS, type FeatureContext, type ServiceSettings } from './f
  */
 export class LanguageService {
   readonly index = new WorkspaceIndex();
-  readonly live = new LiveStats();
+  readonly live = new LiveStats(() => this.index.clusterFacts?.connection?.namespace);
   readonly rollouts = new Rollouts();
   settings: ServiceSettings = { ...DEFAULT_SETTINGS };
 
@@ -137,6 +137,6 @@ export class LanguageService {
   /** The split objects a file's lenses are about (for the client's live stats of visible editors). */
   splitObjects(uri: string): SplitObjectRef[] {
     const file = this.index.getFile(uri);
-    return file ? splitObjects(file) : [];
+    return file ? splitObjects(file, this.index.clusterFacts?.connection?.namespace) : [];
   }
 }

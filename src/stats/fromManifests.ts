@@ -30,7 +30,7 @@ export interface K8sObjectLike {
  * own adapters: the same reading for manifests on disk and for objects from the cluster. `label` names the text in
  * the reasons a split is skipped for.
  */
-export function splitsOfText(ls: LanguageService, uri: string, text: string, label: string, splits: ManifestSplit[], skipped: string[]): void {
+export function splitsOfText(ls: LanguageService, uri: string, text: string, label: string, splits: ManifestSplit[], skipped: string[], defaultNamespace?: string): void {
   const yamlFile = ls.setFile(uri, text);
   for (const part of yamlFile.parts) {
     const doc = part.isSplit ? splitDocumentOf(part) : undefined;
@@ -53,10 +53,13 @@ export function splitsOfText(ls: LanguageService, uri: string, text: string, lab
         skipped.push(`${where}: no backends`);
         continue;
       }
+      // A document without metadata.namespace lands where it is applied: the given namespace (the selected one, as
+      // Apply and kubectl use the context's), else the language service's `default`.
+      const objectNamespace = doc.namespace?.value || defaultNamespace || doc.ns;
       splits.push({
-        objectNamespace: doc.ns,
+        objectNamespace,
         ...(doc.apiVersion ? { apiVersion: doc.apiVersion.value } : {}),
-        namespace: split.apex.namespace?.value ?? doc.ns,
+        namespace: split.apex.namespace?.value ?? objectNamespace,
         kind: doc.kind,
         name,
         ...(doc.splits.length > 1 ? { rule: split.index + 1 } : {}),
@@ -74,9 +77,9 @@ export function splitsOfText(ls: LanguageService, uri: string, text: string, lab
  * The splits of one document's text (what an editor shows), read as `splitsOfText` reads manifests, for callers
  * that may not hold a language service (the extension); the reasons a split is skipped are not kept.
  */
-export function splitsOfDocument(uri: string, text: string): ManifestSplit[] {
+export function splitsOfDocument(uri: string, text: string, defaultNamespace?: string): ManifestSplit[] {
   const splits: ManifestSplit[] = [];
-  splitsOfText(new LanguageService(), uri, text, uri, splits, []);
+  splitsOfText(new LanguageService(), uri, text, uri, splits, [], defaultNamespace);
   return splits;
 }
 

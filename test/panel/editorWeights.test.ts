@@ -62,9 +62,12 @@ describe('editor weights against the cluster', () => {
     assert.equal(editorRowOf(WEB, same), undefined, 'the editor holds what the cluster does');
     const other = ew.splitsOf([editorDoc('file:///ws/same.yaml', webText(90, 10)), editorDoc('file:///ws/edited.yaml', webText(40, 60))]);
     assert.deepEqual(editorRowOf(WEB, other), { weights: '40/60', uri: 'file:///ws/edited.yaml' });
-    // Another namespace, or a document without one (read as `default`, as the lenses key it): another object.
+    // Another namespace: another object. A document without one lands in the selected namespace (as Apply puts it):
+    // the card's when that is the card's namespace, another object's otherwise (no selection: `default`).
     assert.equal(editorRowOf(WEB, ew.splitsOf([editorDoc('file:///ws/ns.yaml', webText(40, 60, 'staging'))])), undefined);
     assert.equal(editorRowOf(WEB, ew.splitsOf([editorDoc('file:///ws/none.yaml', webText(40, 60, null))])), undefined);
+    assert.deepEqual(editorRowOf(WEB, ew.splitsOf([editorDoc('file:///ws/none.yaml', webText(40, 60, null))], 'emojivoto')), { weights: '40/60', uri: 'file:///ws/none.yaml' });
+    assert.equal(editorRowOf(WEB, ew.splitsOf([editorDoc('file:///ws/none.yaml', webText(40, 60, null))], 'staging')), undefined);
     assert.equal(editorRowOf(WEB, undefined), undefined);
   });
 

@@ -12,7 +12,7 @@ const URI = 'file:///work/splits.yaml';
 const FILE = documents(
   trafficSplit({ name: 'web-split', backends: ['web-v1=90', 'web-v2=10'] }),
   service({ name: 'web-apex', ports: [80] }),
-  // No namespace: `default`, as the lenses look it up.
+  // No namespace: the selected one when a cluster is connected (where Apply puts it), else `default`.
   httpRoute({ name: 'emoji-route', namespace: null, rules: [{ backendRefs: [{ name: 'emoji-v1', port: 80, weight: 1 }] }, { backendRefs: [{ name: 'emoji-v2', port: 80, weight: 1 }] }] }),
   // No backends: no lenses, nothing to measure.
   httpRoute({ name: 'redirect-only', rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] }] }),
@@ -47,5 +47,22 @@ describe('the split objects of a document', () => {
       'emoji-route emoji-v1 numbers', 'emoji-route emoji-v2 numbers',
       'web-split web-v1 numbers', 'web-split web-v1 numbers', 'web-split web-v2 numbers', 'web-split web-v2 numbers',
     ]);
+  });
+
+  test('a document without a namespace, with a cluster connected: the selected namespace, for both the request and the numbers', () => {
+    const ls = new LanguageService();
+    ls.setFile(URI, FILE);
+    ls.setClusterFacts({ namespaces: ['shop'], facts: [], connection: { context: 'dev', namespace: 'shop', state: 'ready' } } as never);
+    assert.deepEqual(ls.splitObjects(URI), [
+      { namespace: 'emojivoto', kind: 'TrafficSplit', name: 'web-split' },
+      { namespace: 'shop', kind: 'HTTPRoute', name: 'emoji-route' },
+    ]);
+    const numbers = (namespace: string) => ({ splits: [{ namespace, kind: 'HTTPRoute' as const, name: 'emoji-route', brief: 'route numbers', backends: [{ name: 'emoji-v1', brief: `emoji-v1 in ${namespace}`, detail: '', flagged: false }] }] });
+    const shown = (): string[] => ls.codeLenses(URI).map((l) => l.command?.title ?? '').filter((t) => t.startsWith('emoji-v1 in'));
+    ls.live.set(numbers('shop'));
+    assert.deepEqual(shown(), ['emoji-v1 in shop']);
+    // Numbers of `default`'s emoji-route are another object's: not shown on this document.
+    ls.live.set(numbers('default'));
+    assert.deepEqual(shown(), []);
   });
 });

@@ -103,6 +103,25 @@ describe('managed-by-controller', () => {
     assert.ok('refused' in shift(ls, SPLIT_URI, split).result);
   });
 
+  test('a split without metadata.namespace is owned where it is applied: the selected namespace\'s Canary owns it', () => {
+    const split = canarySplit('podinfo').replace('  namespace: test\n', '');
+    assert.ok(!split.includes('namespace:'), split);
+    const owner: ObjectOwner = { controller: 'Flagger', kind: 'Canary', namespace: 'test', name: 'podinfo', via: 'ownerReferences' };
+    const facts = (namespace: string): ClusterFacts => ({
+      namespaces: ['test'], facts: [], owned: [{ kind: 'TrafficSplit', group: 'split.smi-spec.io', namespace: 'test', name: 'podinfo', owner }],
+      connection: { context: 'dev', namespace, state: 'ready' },
+    });
+    // Applied to `test` (the selected namespace), it is the Canary's object: no Shift, the owner named.
+    const ls = workspace({ [SPLIT_URI]: split }, facts('test'));
+    assert.equal(withCode(ls, SPLIT_URI, 'managed-by-controller').length, 1);
+    assert.ok('refused' in shift(ls, SPLIT_URI, split).result, 'Shift refused: Flagger would revert it');
+    assert.deepEqual(documentOwners(ls.index, SPLIT_URI, 0).map((o) => o.name), ['podinfo'], 'Apply asks the same');
+    // Applied to another namespace, it is another object: nobody owns it.
+    const elsewhere = workspace({ [SPLIT_URI]: split }, facts('staging'));
+    assert.deepEqual(withCode(elsewhere, SPLIT_URI, 'managed-by-controller'), []);
+    assert.ok(!('refused' in shift(elsewhere, SPLIT_URI, split).result));
+  });
+
   test('the workspace and the cluster naming the same owner: one warning, one lens', () => {
     const owner: ObjectOwner = { controller: 'Flagger', kind: 'Canary', namespace: 'test', name: 'podinfo', via: 'ownerReferences' };
     const ls = workspace({ [CANARY_URI]: PODINFO_CANARY, [SPLIT_URI]: canarySplit('podinfo') }, {

@@ -228,16 +228,17 @@ export class PanelController {
   }
 
   model(): PanelModel {
+    const cluster = this.source?.snapshot();
     return buildPanelModel({
       trusted: this.deps.trusted(),
-      cluster: this.source?.snapshot(),
+      cluster,
       prometheus: this.prometheus,
       ...(this.stats ? { stats: this.stats } : {}),
       history: this.history,
       window: this.settings.window,
       step: this.settings.step,
       now: this.stats?.evaluatedAt ?? this.now(),
-      editorSplits: this.editorWeights.splitsOf(this.editorDocuments),
+      editorSplits: this.editorWeights.splitsOf(this.editorDocuments, cluster?.namespace),
       rollouts: this.rollouts,
     });
   }

@@ -20,23 +20,27 @@ export interface EditorWeightsRow { weights: string; uri: string }
 
 /** The splits of visible editors' documents, read once per document version. */
 export class EditorWeights {
-  private readonly cache = new Map<string, { version: number; splits: EditorSplit[] }>();
+  private readonly cache = new Map<string, { version: number; namespace: string | undefined; splits: EditorSplit[] }>();
 
-  splitsOf(documents: readonly EditorDocument[]): EditorSplit[] {
+  /**
+   * `namespace`: the selected one, where a document without metadata.namespace is applied (and so the card it
+   * belongs to); absent, such a document is read as in `default`.
+   */
+  splitsOf(documents: readonly EditorDocument[], namespace?: string): EditorSplit[] {
     const shown = new Set(documents.map((d) => d.uri));
     for (const uri of this.cache.keys()) if (!shown.has(uri)) this.cache.delete(uri);
     return documents.flatMap((d) => {
       const cached = this.cache.get(d.uri);
-      if (cached?.version === d.version) return cached.splits;
-      const splits = this.read(d);
-      this.cache.set(d.uri, { version: d.version, splits });
+      if (cached?.version === d.version && cached.namespace === namespace) return cached.splits;
+      const splits = this.read(d, namespace);
+      this.cache.set(d.uri, { version: d.version, namespace, splits });
       return splits;
     });
   }
 
-  private read(d: EditorDocument): EditorSplit[] {
+  private read(d: EditorDocument, namespace: string | undefined): EditorSplit[] {
     // A split the adapters skip (no apex, no backends) has no weights to compare.
-    return splitsOfDocument(d.uri, d.text()).map((s) => ({ key: splitKey(s), uri: d.uri, backends: s.backends.map((b) => ({ name: b.name, weight: b.weight, weightText: b.weightText ?? String(b.weight) })) }));
+    return splitsOfDocument(d.uri, d.text(), namespace).map((s) => ({ key: splitKey(s), uri: d.uri, backends: s.backends.map((b) => ({ name: b.name, weight: b.weight, weightText: b.weightText ?? String(b.weight) })) }));
   }
 }
 

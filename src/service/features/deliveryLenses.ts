@@ -1,4 +1,5 @@
 import type { CodeLens, Range } from 'vscode-languageserver-types';
+import { appliedNamespace } from '../model/split';
 import {
   DELIVERY_ACTION_COMMAND, OPEN_OWNER_COMMAND,
   type Controller, type DeliveryAction, type DeliveryActionArgs, type DeliveryStatus, type ObjectOwner, type OpenOwnerArgs,
@@ -141,7 +142,8 @@ export function planLenses(part: YamlPart, doc: DeliveryDocument): CodeLens[] {
  */
 export function liveLenses(ctx: FeatureContext, part: YamlPart, doc: DeliveryDocument): CodeLens[] {
   const name = doc.name?.value;
-  const status = name ? ctx.index.deliveryStatus(doc.kind, doc.ns, name) : undefined;
+  // The cluster's object: where the document lands when applied (its namespace, else the selected one).
+  const status = name ? ctx.index.deliveryStatus(doc.kind, appliedNamespace(doc, ctx.index.clusterFacts?.connection?.namespace), name) : undefined;
   if (!status) return [];
   const range = part.rangeOf(doc.kindSpan);
   const where = ctx.index.clusterFacts?.connection?.context;

@@ -13,6 +13,7 @@ import { shares, shiftIsCoarse } from '../model/weights';
 import { deliveryLenses, managedSplitLenses } from './deliveryLenses';
 import { splitOwners } from '../rules/ownership';
 import { partFindings } from '../rules/diagnostics';
+import { appliedNamespace } from '../model/split';
 import { DIAGNOSTIC_CODES } from '../rules/codes';
 import { applyBlockedWords, blocksApply } from '../../protocol/applyWords';
 
@@ -128,7 +129,7 @@ function rolloutLens(ctx: FeatureContext, at: SplitAt, range: Range): CodeLens[]
   if (!name) return [];
   const connection = ctx.index.clusterFacts?.connection;
   // The object's namespace as Apply resolves it: the document's, else the selected one.
-  const namespace = at.doc.namespace?.value ?? connection?.namespace ?? at.doc.ns;
+  const namespace = appliedNamespace(at.doc, connection?.namespace);
   const rule = at.doc.splits.indexOf(at.split) + 1;
   const view = ctx.rollouts?.of(at.doc.kind, namespace, name, rule);
   if (view && !ENDED_ROLLOUT.includes(view.phase)) {

@@ -20,6 +20,14 @@ export interface NameRef extends Located<string> {
 /** Namespace a manifest lands in when it names none (kubectl's default context namespace). */
 export const DEFAULT_NAMESPACE = 'default';
 
+/**
+ * Where a split document's object lives once applied: its metadata.namespace, else the selected namespace (Apply and
+ * `kubectl apply` put a document without one in the context's namespace), else `default` (no cluster selected).
+ */
+export function appliedNamespace(doc: { namespace?: Located<string>; ns: string }, selected: string | undefined): string {
+  return doc.namespace?.value || selected || doc.ns;
+}
+
 export interface Weight {
   /** The scalar as written; absent when the kind's default applies (HTTPRoute: 1). */
   span?: Span;

@@ -6,6 +6,7 @@ import type { YamlPart } from '../document/part';
 import type { ServiceFact, WorkloadFact } from '../workspace/context';
 import { isSplitKind } from '../model/kinds';
 import { uriOf } from '../workspace/refs';
+import { appliedNamespace } from '../model/split';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { distinctOwners, ownerCreates, ownerMessage, ownerName } from '../../protocol/ownerWords';
 import type { Finding, Rule } from './rule';
@@ -16,10 +17,16 @@ import type { Finding, Rule } from './rule';
  * ownerReferences and managedFields (`ClusterFacts.owned`).
  */
 
-/** The owners of the object a split document describes (one entry per owner); none for an unnamed document. */
+/**
+ * The owners of the object a split document describes (one entry per owner); none for an unnamed document. A document
+ * without metadata.namespace is the workspace's `default` to its Canaries and Rollouts, and lands in the selected
+ * namespace when applied: the cluster's owners there own it too.
+ */
 export function splitOwners(index: WorkspaceIndex, doc: SplitDocument): ObjectOwner[] {
   const name = doc.name?.value;
-  return name ? distinctOwners(index.ownersOf(doc.kind, doc.ns, name)) : [];
+  if (!name) return [];
+  const applied = appliedNamespace(doc, index.clusterFacts?.connection?.namespace);
+  return distinctOwners([...index.ownersOf(doc.kind, doc.ns, name), ...(applied !== doc.ns ? index.ownersOf(doc.kind, applied, name) : [])]);
 }
 
 /** The owners of the split document at part `partIndex` of `uri` (`canaryLens/owners`, which Apply asks before it applies). */
