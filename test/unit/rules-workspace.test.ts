@@ -317,6 +317,22 @@ test('split-not-in-effect against the cluster: a TrafficSplit only the cluster h
   expectDiagnostics(ls2, URI, [], { absent: ['split-not-in-effect'], ignore: ['service-not-found', 'backend-without-workload', 'trafficsplit-deprecated'] });
 });
 
+test('split-not-in-effect against the cluster, for a route written without a namespace: it lands in the selected one', () => {
+  // No metadata.namespace: applied, it goes to the selected namespace, where the cluster's TrafficSplit takes the apex.
+  const route = httpRoute({ name: 'web-route', namespace: null, apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 80 }] });
+  const live = { apiVersion: 'split.smi-spec.io/v1alpha2', kind: 'TrafficSplit', metadata: { name: 'web-svc-ts', namespace: 'shop' },
+    spec: { service: 'web-apex', backends: [{ service: 'web-svc', weight: 500 }, { service: 'web-svc-2', weight: 500 }] } };
+  const ts = { kind: 'TrafficSplit' as const, group: 'split.smi-spec.io', namespace: 'shop', name: 'web-svc-ts', claims: claimsOfObject(live) };
+  const facts = (namespace: string) => ({ namespaces: ['shop'], facts: [], routes: [ts], connection: { context: 'dev', namespace, state: 'ready' as const } });
+  const shop = serviceWith({ [URI]: route }, facts('shop'));
+  assert.deepEqual(shop.diagnostics(URI).filter((d) => d.code === 'split-not-in-effect').map((d) => d.message), [
+    'Not in effect: TrafficSplit web-svc-ts (in the cluster) takes web-apex: linkerd-smi turns it into a ServiceProfile, which Linkerd prefers to routes',
+  ]);
+  // Selected elsewhere, the route lands in another namespace than the TrafficSplit: in effect.
+  const other = serviceWith({ [URI]: route }, facts('staging'));
+  assert.deepEqual(other.diagnostics(URI).filter((d) => d.code === 'split-not-in-effect'), []);
+});
+
 test('split-not-in-effect near miss: other ports, other apexes, and a profile already in view say nothing', () => {
   const ports = PRELUDE + documents(
     httpRoute({ name: 'b-route', apex: { name: 'web-apex', port: 80 }, backends: [{ name: 'web-svc', port: 80 }] }),

@@ -1,6 +1,6 @@
 import { describeShadow, servedAsProfile, shadowedBy, type ApexClaim } from '../model/apexPrecedence';
 import { splitDocumentOf } from '../model/adapters';
-import type { SplitDocument } from '../model/split';
+import { appliedNamespace, type SplitDocument } from '../model/split';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { YamlPart } from '../document/part';
 import { YamlFile } from '../document/file';
@@ -20,15 +20,17 @@ function createdInCluster(index: WorkspaceIndex): Map<string, string> {
  * The claims one split document makes on apex Services: one per split (rule) with an apex; `created` gives the
  * creation time of the objects the cluster has.
  */
-export function claimsOf(doc: SplitDocument, created?: ReadonlyMap<string, string>): ApexClaim[] {
+export function claimsOf(doc: SplitDocument, created?: ReadonlyMap<string, string>, selected?: string): ApexClaim[] {
   const name = doc.name?.value;
   if (name === undefined || (doc.api && !doc.api.linkerdServes)) return [];
-  const createdAt = created?.get(objectKey(doc.kind, doc.ns, name));
+  // Where the object lands when applied (a document without a namespace: the selected one), as the cluster's claims say.
+  const ns = appliedNamespace(doc, selected);
+  const createdAt = created?.get(objectKey(doc.kind, ns, name));
   return doc.splits.flatMap((s) => (s.apex ? [{
     kind: doc.kind,
     name,
-    namespace: doc.ns,
-    apexNamespace: s.apex.namespace?.value ?? doc.ns,
+    namespace: ns,
+    apexNamespace: s.apex.namespace?.value ?? ns,
     apex: s.apex.name.value,
     ...(s.apex.port ? { port: s.apex.port.value } : {}),
     viaProfile: servedAsProfile(doc.api),
@@ -81,6 +83,7 @@ function workspaceClaims(index: WorkspaceIndex): Claims {
   if (cached?.generation === generation) return cached.claims;
   const byApex = new Map<string, ApexClaim[]>();
   const created = createdInCluster(index);
+  const selected = index.clusterFacts?.connection?.namespace;
   const add = (c: ApexClaim): void => {
     const k = apexKey(c.apexNamespace, c.apex);
     const list = byApex.get(k);
@@ -91,8 +94,8 @@ function workspaceClaims(index: WorkspaceIndex): Claims {
     for (const part of file.parts) {
       // The same parts as claimsSignature reads: a document that does not parse claims nothing.
       const doc = part.isSplit && part.doc.errors.length === 0 ? splitDocumentOf(part) : undefined;
-      if (doc?.name) inWorkspace.add(objectKey(doc.kind, doc.ns, doc.name.value));
-      for (const c of doc ? claimsOf(doc, created) : []) add(c);
+      if (doc?.name) inWorkspace.add(objectKey(doc.kind, appliedNamespace(doc, selected), doc.name.value));
+      for (const c of doc ? claimsOf(doc, created, selected) : []) add(c);
     }
   }
   // The cluster's splits the workspace does not hold (a workspace copy is what the user is about to apply).
@@ -117,7 +120,7 @@ export const splitNotInEffect: Rule = {
   scope: 'workspace',
   check({ doc, index }) {
     const { byApex, created } = workspaceClaims(index);
-    const mine = claimsOf(doc, created);
+    const mine = claimsOf(doc, created, index.clusterFacts?.connection?.namespace);
     if (mine.length === 0) return [];
     const findings: Finding[] = [];
     for (const claim of mine) {
