@@ -342,6 +342,8 @@ async function onlySplit(path: string): Promise<SplitTarget | string> {
   const { splitsOfDocument } = await import('../stats/fromManifests.js');
   const splits = splitsOfDocument(path, text);
   const distinct = [...new Map(splits.map((s) => [`${s.kind}/${s.name}`, s])).values()];
-  if (distinct.length === 1) return { kind: distinct[0]!.kind, name: distinct[0]!.name, namespace: distinct[0]!.objectNamespace };
+  // No namespace in the target: the file's only split is the one, and its namespace is where it is applied (its own,
+  // else the context's or -n's), which the runner resolves once the kubeconfig is loaded.
+  if (distinct.length === 1) return { kind: distinct[0]!.kind, name: distinct[0]!.name };
   return distinct.length === 0 ? `${path} holds no split` : `${path} holds ${distinct.length} splits (${distinct.map((s) => `${s.kind}/${s.name}`).join(', ')}): pass --target KIND/NAME`;
 }

@@ -8,7 +8,7 @@ import { splitDocumentOf } from '../service/model/adapters';
 import { weightEdits } from '../service/features/weightEdits';
 import type { SplitKind } from '../protocol/messages';
 import type { YamlPart } from '../service/document/part';
-import type { Split, SplitDocument } from '../service/model/split';
+import { appliedNamespace, type Split, type SplitDocument } from '../service/model/split';
 
 export interface SplitTarget {
   kind: SplitKind;
@@ -34,11 +34,15 @@ export function describeTarget(t: SplitTarget): string {
   return `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}${t.rule ? ` rule ${t.rule}` : ''}`;
 }
 
-function find(file: YamlFile, target: SplitTarget): Found | { problem: string } {
+/**
+ * `selected`: the namespace a document without metadata.namespace is applied to (the context's, as Apply and kubectl
+ * do); absent, such a document is in `default`.
+ */
+function find(file: YamlFile, target: SplitTarget, selected: string | undefined): Found | { problem: string } {
   for (const part of file.parts) {
     const doc = part.isSplit ? splitDocumentOf(part) : undefined;
     if (!doc || doc.kind !== target.kind || doc.name?.value !== target.name) continue;
-    if (target.namespace !== undefined && doc.ns !== target.namespace) continue;
+    if (target.namespace !== undefined && appliedNamespace(doc, selected) !== target.namespace) continue;
     const split = doc.splits[(target.rule ?? 1) - 1];
     if (!split) return { problem: `${describeTarget(target)}: the route has ${doc.splits.length} weighted rule(s)` };
     return { part, doc, split };
@@ -47,8 +51,8 @@ function find(file: YamlFile, target: SplitTarget): Found | { problem: string } 
 }
 
 /** The split in the file, or why it cannot be driven (absent, a backend without a name or a readable weight). */
-export function locateSplit(uri: string, text: string, target: SplitTarget): LocatedSplit | { problem: string } {
-  const found = find(new YamlFile(uri, text), target);
+export function locateSplit(uri: string, text: string, target: SplitTarget, selected?: string): LocatedSplit | { problem: string } {
+  const found = find(new YamlFile(uri, text), target, selected);
   if ('problem' in found) return found;
   const { part, doc, split } = found;
   const backends: string[] = [];
@@ -59,13 +63,13 @@ export function locateSplit(uri: string, text: string, target: SplitTarget): Loc
     backends.push(b.name.value);
     weights.push(b.weight.units);
   }
-  return { partText: part.text, namespace: doc.ns, backends, weights };
+  return { partText: part.text, namespace: appliedNamespace(doc, selected), backends, weights };
 }
 
 /** The file with the split's weights set to `units` (only the changed weights' characters), or why not. */
-export function withWeights(uri: string, text: string, target: SplitTarget, units: readonly number[]): { text: string; partText: string } | { refused: string } {
+export function withWeights(uri: string, text: string, target: SplitTarget, units: readonly number[], selected?: string): { text: string; partText: string } | { refused: string } {
   const file = new YamlFile(uri, text);
-  const found = find(file, target);
+  const found = find(file, target, selected);
   if ('problem' in found) return { refused: found.problem };
   const { part, doc, split } = found;
   const edits = weightEdits(part, split, [...units], doc.api?.weightUnit);

@@ -85,7 +85,7 @@ export class RolloutRunner {
   /** The split in the file and where it lives in the cluster. */
   private async locate(): Promise<{ text: string; ref: ClusterSplitRef; backends: string[]; weights: number[] }> {
     const text = await this.o.file.read();
-    const found = locateSplit(this.o.file.uri, text, this.o.target);
+    const found = locateSplit(this.o.file.uri, text, this.o.target, this.o.selectedNamespace);
     if ('problem' in found) throw new RolloutRefused(`${found.problem} (${this.o.file.uri})`);
     const namespace = this.o.target.namespace ?? found.namespace;
     return { text, ref: clusterRef(found.partText, namespace, this.o.target), backends: found.backends, weights: found.weights };
@@ -197,7 +197,7 @@ export class RolloutRunner {
   }
 
   private edited(text: string, weights: readonly number[]): { text: string; partText: string } {
-    const e = withWeights(this.o.file.uri, text, this.o.target, weights);
+    const e = withWeights(this.o.file.uri, text, this.o.target, weights, this.o.selectedNamespace);
     if ('refused' in e) throw new RolloutRefused(`cannot write the weights into ${this.o.file.uri}: ${e.refused}`);
     return e;
   }

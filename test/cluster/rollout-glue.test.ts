@@ -163,12 +163,13 @@ describe('guided rollout glue (real kube-apiserver, recording vscode stand-in)',
   };
   type Split = K8sObject & { spec: { backends: { weight: number }[] } };
   const object = async (): Promise<Split> => JSON.parse(await kubectl(['-n', NS, 'get', TS, 'web-svc-ts', '-o', 'json'])) as Split;
-  const flow = (holder: string, liveSplits: () => K8sObject[] = () => [], gates?: () => GateReport, extra: { endedShownSeconds?: number } = {}) => {
+  const flow = (holder: string, liveSplits: () => K8sObject[] = () => [], gates?: () => GateReport, extra: { endedShownSeconds?: number; namespace?: string } = {}) => {
     const loaded = loadKubeconfig({ setting: cluster.kubeconfig }, {}, CLI_WORDING);
+    const { namespace, ...rest } = extra;
     const f = new flowModule.RolloutFlow({
       log: new ClusterLog(silentSink), safe: (t) => t, holder, leaseSeconds: 30, now: () => clock,
-      connection: () => ({ kc: loaded.kc, context: loaded.context, namespace: loaded.namespace }),
-      notConnected: () => 'not connected', liveSplits, ...(gates ? { gates: () => Promise.resolve(gates()) } : {}), ...extra,
+      connection: () => ({ kc: loaded.kc, context: loaded.context, namespace: namespace ?? loaded.namespace }),
+      notConnected: () => 'not connected', liveSplits, ...(gates ? { gates: () => Promise.resolve(gates()) } : {}), ...rest,
     });
     flows.push(f);
     return f;
@@ -576,5 +577,21 @@ describe('guided rollout glue (real kube-apiserver, recording vscode stand-in)',
     assert.equal(seen.at(-1)?.[0]?.phase, 'cancelled', 'the outcome shows');
     assert.equal(ui.statusBar.visible, false, 'not in the status bar: nothing runs');
     await wait.waitFor('the ended rollout gone from the views', () => seen.at(-1)?.length === 0, 5000);
+  });
+
+  test('a manifest without metadata.namespace: the rollout drives the split in the selected namespace, and edits that document', async () => {
+    await fresh();
+    const bare = Uri.file('/ws/bare.yaml');
+    const text = TEXT.replace(/^  namespace: emojivoto\n/m, '');
+    assert.ok(!/namespace:/.test(text));
+    ui.docs.set(bare.toString(), new Doc(bare, text));
+    const lee = flow('lee@ws (VS Code)', () => [], () => report('pass'), { namespace: NS });
+    ui.shown = [];
+    ui.answer = (m) => (m.modal ? m.buttons[0] : undefined);
+    await lee.start(bare as never, SPLIT);
+    assert.deepEqual(ui.shown.filter((m) => m.level !== 'info' && !m.modal), [], 'no refusal');
+    assert.deepEqual((await object()).spec.backends.map((b) => b.weight), [900, 100]);
+    assert.match(ui.docs.get(bare.toString())!.text, /weight: 900[\s\S]*weight: 100/);
+    await lee.act(SPLIT, 'cancel');
   });
 });

@@ -30,6 +30,21 @@ test('manifest: the split is found by kind, name and namespace; only the weights
   assert.match((locateSplit('f.yaml', FILE.replace('weight: 0', 'weight: "0"'), target) as { problem: string }).problem, /the weight of web-svc-2 cannot be read/);
 });
 
+test('manifest: a split written without a namespace is found where it is applied (the selected namespace), else in default', () => {
+  const text = FILE.replace('  namespace: emojivoto\r\n', '');
+  const target = { kind: 'TrafficSplit' as const, name: 'web-svc-ts', namespace: 'shop' };
+  const found = locateSplit('f.yaml', text, target, 'shop');
+  assert.ok(!('problem' in found), JSON.stringify(found));
+  assert.equal(found.namespace, 'shop');
+  assert.ok(!('refused' in withWeights('f.yaml', text, target, [900, 100], 'shop')));
+  // Selected elsewhere, it is another object than the target's.
+  assert.match((locateSplit('f.yaml', text, target, 'staging') as { problem: string }).problem, /TrafficSplit shop\/web-svc-ts is not in the file/);
+  // No namespace asked for: the one in the file, in the selected namespace; with none selected, default.
+  const any = { kind: 'TrafficSplit' as const, name: 'web-svc-ts' };
+  assert.equal((locateSplit('f.yaml', text, any, 'shop') as { namespace: string }).namespace, 'shop');
+  assert.equal((locateSplit('f.yaml', text, any) as { namespace: string }).namespace, 'default');
+});
+
 test('rollout CLI: arguments, the plan flags, and usage errors', () => {
   const o = parseRolloutArgs(['run', 'ts.yaml', '--target', 'HTTPRoute/web', '--rule', '2', '--steps', '5,50,100', '--hold-time', '30s', '--min-requests', '20', '--no-auto-advance', '--yes', '--interval=2s']);
   assert.equal(o.command, 'run');
