@@ -135,7 +135,7 @@ export class RolloutRunner {
       live = await readLiveSplit(this.o.kc, ref);
     } catch (e) {
       const err = e instanceof ClusterError ? e : toClusterError(e, { verb: 'get', resource: ref.plural, namespace: ref.namespace, name: ref.name });
-      const state = await this.lastKnown();
+      const state = this.known;
       if (!state) throw err;
       return { decision: decide(state, { now: this.now(), clusterError: err.message }) };
     }
@@ -147,8 +147,8 @@ export class RolloutRunner {
     return this.carry(decide(state, obs), live, ref);
   }
 
+  /** The state this runner last read or wrote: a tick that cannot read the split decides on it (the step holds). */
   private known: RolloutState | undefined;
-  private lastKnown(): Promise<RolloutState | undefined> { return Promise.resolve(this.known); }
 
   private stateOf(live: LiveSplit): RolloutState {
     if (live.state instanceof Error) throw new RolloutRefused(live.state.message);
