@@ -7,6 +7,7 @@ import { LeaseHeldError, RolloutRefused, RolloutRunner, type StartPreview, type 
 import type { LiveSplit } from '../rollout/clusterSplit';
 import { ENDED_PHASES, stateOf, type RolloutState } from '../rollout/state';
 import { rolloutStatusBarText, rolloutView } from '../rollout/view';
+import { rolloutSplitKey } from '../protocol/rolloutWords';
 import { isLocated, locatePrometheus, type PrometheusLocation } from '../stats/locate';
 import { PrometheusClient } from '../stats/prometheus';
 import { listSplitsOnce } from '../stats/splits';
@@ -53,8 +54,6 @@ export interface RolloutFlowDeps {
   /** The gates of a step (default: live stats from Prometheus, as the panel finds it); tests judge their own. */
   gates?: (state: RolloutState, live: LiveSplit) => Promise<GateReport | { error: string }>;
 }
-
-export const rolloutKey = (s: RolloutSplit): string => `${s.kind}/${s.namespace}/${s.name}/${s.rule ?? 1}`;
 
 interface Run {
   split: RolloutSplit;
@@ -172,7 +171,7 @@ export class RolloutFlow implements vscode.Disposable {
       if (!state || ENDED_PHASES.includes(state.phase) || !o.kind || !o.metadata?.name || !o.metadata.namespace) continue;
       const rule = state.plan.target?.rule;
       const split: RolloutSplit = { kind: o.kind as SplitKind, name: o.metadata.name, namespace: o.metadata.namespace, ...(rule !== undefined ? { rule } : {}) };
-      const key = rolloutKey(split);
+      const key = rolloutSplitKey(split);
       // A rollout this window drives is shown from its own last tick (with its gates), not from the list.
       if (this.runs.get(key)?.state) continue;
       found.set(key, { split, state });
@@ -295,7 +294,7 @@ export class RolloutFlow implements vscode.Disposable {
 
   /** `canaryLens.rollout.start`: one confirmation of the whole plan, the first step, then ticking. */
   async start(uri: vscode.Uri, split: RolloutSplit): Promise<void> {
-    const key = rolloutKey(split);
+    const key = rolloutSplitKey(split);
     if (this.runs.get(key)?.timer) {
       void vscode.window.showInformationMessage(`Canary Lens: this window already drives the rollout of ${describeTarget(split)}.`);
       return;
@@ -369,7 +368,7 @@ export class RolloutFlow implements vscode.Disposable {
     if (ENDED_PHASES.includes(state.phase) && !this.disposed) {
       // Its outcome (completed, rolled back, cancelled) stays on the card a while, then the card is the split's again.
       run.expiry = setTimeout(() => {
-        if (this.runs.get(rolloutKey(run.split)) === run && run.state && ENDED_PHASES.includes(run.state.phase)) this.runs.delete(rolloutKey(run.split));
+        if (this.runs.get(rolloutSplitKey(run.split)) === run && run.state && ENDED_PHASES.includes(run.state.phase)) this.runs.delete(rolloutSplitKey(run.split));
         this.refresh();
       }, (this.deps.endedShownSeconds ?? 600) * 1000);
       run.expiry.unref?.();
@@ -412,7 +411,7 @@ export class RolloutFlow implements vscode.Disposable {
       if (e instanceof LeaseHeldError) {
         this.stopTicking(run);
         void vscode.window.showWarningMessage(this.deps.safe(`Canary Lens: ${describeTarget(run.split)}: ${e.message}; this window stopped driving it.`));
-        this.runs.delete(rolloutKey(run.split));
+        this.runs.delete(rolloutSplitKey(run.split));
         this.refreshFound();
         this.refresh();
         return;
@@ -431,7 +430,7 @@ export class RolloutFlow implements vscode.Disposable {
    * back asks first. A rollout this window does not drive yet is attached through its manifest in the workspace.
    */
   async act(split: RolloutSplit, action: RolloutAction): Promise<void> {
-    const key = rolloutKey(split);
+    const key = rolloutSplitKey(split);
     const run = this.runs.get(key) ?? (await this.attach(split));
     if (!run) return;
     const canary = run.state?.canary ?? this.found.get(key)?.state.canary ?? 'the canary';

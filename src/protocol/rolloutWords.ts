@@ -14,3 +14,11 @@ export function rolloutLensTitle(v: RolloutView): string {
   const phase = v.phase === 'running' ? (v.unattended ? ' · no runner' : '') : ` · ${v.phase}`;
   return `Rollout ${v.step + 1}/${v.steps.length} · ${gates}${phase}`;
 }
+
+/**
+ * One rollout per split: its key (kind, namespace, name, 1-based rule; absent: 1), as the rollout controller keeps its
+ * runs and the language service looks a split's rollout up for its lens.
+ */
+export function rolloutSplitKey(s: RolloutView['split']): string {
+  return `${s.kind}/${s.namespace}/${s.name}/${s.rule ?? 1}`;
+}

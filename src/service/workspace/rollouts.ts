@@ -1,4 +1,5 @@
 import type { RolloutView, RolloutsParams, SplitKind } from '../../protocol/messages';
+import { rolloutSplitKey } from '../../protocol/rolloutWords';
 
 /**
  * The guided rollouts the client last sent (`canaryLens/rollouts`: those its window drives and those found on the
@@ -9,15 +10,13 @@ export class Rollouts {
 
   set(params: RolloutsParams): void {
     const next = new Map<string, RolloutView>();
-    for (const v of params.rollouts) next.set(key(v.split.kind, v.split.namespace, v.split.name, v.split.rule ?? 1), v);
+    for (const v of params.rollouts) next.set(rolloutSplitKey(v.split), v);
     this.byKey = next;
   }
 
   get isEmpty(): boolean { return this.byKey.size === 0; }
 
   of(kind: SplitKind, namespace: string, name: string, rule: number): RolloutView | undefined {
-    return this.byKey.get(key(kind, namespace, name, rule));
+    return this.byKey.get(rolloutSplitKey({ kind, namespace, name, rule }));
   }
 }
-
-const key = (kind: string, namespace: string, name: string, rule: number): string => `${kind}/${namespace}/${name}/${rule}`;
